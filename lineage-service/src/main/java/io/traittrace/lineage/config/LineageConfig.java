@@ -1,0 +1,38 @@
+package io.traittrace.lineage.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+
+@ConfigMapping(prefix = "lineage")
+public interface LineageConfig {
+
+    Limits limits();
+
+    Events events();
+
+    interface Limits {
+        /** Largest request body accepted; larger ones get 413 before any parsing. */
+        long maxBodyBytes();
+
+        int maxPageSize();
+
+        int defaultPageSize();
+
+        /** Deepest ancestor/descendant walk a caller may ask for. */
+        int maxDepth();
+
+        /** Most records in one bulk import request. */
+        int maxBatch();
+    }
+
+    interface Events {
+        /** CloudEvents {@code source} of every event this service publishes. */
+        String source();
+
+        /** How often the outbox is swept for events that are not yet on Kafka. */
+        Duration pollInterval();
+
+        int batchSize();
+    }
+}

@@ -1,0 +1,77 @@
+package io.traittrace.lineage.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.mutiny.Uni;
+import io.traittrace.lineage.config.LineageConfig;
+import io.traittrace.lineage.domain.ExposurePath;
+import io.traittrace.lineage.repository.OutboxRepository;
+
+/**
+ * Writes {@code exposure-detected} events (CloudEvents 1.0, structured JSON, data schema v1) into the outbox,
+ * in the caller's transaction. The event id is derived from the model and the path, so the same exposure is
+ * announced once however often it is recomputed.
+ */
+@ApplicationScoped
+public class ExposureEvents {
+
+    public static final String TOPIC = "exposure-detected";
+    public static final String TYPE = "io.traittrace.lineage.exposure-detected.v1";
+    public static final String DATA_SCHEMA = "https://traittrace.io/schemas/events/exposure-detected/v1.json";
+
+    private final OutboxRepository outbox;
+    private final ObjectMapper mapper;
+    private final LineageConfig config;
+
+    public ExposureEvents(OutboxRepository outbox, ObjectMapper mapper, LineageConfig config) {
+        this.outbox = outbox;
+        this.mapper = mapper;
+        this.config = config;
+    }
+
+    public static UUID eventId(String model, String pathKey) {
+        return UUID.nameUUIDFromBytes((TOPIC + "|" + model + "|" + pathKey).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public Uni<Void> detected(String model, ExposurePath path, OffsetDateTime at) {
+        String pathKey = path.key();
+        UUID id = eventId(model, pathKey);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("model", model);
+        data.put("level", path.level().name());
+        data.put("trainedModel", path.trainedModel());
+        data.put("dataset", path.dataset());
+        data.put("teacher", path.teacher());
+        data.put("origin", path.origin());
+        data.put("hops", path.hops().size());
+        data.put("pathKey", pathKey);
+        data.put("path", path.steps());
+        data.put("detectedAt", at.withOffsetSameInstant(ZoneOffset.UTC).toString());
+
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("specversion", "1.0");
+        event.put("id", id.toString());
+        event.put("source", config.events().source());
+        event.put("type", TYPE);
+        event.put("subject", model);
+        event.put("time", at.withOffsetSameInstant(ZoneOffset.UTC).toString());
+        event.put("datacontenttype", "application/json");
+        event.put("dataschema", DATA_SCHEMA);
+        event.put("data", data);
+        try {
+            return outbox.add(id, TOPIC, model, mapper.writeValueAsString(event), at);
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(e);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.traittrace.lineage.repository;
+
+import java.util.Collection;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+
+@ApplicationScoped
+public class DatasetRepository implements PanacheRepositoryBase<DatasetEntity, String> {
+
+    public Uni<List<DatasetEntity>> findByIds(Collection<String> ids) {
+        return Sql.chunked(ids, chunk -> list("id in ?1", chunk));
+    }
+
+    public Uni<List<DatasetEntity>> page(String generatedBy, int page, int size) {
+        Sort order = Sort.by("createdAt", Sort.Direction.Descending).and("id");
+        return (generatedBy == null ? findAll(order) : find("generatedBy", order, generatedBy))
+                .page(Page.of(page, size)).list();
+    }
+
+    public Uni<Long> countPage(String generatedBy) {
+        return generatedBy == null ? count() : count("generatedBy", generatedBy);
+    }
+}

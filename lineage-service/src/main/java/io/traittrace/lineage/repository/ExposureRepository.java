@@ -1,0 +1,122 @@
+package io.traittrace.lineage.repository;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.mutiny.Uni;
+import io.traittrace.lineage.domain.ExposureLevel;
+import io.traittrace.lineage.domain.Step;
+
+/** Materialised exposure paths, one row per model and hop chain. */
+@ApplicationScoped
+public class ExposureRepository {
+
+    private static final TypeReference<List<Step>> STEPS = new TypeReference<>() {
+    };
+
+    private final ObjectMapper mapper;
+
+    public ExposureRepository(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    public record StoredExposure(String model, String pathKey, ExposureLevel level, String trainedModel, String dataset,
+            String teacher, int hopCount, List<Step> steps, OffsetDateTime detectedAt) {
+    }
+
+    /** An exposed model in a listing: its newest detection and how many paths reach it at the level asked for. */
+    public record ExposedModel(String model, long paths, OffsetDateTime lastDetectedAt) {
+    }
+
+    /** model → path key → level, for the given models. */
+    public Uni<Map<String, Map<String, ExposureLevel>>> levels(Collection<String> models) {
+        return Sql.chunked(models, chunk -> Sql.rows(
+                "SELECT model_id, path_key, level FROM exposure WHERE model_id IN (:ids)", Map.of("ids", chunk)))
+                .map(rows -> {
+                    Map<String, Map<String, ExposureLevel>> result = new HashMap<>();
+                    rows.forEach(row -> result.computeIfAbsent((String) row[0], k -> new HashMap<>())
+                            .put(((String) row[1]).trim(), ExposureLevel.valueOf((String) row[2])));
+                    return result;
+                });
+    }
+
+    public Uni<Void> insert(List<StoredExposure> exposures) {
+        List<Object[]> rows = new ArrayList<>(exposures.size());
+        for (StoredExposure e : exposures) {
+            rows.add(new Object[] { e.model(), e.pathKey(), e.level().name(), e.trainedModel(), e.dataset(), e.teacher(),
+                    e.hopCount(), json(e.steps()), e.detectedAt() });
+        }
+        return Sql.insertRows(
+                "exposure (model_id, path_key, level, trained_model, dataset_id, teacher_id, hop_count, path, detected_at)",
+                "(?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?)", rows, "");
+    }
+
+    public Uni<Void> updateLevel(String model, String pathKey, ExposureLevel level) {
+        return Sql.update("UPDATE exposure SET level = ?1 WHERE model_id = ?2 AND path_key = ?3",
+                List.of(level.name(), model, pathKey)).replaceWithVoid();
+    }
+
+    public Uni<List<StoredExposure>> forModel(String model) {
+        return Sql.rows("""
+                SELECT model_id, path_key, level, trained_model, dataset_id, teacher_id, hop_count, CAST(path AS text), detected_at
+                  FROM exposure WHERE model_id = :id ORDER BY level DESC, hop_count, detected_at, path_key""",
+                Map.of("id", model))
+                .map(rows -> rows.stream().map(this::stored).toList());
+    }
+
+    public Uni<List<ExposedModel>> exposedModels(ExposureLevel level, int offset, int limit) {
+        return Sql.rows("""
+                SELECT model_id, count(*), max(detected_at) AS last FROM exposure WHERE level = :level
+                 GROUP BY model_id ORDER BY last DESC, model_id OFFSET :offset LIMIT :limit""",
+                Map.of("level", level.name(), "offset", offset, "limit", limit))
+                .map(rows -> rows.stream()
+                        .map(row -> new ExposedModel((String) row[0], ((Number) row[1]).longValue(), timestamp(row[2])))
+                        .toList());
+    }
+
+    public Uni<Long> countExposedModels(ExposureLevel level) {
+        return Sql.column("SELECT count(DISTINCT model_id) FROM exposure WHERE level = :level", Long.class,
+                Map.of("level", level.name())).map(list -> list.get(0));
+    }
+
+    private StoredExposure stored(Object[] row) {
+        try {
+            return new StoredExposure((String) row[0], ((String) row[1]).trim(), ExposureLevel.valueOf((String) row[2]),
+                    (String) row[3], (String) row[4], (String) row[5], ((Number) row[6]).intValue(),
+                    mapper.readValue((String) row[7], STEPS), timestamp(row[8]));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored exposure path is not valid JSON", e);
+        }
+    }
+
+    private String json(List<Step> steps) {
+        try {
+            return mapper.writeValueAsString(steps);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static OffsetDateTime timestamp(Object value) {
+        if (value instanceof OffsetDateTime odt) {
+            return odt;
+        }
+        if (value instanceof java.time.Instant instant) {
+            return instant.atOffset(java.time.ZoneOffset.UTC);
+        }
+        if (value instanceof java.time.LocalDateTime ldt) {
+            return ldt.atOffset(java.time.ZoneOffset.UTC);
+        }
+        throw new IllegalStateException("Unexpected timestamp type " + value.getClass());
+    }
+}

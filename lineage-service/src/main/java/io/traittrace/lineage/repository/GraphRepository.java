@@ -1,0 +1,205 @@
+package io.traittrace.lineage.repository;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.traittrace.lineage.domain.DatasetOrigin;
+import io.traittrace.lineage.domain.InMemoryLineageGraph;
+import io.traittrace.lineage.domain.LineageGraph.BaseEdge;
+import io.traittrace.lineage.domain.Relation;
+
+/** The lineage graph's edges: bases, materialised roots, training-run inputs, and walks over them. */
+@ApplicationScoped
+public class GraphRepository {
+
+    /** A model's bases and the models trained on data it generated: every edge a trait can travel along. */
+    private static final String TRAIT_EDGES = """
+            SELECT b.model_id AS child, b.base_id AS parent FROM model_base b
+            UNION ALL
+            SELECT r.output_model, d.generated_by
+              FROM training_run r
+              JOIN training_run_dataset rd ON rd.run_id = r.id
+              JOIN dataset d ON d.id = rd.dataset_id
+             WHERE d.generated_by IS NOT NULL""";
+
+    public record BaseRow(String model, String base, Relation relation, int position) {
+    }
+
+    /** A node reached by a walk, with its shortest distance from the start. */
+    public record Reached(String model, int distance) {
+    }
+
+    /** One base edge: {@code model} declares {@code base}. */
+    public record Edge(String model, String base, String relation) {
+    }
+
+    public Uni<Void> insertBases(List<BaseRow> rows) {
+        return Sql.insertRows("model_base (model_id, base_id, relation, position)", "(?, ?, ?, ?)",
+                rows.stream().map(r -> new Object[] { r.model(), r.base(), r.relation().wire(), r.position() }).toList(), "");
+    }
+
+    public Uni<Void> insertRoots(Map<String, Set<String>> rootsByModel) {
+        List<Object[]> rows = new ArrayList<>();
+        rootsByModel.forEach((model, roots) -> roots.forEach(root -> rows.add(new Object[] { model, root })));
+        return Sql.insertRows("model_root (model_id, root_id)", "(?, ?)", rows, "");
+    }
+
+    public Uni<Void> insertRunDatasets(String runId, Collection<String> datasets) {
+        return Sql.insertRows("training_run_dataset (run_id, dataset_id)", "(?, ?)",
+                datasets.stream().map(d -> new Object[] { runId, d }).toList(), "");
+    }
+
+    public Uni<Map<String, List<BaseEdge>>> basesOf(Collection<String> models) {
+        return Sql.chunked(models, chunk -> Sql.rows(
+                "SELECT model_id, base_id, relation FROM model_base WHERE model_id IN (:ids) ORDER BY model_id, position",
+                Map.of("ids", chunk)))
+                .map(rows -> {
+                    Map<String, List<BaseEdge>> result = new LinkedHashMap<>();
+                    for (Object[] row : rows) {
+                        result.computeIfAbsent((String) row[0], k -> new ArrayList<>())
+                                .add(new BaseEdge((String) row[1], Relation.parse((String) row[2]).orElseThrow()));
+                    }
+                    return result;
+                });
+    }
+
+    public Uni<Map<String, Set<String>>> rootsOf(Collection<String> models) {
+        return Sql.chunked(models, chunk -> Sql.rows(
+                "SELECT model_id, root_id FROM model_root WHERE model_id IN (:ids) ORDER BY model_id, root_id",
+                Map.of("ids", chunk)))
+                .map(rows -> {
+                    Map<String, Set<String>> result = new HashMap<>();
+                    rows.forEach(row -> result.computeIfAbsent((String) row[0], k -> new LinkedHashSet<>()).add((String) row[1]));
+                    return result;
+                });
+    }
+
+    public Uni<Map<String, List<String>>> datasetsOfRuns(Collection<String> runs) {
+        return Sql.chunked(runs, chunk -> Sql.rows(
+                "SELECT run_id, dataset_id FROM training_run_dataset WHERE run_id IN (:ids) ORDER BY run_id, dataset_id",
+                Map.of("ids", chunk)))
+                .map(rows -> {
+                    Map<String, List<String>> result = new HashMap<>();
+                    rows.forEach(row -> result.computeIfAbsent((String) row[0], k -> new ArrayList<>()).add((String) row[1]));
+                    return result;
+                });
+    }
+
+    /** The seeds and every model whose exposure can depend on them: descendants and students of their data. */
+    public Uni<Set<String>> downstream(Collection<String> seeds) {
+        return walk(seeds, "e.parent = w.id", "e.child");
+    }
+
+    /** The seeds and every model their exposure can depend on: ancestors and the generators of their data. */
+    public Uni<Set<String>> upstream(Collection<String> seeds) {
+        return walk(seeds, "e.child = w.id", "e.parent");
+    }
+
+    private Uni<Set<String>> walk(Collection<String> seeds, String join, String next) {
+        String sql = "WITH RECURSIVE w(id) AS (SELECT m.id FROM model m WHERE m.id IN (:ids) UNION SELECT " + next
+                + " FROM w JOIN (" + TRAIT_EDGES + ") e ON " + join + ") SELECT id FROM w";
+        return Sql.chunked(seeds, chunk -> Sql.column(sql, String.class, Map.of("ids", chunk)))
+                .map(LinkedHashSet::new);
+    }
+
+    /** Loads bases, training data and roots of the given models into memory for exposure analysis. */
+    public Uni<InMemoryLineageGraph> loadRegion(Collection<String> models) {
+        InMemoryLineageGraph graph = new InMemoryLineageGraph();
+        return basesOf(models)
+                .invoke(bases -> bases.forEach((model, edges) -> edges.forEach(e -> graph.addBase(model, e.base(), e.relation()))))
+                .chain(() -> rootsOf(models))
+                .invoke(roots -> roots.forEach((model, set) -> set.forEach(root -> graph.addRoot(model, root))))
+                .chain(() -> Sql.chunked(models, chunk -> Sql.rows("""
+                        SELECT r.output_model, d.id, d.generated_by, d.origin
+                          FROM training_run r
+                          JOIN training_run_dataset rd ON rd.run_id = r.id
+                          JOIN dataset d ON d.id = rd.dataset_id
+                         WHERE r.output_model IN (:ids)
+                         ORDER BY r.output_model, r.created_at, r.id, d.id""", Map.of("ids", chunk))))
+                .invoke(rows -> rows.forEach(row -> graph.addTrainingData((String) row[0], (String) row[1], (String) row[2],
+                        DatasetOrigin.parse((String) row[3]).orElseThrow())))
+                .replaceWith(graph);
+    }
+
+    /** Ancestors up to {@code depth} base edges away, nearest first, with the base edges among them. */
+    public Uni<List<Reached>> ancestors(String model, int depth) {
+        return Sql.rows("""
+                WITH RECURSIVE a(id, distance) AS (
+                  SELECT base_id, 1 FROM model_base WHERE model_id = :id
+                  UNION
+                  SELECT b.base_id, a.distance + 1 FROM a JOIN model_base b ON b.model_id = a.id WHERE a.distance < :depth
+                )
+                SELECT id, min(distance) AS d FROM a GROUP BY id ORDER BY d, id""",
+                Map.of("id", model, "depth", depth))
+                .map(GraphRepository::reached);
+    }
+
+    /** One page of descendants up to {@code depth} base edges away, nearest first. */
+    public Uni<List<Reached>> descendants(String model, int depth, int offset, int limit) {
+        return Sql.rows("""
+                WITH RECURSIVE d(id, distance) AS (
+                  SELECT model_id, 1 FROM model_base WHERE base_id = :id
+                  UNION
+                  SELECT b.model_id, d.distance + 1 FROM d JOIN model_base b ON b.base_id = d.id WHERE d.distance < :depth
+                )
+                SELECT id, min(distance) AS dist FROM d GROUP BY id ORDER BY dist, id OFFSET :offset LIMIT :limit""",
+                Map.of("id", model, "depth", depth, "offset", offset, "limit", limit))
+                .map(GraphRepository::reached);
+    }
+
+    public Uni<Long> countDescendants(String model, int depth) {
+        return Sql.column("""
+                WITH RECURSIVE d(id, distance) AS (
+                  SELECT model_id, 1 FROM model_base WHERE base_id = :id
+                  UNION
+                  SELECT b.model_id, d.distance + 1 FROM d JOIN model_base b ON b.base_id = d.id WHERE d.distance < :depth
+                )
+                SELECT count(DISTINCT id) FROM d""", Long.class, Map.of("id", model, "depth", depth))
+                .map(list -> list.get(0));
+    }
+
+    /** The base edges whose both ends are in {@code models}: the subgraph a page of a walk draws. */
+    public Uni<List<Edge>> edgesAmong(Collection<String> models) {
+        return Sql.chunked(models, chunk -> Sql.rows(
+                "SELECT model_id, base_id, relation FROM model_base WHERE model_id IN (:ids) ORDER BY model_id, position",
+                Map.of("ids", chunk)))
+                .map(rows -> rows.stream()
+                        .filter(row -> models.contains((String) row[1]))
+                        .map(row -> new Edge((String) row[0], (String) row[1], (String) row[2]))
+                        .toList());
+    }
+
+    /** Models sharing any of the given roots, other than {@code exclude}, in id order. */
+    public Uni<List<String>> familyMembers(Collection<String> roots, String exclude, int offset, int limit) {
+        return Sql.column("""
+                SELECT DISTINCT model_id FROM model_root WHERE root_id IN (:roots) AND model_id <> :exclude
+                 ORDER BY model_id OFFSET :offset LIMIT :limit""", String.class,
+                Map.of("roots", List.copyOf(roots), "exclude", exclude, "offset", offset, "limit", limit));
+    }
+
+    public Uni<Long> countFamilyMembers(Collection<String> roots, String exclude) {
+        return Sql.column("SELECT count(DISTINCT model_id) FROM model_root WHERE root_id IN (:roots) AND model_id <> :exclude",
+                Long.class, Map.of("roots", List.copyOf(roots), "exclude", exclude))
+                .map(list -> list.get(0));
+    }
+
+    /** Models whose roots include any of the given roots (used when an assertion changes which roots share an init). */
+    public Uni<Set<String>> modelsWithRoots(Collection<String> roots) {
+        return Sql.chunked(roots, chunk -> Sql.column(
+                "SELECT DISTINCT model_id FROM model_root WHERE root_id IN (:ids)", String.class, Map.of("ids", chunk)))
+                .map(LinkedHashSet::new);
+    }
+
+    private static List<Reached> reached(List<Object[]> rows) {
+        return rows.stream().map(row -> new Reached((String) row[0], ((Number) row[1]).intValue())).toList();
+    }
+}

@@ -1,0 +1,31 @@
+package io.traittrace.lineage.repository;
+
+import java.time.OffsetDateTime;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+
+/** A model record. Its bases and roots live in edge tables written by {@link GraphRepository}. */
+@Entity
+@Table(name = "model")
+public class ModelEntity extends PanacheEntityBase {
+
+    @Id
+    public String id;
+
+    @Column(nullable = false)
+    public String name;
+
+    public String uri;
+
+    public String revision;
+
+    public String digest;
+
+    @Column(name = "created_at", nullable = false)
+    public OffsetDateTime createdAt;
+}

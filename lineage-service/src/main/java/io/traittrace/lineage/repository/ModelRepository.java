@@ -1,0 +1,38 @@
+package io.traittrace.lineage.repository;
+
+import java.util.Collection;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+
+@ApplicationScoped
+public class ModelRepository implements PanacheRepositoryBase<ModelEntity, String> {
+
+    public Uni<List<ModelEntity>> findByIds(Collection<String> ids) {
+        return Sql.chunked(ids, chunk -> list("id in ?1", chunk));
+    }
+
+    public Uni<List<ModelEntity>> search(String q, int page, int size) {
+        return query(q).page(Page.of(page, size)).list();
+    }
+
+    public Uni<Long> countSearch(String q) {
+        return query(q).count();
+    }
+
+    private io.quarkus.hibernate.reactive.panache.PanacheQuery<ModelEntity> query(String q) {
+        Sort order = Sort.by("createdAt", Sort.Direction.Descending).and("id");
+        if (q == null || q.isBlank()) {
+            return findAll(order);
+        }
+        String pattern = "%" + q.strip().toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return find("lower(id) like :p escape '\\' or lower(name) like :p escape '\\' or lower(uri) like :p escape '\\'",
+                order, Parameters.with("p", pattern));
+    }
+}

@@ -1,0 +1,92 @@
+package io.traittrace.lineage.service;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.traittrace.lineage.domain.ExposureAnalyzer;
+import io.traittrace.lineage.domain.ExposureLevel;
+import io.traittrace.lineage.domain.ExposurePath;
+import io.traittrace.lineage.messaging.ExposureEvents;
+import io.traittrace.lineage.repository.ExposureRepository;
+import io.traittrace.lineage.repository.ExposureRepository.StoredExposure;
+import io.traittrace.lineage.repository.GraphRepository;
+import io.traittrace.lineage.repository.SharedInitAssertionRepository;
+
+/**
+ * Keeps the materialised exposure paths current. After any write that can change exposure, the models
+ * downstream of what changed are re-analysed over the region of the graph upstream of them; new paths are
+ * stored and every path that newly reaches SAME_INIT is announced once, in the same transaction.
+ */
+@ApplicationScoped
+public class ExposureMaintenance {
+
+    private final GraphRepository graph;
+    private final ExposureRepository exposures;
+    private final SharedInitAssertionRepository assertions;
+    private final ExposureEvents events;
+
+    public ExposureMaintenance(GraphRepository graph, ExposureRepository exposures,
+            SharedInitAssertionRepository assertions, ExposureEvents events) {
+        this.graph = graph;
+        this.exposures = exposures;
+        this.assertions = assertions;
+        this.events = events;
+    }
+
+    private record Change(String model, ExposurePath path, ExposureLevel previous) {
+    }
+
+    /** Re-analyses everything downstream of {@code changed}; returns how many SAME_INIT exposures are new. */
+    public Uni<Integer> refresh(Collection<String> changed) {
+        if (changed.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return graph.downstream(changed).chain(affected -> graph.upstream(affected)
+                .chain(graph::loadRegion)
+                .chain(region -> assertions.initClasses().map(classes -> new ExposureAnalyzer(region, classes)))
+                .chain(analyzer -> exposures.levels(affected).map(stored -> diff(affected, analyzer, stored)))
+                .chain(this::apply));
+    }
+
+    private static List<Change> diff(Set<String> affected, ExposureAnalyzer analyzer,
+            Map<String, Map<String, ExposureLevel>> stored) {
+        List<Change> changes = new ArrayList<>();
+        for (String model : affected) {
+            Map<String, ExposureLevel> known = stored.getOrDefault(model, Map.of());
+            for (ExposurePath path : analyzer.exposures(model)) {
+                ExposureLevel previous = known.get(path.key());
+                if (previous != path.level()) {
+                    changes.add(new Change(model, path, previous));
+                }
+            }
+        }
+        return changes;
+    }
+
+    private Uni<Integer> apply(List<Change> changes) {
+        OffsetDateTime now = OffsetDateTime.now();
+        List<StoredExposure> inserts = changes.stream()
+                .filter(c -> c.previous() == null)
+                .map(c -> new StoredExposure(c.model(), c.path().key(), c.path().level(), c.path().trainedModel(),
+                        c.path().dataset(), c.path().teacher(), c.path().hops().size(), c.path().steps(), now))
+                .toList();
+        List<Change> updates = changes.stream().filter(c -> c.previous() != null).toList();
+        List<Change> announced = changes.stream().filter(c -> c.path().level() == ExposureLevel.SAME_INIT).toList();
+        return exposures.insert(inserts)
+                .chain(() -> Multi.createFrom().iterable(updates)
+                        .onItem().transformToUniAndConcatenate(c -> exposures.updateLevel(c.model(), c.path().key(), c.path().level()))
+                        .collect().last())
+                .chain(() -> Multi.createFrom().iterable(announced)
+                        .onItem().transformToUniAndConcatenate(c -> events.detected(c.model(), c.path(), now))
+                        .collect().last())
+                .replaceWith(announced.size());
+    }
+}

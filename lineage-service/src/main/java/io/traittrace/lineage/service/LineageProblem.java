@@ -1,0 +1,55 @@
+package io.traittrace.lineage.service;
+
+import java.util.List;
+
+/**
+ * A request the service refuses, with the HTTP status and the words the caller sees (rendered as RFC 9457
+ * problem details). Thrown before anything is written, or inside the transaction so nothing is.
+ */
+public class LineageProblem extends RuntimeException {
+
+    private final int status;
+    private final String title;
+    private final List<String> errors;
+
+    private LineageProblem(int status, String title, String detail, List<String> errors) {
+        super(detail);
+        this.status = status;
+        this.title = title;
+        this.errors = List.copyOf(errors);
+    }
+
+    public static LineageProblem notFound(String what, String id) {
+        return new LineageProblem(404, "Not found", what + " '" + id + "' does not exist", List.of());
+    }
+
+    public static LineageProblem conflict(String detail) {
+        return new LineageProblem(409, "Conflict", detail, List.of());
+    }
+
+    /** Well-formed but unacceptable: unknown references, cycles, rules of the lineage model. */
+    public static LineageProblem invalid(String detail, List<String> errors) {
+        return new LineageProblem(422, "Invalid lineage", detail, errors);
+    }
+
+    public static LineageProblem invalid(String detail) {
+        return invalid(detail, List.of());
+    }
+
+    /** Not readable as the request it claims to be: malformed JSON or YAML, wrong shapes. */
+    public static LineageProblem badRequest(String detail) {
+        return new LineageProblem(400, "Bad request", detail, List.of());
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public List<String> errors() {
+        return errors;
+    }
+}

@@ -1,0 +1,230 @@
+package io.traittrace.lineage.service;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.traittrace.lineage.config.LineageConfig;
+import io.traittrace.lineage.domain.ExposureLevel;
+import io.traittrace.lineage.domain.Step;
+import io.traittrace.lineage.repository.DatasetEntity;
+import io.traittrace.lineage.repository.DatasetRepository;
+import io.traittrace.lineage.repository.ExposureRepository;
+import io.traittrace.lineage.repository.ExposureRepository.StoredExposure;
+import io.traittrace.lineage.repository.GraphRepository;
+import io.traittrace.lineage.repository.GraphRepository.Reached;
+import io.traittrace.lineage.repository.ModelEntity;
+import io.traittrace.lineage.repository.ModelRepository;
+import io.traittrace.lineage.repository.SharedInitAssertionRepository;
+import io.traittrace.lineage.repository.TrainingRunEntity;
+import io.traittrace.lineage.repository.TrainingRunRepository;
+import io.traittrace.lineage.service.Views.DatasetView;
+import io.traittrace.lineage.service.Views.ExposedModelView;
+import io.traittrace.lineage.service.Views.ExposureDetail;
+import io.traittrace.lineage.service.Views.ExposureView;
+import io.traittrace.lineage.service.Views.FamilyView;
+import io.traittrace.lineage.service.Views.MemberView;
+import io.traittrace.lineage.service.Views.ModelView;
+import io.traittrace.lineage.service.Views.PageOf;
+import io.traittrace.lineage.service.Views.TrainingRunView;
+import io.traittrace.lineage.service.Views.WalkEdge;
+import io.traittrace.lineage.service.Views.WalkNode;
+import io.traittrace.lineage.service.Views.WalkView;
+
+/** Answers lineage questions from the stored records, the materialised roots and the materialised exposures. */
+@ApplicationScoped
+public class LineageQueryService {
+
+    private final ModelRepository models;
+    private final DatasetRepository datasets;
+    private final TrainingRunRepository runs;
+    private final GraphRepository graph;
+    private final ExposureRepository exposures;
+    private final SharedInitAssertionRepository assertions;
+    private final LineageConfig config;
+
+    public LineageQueryService(ModelRepository models, DatasetRepository datasets, TrainingRunRepository runs,
+            GraphRepository graph, ExposureRepository exposures, SharedInitAssertionRepository assertions,
+            LineageConfig config) {
+        this.models = models;
+        this.datasets = datasets;
+        this.runs = runs;
+        this.graph = graph;
+        this.exposures = exposures;
+        this.assertions = assertions;
+        this.config = config;
+    }
+
+    /** Page and size as the caller gave them, checked and defaulted. */
+    public record Paging(int page, int size) {
+        int offset() {
+            return page * size;
+        }
+    }
+
+    public Paging paging(Integer page, Integer size) {
+        int p = page == null ? 0 : page;
+        int s = size == null ? config.limits().defaultPageSize() : size;
+        if (p < 0) {
+            throw LineageProblem.badRequest("page must be 0 or more");
+        }
+        if (s < 1 || s > config.limits().maxPageSize()) {
+            throw LineageProblem.badRequest("size must be between 1 and " + config.limits().maxPageSize());
+        }
+        return new Paging(p, s);
+    }
+
+    public int depth(Integer depth) {
+        int d = depth == null ? 10 : depth;
+        if (d < 1 || d > config.limits().maxDepth()) {
+            throw LineageProblem.badRequest("depth must be between 1 and " + config.limits().maxDepth());
+        }
+        return d;
+    }
+
+    public Uni<ModelView> model(String id) {
+        return Panache.withSession(() -> models.findById(id)
+                .onItem().ifNull().failWith(() -> LineageProblem.notFound("Model", id))
+                .chain(model -> modelViews(List.of(model)))
+                .map(views -> views.get(0)));
+    }
+
+    public Uni<PageOf<ModelView>> searchModels(String q, Paging paging) {
+        return Panache.withSession(() -> models.search(q, paging.page(), paging.size())
+                .chain(this::modelViews)
+                .chain(items -> models.countSearch(q).map(total -> new PageOf<>(items, paging.page(), paging.size(), total))));
+    }
+
+    private Uni<List<ModelView>> modelViews(List<ModelEntity> entities) {
+        List<String> ids = entities.stream().map(m -> m.id).toList();
+        return graph.basesOf(ids).chain(bases -> graph.rootsOf(ids).map(roots -> entities.stream()
+                .map(m -> new ModelView(m.id, m.name, m.uri, m.revision, m.digest,
+                        bases.getOrDefault(m.id, List.of()).stream()
+                                .map(e -> new Commands.BaseRef(e.base(), e.relation().wire())).toList(),
+                        List.copyOf(roots.getOrDefault(m.id, Set.of())), m.createdAt))
+                .toList()));
+    }
+
+    public Uni<DatasetView> dataset(String id) {
+        return Panache.withSession(() -> datasets.findById(id)
+                .onItem().ifNull().failWith(() -> LineageProblem.notFound("Dataset", id))
+                .map(LineageQueryService::datasetView));
+    }
+
+    public Uni<PageOf<DatasetView>> datasets(String generatedBy, Paging paging) {
+        return Panache.withSession(() -> datasets.page(generatedBy, paging.page(), paging.size())
+                .chain(items -> datasets.countPage(generatedBy).map(total -> new PageOf<>(
+                        items.stream().map(LineageQueryService::datasetView).toList(), paging.page(), paging.size(), total))));
+    }
+
+    static DatasetView datasetView(DatasetEntity d) {
+        return new DatasetView(d.id, d.name, d.digest, d.rows, d.origin, d.generatedBy, d.generation, d.createdAt);
+    }
+
+    public Uni<TrainingRunView> trainingRun(String id) {
+        return Panache.withSession(() -> runs.findById(id)
+                .onItem().ifNull().failWith(() -> LineageProblem.notFound("Training run", id))
+                .chain(run -> graph.datasetsOfRuns(List.of(run.id)).map(ds -> runView(run, ds))));
+    }
+
+    public Uni<List<TrainingRunView>> trainingRunsOf(String model) {
+        return Panache.withSession(() -> requireModel(model)
+                .chain(() -> runs.forOutput(model))
+                .chain(list -> graph.datasetsOfRuns(list.stream().map(r -> r.id).toList())
+                        .map(ds -> list.stream().map(r -> runView(r, ds)).toList())));
+    }
+
+    private static TrainingRunView runView(TrainingRunEntity run, Map<String, List<String>> datasetsByRun) {
+        return new TrainingRunView(run.id, run.outputModel, datasetsByRun.getOrDefault(run.id, List.of()), run.method,
+                run.hyperparameters, run.createdAt);
+    }
+
+    public Uni<FamilyView> family(String id, Paging paging) {
+        return Panache.withSession(() -> requireModel(id)
+                .chain(() -> graph.rootsOf(List.of(id)))
+                .chain(rootsById -> assertions.initClasses().chain(classes -> {
+                    Set<String> roots = new TreeSet<>(rootsById.getOrDefault(id, Set.of(id)));
+                    Set<String> withAsserted = new TreeSet<>(classes.expand(roots));
+                    List<String> asserted = withAsserted.stream().filter(r -> !roots.contains(r)).toList();
+                    return graph.familyMembers(withAsserted, id, paging.offset(), paging.size())
+                            .chain(members -> names(members).map(names -> members.stream()
+                                    .map(m -> new MemberView(m, names.get(m))).toList()))
+                            .chain(items -> graph.countFamilyMembers(withAsserted, id)
+                                    .map(total -> new FamilyView(id, List.copyOf(roots), asserted,
+                                            new PageOf<>(items, paging.page(), paging.size(), total))));
+                })));
+    }
+
+    public Uni<WalkView> ancestors(String id, int depth) {
+        return Panache.withSession(() -> requireModel(id)
+                .chain(() -> graph.ancestors(id, depth))
+                .chain(reached -> walk(id, "ancestors", depth, reached, new Paging(0, Math.max(1, reached.size())), reached.size())));
+    }
+
+    public Uni<WalkView> descendants(String id, int depth, Paging paging) {
+        return Panache.withSession(() -> requireModel(id)
+                .chain(() -> graph.descendants(id, depth, paging.offset(), paging.size()))
+                .chain(reached -> graph.countDescendants(id, depth)
+                        .chain(total -> walk(id, "descendants", depth, reached, paging, total))));
+    }
+
+    private Uni<WalkView> walk(String id, String direction, int depth, List<Reached> reached, Paging paging, long total) {
+        List<String> ids = reached.stream().map(Reached::model).toList();
+        List<String> withStart = new ArrayList<>(ids);
+        withStart.add(id);
+        return names(ids).chain(names -> graph.edgesAmong(Set.copyOf(withStart)).map(edges -> new WalkView(id, direction, depth,
+                new PageOf<>(reached.stream().map(r -> new WalkNode(r.model(), names.get(r.model()), r.distance())).toList(),
+                        paging.page(), paging.size(), total),
+                edges.stream().map(e -> new WalkEdge(e.model(), e.base(), e.relation())).toList())));
+    }
+
+    public Uni<ExposureView> exposure(String id) {
+        return Panache.withSession(() -> requireModel(id)
+                .chain(() -> exposures.forModel(id))
+                .map(stored -> exposureView(id, stored)));
+    }
+
+    static ExposureView exposureView(String id, List<StoredExposure> stored) {
+        ExposureLevel level = stored.stream().map(StoredExposure::level).reduce(ExposureLevel.NONE, ExposureLevel::strongest);
+        List<List<Step>> paths = stored.stream().filter(e -> e.level() == level).map(StoredExposure::steps).toList();
+        List<ExposureDetail> details = stored.stream().map(e -> new ExposureDetail(e.level(), e.trainedModel(), e.dataset(),
+                e.teacher(), originOf(e.steps()), e.hopCount(), e.steps(), e.detectedAt())).toList();
+        return new ExposureView(id, level, paths, details);
+    }
+
+    /** The generator at the far end of a path: the last generated-by step. */
+    private static String originOf(List<Step> steps) {
+        for (int i = steps.size() - 1; i >= 0; i--) {
+            if (Step.GENERATED_BY.equals(steps.get(i).relation())) {
+                return steps.get(i).model();
+            }
+        }
+        return null;
+    }
+
+    public Uni<PageOf<ExposedModelView>> exposedModels(ExposureLevel level, Paging paging) {
+        if (level == ExposureLevel.NONE) {
+            throw LineageProblem.badRequest("level must be SAME_INIT, UNKNOWN or CROSS_FAMILY");
+        }
+        return Panache.withSession(() -> exposures.exposedModels(level, paging.offset(), paging.size())
+                .chain(items -> exposures.countExposedModels(level).map(total -> new PageOf<>(
+                        items.stream().map(e -> new ExposedModelView(e.model(), level, e.paths(), e.lastDetectedAt())).toList(),
+                        paging.page(), paging.size(), total))));
+    }
+
+    Uni<Void> requireModel(String id) {
+        return models.findById(id).onItem().ifNull().failWith(() -> LineageProblem.notFound("Model", id)).replaceWithVoid();
+    }
+
+    private Uni<Map<String, String>> names(Collection<String> ids) {
+        return models.findByIds(ids).map(list -> list.stream().collect(Collectors.toMap(m -> m.id, m -> m.name)));
+    }
+}

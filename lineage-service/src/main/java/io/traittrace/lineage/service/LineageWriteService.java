@@ -1,0 +1,436 @@
+package io.traittrace.lineage.service;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.traittrace.lineage.config.LineageConfig;
+import io.traittrace.lineage.domain.DatasetOrigin;
+import io.traittrace.lineage.domain.Relation;
+import io.traittrace.lineage.repository.DatasetEntity;
+import io.traittrace.lineage.repository.DatasetRepository;
+import io.traittrace.lineage.repository.GraphRepository;
+import io.traittrace.lineage.repository.GraphRepository.BaseRow;
+import io.traittrace.lineage.repository.ModelEntity;
+import io.traittrace.lineage.repository.ModelRepository;
+import io.traittrace.lineage.repository.TrainingRunEntity;
+import io.traittrace.lineage.repository.TrainingRunRepository;
+import io.traittrace.lineage.service.Commands.BaseRef;
+import io.traittrace.lineage.service.Commands.Import;
+import io.traittrace.lineage.service.Commands.NewDataset;
+import io.traittrace.lineage.service.Commands.NewModel;
+import io.traittrace.lineage.service.Commands.NewTrainingRun;
+import io.traittrace.lineage.service.Views.ImportResult;
+
+/**
+ * Records lineage. Every write, single or bulk, goes through {@link #importRecords}: one transaction that
+ * checks every reference and rule first, writes models, datasets and runs in dependency order, and brings
+ * exposure up to date. Records are immutable: an identical re-post changes nothing, a different one is a conflict.
+ */
+@ApplicationScoped
+public class LineageWriteService {
+
+    private final ModelRepository models;
+    private final DatasetRepository datasets;
+    private final TrainingRunRepository runs;
+    private final GraphRepository graph;
+    private final ExposureMaintenance exposure;
+    private final LineageConfig config;
+    private final ObjectMapper canonical;
+
+    public LineageWriteService(ModelRepository models, DatasetRepository datasets, TrainingRunRepository runs,
+            GraphRepository graph, ExposureMaintenance exposure, LineageConfig config, ObjectMapper mapper) {
+        this.models = models;
+        this.datasets = datasets;
+        this.runs = runs;
+        this.graph = graph;
+        this.exposure = exposure;
+        this.config = config;
+        this.canonical = mapper.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    }
+
+    public Uni<ImportResult> importRecords(Import batch) {
+        int size = batch.modelsOrEmpty().size() + batch.datasetsOrEmpty().size() + batch.trainingRunsOrEmpty().size();
+        if (size == 0) {
+            return Uni.createFrom().failure(LineageProblem.invalid("The import holds no records"));
+        }
+        if (size > config.limits().maxBatch()) {
+            return Uni.createFrom().failure(LineageProblem.invalid(
+                    "The import holds " + size + " records; at most " + config.limits().maxBatch() + " are accepted per request"));
+        }
+        return Panache.withTransaction(() -> write(batch));
+    }
+
+    /** The outcome of one transaction's writes, before exposure analysis. */
+    private static final class Outcome {
+        final Set<String> newModels = new LinkedHashSet<>();
+        final Set<String> newDatasets = new LinkedHashSet<>();
+        final Set<String> newRuns = new LinkedHashSet<>();
+        final Set<String> trainedModels = new LinkedHashSet<>();
+        int unchanged;
+    }
+
+    private Uni<ImportResult> write(Import batch) {
+        Outcome outcome = new Outcome();
+        return writeModels(batch.modelsOrEmpty(), outcome)
+                .chain(() -> writeDatasets(batch.datasetsOrEmpty(), outcome))
+                .chain(() -> writeRuns(batch.trainingRunsOrEmpty(), outcome))
+                .chain(() -> {
+                    Set<String> changed = new LinkedHashSet<>(outcome.newModels);
+                    changed.addAll(outcome.trainedModels);
+                    return exposure.refresh(changed);
+                })
+                .map(detected -> new ImportResult(outcome.newModels.size(), outcome.newDatasets.size(),
+                        outcome.newRuns.size(), outcome.unchanged, detected));
+    }
+
+    // ---- models -----------------------------------------------------------------------------------------
+
+    private Uni<Void> writeModels(List<NewModel> requested, Outcome outcome) {
+        if (requested.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Map<String, NewModel> byId = uniqueById(requested, NewModel::id, this::sameModel, "model");
+        for (NewModel model : byId.values()) {
+            Set<String> seen = new HashSet<>();
+            for (BaseRef base : model.basesOrEmpty()) {
+                if (base.model().equals(model.id())) {
+                    throw LineageProblem.invalid("Model '" + model.id() + "' names itself as a base");
+                }
+                if (!seen.add(base.model())) {
+                    throw LineageProblem.invalid("Model '" + model.id() + "' names base '" + base.model() + "' twice");
+                }
+            }
+        }
+        return models.findByIds(byId.keySet())
+                .chain(existing -> graph.basesOf(existing.stream().map(m -> m.id).toList())
+                        .map(existingBases -> keepNewModels(byId, existing, existingBases, outcome)))
+                .chain(fresh -> insertModels(fresh, outcome));
+    }
+
+    private Map<String, NewModel> keepNewModels(Map<String, NewModel> byId, List<ModelEntity> existing,
+            Map<String, List<io.traittrace.lineage.domain.LineageGraph.BaseEdge>> existingBases, Outcome outcome) {
+        Map<String, NewModel> fresh = new LinkedHashMap<>(byId);
+        for (ModelEntity stored : existing) {
+            NewModel asked = fresh.remove(stored.id);
+            List<BaseRef> storedBases = existingBases.getOrDefault(stored.id, List.of()).stream()
+                    .map(e -> new BaseRef(e.base(), e.relation().wire())).toList();
+            NewModel asStored = new NewModel(stored.id, stored.name, stored.uri, stored.revision, stored.digest, storedBases);
+            if (!sameModel(asked, asStored)) {
+                throw LineageProblem.conflict("Model '" + stored.id + "' already exists with different content ("
+                        + String.join(", ", modelDifferences(asked, asStored)) + "); lineage records are immutable");
+            }
+            outcome.unchanged++;
+        }
+        return fresh;
+    }
+
+    private Uni<Void> insertModels(Map<String, NewModel> fresh, Outcome outcome) {
+        if (fresh.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Set<String> outside = fresh.values().stream().flatMap(m -> m.basesOrEmpty().stream()).map(BaseRef::model)
+                .filter(id -> !fresh.containsKey(id)).collect(Collectors.toCollection(LinkedHashSet::new));
+        return graph.rootsOf(outside).chain(knownRoots -> {
+            List<String> unknown = outside.stream().filter(id -> !knownRoots.containsKey(id)).toList();
+            if (!unknown.isEmpty()) {
+                throw LineageProblem.invalid("Unknown base model(s): " + String.join(", ", unknown)
+                        + "; register a model before naming it as a base", unknown.stream().map(id -> "bases: unknown model " + id).toList());
+            }
+            List<NewModel> ordered = topologicalOrder(fresh);
+            Map<String, Set<String>> roots = new LinkedHashMap<>(knownRoots);
+            List<ModelEntity> entities = new ArrayList<>();
+            List<BaseRow> baseRows = new ArrayList<>();
+            Map<String, Set<String>> newRoots = new LinkedHashMap<>();
+            OffsetDateTime now = OffsetDateTime.now();
+            for (NewModel model : ordered) {
+                Set<String> modelRoots = new LinkedHashSet<>();
+                List<BaseRef> bases = model.basesOrEmpty();
+                for (int i = 0; i < bases.size(); i++) {
+                    BaseRef base = bases.get(i);
+                    modelRoots.addAll(roots.get(base.model()));
+                    baseRows.add(new BaseRow(model.id(), base.model(), Relation.parse(base.relation()).orElseThrow(), i));
+                }
+                if (bases.isEmpty()) {
+                    modelRoots.add(model.id());
+                }
+                roots.put(model.id(), modelRoots);
+                newRoots.put(model.id(), modelRoots);
+                entities.add(entity(model, now));
+                outcome.newModels.add(model.id());
+            }
+            return Panache.getSession()
+                    .chain(session -> session.persistAll(entities.toArray()).chain(session::flush))
+                    .chain(() -> graph.insertBases(baseRows))
+                    .chain(() -> graph.insertRoots(newRoots));
+        });
+    }
+
+    /** Orders new models so each comes after its in-batch bases; a cycle among them is refused. */
+    private static List<NewModel> topologicalOrder(Map<String, NewModel> fresh) {
+        List<NewModel> ordered = new ArrayList<>(fresh.size());
+        Map<String, Integer> state = new HashMap<>(); // 1 = visiting, 2 = done
+        for (String id : fresh.keySet()) {
+            visit(id, fresh, state, ordered, new ArrayList<>());
+        }
+        return ordered;
+    }
+
+    private static void visit(String id, Map<String, NewModel> fresh, Map<String, Integer> state, List<NewModel> ordered,
+            List<String> trail) {
+        Integer s = state.get(id);
+        if (s != null && s == 2) {
+            return;
+        }
+        if (s != null) {
+            List<String> cycle = new ArrayList<>(trail.subList(trail.indexOf(id), trail.size()));
+            cycle.add(id);
+            throw LineageProblem.invalid("Declared bases form a cycle: " + String.join(" -> ", cycle));
+        }
+        state.put(id, 1);
+        trail.add(id);
+        for (BaseRef base : fresh.get(id).basesOrEmpty()) {
+            if (fresh.containsKey(base.model())) {
+                visit(base.model(), fresh, state, ordered, trail);
+            }
+        }
+        trail.remove(trail.size() - 1);
+        state.put(id, 2);
+        ordered.add(fresh.get(id));
+    }
+
+    private static ModelEntity entity(NewModel model, OffsetDateTime now) {
+        ModelEntity entity = new ModelEntity();
+        entity.id = model.id();
+        entity.name = model.name().strip();
+        entity.uri = model.uri();
+        entity.revision = model.revision();
+        entity.digest = normalDigest(model.digest());
+        entity.createdAt = now;
+        return entity;
+    }
+
+    private boolean sameModel(NewModel a, NewModel b) {
+        return modelDifferences(a, b).isEmpty();
+    }
+
+    private static List<String> modelDifferences(NewModel a, NewModel b) {
+        List<String> differences = new ArrayList<>();
+        if (!a.name().strip().equals(b.name().strip())) {
+            differences.add("name");
+        }
+        if (!Objects.equals(a.uri(), b.uri())) {
+            differences.add("uri");
+        }
+        if (!Objects.equals(a.revision(), b.revision())) {
+            differences.add("revision");
+        }
+        if (!Objects.equals(normalDigest(a.digest()), normalDigest(b.digest()))) {
+            differences.add("digest");
+        }
+        if (!new HashSet<>(a.basesOrEmpty()).equals(new HashSet<>(b.basesOrEmpty()))) {
+            differences.add("bases");
+        }
+        return differences;
+    }
+
+    static String normalDigest(String digest) {
+        if (digest == null) {
+            return null;
+        }
+        return digest.startsWith("sha256:") ? digest : "sha256:" + digest;
+    }
+
+    // ---- datasets ---------------------------------------------------------------------------------------
+
+    private Uni<Void> writeDatasets(List<NewDataset> requested, Outcome outcome) {
+        if (requested.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Map<String, NewDataset> byId = uniqueById(requested, NewDataset::id, this::sameDataset, "dataset");
+        for (NewDataset dataset : byId.values()) {
+            if (dataset.generatedBy() != null && dataset.origin() != null) {
+                throw LineageProblem.invalid("Dataset '" + dataset.id()
+                        + "' names a generator and an origin; a generated dataset's origin is its generator");
+            }
+        }
+        Set<String> generators = byId.values().stream().map(NewDataset::generatedBy).filter(Objects::nonNull)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+        return datasets.findByIds(byId.keySet())
+                .chain(existing -> models.findByIds(generators).map(found -> {
+                    Set<String> foundIds = found.stream().map(m -> m.id).collect(Collectors.toSet());
+                    List<String> unknown = generators.stream().filter(g -> !foundIds.contains(g)).toList();
+                    if (!unknown.isEmpty()) {
+                        throw LineageProblem.invalid("Unknown generator model(s): " + String.join(", ", unknown),
+                                unknown.stream().map(id -> "generatedBy: unknown model " + id).toList());
+                    }
+                    Map<String, NewDataset> fresh = new LinkedHashMap<>(byId);
+                    for (DatasetEntity stored : existing) {
+                        NewDataset asked = fresh.remove(stored.id);
+                        if (!sameDataset(asked, asStored(stored))) {
+                            throw LineageProblem.conflict("Dataset '" + stored.id
+                                    + "' already exists with different content; lineage records are immutable");
+                        }
+                        outcome.unchanged++;
+                    }
+                    return fresh;
+                }))
+                .chain(fresh -> {
+                    OffsetDateTime now = OffsetDateTime.now();
+                    List<DatasetEntity> entities = fresh.values().stream().map(d -> entity(d, now)).toList();
+                    outcome.newDatasets.addAll(fresh.keySet());
+                    return Panache.getSession().chain(session -> session.persistAll(entities.toArray()).chain(session::flush));
+                });
+    }
+
+    private static NewDataset asStored(DatasetEntity stored) {
+        return new NewDataset(stored.id, stored.name, stored.digest, stored.rows, stored.generatedBy,
+                stored.generatedBy == null ? stored.origin : null, stored.generation);
+    }
+
+    private static DatasetEntity entity(NewDataset dataset, OffsetDateTime now) {
+        DatasetEntity entity = new DatasetEntity();
+        entity.id = dataset.id();
+        entity.name = dataset.name().strip();
+        entity.digest = normalDigest(dataset.digest());
+        entity.rows = dataset.rows();
+        entity.generatedBy = dataset.generatedBy();
+        entity.origin = originOf(dataset).wire();
+        entity.generation = dataset.generation();
+        entity.createdAt = now;
+        return entity;
+    }
+
+    /** A dataset with a generator came from a model; without one it is human data only when the caller says so. */
+    private static DatasetOrigin originOf(NewDataset dataset) {
+        if (dataset.generatedBy() != null) {
+            return DatasetOrigin.MODEL;
+        }
+        return dataset.origin() == null ? DatasetOrigin.UNKNOWN : DatasetOrigin.parse(dataset.origin()).orElseThrow();
+    }
+
+    private boolean sameDataset(NewDataset a, NewDataset b) {
+        return a.name().strip().equals(b.name().strip())
+                && Objects.equals(normalDigest(a.digest()), normalDigest(b.digest()))
+                && Objects.equals(a.rows(), b.rows())
+                && Objects.equals(a.generatedBy(), b.generatedBy())
+                && originOf(a) == originOf(b)
+                && canonicalJson(a.generation()).equals(canonicalJson(b.generation()));
+    }
+
+    // ---- training runs ----------------------------------------------------------------------------------
+
+    private Uni<Void> writeRuns(List<NewTrainingRun> requested, Outcome outcome) {
+        if (requested.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Map<String, NewTrainingRun> byId = uniqueById(requested, NewTrainingRun::id, this::sameRun, "training run");
+        Set<String> outputs = byId.values().stream().map(NewTrainingRun::output).collect(Collectors.toCollection(LinkedHashSet::new));
+        Set<String> inputs = byId.values().stream().flatMap(r -> r.datasets().stream()).collect(Collectors.toCollection(LinkedHashSet::new));
+        for (NewTrainingRun run : byId.values()) {
+            if (new HashSet<>(run.datasets()).size() != run.datasets().size()) {
+                throw LineageProblem.invalid("Training run '" + run.id() + "' lists a dataset twice");
+            }
+        }
+        return models.findByIds(outputs)
+                .chain(foundModels -> datasets.findByIds(inputs).map(foundDatasets -> {
+                    List<String> errors = new ArrayList<>();
+                    Set<String> modelIds = foundModels.stream().map(m -> m.id).collect(Collectors.toSet());
+                    Set<String> datasetIds = foundDatasets.stream().map(d -> d.id).collect(Collectors.toSet());
+                    outputs.stream().filter(id -> !modelIds.contains(id)).forEach(id -> errors.add("output: unknown model " + id));
+                    inputs.stream().filter(id -> !datasetIds.contains(id)).forEach(id -> errors.add("datasets: unknown dataset " + id));
+                    if (!errors.isEmpty()) {
+                        throw LineageProblem.invalid("Training run(s) reference unknown records: " + String.join("; ", errors), errors);
+                    }
+                    return foundModels;
+                }))
+                .chain(() -> runs.findByIds(byId.keySet()))
+                .chain(existing -> graph.datasetsOfRuns(existing.stream().map(r -> r.id).toList()).map(stored -> {
+                    Map<String, NewTrainingRun> fresh = new LinkedHashMap<>(byId);
+                    for (TrainingRunEntity run : existing) {
+                        NewTrainingRun asked = fresh.remove(run.id);
+                        NewTrainingRun asStored = new NewTrainingRun(run.id, run.outputModel,
+                                stored.getOrDefault(run.id, List.of()), run.method, run.hyperparameters);
+                        if (!sameRun(asked, asStored)) {
+                            throw LineageProblem.conflict("Training run '" + run.id
+                                    + "' already exists with different content; lineage records are immutable");
+                        }
+                        outcome.unchanged++;
+                    }
+                    return fresh;
+                }))
+                .chain(fresh -> insertRuns(fresh, outcome));
+    }
+
+    private Uni<Void> insertRuns(Map<String, NewTrainingRun> fresh, Outcome outcome) {
+        OffsetDateTime now = OffsetDateTime.now();
+        List<TrainingRunEntity> entities = new ArrayList<>();
+        for (NewTrainingRun run : fresh.values()) {
+            TrainingRunEntity entity = new TrainingRunEntity();
+            entity.id = run.id();
+            entity.outputModel = run.output();
+            entity.method = run.method();
+            entity.hyperparameters = run.hyperparameters();
+            entity.createdAt = now;
+            entities.add(entity);
+            outcome.newRuns.add(run.id());
+            outcome.trainedModels.add(run.output());
+        }
+        Uni<Void> chain = Panache.getSession().chain(session -> session.persistAll(entities.toArray()).chain(session::flush));
+        for (NewTrainingRun run : fresh.values()) {
+            chain = chain.chain(() -> graph.insertRunDatasets(run.id(), run.datasets()));
+        }
+        return chain;
+    }
+
+    private boolean sameRun(NewTrainingRun a, NewTrainingRun b) {
+        return a.output().equals(b.output()) && a.method().equals(b.method())
+                && new HashSet<>(a.datasets()).equals(new HashSet<>(b.datasets()))
+                && canonicalJson(a.hyperparameters()).equals(canonicalJson(b.hyperparameters()));
+    }
+
+    // ---- shared -----------------------------------------------------------------------------------------
+
+    /** Indexes a batch by id; the same id twice is fine only with the same content. */
+    private static <T> Map<String, T> uniqueById(Collection<T> items, Function<T, String> id,
+            java.util.function.BiPredicate<T, T> same, String kind) {
+        Map<String, T> byId = new LinkedHashMap<>();
+        for (T item : items) {
+            T previous = byId.putIfAbsent(id.apply(item), item);
+            if (previous != null && !same.test(previous, item)) {
+                throw LineageProblem.invalid("The request holds " + kind + " '" + id.apply(item) + "' twice with different content");
+            }
+        }
+        return byId;
+    }
+
+    private String canonicalJson(Map<String, Object> value) {
+        if (value == null || value.isEmpty()) {
+            return "{}";
+        }
+        try {
+            return canonical.writeValueAsString(new TreeMap<>(value));
+        } catch (JsonProcessingException e) {
+            throw LineageProblem.badRequest("Not serialisable as JSON: " + e.getOriginalMessage());
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.traittrace.lineage.service;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.traittrace.lineage.domain.ExposureLevel;
+import io.traittrace.lineage.domain.Step;
+
+/** What the lineage API answers. */
+public final class Views {
+
+    private Views() {
+    }
+
+    public record PageOf<T>(List<T> items, int page, int size, long total) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ModelView(String id, String name, String uri, String revision, String digest,
+            List<Commands.BaseRef> bases, List<String> roots, OffsetDateTime createdAt) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DatasetView(String id, String name, String digest, Long rows, String origin, String generatedBy,
+            Map<String, Object> generation, OffsetDateTime createdAt) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TrainingRunView(String id, String output, List<String> datasets, String method,
+            Map<String, Object> hyperparameters, OffsetDateTime createdAt) {
+    }
+
+    public record MemberView(String id, String name) {
+    }
+
+    /**
+     * A model's family: the roots it descends from, the roots asserted to share an init with them, and
+     * (paginated) every other model sharing one of those roots.
+     */
+    public record FamilyView(String model, List<String> roots, List<String> assertedRoots, PageOf<MemberView> members) {
+    }
+
+    public record WalkNode(String id, String name, int distance) {
+    }
+
+    public record WalkEdge(String model, String base, String relation) {
+    }
+
+    /** Ancestors or descendants within a depth limit, with the base edges among them for drawing. */
+    public record WalkView(String model, String direction, int depth, PageOf<WalkNode> nodes, List<WalkEdge> edges) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ExposureDetail(ExposureLevel level, String trainedModel, String dataset, String teacher,
+            String origin, int hops, List<Step> path, OffsetDateTime detectedAt) {
+    }
+
+    /**
+     * A model's exposure: the strongest level, the paths that justify it, and every exposure found with its
+     * own level.
+     */
+    public record ExposureView(String model, ExposureLevel level, List<List<Step>> paths, List<ExposureDetail> exposures) {
+    }
+
+    public record ExposedModelView(String model, ExposureLevel level, long paths, OffsetDateTime lastDetectedAt) {
+    }
+
+    public record AssertionView(String id, List<String> roots, String reason, String assertedBy, OffsetDateTime createdAt) {
+    }
+
+    /** The outcome of a write: what now exists, and whether this request created it. */
+    public record Written<T>(T value, boolean created) {
+    }
+
+    /** The outcome of a bulk import: how many records were new, and how many were identical re-posts. */
+    public record ImportResult(int modelsCreated, int datasetsCreated, int trainingRunsCreated, int unchanged,
+            int exposuresDetected) {
+    }
+}

@@ -1,0 +1,147 @@
+package io.traittrace.lineage.rest;
+
+import static io.restassured.RestAssured.given;
+import static io.traittrace.lineage.rest.LineageApi.as;
+import static io.traittrace.lineage.rest.LineageApi.id;
+import static io.traittrace.lineage.rest.LineageApi.model;
+import static io.traittrace.lineage.rest.LineageApi.post;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.startsWith;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.traittrace.testsupport.KafkaResource;
+import io.traittrace.testsupport.PostgresResource;
+
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class ModelApiTest {
+
+    @Test
+    void registersARootAndAFinetuneAndReadsThemBack() {
+        String root = id("base");
+        String child = id("ft");
+        post("/api/lineage/models", model(root)).statusCode(201)
+                .header("Location", containsString("/api/lineage/models/" + root))
+                .body("id", equalTo(root)).body("roots", contains(root)).body("bases", hasSize(0));
+        post("/api/lineage/models", model(child, root, "finetune")).statusCode(201)
+                .body("bases[0].model", equalTo(root)).body("bases[0].relation", equalTo("finetune"))
+                .body("roots", contains(root));
+
+        as("viewer").get("/api/lineage/models/" + child).then().statusCode(200)
+                .body("name", equalTo("Model " + child)).body("uri", equalTo("hf://org/" + child));
+        as("viewer").queryParam("q", child).get("/api/lineage/models").then().statusCode(200)
+                .body("items.id", contains(child)).body("total", equalTo(1));
+    }
+
+    @Test
+    void identicalRepostIsIdempotentAndDifferentContentConflicts() {
+        String root = id("base");
+        post("/api/lineage/models", model(root)).statusCode(201);
+        post("/api/lineage/models", model(root)).statusCode(200).body("id", equalTo(root));
+        Map<String, Object> changed = Map.of("id", root, "name", "Another name", "bases", List.of());
+        post("/api/lineage/models", changed).statusCode(409)
+                .contentType("application/problem+json")
+                .body("status", equalTo(409)).body("detail", containsString("name"));
+    }
+
+    @Test
+    void rejectsUnknownBasesSelfReferencesAndBadIdsWithoutWriting() {
+        String orphan = id("orphan");
+        post("/api/lineage/models", model(orphan, "no-such-model", "finetune")).statusCode(422)
+                .contentType("application/problem+json")
+                .body("detail", containsString("no-such-model"));
+        as("viewer").get("/api/lineage/models/" + orphan).then().statusCode(404)
+                .contentType("application/problem+json");
+
+        String self = id("self");
+        post("/api/lineage/models", model(self, self, "finetune")).statusCode(422)
+                .body("detail", containsString("itself"));
+
+        post("/api/lineage/models", model("bad/id")).statusCode(400)
+                .body("errors", hasItem(startsWith("id:")));
+        post("/api/lineage/models", Map.of("id", id("rel"), "name", "x", "bases",
+                List.of(Map.of("model", "m", "relation", "cousin")))).statusCode(400)
+                .body("errors", hasItem(containsString("finetune")));
+    }
+
+    @Test
+    void rejectsCyclesInABulkImportAndWritesNothing() {
+        String a = id("a");
+        String b = id("b");
+        String c = id("c");
+        post("/api/lineage/import", Map.of("models", List.of(model(a, c, "finetune"), model(b, a, "finetune"),
+                model(c, b, "merge")))).statusCode(422)
+                .body("detail", containsString("cycle"));
+        as("viewer").get("/api/lineage/models/" + a).then().statusCode(404);
+    }
+
+    @Test
+    void malformedJsonAndOversizedBodiesGetProblemDetails() {
+        as("auditor").body("{\"id\": \"x\", ").post("/api/lineage/models").then().statusCode(400)
+                .contentType("application/problem+json").body("title", equalTo("Malformed request body"));
+        as("auditor").body("{\"id\": 5, \"name\": [1]}").post("/api/lineage/models").then().statusCode(400)
+                .contentType("application/problem+json");
+        String huge = "{\"id\":\"big\",\"name\":\"" + "x".repeat(2_000_000) + "\"}";
+        as("auditor").body(huge).post("/api/lineage/models").then().statusCode(413)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void ancestorsAndDescendantsRespectDepthAndPagination() {
+        String root = id("root");
+        String m1 = id("m1");
+        String m2 = id("m2");
+        String m3 = id("m3");
+        post("/api/lineage/import", Map.of("models", List.of(model(root), model(m1, root, "finetune"),
+                model(m2, m1, "adapter"), model(m3, m2, "quantized")))).statusCode(200)
+                .body("modelsCreated", equalTo(4));
+
+        as("viewer").queryParam("depth", 2).get("/api/lineage/models/" + m3 + "/ancestors").then().statusCode(200)
+                .body("nodes.items.id", contains(m2, m1)).body("nodes.items.distance", contains(1, 2));
+        as("viewer").get("/api/lineage/models/" + m3 + "/ancestors").then().statusCode(200)
+                .body("nodes.items.id", contains(m2, m1, root))
+                .body("edges.relation", containsInAnyOrder("finetune", "adapter", "quantized"));
+        as("viewer").queryParam("size", 2).get("/api/lineage/models/" + root + "/descendants").then().statusCode(200)
+                .body("nodes.items.id", contains(m1, m2)).body("nodes.total", equalTo(3));
+        as("viewer").queryParam("size", 2).queryParam("page", 1).get("/api/lineage/models/" + root + "/descendants")
+                .then().statusCode(200).body("nodes.items.id", contains(m3));
+        as("viewer").queryParam("depth", 0).get("/api/lineage/models/" + root + "/descendants").then().statusCode(400);
+    }
+
+    @Test
+    void familyListsRootsAndOtherMembers() {
+        String r1 = id("r1");
+        String r2 = id("r2");
+        String ft = id("ft");
+        String merged = id("merge");
+        String other = id("other");
+        post("/api/lineage/import", Map.of("models", List.of(model(r1), model(r2), model(ft, r1, "finetune"),
+                model(merged, ft, "merge", r2, "merge"), model(other)))).statusCode(200);
+        as("viewer").get("/api/lineage/models/" + merged + "/family").then().statusCode(200)
+                .body("roots", containsInAnyOrder(r1, r2))
+                .body("members.items.id", containsInAnyOrder(r1, r2, ft))
+                .body("members.total", equalTo(3));
+        as("viewer").get("/api/lineage/models/" + ft + "/family").then().statusCode(200)
+                .body("roots", contains(r1)).body("members.items.id", containsInAnyOrder(r1, merged));
+    }
+
+    @Test
+    void openApiIsServedToAuthenticatedCallers() {
+        given().get("/q/openapi").then().statusCode(401);
+        as("viewer").get("/q/openapi").then().statusCode(200).body(containsString("/api/lineage/models"));
+    }
+}

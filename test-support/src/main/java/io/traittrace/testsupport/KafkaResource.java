@@ -1,0 +1,33 @@
+package io.traittrace.testsupport;
+
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/** Quarkus test resource: a real in-JVM Kafka broker, wired into SmallRye Reactive Messaging. */
+public class KafkaResource implements QuarkusTestResourceLifecycleManager {
+
+    private static EmbeddedKafkaBroker broker;
+
+    @Override
+    public Map<String, String> start() {
+        broker = EmbeddedKafkaBroker.start();
+        return Map.of("kafka.bootstrap.servers", broker.bootstrapServers());
+    }
+
+    /** The running broker's address, for tests that read or write topics directly. */
+    public static String bootstrapServers() {
+        if (broker == null) {
+            throw new IllegalStateException("KafkaResource is not started");
+        }
+        return broker.bootstrapServers();
+    }
+
+    @Override
+    public void stop() {
+        if (broker != null) {
+            broker.close();
+            broker = null;
+        }
+    }
+}
