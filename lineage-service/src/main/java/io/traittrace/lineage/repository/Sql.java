@@ -65,7 +65,7 @@ final class Sql {
 
     /**
      * Inserts rows with multi-row VALUES statements. {@code rowTemplate} is one row's placeholders, e.g.
-     * {@code "(?, ?, CAST(? AS jsonb))"}; {@code suffix} may add e.g. "ON CONFLICT DO NOTHING".
+     * {@code "(?, ?, CAST(CAST(? AS text) AS jsonb))"} (a String bound straight to jsonb would be stored as a JSON string); {@code suffix} may add e.g. "ON CONFLICT DO NOTHING".
      */
     static Uni<Void> insertRows(String tableAndColumns, String rowTemplate, List<Object[]> rows, String suffix) {
         int columns = (int) rowTemplate.chars().filter(ch -> ch == '?').count();

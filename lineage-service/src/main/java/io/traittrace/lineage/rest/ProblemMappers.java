@@ -49,6 +49,12 @@ public class ProblemMappers {
                 + e.getOriginalMessage().lines().findFirst().orElse("") + ")", uri, List.of());
     }
 
+    /** Declared separately: the JSON extension maps this subtype itself, and the most specific mapper wins. */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
+        return json(e, uri);
+    }
+
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e, UriInfo uri) {
         return unauthenticated(uri);
