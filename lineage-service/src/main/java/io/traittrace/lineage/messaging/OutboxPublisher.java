@@ -41,7 +41,8 @@ public class OutboxPublisher {
         this.config = config;
     }
 
-    @Scheduled(every = "${lineage.events.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    // The first sweep waits for the messaging channels to be connected at startup.
+    @Scheduled(every = "${lineage.events.poll-interval}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
         return Panache.withTransaction(() -> outbox.lockUnpublished(config.events().batchSize())
                 .chain(this::publishInOrder))

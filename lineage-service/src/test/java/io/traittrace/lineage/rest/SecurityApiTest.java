@@ -1,0 +1,129 @@
+package io.traittrace.lineage.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import io.smallrye.jwt.build.Jwt;
+import io.traittrace.testsupport.KafkaResource;
+import io.traittrace.testsupport.PostgresResource;
+
+/** Every route refuses callers without a valid token (401) and callers whose roles do not allow it (403). */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class SecurityApiTest {
+
+    private static final String ANY_UUID = "00000000-0000-0000-0000-000000000000";
+
+    /** method, path, the weakest role allowed. */
+    static Stream<Arguments> routes() {
+        return Stream.of(
+                Arguments.of("POST", "/api/lineage/models", "auditor"),
+                Arguments.of("GET", "/api/lineage/models", "viewer"),
+                Arguments.of("GET", "/api/lineage/models/m", "viewer"),
+                Arguments.of("GET", "/api/lineage/models/m/family", "viewer"),
+                Arguments.of("GET", "/api/lineage/models/m/ancestors", "viewer"),
+                Arguments.of("GET", "/api/lineage/models/m/descendants", "viewer"),
+                Arguments.of("GET", "/api/lineage/models/m/exposure", "viewer"),
+                Arguments.of("GET", "/api/lineage/models/m/training-runs", "viewer"),
+                Arguments.of("POST", "/api/lineage/datasets", "auditor"),
+                Arguments.of("GET", "/api/lineage/datasets", "viewer"),
+                Arguments.of("GET", "/api/lineage/datasets/d", "viewer"),
+                Arguments.of("POST", "/api/lineage/training-runs", "auditor"),
+                Arguments.of("GET", "/api/lineage/training-runs/r", "viewer"),
+                Arguments.of("GET", "/api/lineage/exposures", "viewer"),
+                Arguments.of("POST", "/api/lineage/import", "auditor"),
+                Arguments.of("POST", "/api/lineage/assertions/shared-init", "auditor"),
+                Arguments.of("GET", "/api/lineage/assertions/shared-init", "viewer"),
+                Arguments.of("GET", "/api/lineage/assertions/shared-init/" + ANY_UUID, "viewer"),
+                Arguments.of("DELETE", "/api/lineage/assertions/shared-init/" + ANY_UUID, "admin"));
+    }
+
+    private static RequestSpecification request(String token) {
+        RequestSpecification spec = given().contentType(ContentType.JSON).body("{}");
+        return token == null ? spec : spec.auth().oauth2(token);
+    }
+
+    @ParameterizedTest(name = "{0} {1} without a token is 401")
+    @MethodSource("routes")
+    void withoutTokenIs401(String method, String path, String role) {
+        request(null).request(method, path).then().statusCode(401)
+                .contentType("application/problem+json").header("WWW-Authenticate", "Bearer");
+    }
+
+    @ParameterizedTest(name = "{0} {1} with a token of a lower role is 403")
+    @MethodSource("routes")
+    void belowTheRoleIs403(String method, String path, String role) {
+        List<String> lower = switch (role) {
+            case "viewer" -> List.of("registry-publisher");
+            case "auditor" -> List.of("viewer");
+            default -> List.of("viewer", "auditor");
+        };
+        for (String weaker : lower) {
+            request(LineageApi.token(weaker)).request(method, path).then().statusCode(403)
+                    .contentType("application/problem+json");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1} with the right role passes the security check")
+    @MethodSource("routes")
+    void theRightRolePasses(String method, String path, String role) {
+        request(LineageApi.token(role)).request(method, path).then()
+                .statusCode(not(401)).statusCode(not(403));
+    }
+
+    @Test
+    void expiredWrongAudienceWrongIssuerAndForgedTokensAre401() {
+        String expired = Jwt.preferredUserName("old").groups(Set.of("admin")).issuer("https://server.example.com")
+                .audience("https://server.example.com").issuedAt(1_000_000L).expiresAt(1_000_060L)
+                .jws().keyId("1").sign("privateKey.jwk");
+        String wrongAudience = Jwt.preferredUserName("aud").groups(Set.of("admin")).issuer("https://server.example.com")
+                .audience("some-other-api").jws().keyId("1").sign("privateKey.jwk");
+        String wrongIssuer = Jwt.preferredUserName("iss").groups(Set.of("admin")).issuer("https://evil.example.com")
+                .audience("https://server.example.com").jws().keyId("1").sign("privateKey.jwk");
+        String valid = LineageApi.token("admin");
+        String[] parts = valid.split("\\.");
+        String forgedClaims = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                new String(Base64.getUrlDecoder().decode(parts[1])).replace("user-admin", "mallory").getBytes());
+        String forged = parts[0] + "." + forgedClaims + "." + parts[2];
+
+        for (String token : List.of(expired, wrongAudience, wrongIssuer, forged)) {
+            given().auth().oauth2(token).get("/api/lineage/models").then().statusCode(401)
+                    .contentType("application/problem+json");
+        }
+        given().auth().oauth2(valid).get("/api/lineage/models").then().statusCode(200);
+    }
+
+    @Test
+    void healthIsPublic() {
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void problemBodiesNameTheRequestPath() {
+        LineageApi.as("viewer").get("/api/lineage/models/" + "does-not-exist").then().statusCode(404)
+                .body("instance", equalTo("/api/lineage/models/does-not-exist"))
+                .body("type", equalTo("https://traittrace.io/problems/not-found"));
+        LineageApi.as("viewer").body(Map.of()).get("/api/lineage/nowhere").then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+}
