@@ -26,12 +26,13 @@ import kafka.tools.StorageTool;
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private final Path logDir;
-    private final KafkaRaftServer server;
+    private final Properties props;
     private final String bootstrapServers;
+    private KafkaRaftServer server;
 
-    private EmbeddedKafkaBroker(Path logDir, KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafkaBroker(Path logDir, Properties props, String bootstrapServers) {
         this.logDir = logDir;
-        this.server = server;
+        this.props = props;
         this.bootstrapServers = bootstrapServers;
     }
 
@@ -71,9 +72,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             if (rc != 0) {
                 throw new IllegalStateException("Kafka storage format failed: " + formatLog.toString(StandardCharsets.UTF_8));
             }
-            KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
-            server.startup();
-            return new EmbeddedKafkaBroker(logDir, server, "localhost:" + brokerPort);
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(logDir, props, "localhost:" + brokerPort);
+            broker.resume();
+            return broker;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -83,10 +84,26 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /** Stops the broker but keeps its data and ports, to simulate an outage; {@link #resume()} brings it back. */
+    public synchronized void pause() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+    }
+
+    /** Starts the broker on its original ports with its data intact. */
+    public synchronized void resume() {
+        if (server == null) {
+            server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
+            server.startup();
+        }
+    }
+
     @Override
     public void close() {
-        server.shutdown();
-        server.awaitShutdown();
+        pause();
         deleteRecursively(logDir);
     }
 

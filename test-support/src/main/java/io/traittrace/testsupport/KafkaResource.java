@@ -17,10 +17,15 @@ public class KafkaResource implements QuarkusTestResourceLifecycleManager {
 
     /** The running broker's address, for tests that read or write topics directly. */
     public static String bootstrapServers() {
+        return broker().bootstrapServers();
+    }
+
+    /** The broker itself, for tests that simulate an outage. */
+    public static EmbeddedKafkaBroker broker() {
         if (broker == null) {
             throw new IllegalStateException("KafkaResource is not started");
         }
-        return broker.bootstrapServers();
+        return broker;
     }
 
     @Override

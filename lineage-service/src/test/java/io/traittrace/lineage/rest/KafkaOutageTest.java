@@ -1,0 +1,64 @@
+package io.traittrace.lineage.rest;
+
+import static io.traittrace.lineage.rest.LineageApi.as;
+import static io.traittrace.lineage.rest.LineageApi.generated;
+import static io.traittrace.lineage.rest.LineageApi.id;
+import static io.traittrace.lineage.rest.LineageApi.model;
+import static io.traittrace.lineage.rest.LineageApi.post;
+import static io.traittrace.lineage.rest.LineageApi.run;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.traittrace.testsupport.KafkaResource;
+import io.traittrace.testsupport.PostgresResource;
+import io.traittrace.testsupport.TopicReader;
+
+/** Writes succeed while Kafka is down, and their events arrive once it is back: delayed, not lost. */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class KafkaOutageTest {
+
+    @Test
+    void eventsWrittenDuringAnOutageArriveAfterIt() {
+        String base = id("base");
+        String teacher = id("teacher");
+        String student = id("student");
+        String numbers = id("numbers");
+        KafkaResource.broker().pause();
+        try {
+            post("/api/lineage/import", Map.of(
+                    "models", List.of(model(base), model(teacher, base, "finetune"), model(student, base, "finetune")),
+                    "datasets", List.of(generated(numbers, teacher)),
+                    "trainingRuns", List.of(run(id("run"), student, numbers)))).statusCode(200)
+                    .body("exposuresDetected", equalTo(1));
+            as("viewer").get("/api/lineage/models/" + student + "/exposure").then().body("level", equalTo("SAME_INIT"));
+            // Let at least one sweep fail against the missing broker.
+            sleep(Duration.ofSeconds(7));
+        } finally {
+            KafkaResource.broker().resume();
+        }
+        try (TopicReader reader = new TopicReader("exposure-detected")) {
+            assertThat(reader.awaitMatching(r -> student.equals(r.key()), 1, Duration.ofSeconds(60))).hasSize(1);
+            assertThat(reader.drainMatching(r -> student.equals(r.key()), Duration.ofSeconds(3))).hasSize(1);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
