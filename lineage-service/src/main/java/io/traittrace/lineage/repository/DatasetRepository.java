@@ -9,12 +9,22 @@ import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.lineage.domain.Ids;
 
 @ApplicationScoped
 public class DatasetRepository implements PanacheRepositoryBase<DatasetEntity, String> {
 
     public Uni<List<DatasetEntity>> findByIds(Collection<String> ids) {
         return Sql.chunked(ids, chunk -> list("id in ?1", chunk));
+    }
+
+    /** Every dataset a Hugging Face dataset name may denote: by derived id or by name. Callers bound the list. */
+    public Uni<List<DatasetEntity>> findByHubNames(Collection<String> hubNames) {
+        if (hubNames.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<String> names = List.copyOf(hubNames);
+        return list("id in ?1 or name in ?2", names.stream().map(Ids::fromHubName).toList(), names);
     }
 
     public Uni<List<DatasetEntity>> page(String generatedBy, int page, int size) {

@@ -10,12 +10,26 @@ import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.lineage.domain.Ids;
 
 @ApplicationScoped
 public class ModelRepository implements PanacheRepositoryBase<ModelEntity, String> {
 
     public Uni<List<ModelEntity>> findByIds(Collection<String> ids) {
         return Sql.chunked(ids, chunk -> list("id in ?1", chunk));
+    }
+
+    /**
+     * Every model a Hugging Face repository name may denote: registered under the derived id
+     * ("org--name"), under the name itself, or with the uri "hf://org/name". Callers bound the list.
+     */
+    public Uni<List<ModelEntity>> findByHubNames(Collection<String> hubNames) {
+        if (hubNames.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<String> names = List.copyOf(hubNames);
+        return list("id in ?1 or name in ?2 or uri in ?3", names.stream().map(Ids::fromHubName).toList(), names,
+                names.stream().map(n -> "hf://" + n).toList());
     }
 
     public Uni<List<ModelEntity>> search(String q, int page, int size) {

@@ -63,6 +63,15 @@ public final class Commands {
             @NotBlank @Size(max = 2000) String reason) {
     }
 
+    /** A Hugging Face model card (README.md with YAML front matter) describing an already named model. */
+    public record NewModelCard(
+            @NotNull @Pattern(regexp = Ids.PATTERN, message = Ids.RULE) String model,
+            @Size(max = 256) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank when given") String name,
+            @Pattern(regexp = URI, message = "must be a URI such as hf://org/name@rev, s3://bucket/key or mlflow://name/1") String uri,
+            @Pattern(regexp = DIGEST, message = "must be a SHA-256 digest: 64 lowercase hex digits, optionally prefixed 'sha256:'") String digest,
+            @NotBlank String card) {
+    }
+
     /** A bulk import: the records of a pipeline or a backfill, written in dependency order in one transaction. */
     public record Import(
             @Valid List<@NotNull @Valid NewModel> models,

@@ -79,4 +79,21 @@ public final class Views {
     public record ImportResult(int modelsCreated, int datasetsCreated, int trainingRunsCreated, int unchanged,
             int exposuresDetected) {
     }
+
+    /**
+     * The outcome of an OpenLineage event: whether it was recorded (only COMPLETE runs that involve a model
+     * are), the model it produced, the datasets it read or wrote, its training run, and the import counts.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record OpenLineageResult(boolean recorded, String reason, List<String> models, List<String> datasets,
+            List<String> trainingRuns, ImportResult result) {
+
+        static OpenLineageResult skipped(String reason) {
+            return new OpenLineageResult(false, reason, null, null, null, null);
+        }
+    }
+
+    /** The outcome of a model card: the import counts and the model as now recorded. */
+    public record ModelCardResult(ImportResult result, ModelView model) {
+    }
 }

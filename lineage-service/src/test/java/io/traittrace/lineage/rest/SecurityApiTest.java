@@ -51,6 +51,8 @@ class SecurityApiTest {
                 Arguments.of("GET", "/api/lineage/training-runs/r", "viewer"),
                 Arguments.of("GET", "/api/lineage/exposures", "viewer"),
                 Arguments.of("POST", "/api/lineage/import", "auditor"),
+                Arguments.of("POST", "/api/lineage/openlineage", "auditor"),
+                Arguments.of("POST", "/api/lineage/model-cards", "auditor"),
                 Arguments.of("POST", "/api/lineage/assertions/shared-init", "auditor"),
                 Arguments.of("GET", "/api/lineage/assertions/shared-init", "viewer"),
                 Arguments.of("GET", "/api/lineage/assertions/shared-init/" + ANY_UUID, "viewer"),
