@@ -1,0 +1,117 @@
+package io.traittrace.probe;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import io.traittrace.probe.result.ProbeResult;
+import io.traittrace.probe.spec.ProbeSpec;
+import io.traittrace.probe.spec.Protocol;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/probe <command>}: runs one distillation test and writes its result JSON. Exit 0 whenever the
+ * test completed, whatever the verdict; 2 for a bad spec or option, 3 for missing or unreadable data,
+ * 1 for anything unexpected.
+ */
+@Command(name = "probe", mixinStandardHelpOptions = true, versionProvider = ProbeMain.Version.class,
+        description = "TraitTrace probe: subliminal-learning distillation tests. Progress on stderr, result JSON to --out.",
+        subcommands = { ProbeMain.RunCommand.class })
+public final class ProbeMain implements Callable<Integer> {
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Every protocol this probe can run, by name. */
+    static List<Protocol> protocols() {
+        return List.of();
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new ProbeMain());
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (e instanceof ProbeException probe) {
+                command.getErr().println("probe: " + probe.getMessage());
+                return probe.exitCode();
+            }
+            command.getErr().println("probe: the test failed unexpectedly: " + e);
+            e.printStackTrace(command.getErr());
+            return 1;
+        });
+        cli.setParameterExceptionHandler((e, args) -> {
+            e.getCommandLine().getErr().println("probe: " + e.getMessage());
+            e.getCommandLine().usage(e.getCommandLine().getErr());
+            return ProbeException.BAD_SPEC;
+        });
+        return cli;
+    }
+
+    @Override
+    public Integer call() {
+        CommandLine.usage(this, System.err);
+        return ProbeException.BAD_SPEC;
+    }
+
+    /** Runs a protocol and writes its result; shared by {@code run} and the per-protocol commands. */
+    public static int execute(Protocol protocol, com.fasterxml.jackson.databind.node.ObjectNode parameters, Path out) {
+        Progress progress = new Progress(System.err, protocol.name());
+        progress.line("starting (protocol %s v%s)", protocol.name(), protocol.version());
+        ProbeResult result = protocol.run(parameters, progress);
+        write(result, out);
+        progress.line("done: %s; result written to %s", result.verdict().outcome(), out);
+        return 0;
+    }
+
+    static void write(ProbeResult result, Path out) {
+        try {
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Path partial = out.resolveSibling(out.getFileName() + ".partial");
+            JSON.writeValue(partial.toFile(), result);
+            // Renamed into place so a reader never sees half a result.
+            Files.move(partial, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new ProbeException(1, "Cannot write the result to " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "The Job entrypoint: run the protocol a spec file names, with its parameters.")
+    static final class RunCommand implements Callable<Integer> {
+
+        @Option(names = "--spec", required = true, description = "Spec JSON: {\"protocol\": ..., \"parameters\": {...}}")
+        Path spec;
+
+        @Option(names = "--out", required = true, description = "Where to write the result JSON.")
+        Path out;
+
+        @Override
+        public Integer call() {
+            ProbeSpec parsed = ProbeSpec.read(spec, JSON);
+            Protocol protocol = protocols().stream().filter(p -> p.name().equals(parsed.protocol())).findFirst()
+                    .orElseThrow(() -> ProbeException.badSpec("Unknown protocol '" + parsed.protocol() + "'; this probe runs "
+                            + protocols().stream().map(Protocol::name).toList()));
+            return execute(protocol, parsed.parameters(), out);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = ProbeMain.class.getPackage().getImplementationVersion();
+            return new String[] { "TraitTrace probe " + (version == null ? "dev" : version), "result schema " + ProbeResult.SCHEMA };
+        }
+    }
+}

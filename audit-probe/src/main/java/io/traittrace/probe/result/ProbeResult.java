@@ -1,0 +1,45 @@
+package io.traittrace.probe.result;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/**
+ * The probe's result, schema v1 ({@code src/main/resources/schemas/probe-result.v1.json}). Fields other tools
+ * rely on keep their place: {@code verdict.outcome}, {@code verdict.rule}, and {@code arms.<name>.{mean, sd,
+ * ci95, scores}}. Protocol-specific detail goes in {@code evidence}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({ "schema", "protocol", "verdict", "arms", "comparisons", "parameters", "seeds", "data",
+        "replicates", "evidence", "environment", "timings", "startedAt", "finishedAt" })
+public record ProbeResult(
+        String schema,
+        ProtocolId protocol,
+        Verdict verdict,
+        Map<String, ArmResult> arms,
+        List<Comparison> comparisons,
+        Map<String, Object> parameters,
+        Seeds seeds,
+        List<DataIdentity> data,
+        List<Map<String, Object>> replicates,
+        Map<String, Object> evidence,
+        Environment environment,
+        Map<String, Double> timings,
+        String startedAt,
+        String finishedAt) {
+
+    public static final String SCHEMA = "https://traittrace.io/schemas/probe-result/v1.json";
+
+    public record ProtocolId(String name, String version) {
+    }
+
+    /** The base seed and the seed each replicate derived from it. */
+    public record Seeds(long base, List<Long> replicates) {
+    }
+
+    /** What data a result was computed on: a path (or "synthetic:<name>") and the SHA-256 of its bytes. */
+    public record DataIdentity(String role, String path, String digest, Long examples) {
+    }
+}

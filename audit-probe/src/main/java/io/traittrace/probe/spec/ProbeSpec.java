@@ -1,0 +1,46 @@
+package io.traittrace.probe.spec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.traittrace.probe.ProbeException;
+
+/**
+ * The Job's input, schema v1 ({@code schemas/probe-spec.v1.json}):
+ * {@code { "schema": ".../probe-spec/v1.json", "protocol": "canary", "parameters": { ... } }}.
+ * The audit runner writes one per run; {@code parameters} are the protocol's, as documented per command.
+ */
+public record ProbeSpec(String protocol, ObjectNode parameters) {
+
+    public static final String SCHEMA = "https://traittrace.io/schemas/probe-spec/v1.json";
+
+    public static ProbeSpec read(Path file, ObjectMapper mapper) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw ProbeException.badSpec("Cannot read the spec " + file + ": " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw ProbeException.badSpec("The spec " + file + " must be a JSON object");
+        }
+        JsonNode schema = root.get("schema");
+        if (schema != null && !SCHEMA.equals(schema.asText())) {
+            throw ProbeException.badSpec("Unsupported spec schema '" + schema.asText() + "'; this probe reads " + SCHEMA);
+        }
+        JsonNode protocol = root.get("protocol");
+        if (protocol == null || !protocol.isTextual()) {
+            throw ProbeException.badSpec("The spec must name its protocol: \"protocol\": \"canary\" | \"family\" | ...");
+        }
+        JsonNode parameters = root.get("parameters");
+        if (parameters != null && !parameters.isObject()) {
+            throw ProbeException.badSpec("\"parameters\" must be a JSON object");
+        }
+        return new ProbeSpec(protocol.asText(), parameters == null ? mapper.createObjectNode() : (ObjectNode) parameters);
+    }
+}
