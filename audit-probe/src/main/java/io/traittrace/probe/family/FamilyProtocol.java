@@ -1,0 +1,457 @@
+package io.traittrace.probe.family;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.traittrace.probe.ProbeException;
+import io.traittrace.probe.Progress;
+import io.traittrace.probe.result.Environment;
+import io.traittrace.probe.result.PhaseTimer;
+import io.traittrace.probe.result.ProbeResult;
+import io.traittrace.probe.result.ProbeResult.DataIdentity;
+import io.traittrace.probe.result.Verdict;
+import io.traittrace.probe.result.Verdict.Outcome;
+
+/**
+ * The weight-space family test (subliminal-protocol §4): do two checkpoints share an initialisation?
+ * Tensors are matched by name and shape and compared by cosine similarity, streamed from the safetensors
+ * files in one pass. See {@link #RULE} for the verdict and README-family.md for why the thresholds are
+ * where they are.
+ *
+ * <p>Parameters: {@code a}, {@code b} (checkpoint directories or single .safetensors files, required),
+ * {@code base} (optional: also report cos(a − base, b − base) per tensor), {@code sharedThreshold} (0.5),
+ * {@code independentThreshold} (0.1), {@code minTensors} (4), {@code minNumel} (1024), {@code maxListed}
+ * (2000 tensors listed in the evidence, then the summary only) and {@code digest} (true: SHA-256 every file,
+ * a second full read).
+ */
+public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
+
+    public static final String NAME = "family";
+    public static final String VERSION = "1.0";
+
+    public static final double SHARED_THRESHOLD = 0.5;
+    public static final double INDEPENDENT_THRESHOLD = 0.1;
+    public static final int MIN_TENSORS = 4;
+    public static final long MIN_NUMEL = 1024;
+    public static final int MAX_LISTED = 2000;
+
+    static final String RULE = "Eligible tensors: present in both checkpoints with the same name and shape, a float dtype "
+            + "(F32/F16/BF16), at least 2 dimensions, at least minNumel elements, finite values and non-zero norms "
+            + "(1-D norm scales and biases are initialised to constants, so they agree across independent inits; "
+            + "tiny tensors have chance cosines of order 1/sqrt(numel)). SHARED_INIT if at least minTensors tensors are "
+            + "eligible and their median cosine >= sharedThreshold; INDEPENDENT if at least minTensors are eligible and "
+            + "their median |cosine| <= independentThreshold; otherwise INCONCLUSIVE. Models that differ by a "
+            + "permutation of hidden units or of tensor values score as INDEPENDENT: permutations are not searched for. "
+            + "With a base, cos(a - base, b - base) is evidence only.";
+
+    private static final Set<String> PARAMETERS = Set.of("a", "b", "base", "sharedThreshold", "independentThreshold",
+            "minTensors", "minNumel", "maxListed", "digest");
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String version() {
+        return VERSION;
+    }
+
+    /** The parameters, validated, with defaults filled in. */
+    record Params(Path a, Path b, Path base, double sharedThreshold, double independentThreshold, int minTensors,
+            long minNumel, int maxListed, boolean digest) {
+
+        static Params of(ObjectNode p) {
+            for (Iterator<String> it = p.fieldNames(); it.hasNext();) {
+                String key = it.next();
+                if (!PARAMETERS.contains(key)) {
+                    throw ProbeException.badSpec("Unknown family parameter '" + key + "'; known: " + new java.util.TreeSet<>(PARAMETERS));
+                }
+            }
+            Params params = new Params(path(p, "a", true), path(p, "b", true), path(p, "base", false),
+                    number(p, "sharedThreshold", SHARED_THRESHOLD), number(p, "independentThreshold", INDEPENDENT_THRESHOLD),
+                    (int) integer(p, "minTensors", MIN_TENSORS), integer(p, "minNumel", MIN_NUMEL),
+                    (int) integer(p, "maxListed", MAX_LISTED), bool(p, "digest", true));
+            if (!(params.independentThreshold >= 0 && params.independentThreshold < params.sharedThreshold
+                    && params.sharedThreshold <= 1)) {
+                throw ProbeException.badSpec("Need 0 <= independentThreshold < sharedThreshold <= 1; got "
+                        + params.independentThreshold + " and " + params.sharedThreshold);
+            }
+            if (params.minTensors < 1 || params.minNumel < 1 || params.maxListed < 0) {
+                throw ProbeException.badSpec("minTensors and minNumel must be at least 1, maxListed at least 0");
+            }
+            return params;
+        }
+
+        Map<String, Object> asMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("a", a.toString());
+            m.put("b", b.toString());
+            if (base != null) {
+                m.put("base", base.toString());
+            }
+            m.put("sharedThreshold", sharedThreshold);
+            m.put("independentThreshold", independentThreshold);
+            m.put("minTensors", minTensors);
+            m.put("minNumel", minNumel);
+            m.put("maxListed", maxListed);
+            m.put("digest", digest);
+            return m;
+        }
+
+        private static Path path(ObjectNode p, String key, boolean required) {
+            JsonNode v = p.get(key);
+            if (v == null || v.isNull()) {
+                if (required) {
+                    throw ProbeException.badSpec("The family test needs parameter '" + key + "' (a checkpoint directory)");
+                }
+                return null;
+            }
+            if (!v.isTextual() || v.asText().isBlank()) {
+                throw ProbeException.badSpec("Parameter '" + key + "' must be a path string");
+            }
+            return Path.of(v.asText());
+        }
+
+        private static double number(ObjectNode p, String key, double fallback) {
+            JsonNode v = p.get(key);
+            if (v == null || v.isNull()) {
+                return fallback;
+            }
+            if (!v.isNumber()) {
+                throw ProbeException.badSpec("Parameter '" + key + "' must be a number");
+            }
+            return v.asDouble();
+        }
+
+        private static long integer(ObjectNode p, String key, long fallback) {
+            JsonNode v = p.get(key);
+            if (v == null || v.isNull()) {
+                return fallback;
+            }
+            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+                throw ProbeException.badSpec("Parameter '" + key + "' must be an integer");
+            }
+            return v.asLong();
+        }
+
+        private static boolean bool(ObjectNode p, String key, boolean fallback) {
+            JsonNode v = p.get(key);
+            if (v == null || v.isNull()) {
+                return fallback;
+            }
+            if (!v.isBoolean()) {
+                throw ProbeException.badSpec("Parameter '" + key + "' must be true or false");
+            }
+            return v.asBoolean();
+        }
+    }
+
+    /** One matched tensor's outcome. */
+    record Row(TensorInfo a, TensorInfo b, TensorStreamer.Sums sums, String excluded) {
+        boolean eligible() {
+            return excluded == null;
+        }
+    }
+
+    @Override
+    public ProbeResult run(ObjectNode parameters, Progress progress) {
+        String startedAt = now();
+        Params p = Params.of(parameters);
+        PhaseTimer timer = new PhaseTimer();
+
+        Checkpoint[] opened = timer.time("headers", () -> new Checkpoint[] { Checkpoint.open(p.a()), Checkpoint.open(p.b()),
+                p.base() == null ? null : Checkpoint.open(p.base()) });
+        Checkpoint a = opened[0], b = opened[1], base = opened[2];
+        progress.line("A: %d tensors in %d file(s); B: %d tensors in %d file(s)%s", a.tensors().size(), a.files().size(),
+                b.tensors().size(), b.files().size(), base == null ? "" : "; base: " + base.tensors().size() + " tensors");
+
+        // Match by name, then shape; skip types this test does not read.
+        List<String> onlyA = new ArrayList<>();
+        List<String> onlyB = new ArrayList<>();
+        List<Map<String, Object>> shapeMismatches = new ArrayList<>();
+        List<Map<String, Object>> skipped = new ArrayList<>();
+        List<String> baseMissing = new ArrayList<>();
+        List<TensorInfo[]> matched = new ArrayList<>();
+        for (TensorInfo ta : a.tensors().values()) {
+            TensorInfo tb = b.tensors().get(ta.name());
+            if (tb == null) {
+                onlyA.add(ta.name());
+            } else if (!ta.sameShape(tb)) {
+                shapeMismatches.add(ordered("name", ta.name(), "shapeA", ta.shape(), "shapeB", tb.shape()));
+            } else if (!ta.readable() || !tb.readable()) {
+                skipped.add(ordered("name", ta.name(), "dtypeA", ta.dtypeName(), "dtypeB", tb.dtypeName()));
+            } else {
+                TensorInfo tz = null;
+                if (base != null) {
+                    tz = base.tensors().get(ta.name());
+                    if (tz == null || !tz.sameShape(ta) || !tz.readable()) {
+                        baseMissing.add(ta.name());
+                        tz = null;
+                    }
+                }
+                matched.add(new TensorInfo[] { ta, tb, tz });
+            }
+        }
+        for (String name : b.tensors().keySet()) {
+            if (!a.tensors().containsKey(name)) {
+                onlyB.add(name);
+            }
+        }
+        // Read A's files in order, front to back: sequential reads for a cold page cache.
+        matched.sort(Comparator.<TensorInfo[], String>comparing(t -> t[0].file().toString()).thenComparingLong(t -> t[0].offset()));
+
+        long totalBytes = matched.stream().mapToLong(t -> t[0].length() + t[1].length() + (t[2] == null ? 0 : t[2].length())).sum();
+        List<Row> rows = new ArrayList<>(matched.size());
+        long[] bytesRead = { 0 };
+        double compareSeconds = timer.time("compare", () -> {
+            long start = System.nanoTime();
+            long nextReport = 1L << 30;
+            try (TensorStreamer streamer = new TensorStreamer()) {
+                for (TensorInfo[] t : matched) {
+                    TensorStreamer.Sums sums = streamer.compare(t[0], t[1], t[2]);
+                    rows.add(new Row(t[0], t[1], sums, exclusion(t[0], sums, p)));
+                    if (streamer.bytesRead() >= nextReport) {
+                        progress.line("compared %.1f of %.1f GB", streamer.bytesRead() / 1e9, totalBytes / 1e9);
+                        nextReport += 1L << 30;
+                    }
+                }
+                bytesRead[0] = streamer.bytesRead();
+            }
+            return (System.nanoTime() - start) / 1e9;
+        });
+        progress.line("compared %d tensors, %.2f GB in %.2f s (%.2f GB/s)", rows.size(), bytesRead[0] / 1e9, compareSeconds,
+                bytesRead[0] / 1e9 / compareSeconds);
+
+        List<Row> eligible = rows.stream().filter(Row::eligible).toList();
+        double[] cosines = eligible.stream().mapToDouble(r -> r.sums().cosine()).toArray();
+        double[] absCosines = Arrays.stream(cosines).map(Math::abs).toArray();
+        Verdict verdict = verdict(p, cosines, absCosines, rows.size(), onlyA.size(), onlyB.size(), shapeMismatches.size());
+        progress.line("%s: %s", verdict.outcome(), String.join("; ", verdict.reasons()));
+
+        List<DataIdentity> data = new ArrayList<>();
+        Map<String, Object> digests = new LinkedHashMap<>();
+        timer.time("digest", () -> {
+            String[] roles = { "a", "b", "base" };
+            for (int i = 0; i < 3; i++) {
+                Checkpoint c = opened[i];
+                if (c == null) {
+                    continue;
+                }
+                Checkpoint.Digest d = p.digest() ? c.digest() : null;
+                data.add(new DataIdentity(roles[i], c.path().toString(), d == null ? null : d.digest(), (long) c.tensors().size()));
+                if (d != null) {
+                    digests.put(roles[i], d.files());
+                }
+            }
+        });
+
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("checkpoints", checkpoints(a, b, base));
+        evidence.put("tensorsMatched", rows.size());
+        evidence.put("tensorsEligible", eligible.size());
+        evidence.put("tensorsOnlyInA", onlyA.size());
+        evidence.put("tensorsOnlyInB", onlyB.size());
+        evidence.put("namesOnlyInA", cap(onlyA, 100));
+        evidence.put("namesOnlyInB", cap(onlyB, 100));
+        evidence.put("shapeMismatches", shapeMismatches);
+        evidence.put("skippedDtypes", skipped);
+        if (base != null) {
+            evidence.put("tensorsWithoutBase", baseMissing.size());
+        }
+        evidence.put("bytesRead", bytesRead[0]);
+        evidence.put("compareSeconds", compareSeconds);
+        evidence.put("throughputGBps", compareSeconds > 0 ? bytesRead[0] / 1e9 / compareSeconds : null);
+        evidence.put("cosine", distribution(cosines));
+        evidence.put("absCosine", distribution(absCosines));
+        if (base != null) {
+            double[] diff = eligible.stream().mapToDouble(r -> r.sums().differenceCosine()).filter(Double::isFinite).toArray();
+            Map<String, Object> moved = distribution(diff);
+            moved.put("meaning", "cos(a - base, b - base) per eligible tensor: > 0 when a and b moved from the base in "
+                    + "correlated directions (e.g. a student distilled from a teacher fine-tuned from the same base); "
+                    + "about 0 for unrelated fine-tunes. Evidence only: it does not change the verdict.");
+            evidence.put("differenceCosine", moved);
+        }
+        evidence.put("layerTypes", layerTypes(eligible, base != null));
+        evidence.put("tensorsListed", Math.min(rows.size(), p.maxListed()));
+        evidence.put("tensors", rows.stream().limit(p.maxListed()).map(r -> row(r, base != null)).toList());
+        if (!digests.isEmpty()) {
+            evidence.put("fileDigests", digests);
+        }
+        List<String> notes = new ArrayList<>();
+        notes.addAll(prefixed("A", a.notes()));
+        notes.addAll(prefixed("B", b.notes()));
+        if (base != null) {
+            notes.addAll(prefixed("base", base.notes()));
+        }
+        if (!skipped.isEmpty()) {
+            notes.add(skipped.size() + " matched tensor(s) of a dtype other than F32/F16/BF16 were not compared");
+        }
+        if (rows.size() > p.maxListed()) {
+            notes.add("Only the first " + p.maxListed() + " of " + rows.size() + " tensors are listed; the summaries cover all");
+        }
+        evidence.put("notes", notes);
+
+        return new ProbeResult(ProbeResult.SCHEMA, new ProbeResult.ProtocolId(NAME, VERSION), verdict, Map.of(), List.of(),
+                p.asMap(), null, data, null, evidence, Environment.current(null, null, null, "cpu", 1),
+                new TreeMap<>(timer.seconds()), startedAt, now());
+    }
+
+    static String exclusion(TensorInfo t, TensorStreamer.Sums s, Params p) {
+        if (t.shape().length < 2) {
+            return "fewer than 2 dimensions (norm scale, bias or scalar: constant init)";
+        }
+        if (t.numel() < p.minNumel()) {
+            return "fewer than " + p.minNumel() + " elements";
+        }
+        if (!s.finite()) {
+            return "non-finite values";
+        }
+        if (!(s.aa() > 0 && s.bb() > 0)) {
+            return "zero norm";
+        }
+        return null;
+    }
+
+    static Verdict verdict(Params p, double[] cosines, double[] absCosines, int matched, int onlyA, int onlyB, int shapes) {
+        List<String> reasons = new ArrayList<>();
+        reasons.add(matched + " tensors matched by name and shape (" + onlyA + " only in A, " + onlyB + " only in B, "
+                + shapes + " with different shapes); " + cosines.length + " eligible");
+        if (cosines.length < p.minTensors()) {
+            reasons.add("fewer than minTensors = " + p.minTensors() + " eligible tensors: the checkpoints do not share "
+                    + "enough architecture to compare");
+            return new Verdict(Outcome.INCONCLUSIVE, RULE, reasons);
+        }
+        double median = percentile(cosines, 0.5);
+        double medianAbs = percentile(absCosines, 0.5);
+        if (median >= p.sharedThreshold()) {
+            reasons.add(String.format("median cosine %.4f >= sharedThreshold %.2f (min %.4f)", median, p.sharedThreshold(),
+                    Arrays.stream(cosines).min().orElse(Double.NaN)));
+            return new Verdict(Outcome.SHARED_INIT, RULE, reasons);
+        }
+        if (medianAbs <= p.independentThreshold()) {
+            reasons.add(String.format("median |cosine| %.4f <= independentThreshold %.2f (max %.4f)", medianAbs,
+                    p.independentThreshold(), Arrays.stream(cosines).max().orElse(Double.NaN)));
+            return new Verdict(Outcome.INDEPENDENT, RULE, reasons);
+        }
+        reasons.add(String.format("median cosine %.4f < sharedThreshold %.2f and median |cosine| %.4f > independentThreshold %.2f",
+                median, p.sharedThreshold(), medianAbs, p.independentThreshold()));
+        return new Verdict(Outcome.INCONCLUSIVE, RULE, reasons);
+    }
+
+    /** Linear interpolation between order statistics (numpy's default). */
+    static double percentile(double[] values, double q) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        double pos = q * (sorted.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(lo + 1, sorted.length - 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+    }
+
+    static Map<String, Object> distribution(double[] v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("n", v.length);
+        m.put("median", num(percentile(v, 0.5)));
+        m.put("min", num(v.length == 0 ? Double.NaN : Arrays.stream(v).min().getAsDouble()));
+        m.put("p10", num(percentile(v, 0.1)));
+        m.put("p90", num(percentile(v, 0.9)));
+        m.put("max", num(v.length == 0 ? Double.NaN : Arrays.stream(v).max().getAsDouble()));
+        return m;
+    }
+
+    /** "model.layers.12.mlp.up_proj.weight" → "model.layers.*.mlp.up_proj.weight". */
+    static String layerType(String name) {
+        return name.replaceAll("(^|\\.)\\d+(?=\\.|$)", "$1*");
+    }
+
+    private static List<Map<String, Object>> layerTypes(List<Row> eligible, boolean withBase) {
+        Map<String, List<Row>> groups = new TreeMap<>();
+        for (Row r : eligible) {
+            groups.computeIfAbsent(layerType(r.a().name()), k -> new ArrayList<>()).add(r);
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        groups.forEach((type, rs) -> {
+            double[] c = rs.stream().mapToDouble(r -> r.sums().cosine()).toArray();
+            Map<String, Object> m = ordered("type", type, "n", rs.size(), "medianCosine", num(percentile(c, 0.5)),
+                    "minCosine", num(Arrays.stream(c).min().orElse(Double.NaN)));
+            if (withBase) {
+                m.put("medianDifferenceCosine", num(percentile(
+                        rs.stream().mapToDouble(r -> r.sums().differenceCosine()).filter(Double::isFinite).toArray(), 0.5)));
+            }
+            out.add(m);
+        });
+        return out;
+    }
+
+    private static Map<String, Object> row(Row r, boolean withBase) {
+        Map<String, Object> m = ordered("name", r.a().name(), "shape", r.a().shape(), "dtypeA", r.a().dtypeName(),
+                "dtypeB", r.b().dtypeName(), "cosine", num(r.sums().cosine()), "relativeDistance", num(r.sums().relativeDistance()));
+        if (withBase) {
+            m.put("differenceCosine", num(r.sums().differenceCosine()));
+        }
+        m.put("eligible", r.eligible());
+        if (!r.eligible()) {
+            m.put("excluded", r.excluded());
+        }
+        return m;
+    }
+
+    private static Map<String, Object> checkpoints(Checkpoint a, Checkpoint b, Checkpoint base) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("a", checkpoint(a));
+        m.put("b", checkpoint(b));
+        if (base != null) {
+            m.put("base", checkpoint(base));
+        }
+        return m;
+    }
+
+    private static Map<String, Object> checkpoint(Checkpoint c) {
+        Map<String, Long> dtypes = new TreeMap<>();
+        c.tensors().values().forEach(t -> dtypes.merge(t.dtypeName(), 1L, Long::sum));
+        return ordered("path", c.path().toString(), "files", c.files().stream().map(f -> f.getFileName().toString()).toList(),
+                "bytes", c.totalBytes(), "tensors", c.tensors().size(), "dtypes", dtypes);
+    }
+
+    private static List<String> prefixed(String who, List<String> notes) {
+        return notes.stream().map(n -> who + ": " + n).toList();
+    }
+
+    private static List<String> cap(List<String> names, int n) {
+        return names.size() <= n ? names : names.subList(0, n);
+    }
+
+    /** JSON has no NaN: undefined values are written as null. */
+    private static Double num(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    private static Map<String, Object> ordered(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+}
