@@ -12,6 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -176,6 +180,7 @@ public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
         Checkpoint[] opened = timer.time("headers", () -> new Checkpoint[] { Checkpoint.open(p.a()), Checkpoint.open(p.b()),
                 p.base() == null ? null : Checkpoint.open(p.base()) });
         Checkpoint a = opened[0], b = opened[1], base = opened[2];
+        double[] digestSeconds = { 0 };
         progress.line("A: %d tensors in %d file(s); B: %d tensors in %d file(s)%s", a.tensors().size(), a.files().size(),
                 b.tensors().size(), b.files().size(), base == null ? "" : "; base: " + base.tensors().size() + " tensors");
 
@@ -214,25 +219,49 @@ public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
         // Read A's files in order, front to back: sequential reads for a cold page cache.
         matched.sort(Comparator.<TensorInfo[], String>comparing(t -> t[0].file().toString()).thenComparingLong(t -> t[0].offset()));
 
+        // The SHA-256 digests (a full read of every file) run on a second thread while the compare runs.
+        ExecutorService digester = p.digest() ? Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "family-digest");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+        Future<Checkpoint.Digest[]> digestsFuture = digester == null ? null : digester.submit(() -> {
+            long t0 = System.nanoTime();
+            Checkpoint.Digest[] d = new Checkpoint.Digest[3];
+            for (int i = 0; i < 3; i++) {
+                d[i] = opened[i] == null ? null : opened[i].digest();
+            }
+            digestSeconds[0] = (System.nanoTime() - t0) / 1e9;
+            return d;
+        });
+
         long totalBytes = matched.stream().mapToLong(t -> t[0].length() + t[1].length() + (t[2] == null ? 0 : t[2].length())).sum();
         List<Row> rows = new ArrayList<>(matched.size());
         long[] bytesRead = { 0 };
-        double compareSeconds = timer.time("compare", () -> {
-            long start = System.nanoTime();
-            long nextReport = 1L << 30;
-            try (TensorStreamer streamer = new TensorStreamer()) {
-                for (TensorInfo[] t : matched) {
-                    TensorStreamer.Sums sums = streamer.compare(t[0], t[1], t[2]);
-                    rows.add(new Row(t[0], t[1], sums, exclusion(t[0], sums, p)));
-                    if (streamer.bytesRead() >= nextReport) {
-                        progress.line("compared %.1f of %.1f GB", streamer.bytesRead() / 1e9, totalBytes / 1e9);
-                        nextReport += 1L << 30;
+        double compareSeconds;
+        try {
+            compareSeconds = timer.time("compare", () -> {
+                long start = System.nanoTime();
+                long nextReport = 1L << 30;
+                try (TensorStreamer streamer = new TensorStreamer()) {
+                    for (TensorInfo[] t : matched) {
+                        TensorStreamer.Sums sums = streamer.compare(t[0], t[1], t[2]);
+                        rows.add(new Row(t[0], t[1], sums, exclusion(t[0], sums, p)));
+                        if (streamer.bytesRead() >= nextReport) {
+                            progress.line("compared %.1f of %.1f GB", streamer.bytesRead() / 1e9, totalBytes / 1e9);
+                            nextReport += 1L << 30;
+                        }
                     }
+                    bytesRead[0] = streamer.bytesRead();
                 }
-                bytesRead[0] = streamer.bytesRead();
+                return (System.nanoTime() - start) / 1e9;
+            });
+        } catch (RuntimeException e) {
+            if (digester != null) {
+                digester.shutdownNow(); // a bad tensor ends the run; stop hashing
             }
-            return (System.nanoTime() - start) / 1e9;
-        });
+            throw e;
+        }
         progress.line("compared %d tensors, %.2f GB in %.2f s (%.2f GB/s)", rows.size(), bytesRead[0] / 1e9, compareSeconds,
                 bytesRead[0] / 1e9 / compareSeconds);
 
@@ -242,22 +271,38 @@ public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
         Verdict verdict = verdict(p, cosines, absCosines, rows.size(), onlyA.size(), onlyB.size(), shapeMismatches.size());
         progress.line("%s: %s", verdict.outcome(), String.join("; ", verdict.reasons()));
 
+        Checkpoint.Digest[] digests = new Checkpoint.Digest[3];
+        if (digester != null) {
+            try {
+                digests = timer.time("digestWait", () -> {
+                    try {
+                        return digestsFuture.get();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("Interrupted while hashing the checkpoints", e);
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof RuntimeException r) {
+                            throw r;
+                        }
+                        throw new IllegalStateException(e.getCause());
+                    }
+                });
+            } finally {
+                digester.shutdownNow();
+            }
+        }
         List<DataIdentity> data = new ArrayList<>();
-        Map<String, Object> digests = new LinkedHashMap<>();
-        timer.time("digest", () -> {
-            String[] roles = { "a", "b", "base" };
-            for (int i = 0; i < 3; i++) {
-                Checkpoint c = opened[i];
-                if (c == null) {
-                    continue;
-                }
-                Checkpoint.Digest d = p.digest() ? c.digest() : null;
-                data.add(new DataIdentity(roles[i], c.path().toString(), d == null ? null : d.digest(), (long) c.tensors().size()));
-                if (d != null) {
-                    digests.put(roles[i], d.files());
+        Map<String, Object> fileDigests = new LinkedHashMap<>();
+        String[] roles = { "a", "b", "base" };
+        for (int i = 0; i < 3; i++) {
+            if (opened[i] != null) {
+                data.add(new DataIdentity(roles[i], opened[i].path().toString(), digests[i] == null ? null : digests[i].digest(),
+                        (long) opened[i].tensors().size()));
+                if (digests[i] != null) {
+                    fileDigests.put(roles[i], digests[i].files());
                 }
             }
-        });
+        }
 
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put("checkpoints", checkpoints(a, b, base));
@@ -288,8 +333,10 @@ public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
         evidence.put("layerTypes", layerTypes(eligible, base != null));
         evidence.put("tensorsListed", Math.min(rows.size(), p.maxListed()));
         evidence.put("tensors", rows.stream().limit(p.maxListed()).map(r -> row(r, base != null)).toList());
-        if (!digests.isEmpty()) {
-            evidence.put("fileDigests", digests);
+        if (!fileDigests.isEmpty()) {
+            evidence.put("fileDigests", fileDigests);
+            evidence.put("digestMethod", "per file SHA-256; checkpoint digest = SHA-256 over the lines '<file sha256>  <relative path>\\n' "
+                    + "in path order (OpenSSF model-signing style); computed on a second thread during the compare");
         }
         List<String> notes = new ArrayList<>();
         notes.addAll(prefixed("A", a.notes()));
@@ -305,9 +352,12 @@ public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
         }
         evidence.put("notes", notes);
 
+        Map<String, Double> timings = new TreeMap<>(timer.seconds());
+        if (digester != null) {
+            timings.put("digest", digestSeconds[0]); // concurrent with "compare"; "digestWait" is what it added
+        }
         return new ProbeResult(ProbeResult.SCHEMA, new ProbeResult.ProtocolId(NAME, VERSION), verdict, Map.of(), List.of(),
-                p.asMap(), null, data, null, evidence, Environment.current(null, null, null, "cpu", 1),
-                new TreeMap<>(timer.seconds()), startedAt, now());
+                p.asMap(), null, data, null, evidence, Environment.current(null, null, null, "cpu", 1), timings, startedAt, now());
     }
 
     static String exclusion(TensorInfo t, TensorStreamer.Sums s, Params p) {
