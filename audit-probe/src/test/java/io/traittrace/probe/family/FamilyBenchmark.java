@@ -90,11 +90,17 @@ public final class FamilyBenchmark {
     }
 
     private static double report(String what, long bytes, Work work) throws Exception {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        long cpu = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         Object result = work.run();
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpu) / 1e9;
         double gbps = bytes / 1e9 / seconds;
-        System.out.printf(Locale.ROOT, "%-48s %6.2f s  %6.2f GB/s   (%s)%n", what, seconds, gbps, result);
+        // CPU seconds of this thread only (not the digest thread): GB per CPU-second is robust to other load.
+        System.out.printf(Locale.ROOT, "%-48s %6.2f s %6.2f GB/s | cpu %5.2f s %6.2f GB/cpu-s | load %.1f  (%s)%n", what, seconds,
+                gbps, cpuSeconds, bytes / 1e9 / cpuSeconds, load, result);
         return gbps;
     }
 
