@@ -29,7 +29,9 @@ public final class SafetensorsReader {
     /** The largest header accepted (the reference implementation's limit is 100 MB as well). */
     public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Strict about duplicate keys: a tensor named twice in one header would otherwise silently lose one entry. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private SafetensorsReader() {
     }

@@ -164,6 +164,10 @@ class SafetensorsReaderTest {
         SafetensorsWriter.writeRaw(f, "{\"w\": {\"dtype\": \"F32\", ", new byte[0]);
         assertBadData(() -> SafetensorsReader.read(f), "not valid JSON");
 
+        SafetensorsWriter.writeRaw(f, "{\"w\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]},"
+                + " \"w\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}", new byte[8]);
+        assertBadData(() -> SafetensorsReader.read(f), "Duplicate field 'w'");
+
         SafetensorsWriter.writeRaw(f, "[1, 2]", new byte[0]);
         assertBadData(() -> SafetensorsReader.read(f), "not a JSON object");
 
