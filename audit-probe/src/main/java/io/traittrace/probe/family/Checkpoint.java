@@ -1,5 +1,7 @@
 package io.traittrace.probe.family;
 
+import io.traittrace.probe.data.ModelDigest;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -178,46 +180,8 @@ public final class Checkpoint {
         return sum;
     }
 
-    /**
-     * The checkpoint's digest in the OpenSSF model-signing style: {@code sha256:} + SHA-256 over the
-     * concatenated lines {@code <sha256 hex of file>  <relative path>\n} in path order, so that renaming or
-     * re-sharding changes it and it can be checked file by file. Reads every byte once.
-     */
-    public Digest digest() {
-        Map<String, String> perFile = new TreeMap<>();
-        Path dir = Files.isDirectory(path) ? path : path.getParent();
-        for (Path f : files) {
-            perFile.put(dir.relativize(f).toString(), sha256(f));
-        }
-        MessageDigest outer = sha256();
-        perFile.forEach((name, hex) -> outer.update((hex + "  " + name + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        return new Digest("sha256:" + HexFormat.of().formatHex(outer.digest()), Map.copyOf(perFile));
+    /** The model-directory digest (OpenSSF model-signing convention) of the directory this checkpoint is in. */
+    public ModelDigest.Result digest() {
+        return ModelDigest.of(path);
     }
-
-    public record Digest(String digest, Map<String, String> files) {
-    }
-
-    private static String sha256(Path file) {
-        MessageDigest md = sha256();
-        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 22);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (channel.read(buffer) >= 0) {
-                buffer.flip();
-                md.update(buffer);
-                buffer.clear();
-            }
-        } catch (IOException e) {
-            throw ProbeException.badData("Cannot read " + file + ": " + e.getMessage(), e);
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
 }

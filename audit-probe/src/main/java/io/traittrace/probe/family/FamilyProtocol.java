@@ -1,5 +1,7 @@
 package io.traittrace.probe.family;
 
+import io.traittrace.probe.data.ModelDigest;
+
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -225,9 +227,9 @@ public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
             t.setDaemon(true);
             return t;
         }) : null;
-        Future<Checkpoint.Digest[]> digestsFuture = digester == null ? null : digester.submit(() -> {
+        Future<ModelDigest.Result[]> digestsFuture = digester == null ? null : digester.submit(() -> {
             long t0 = System.nanoTime();
-            Checkpoint.Digest[] d = new Checkpoint.Digest[3];
+            ModelDigest.Result[] d = new ModelDigest.Result[3];
             for (int i = 0; i < 3; i++) {
                 d[i] = opened[i] == null ? null : opened[i].digest();
             }
@@ -271,7 +273,7 @@ public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
         Verdict verdict = verdict(p, cosines, absCosines, rows.size(), onlyA.size(), onlyB.size(), shapeMismatches.size());
         progress.line("%s: %s", verdict.outcome(), String.join("; ", verdict.reasons()));
 
-        Checkpoint.Digest[] digests = new Checkpoint.Digest[3];
+        ModelDigest.Result[] digests = new ModelDigest.Result[3];
         if (digester != null) {
             try {
                 digests = timer.time("digestWait", () -> {
