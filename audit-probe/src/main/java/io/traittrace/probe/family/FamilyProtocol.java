@@ -337,8 +337,8 @@ public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
         evidence.put("tensors", rows.stream().limit(p.maxListed()).map(r -> row(r, base != null)).toList());
         if (!fileDigests.isEmpty()) {
             evidence.put("fileDigests", fileDigests);
-            evidence.put("digestMethod", "per file SHA-256; checkpoint digest = SHA-256 over the lines '<file sha256>  <relative path>\\n' "
-                    + "in path order (OpenSSF model-signing style); computed on a second thread during the compare");
+            evidence.put("digestMethod", "OpenSSF model-signing directory digest: SHA-256 over the raw SHA-256 of every file "
+                    + "(POSIX relative path order, .git* and model.sig ignored); computed on a second thread during the compare");
         }
         List<String> notes = new ArrayList<>();
         notes.addAll(prefixed("A", a.notes()));
