@@ -58,7 +58,7 @@ public class ExposureRepository {
         }
         return Sql.insertRows(
                 "exposure (model_id, path_key, level, trained_model, dataset_id, teacher_id, hop_count, path, detected_at)",
-                "(?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?)", rows, "");
+                "(?, ?, ?, ?, ?, ?, ?, CAST(CAST(? AS text) AS jsonb), ?)", rows, "");
     }
 
     public Uni<Void> updateLevel(String model, String pathKey, ExposureLevel level) {
