@@ -3,7 +3,9 @@ package io.traittrace.lineage.messaging;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -16,6 +18,7 @@ import io.smallrye.mutiny.Uni;
 import io.traittrace.lineage.config.LineageConfig;
 import io.traittrace.lineage.domain.ExposurePath;
 import io.traittrace.lineage.repository.OutboxRepository;
+import io.traittrace.lineage.repository.OutboxRepository.NewEvent;
 
 /**
  * Writes {@code exposure-detected} events (CloudEvents 1.0, structured JSON, data schema v1) into the outbox,
@@ -44,6 +47,28 @@ public class ExposureEvents {
     }
 
     public Uni<Void> detected(String model, ExposurePath path, OffsetDateTime at) {
+        try {
+            NewEvent event = event(model, path, at);
+            return outbox.add(event.id(), event.topic(), event.key(), event.payload(), event.at());
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(e);
+        }
+    }
+
+    /** One event per (model, path), written with as few statements as possible. */
+    public Uni<Void> detectedAll(List<Map.Entry<String, ExposurePath>> detections, OffsetDateTime at) {
+        List<NewEvent> events = new ArrayList<>(detections.size());
+        try {
+            for (Map.Entry<String, ExposurePath> detection : detections) {
+                events.add(event(detection.getKey(), detection.getValue(), at));
+            }
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(e);
+        }
+        return outbox.addAll(events);
+    }
+
+    private NewEvent event(String model, ExposurePath path, OffsetDateTime at) throws JsonProcessingException {
         String pathKey = path.key();
         UUID id = eventId(model, pathKey);
         Map<String, Object> data = new LinkedHashMap<>();
@@ -68,10 +93,6 @@ public class ExposureEvents {
         event.put("datacontenttype", "application/json");
         event.put("dataschema", DATA_SCHEMA);
         event.put("data", data);
-        try {
-            return outbox.add(id, TOPIC, model, mapper.writeValueAsString(event), at);
-        } catch (JsonProcessingException e) {
-            return Uni.createFrom().failure(e);
-        }
+        return new NewEvent(id, TOPIC, model, mapper.writeValueAsString(event), at);
     }
 }

@@ -21,15 +21,34 @@ import io.traittrace.lineage.domain.Relation;
 @ApplicationScoped
 public class GraphRepository {
 
-    /** A model's bases and the models trained on data it generated: every edge a trait can travel along. */
-    private static final String TRAIT_EDGES = """
-            SELECT b.model_id AS child, b.base_id AS parent FROM model_base b
+    /*
+     * The edges a trait can travel along: a model's bases, and the generators of the data it was trained on.
+     * Each walk step is a LATERAL subquery keyed on the node just reached, so every step is a handful of index
+     * probes (model_base_pkey / model_base_by_base, training_run_by_output, training_run_dataset_pkey /
+     * training_run_dataset_by_dataset, dataset_pkey / dataset_by_generator). Joining the worktable to a view of
+     * all edges instead made PostgreSQL scan and sort every training-run input on each iteration of the
+     * recursion, so a walk cost grew with the whole graph rather than with the region walked.
+     */
+
+    /** From a model to its bases and to the generators of its training data. */
+    private static final String UP_STEP = """
+            SELECT b.base_id FROM model_base b WHERE b.model_id = w.id
             UNION ALL
-            SELECT r.output_model, d.generated_by
+            SELECT d.generated_by
               FROM training_run r
               JOIN training_run_dataset rd ON rd.run_id = r.id
               JOIN dataset d ON d.id = rd.dataset_id
-             WHERE d.generated_by IS NOT NULL""";
+             WHERE r.output_model = w.id AND d.generated_by IS NOT NULL""";
+
+    /** From a model to the models declaring it as a base and to the models trained on data it generated. */
+    private static final String DOWN_STEP = """
+            SELECT b.model_id FROM model_base b WHERE b.base_id = w.id
+            UNION ALL
+            SELECT r.output_model
+              FROM dataset d
+              JOIN training_run_dataset rd ON rd.dataset_id = d.id
+              JOIN training_run r ON r.id = rd.run_id
+             WHERE d.generated_by = w.id""";
 
     public record BaseRow(String model, String base, Relation relation, int position) {
     }
@@ -53,9 +72,11 @@ public class GraphRepository {
         return Sql.insertRows("model_root (model_id, root_id)", "(?, ?)", rows, "");
     }
 
-    public Uni<Void> insertRunDatasets(String runId, Collection<String> datasets) {
-        return Sql.insertRows("training_run_dataset (run_id, dataset_id)", "(?, ?)",
-                datasets.stream().map(d -> new Object[] { runId, d }).toList(), "");
+    /** The input datasets of many runs, in as few multi-row statements as the bind-parameter limit allows. */
+    public Uni<Void> insertRunDatasets(Map<String, ? extends Collection<String>> datasetsByRun) {
+        List<Object[]> rows = new ArrayList<>();
+        datasetsByRun.forEach((run, datasets) -> datasets.forEach(d -> rows.add(new Object[] { run, d })));
+        return Sql.insertRows("training_run_dataset (run_id, dataset_id)", "(?, ?)", rows, "");
     }
 
     public Uni<Map<String, List<BaseEdge>>> basesOf(Collection<String> models) {
@@ -96,17 +117,17 @@ public class GraphRepository {
 
     /** The seeds and every model whose exposure can depend on them: descendants and students of their data. */
     public Uni<Set<String>> downstream(Collection<String> seeds) {
-        return walk(seeds, "e.parent = w.id", "e.child");
+        return walk(seeds, DOWN_STEP);
     }
 
     /** The seeds and every model their exposure can depend on: ancestors and the generators of their data. */
     public Uni<Set<String>> upstream(Collection<String> seeds) {
-        return walk(seeds, "e.child = w.id", "e.parent");
+        return walk(seeds, UP_STEP);
     }
 
-    private Uni<Set<String>> walk(Collection<String> seeds, String join, String next) {
-        String sql = "WITH RECURSIVE w(id) AS (SELECT m.id FROM model m WHERE m.id IN (:ids) UNION SELECT " + next
-                + " FROM w JOIN (" + TRAIT_EDGES + ") e ON " + join + ") SELECT id FROM w";
+    private Uni<Set<String>> walk(Collection<String> seeds, String step) {
+        String sql = "WITH RECURSIVE w(id) AS (SELECT m.id FROM model m WHERE m.id IN (:ids) UNION SELECT x.id"
+                + " FROM w CROSS JOIN LATERAL (" + step + ") x(id)) SELECT id FROM w";
         return Sql.chunked(seeds, chunk -> Sql.column(sql, String.class, Map.of("ids", chunk)))
                 .map(LinkedHashSet::new);
     }

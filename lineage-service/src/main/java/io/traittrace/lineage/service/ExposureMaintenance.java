@@ -84,9 +84,8 @@ public class ExposureMaintenance {
                 .chain(() -> Multi.createFrom().iterable(updates)
                         .onItem().transformToUniAndConcatenate(c -> exposures.updateLevel(c.model(), c.path().key(), c.path().level()))
                         .collect().last())
-                .chain(() -> Multi.createFrom().iterable(announced)
-                        .onItem().transformToUniAndConcatenate(c -> events.detected(c.model(), c.path(), now))
-                        .collect().last())
+                .chain(() -> events.detectedAll(announced.stream()
+                        .map(c -> Map.entry(c.model(), c.path())).toList(), now))
                 .replaceWith(announced.size());
     }
 }
