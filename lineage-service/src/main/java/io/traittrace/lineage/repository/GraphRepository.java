@@ -199,17 +199,32 @@ public class GraphRepository {
                         .toList());
     }
 
-    /** Models sharing any of the given roots, other than {@code exclude}, in id order. */
+    /**
+     * Models sharing any of the given roots, other than {@code exclude}, in id order. Each root is read in
+     * index order only as far as the page needs, so a page of a 100,000-model family costs a page, not a sort.
+     */
     public Uni<List<String>> familyMembers(Collection<String> roots, String exclude, int offset, int limit) {
-        return Sql.column("""
-                SELECT DISTINCT model_id FROM model_root WHERE root_id IN (:roots) AND model_id <> :exclude
-                 ORDER BY model_id OFFSET :offset LIMIT :limit""", String.class,
-                Map.of("roots", List.copyOf(roots), "exclude", exclude, "offset", offset, "limit", limit));
+        List<String> ordered = List.copyOf(new java.util.TreeSet<>(roots));
+        Map<String, Object> params = new java.util.HashMap<>(Map.of("exclude", exclude, "needed", offset + limit,
+                "offset", offset, "limit", limit));
+        StringBuilder union = new StringBuilder();
+        for (int i = 0; i < ordered.size(); i++) {
+            params.put("r" + i, ordered.get(i));
+            union.append(i == 0 ? "" : " UNION ").append("(SELECT model_id FROM model_root WHERE root_id = :r").append(i)
+                    .append(" AND model_id <> :exclude ORDER BY model_id LIMIT :needed)");
+        }
+        return Sql.column("SELECT model_id FROM (" + union + ") m ORDER BY model_id OFFSET :offset LIMIT :limit",
+                String.class, params);
     }
 
+    /** How many models share any of the given roots, other than {@code exclude}. */
     public Uni<Long> countFamilyMembers(Collection<String> roots, String exclude) {
-        return Sql.column("SELECT count(DISTINCT model_id) FROM model_root WHERE root_id IN (:roots) AND model_id <> :exclude",
-                Long.class, Map.of("roots", List.copyOf(roots), "exclude", exclude))
+        // One root: every row is a distinct model (the key is model, root), so an index-only count suffices.
+        String sql = roots.size() == 1
+                ? "SELECT count(*) FROM model_root WHERE root_id IN (:roots) AND model_id <> :exclude"
+                : "SELECT count(*) FROM (SELECT model_id FROM model_root WHERE root_id IN (:roots) AND model_id <> :exclude"
+                        + " GROUP BY model_id) members";
+        return Sql.column(sql, Long.class, Map.of("roots", List.copyOf(roots), "exclude", exclude))
                 .map(list -> list.get(0));
     }
 
