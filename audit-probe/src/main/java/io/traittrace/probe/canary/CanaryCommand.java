@@ -53,7 +53,7 @@ public final class CanaryCommand implements Callable<Integer> {
     @Option(names = "--train-limit", paramLabel = "K", description = "Use only the first K training images (and K noise images).")
     Integer trainLimit;
 
-    @Option(names = "--synthetic-train", paramLabel = "K", description = "Synthetic task: training images (default 10000).")
+    @Option(names = "--synthetic-train", paramLabel = "K", description = "Synthetic task: training images (default 20000).")
     Integer syntheticTrain;
 
     @Option(names = "--synthetic-test", paramLabel = "K", description = "Synthetic task: test images (default 2000).")

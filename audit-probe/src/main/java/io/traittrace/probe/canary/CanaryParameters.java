@@ -48,7 +48,7 @@ public record CanaryParameters(String data, int replicates, int auxLogits, int t
         long seed = p.has("seed") ? longValue(p, "seed") : 1L;
         int threads = integer(p, "threads", 1, 1, 1024);
         Integer trainLimit = p.has("trainLimit") && !p.get("trainLimit").isNull() ? integer(p, "trainLimit", 0, 1, Integer.MAX_VALUE) : null;
-        int syntheticTrain = integer(p, "syntheticTrain", 10_000, 10, 1_000_000);
+        int syntheticTrain = integer(p, "syntheticTrain", 20_000, 10, 1_000_000);
         int syntheticTest = integer(p, "syntheticTest", 2_000, 10, 1_000_000);
         long syntheticSeed = p.has("syntheticSeed") ? longValue(p, "syntheticSeed") : 1L;
         return new CanaryParameters(data.asText(), replicates, aux, teacherEpochs, distillEpochs, batch, lr, seed, threads, trainLimit,

@@ -195,8 +195,8 @@ public final class CanaryProtocol implements Protocol {
         evidence.put("stepsPerTeacher", teacherSteps);
         evidence.put("stepsPerStudent", studentSteps);
         if (p.synthetic()) {
-            evidence.put("syntheticTask", SyntheticTask.NAME + ": 10 classes of three-stroke prototypes, jittered, shifted ±2 px, "
-                    + "Gaussian pixel noise σ 0.08; balanced labels");
+            evidence.put("syntheticTask", SyntheticTask.NAME + ": 10 classes, each a fixed prototype of two filled ellipses and a stroke, "
+                    + "jittered, shifted ±2 px, Gaussian pixel noise σ 0.08; balanced labels (see the module README)");
         }
         Long hwm = memoryKb("VmHWM:");
         evidence.put("peakRssMb", hwm == null ? null : hwm / 1024);

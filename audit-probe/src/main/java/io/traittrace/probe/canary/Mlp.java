@@ -118,6 +118,18 @@ final class Mlp implements AutoCloseable {
      * (which must be closed by the caller after the step). Returns the batch loss when {@code wantLoss}, else NaN.
      */
     float step(NDArray x, Loss loss, NDArray target, float lr, boolean wantLoss) {
+        float[] lossValue = new float[1];
+        NDArray[] grads = gradients(x, loss, target, wantLoss ? lossValue : null);
+        adam(grads, lr);
+        return wantLoss ? lossValue[0] : Float.NaN;
+    }
+
+    /**
+     * The gradient of the per-example mean loss for every parameter (w1, b1, w2, b2, w3, b3), by hand:
+     * d loss / d logits = softmax − target on the supervised logits (0 on the others), then back through the
+     * three layers. Writes the loss into {@code lossOut[0]} when given.
+     */
+    NDArray[] gradients(NDArray x, Loss loss, NDArray target, float[] lossOut) {
         NDManager step = x.getManager();
         attachAll(step);
         long batch = x.getShape().get(0);
@@ -128,36 +140,19 @@ final class Mlp implements AutoCloseable {
         NDArray a2 = Activation.relu(z2);
         NDArray out = a2.matMul(params[4]).addi(params[5]);
 
-        // d loss / d logits, averaged over the batch: softmax − target on the supervised logits, 0 elsewhere.
         NDArray dOut;
-        NDArray logProbs = null;
-        switch (loss) {
-        case CROSS_ENTROPY_DIGITS -> {
-            NDArray digits = out.get(":, :" + DIGITS);
-            NDArray g = digits.softmax(1).subi(target).divi(batch);
-            dOut = NDArrays.concat(new NDList(g, step.zeros(new Shape(batch, outputs - DIGITS))), 1);
-            if (wantLoss) {
-                logProbs = digits.logSoftmax(1);
-            }
-        }
-        case KL_AUX -> {
-            NDArray aux = out.get(":, " + DIGITS + ":");
-            NDArray g = aux.softmax(1).subi(target).divi(batch);
-            dOut = NDArrays.concat(new NDList(step.zeros(new Shape(batch, DIGITS)), g), 1);
-            if (wantLoss) {
-                logProbs = aux.logSoftmax(1);
-            }
-        }
-        case KL_ALL -> {
-            dOut = out.softmax(1).subi(target).divi(batch);
-            if (wantLoss) {
-                logProbs = out.logSoftmax(1);
-            }
-        }
-        default -> throw new IllegalStateException();
-        }
+        NDArray logits = switch (loss) {
+        case CROSS_ENTROPY_DIGITS -> out.get(":, :" + DIGITS);
+        case KL_AUX -> out.get(":, " + DIGITS + ":");
+        case KL_ALL -> out;
+        };
+        NDArray g = logits.softmax(1).subi(target).divi(batch);
+        dOut = switch (loss) {
+        case CROSS_ENTROPY_DIGITS -> NDArrays.concat(new NDList(g, step.zeros(new Shape(batch, outputs - DIGITS))), 1);
+        case KL_AUX -> NDArrays.concat(new NDList(step.zeros(new Shape(batch, DIGITS)), g), 1);
+        case KL_ALL -> g;
+        };
 
-        // Backward through the three layers.
         NDArray[] grads = new NDArray[6];
         grads[4] = a2.transpose().matMul(dOut);
         grads[5] = dOut.sum(new int[] { 0 });
@@ -168,16 +163,15 @@ final class Mlp implements AutoCloseable {
         grads[0] = x.transpose().matMul(dz1);
         grads[1] = dz1.sum(new int[] { 0 });
 
-        float lossValue = Float.NaN;
-        if (wantLoss) {
+        if (lossOut != null) {
             // Cross-entropy: −Σ y·log p; KL: Σ p_t·(log p_t − log p_s); both averaged per example.
+            NDArray logProbs = logits.logSoftmax(1);
             NDArray perExample = loss == Loss.CROSS_ENTROPY_DIGITS
                     ? target.mul(logProbs).neg()
                     : target.mul(target.maximum(1e-30f).log().subi(logProbs));
-            lossValue = perExample.sum().getFloat() / batch;
+            lossOut[0] = perExample.sum().getFloat() / batch;
         }
-        adam(grads, lr);
-        return lossValue;
+        return grads;
     }
 
     /** PyTorch's Adam: m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; θ ← θ − lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε). */

@@ -8,25 +8,34 @@ import java.util.SplittableRandom;
 import io.traittrace.probe.result.ProbeResult.DataIdentity;
 
 /**
- * "synthetic-strokes-v1": a procedurally generated 10-class task of 28×28 grey images, for fast tests and for
+ * "synthetic-shapes-v1": a procedurally generated 10-class task of 28×28 grey images, for fast tests and for
  * machines without a dataset.
  * <ul>
- * <li>Each class has a fixed prototype of three strokes (line segments) whose endpoints are drawn, once, from
- * a fixed seed inside the central 20×20 square. The prototypes never change: they define the task.</li>
- * <li>An example of class c: every endpoint of c's strokes jittered by up to ±2 px, the whole figure shifted by
- * −2..2 px in each direction, stroke half-width 0.8–1.6 px, ink 0.7–1.0 with a soft (linear) edge, plus
- * Gaussian pixel noise σ 0.08, clipped to [0, 1] and stored as bytes like an IDX image.</li>
+ * <li>Each class has a fixed prototype, drawn once from a fixed seed: two filled ellipses (centre in the
+ * central 12×12 square, radii 2.5–8.5 px, any angle, ink 0.4–1.0) and one stroke (a line segment with endpoints
+ * in the central 20×20 square). The prototypes never change: they define the task.</li>
+ * <li>An example of class c: c's figure shifted by −2..2 px in each direction; each ellipse's centre jittered by
+ * up to ±2 px, its radii scaled by 0.85–1.15 and its ink by 0.8–1.2, with a soft edge; the stroke's endpoints
+ * jittered by up to ±2 px, half-width 0.8–1.6 px, ink 0.7–1.0; shapes combine by maximum; then Gaussian pixel
+ * noise σ 0.08, clipped to [0, 1] and stored as bytes like an IDX image.</li>
  * <li>Labels cycle 0..9 so both sets are balanced (a constant predictor scores exactly 0.1). Examples come
- * from {@code dataSeed}: the same sizes and seed give the same bytes (and digest) everywhere.</li>
+ * from {@code dataSeed} (train first, then test): the same sizes and seed give the same bytes (and digest)
+ * everywhere.</li>
  * </ul>
  */
 public final class SyntheticTask {
 
-    public static final String NAME = "synthetic-strokes-v1";
+    public static final String NAME = "synthetic-shapes-v1";
     static final long PROTOTYPE_SEED = 0x5EED_C1A5_5E5L;
-    static final int STROKES = 3;
+    static final int STROKES = 1;
+    static final int BLOB_COUNT = 2;
+    static final int SHIFT = 2;
+    static final float JITTER = 2f;
+    static final float NOISE = 0.08f;
 
     private final float[][][] prototypes = new float[10][STROKES][4];
+    /** Per class, per blob: cx, cy, rx, ry, angle, ink. */
+    private final float[][][] blobs = new float[10][BLOB_COUNT][6];
 
     public SyntheticTask() {
         SplittableRandom rng = new SplittableRandom(PROTOTYPE_SEED);
@@ -35,6 +44,14 @@ public final class SyntheticTask {
                 for (int k = 0; k < 4; k++) {
                     prototypes[c][s][k] = 4 + 20 * (float) rng.nextDouble();
                 }
+            }
+            for (int b = 0; b < BLOB_COUNT; b++) {
+                blobs[c][b][0] = 8 + 12 * (float) rng.nextDouble();
+                blobs[c][b][1] = 8 + 12 * (float) rng.nextDouble();
+                blobs[c][b][2] = 2.5f + 6 * (float) rng.nextDouble();
+                blobs[c][b][3] = 2.5f + 6 * (float) rng.nextDouble();
+                blobs[c][b][4] = (float) (Math.PI * rng.nextDouble());
+                blobs[c][b][5] = 0.4f + 0.6f * (float) rng.nextDouble();
             }
         }
     }
@@ -47,16 +64,36 @@ public final class SyntheticTask {
         for (int i = 0; i < count; i++) {
             int c = i % 10;
             labels[i] = (byte) c;
-            float dx = rng.nextInt(5) - 2;
-            float dy = rng.nextInt(5) - 2;
+            float dx = rng.nextInt(2 * SHIFT + 1) - SHIFT;
+            float dy = rng.nextInt(2 * SHIFT + 1) - SHIFT;
             for (int s = 0; s < STROKES; s++) {
                 for (int k = 0; k < 4; k++) {
-                    seg[s][k] = prototypes[c][s][k] + (float) (rng.nextDouble() * 4 - 2) + (k % 2 == 0 ? dx : dy);
+                    seg[s][k] = prototypes[c][s][k] + (float) ((rng.nextDouble() * 2 - 1) * JITTER) + (k % 2 == 0 ? dx : dy);
                 }
             }
             float half = 0.8f + 0.8f * (float) rng.nextDouble();
             float ink = 0.7f + 0.3f * (float) rng.nextDouble();
             java.util.Arrays.fill(img, 0f);
+            for (float[] b : blobs[c]) {
+                {
+                    float cx = b[0] + dx + (float) ((rng.nextDouble() * 2 - 1) * JITTER);
+                    float cy = b[1] + dy + (float) ((rng.nextDouble() * 2 - 1) * JITTER);
+                    float scale = 0.85f + 0.3f * (float) rng.nextDouble();
+                    float rx = b[2] * scale, ry = b[3] * scale;
+                    double cos = Math.cos(b[4]), sin = Math.sin(b[4]);
+                    float bink = b[5] * (0.8f + 0.4f * (float) rng.nextDouble());
+                    for (int y = 0; y < ImageSet.SIDE; y++) {
+                        for (int x = 0; x < ImageSet.SIDE; x++) {
+                            double u = ((x - cx) * cos + (y - cy) * sin) / rx;
+                            double w = (-(x - cx) * sin + (y - cy) * cos) / ry;
+                            double r = Math.sqrt(u * u + w * w);
+                            float v = r <= 1 ? bink : (float) Math.max(0, bink * (1 - (r - 1) * 3));
+                            int at = y * ImageSet.SIDE + x;
+                            img[at] = Math.max(img[at], v);
+                        }
+                    }
+                }
+            }
             for (int y = 0; y < ImageSet.SIDE; y++) {
                 for (int x = 0; x < ImageSet.SIDE; x++) {
                     float best = Float.MAX_VALUE;
@@ -64,12 +101,12 @@ public final class SyntheticTask {
                         best = Math.min(best, distance(x, y, g));
                     }
                     float v = best <= half ? ink : Math.max(0f, ink * (1f - (best - half)));
-                    img[y * ImageSet.SIDE + x] = v;
+                    img[y * ImageSet.SIDE + x] = Math.max(img[y * ImageSet.SIDE + x], v);
                 }
             }
             int base = i * ImageSet.PIXELS;
             for (int p = 0; p < ImageSet.PIXELS; p++) {
-                float v = img[p] + 0.08f * (float) rng.nextGaussian();
+                float v = img[p] + NOISE * (float) rng.nextGaussian();
                 v = Math.max(0f, Math.min(1f, v));
                 pixels[base + p] = (byte) Math.round(v * 255f);
             }
