@@ -167,7 +167,8 @@ public final class CanaryProtocol implements Protocol {
                 row.put("finalBatchLoss", losses);
                 row.put("seconds", round(seconds, 3));
                 replicates.add(row);
-                progress.line("replicate %d/%d (seed %d, cross init from %d): %s (%.1f s)", r + 1, n, seed, crossFrom[r], format(rep), seconds);
+                progress.line("replicate %d/%d (seed %d, cross init from replicate %d): %s (%.1f s)", r + 1, n, seed, crossFrom[r] + 1, format(rep),
+                        seconds);
             }
         }
 
