@@ -9,6 +9,8 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.traittrace.probe.canary.CanaryCommand;
+import io.traittrace.probe.canary.CanaryProtocol;
 import io.traittrace.probe.family.FamilyCommand;
 import io.traittrace.probe.family.FamilyProtocol;
 import io.traittrace.probe.result.ProbeResult;
@@ -25,14 +27,14 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "probe", mixinStandardHelpOptions = true, versionProvider = ProbeMain.Version.class,
         description = "TraitTrace probe: subliminal-learning distillation tests. Progress on stderr, result JSON to --out.",
-        subcommands = { ProbeMain.RunCommand.class, FamilyCommand.class })
+        subcommands = { ProbeMain.RunCommand.class, CanaryCommand.class, FamilyCommand.class })
 public final class ProbeMain implements Callable<Integer> {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Every protocol this probe can run, by name. */
     static List<Protocol> protocols() {
-        return List.of(new FamilyProtocol());
+        return List.of(new CanaryProtocol(), new FamilyProtocol());
     }
 
     public static void main(String[] args) {

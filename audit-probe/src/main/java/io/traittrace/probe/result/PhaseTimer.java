@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** Wall time per named phase, in seconds, summed over repeats of the same phase. */
+/** Wall time per named phase, in seconds, summed over repeats of the same phase; phases in first-use order. */
 public final class PhaseTimer {
 
     private final Map<String, Double> seconds = new LinkedHashMap<>();
@@ -26,6 +26,6 @@ public final class PhaseTimer {
     }
 
     public Map<String, Double> seconds() {
-        return Map.copyOf(seconds);
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(seconds));
     }
 }

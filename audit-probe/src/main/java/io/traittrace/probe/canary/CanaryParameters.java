@@ -1,0 +1,121 @@
+package io.traittrace.probe.canary;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.traittrace.probe.ProbeException;
+
+/**
+ * The canary's parameters, as a spec's {@code "parameters"} holds them (the {@code canary} command builds the
+ * same object from its flags). Defaults are the authors' script's; only {@code data} and {@code replicates}
+ * are required.
+ */
+public record CanaryParameters(String data, int replicates, int auxLogits, int teacherEpochs, int distillEpochs, int batch,
+        double lr, long seed, int threads, Integer trainLimit, int syntheticTrain, int syntheticTest, long syntheticSeed) {
+
+    public static final String SYNTHETIC = "synthetic";
+    static final List<String> NAMES = List.of("data", "replicates", "auxLogits", "teacherEpochs", "distillEpochs", "batch", "lr",
+            "seed", "threads", "trainLimit", "syntheticTrain", "syntheticTest", "syntheticSeed");
+
+    public static CanaryParameters parse(ObjectNode p) {
+        for (Iterator<String> it = p.fieldNames(); it.hasNext();) {
+            String name = it.next();
+            if (!NAMES.contains(name)) {
+                throw ProbeException.badSpec("Unknown canary parameter '" + name + "'; known: " + NAMES);
+            }
+        }
+        JsonNode data = p.get("data");
+        if (data == null || !data.isTextual() || data.asText().isBlank()) {
+            throw ProbeException.badSpec("The canary needs \"data\": a directory of MNIST-format IDX files, or \"synthetic\"");
+        }
+        if (p.get("replicates") == null) {
+            throw ProbeException.badSpec("The canary needs \"replicates\" (the paper used 100; at least 25 for a stable mean, 5 shows the effect)");
+        }
+        int replicates = integer(p, "replicates", 0, 1, 10_000);
+        int aux = integer(p, "auxLogits", 3, 2, 1000);
+        int teacherEpochs = integer(p, "teacherEpochs", 5, 1, 10_000);
+        int distillEpochs = integer(p, "distillEpochs", 5, 1, 10_000);
+        int batch = integer(p, "batch", 1024, 1, 1 << 20);
+        double lr = number(p, "lr", 3e-4);
+        if (!(lr > 0 && lr < 10)) {
+            throw ProbeException.badSpec("\"lr\" must be in (0, 10), got " + lr);
+        }
+        long seed = p.has("seed") ? longValue(p, "seed") : 1L;
+        int threads = integer(p, "threads", 1, 1, 1024);
+        Integer trainLimit = p.has("trainLimit") && !p.get("trainLimit").isNull() ? integer(p, "trainLimit", 0, 1, Integer.MAX_VALUE) : null;
+        int syntheticTrain = integer(p, "syntheticTrain", 20_000, 10, 1_000_000);
+        int syntheticTest = integer(p, "syntheticTest", 2_000, 10, 1_000_000);
+        long syntheticSeed = p.has("syntheticSeed") ? longValue(p, "syntheticSeed") : 1L;
+        return new CanaryParameters(data.asText(), replicates, aux, teacherEpochs, distillEpochs, batch, lr, seed, threads, trainLimit,
+                syntheticTrain, syntheticTest, syntheticSeed);
+    }
+
+    public boolean synthetic() {
+        return SYNTHETIC.equals(data);
+    }
+
+    public int outputs() {
+        return Mlp.DIGITS + auxLogits;
+    }
+
+    /** Every parameter as the run used it, defaults included. */
+    public Map<String, Object> asMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("data", data);
+        m.put("replicates", replicates);
+        m.put("auxLogits", auxLogits);
+        m.put("teacherEpochs", teacherEpochs);
+        m.put("distillEpochs", distillEpochs);
+        m.put("batch", batch);
+        m.put("lr", lr);
+        m.put("seed", seed);
+        m.put("threads", threads);
+        m.put("trainLimit", trainLimit);
+        if (synthetic()) {
+            m.put("syntheticTrain", syntheticTrain);
+            m.put("syntheticTest", syntheticTest);
+            m.put("syntheticSeed", syntheticSeed);
+        }
+        return m;
+    }
+
+    private static int integer(ObjectNode p, String name, int fallback, int min, int max) {
+        JsonNode n = p.get(name);
+        if (n == null) {
+            return fallback;
+        }
+        if (!n.canConvertToInt() || !n.isIntegralNumber()) {
+            throw ProbeException.badSpec("\"" + name + "\" must be an integer, got " + n);
+        }
+        int v = n.intValue();
+        if (v < min || v > max) {
+            String extra = name.equals("auxLogits") && v == 1 ? " (one aux logit has a constant softmax: zero gradient)" : "";
+            throw ProbeException.badSpec("\"" + name + "\" must be in " + min + ".." + max + ", got " + v + extra);
+        }
+        return v;
+    }
+
+    private static long longValue(ObjectNode p, String name) {
+        JsonNode n = p.get(name);
+        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+            throw ProbeException.badSpec("\"" + name + "\" must be an integer, got " + n);
+        }
+        return n.longValue();
+    }
+
+    private static double number(ObjectNode p, String name, double fallback) {
+        JsonNode n = p.get(name);
+        if (n == null) {
+            return fallback;
+        }
+        if (!n.isNumber()) {
+            throw ProbeException.badSpec("\"" + name + "\" must be a number, got " + n);
+        }
+        return n.doubleValue();
+    }
+}

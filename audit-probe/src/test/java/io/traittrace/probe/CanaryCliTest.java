@@ -1,0 +1,100 @@
+package io.traittrace.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import picocli.CommandLine;
+
+/**
+ * {@code bin/probe canary} and {@code bin/probe run} exit codes. In this package because
+ * {@link ProbeMain#commandLine()} is package-private.
+ */
+class CanaryCliTest {
+
+    @TempDir
+    Path tmp;
+
+    StringWriter err = new StringWriter();
+
+    int execute(String... args) {
+        CommandLine cli = ProbeMain.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    static final String[] TINY = { "--synthetic-train", "200", "--synthetic-test", "100", "--batch", "100", "--teacher-epochs", "1",
+            "--distill-epochs", "1" };
+
+    @Test
+    void completedRunExitsZeroAndWritesTheResult() throws Exception {
+        Path out = tmp.resolve("sub/result.json");
+        String[] args = concat(new String[] { "canary", "--data", "synthetic", "--replicates", "2", "--out", out.toString(), "--seed", "7" }, TINY);
+        assertThat(execute(args)).as(err.toString()).isZero();
+        JsonNode result = new ObjectMapper().readTree(out.toFile());
+        assertThat(result.at("/protocol/name").asText()).isEqualTo("canary");
+        assertThat(result.at("/verdict/outcome").asText()).isIn("TRANSFER_DETECTED", "NO_TRANSFER_DETECTED", "INCONCLUSIVE");
+        assertThat(result.at("/parameters/seed").asLong()).isEqualTo(7);
+        assertThat(result.at("/parameters/batch").asInt()).isEqualTo(100);
+        assertThat(result.at("/parameters/auxLogits").asInt()).isEqualTo(3);
+        assertThat(result.at("/arms/X_aux/scores").size()).isEqualTo(2);
+        assertThat(Files.exists(tmp.resolve("sub/result.json.partial"))).isFalse();
+    }
+
+    @Test
+    void missingDataDirectoryExitsThree() {
+        Path out = tmp.resolve("r.json");
+        assertThat(execute("canary", "--data", tmp.resolve("no-such-dir").toString(), "--replicates", "2", "--out", out.toString())).isEqualTo(3);
+        assertThat(err.toString()).contains("no-such-dir").contains("does not exist");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void directoryWithoutIdxFilesExitsThree() {
+        assertThat(execute("canary", "--data", tmp.toString(), "--replicates", "2", "--out", tmp.resolve("r.json").toString())).isEqualTo(3);
+        assertThat(err.toString()).contains("Missing train-images-idx3-ubyte");
+    }
+
+    @Test
+    void badOptionsExitTwo() {
+        String out = tmp.resolve("r.json").toString();
+        assertThat(execute("canary", "--data", "synthetic", "--replicates", "many", "--out", out)).isEqualTo(2);
+        assertThat(execute("canary", "--data", "synthetic", "--replicates", "2", "--out", out, "--no-such-flag")).isEqualTo(2);
+        assertThat(execute("canary", "--data", "synthetic", "--out", out)).isEqualTo(2);
+        assertThat(execute("canary", "--data", "synthetic", "--replicates", "2", "--out", out, "--aux-logits", "1")).isEqualTo(2);
+        assertThat(err.toString()).contains("zero gradient");
+        assertThat(execute("canary", "--data", "synthetic", "--replicates", "0", "--out", out)).isEqualTo(2);
+        assertThat(tmp.resolve("r.json")).doesNotExist();
+    }
+
+    @Test
+    void specFileRunsTheCanary() throws Exception {
+        Path spec = tmp.resolve("spec.json");
+        Files.writeString(spec, """
+                {"schema": "https://traittrace.io/schemas/probe-spec/v1.json", "protocol": "canary",
+                 "parameters": {"data": "synthetic", "replicates": 1, "syntheticTrain": 200, "syntheticTest": 100,
+                                "batch": 100, "teacherEpochs": 1, "distillEpochs": 1}}
+                """);
+        Path out = tmp.resolve("r.json");
+        assertThat(execute("run", "--spec", spec.toString(), "--out", out.toString())).as(err.toString()).isZero();
+        assertThat(new ObjectMapper().readTree(out.toFile()).at("/verdict/outcome").asText()).isEqualTo("INCONCLUSIVE");
+        Files.writeString(spec, "{\"protocol\": \"canary\", \"parameters\": {\"data\": \"synthetic\"}}");
+        assertThat(execute("run", "--spec", spec.toString(), "--out", out.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("replicates");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}

@@ -1,0 +1,187 @@
+package io.traittrace.probe.canary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.traittrace.probe.ProbeException;
+import io.traittrace.probe.Progress;
+import io.traittrace.probe.result.ProbeResult;
+import io.traittrace.probe.result.Verdict;
+
+/** A fast end-to-end run on the synthetic task (one intra-op thread), its result's shape, and the verdict rule. */
+class CanaryProtocolTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final int N = 4;
+    static ProbeResult result;
+    static JsonNode json;
+
+    /** Small and strong: 4 replicates of 20,000 images, m = 10 aux logits (a larger effect, as in the paper's sensitivity runs). */
+    static ObjectNode syntheticParameters() {
+        ObjectNode p = JSON.createObjectNode();
+        p.put("data", "synthetic");
+        p.put("replicates", N);
+        p.put("auxLogits", 10);
+        p.put("syntheticTrain", 20_000);
+        p.put("syntheticTest", 1_000);
+        p.put("threads", 1);
+        return p;
+    }
+
+    @BeforeAll
+    static void run() {
+        result = new CanaryProtocol().run(syntheticParameters(), new Progress(System.err, "canary-test"));
+        json = JSON.valueToTree(result);
+    }
+
+    @Test
+    void transferIsDetectedOnTheSyntheticTask() {
+        assertThat(result.verdict().outcome()).as(result.verdict().reasons().toString()).isEqualTo(Verdict.Outcome.TRANSFER_DETECTED);
+        double sAux = result.arms().get("S_aux").mean();
+        double xAux = result.arms().get("X_aux").mean();
+        assertThat(sAux - xAux).isGreaterThan(0.3);
+        assertThat(xAux).isBetween(0.04, 0.16);
+        assertThat(result.arms().get("teacher").mean()).isGreaterThan(0.9);
+        assertThat(result.arms().get("S_all").mean()).isGreaterThan(result.arms().get("S_aux").mean());
+        for (int r = 0; r < N; r++) {
+            assertThat(result.arms().get("S_aux").scores().get(r)).isGreaterThan(result.arms().get("X_aux").scores().get(r));
+        }
+    }
+
+    @Test
+    void resultJsonHasTheFixedShape() {
+        assertThat(json.at("/verdict/outcome").asText()).isEqualTo("TRANSFER_DETECTED");
+        assertThat(json.at("/verdict/rule").asText()).contains("p < 0.01").contains("≥ 0.3").contains("chance (0.1)");
+        assertThat(json.at("/verdict/reasons").size()).isEqualTo(4);
+        assertThat(json.at("/protocol/name").asText()).isEqualTo("canary");
+        assertThat(json.at("/protocol/version").asText()).isEqualTo("1.0");
+        List<String> arms = new ArrayList<>();
+        json.get("arms").fieldNames().forEachRemaining(arms::add);
+        assertThat(arms).containsExactly("reference", "teacher", "S_aux", "S_all", "X_aux", "X_all");
+        for (String arm : arms) {
+            JsonNode a = json.get("arms").get(arm);
+            assertThat(a.get("mean").isNumber()).as(arm).isTrue();
+            assertThat(a.get("sd").isNumber()).as(arm).isTrue();
+            assertThat(a.get("ci95").size()).as(arm).isEqualTo(2);
+            assertThat(a.get("ci95").get(0).asDouble()).isLessThanOrEqualTo(a.get("ci95").get(1).asDouble());
+            assertThat(a.get("scores").size()).as(arm).isEqualTo(N);
+        }
+        assertThat(json.get("comparisons").size()).isEqualTo(2);
+        assertThat(json.at("/comparisons/0/treatment").asText()).isEqualTo("S_aux");
+        assertThat(json.at("/comparisons/0/pValue").asDouble()).isLessThan(0.01);
+        assertThat(json.at("/comparisons/1/control").asText()).isEqualTo("X_all");
+        for (String name : CanaryParameters.NAMES) {
+            assertThat(json.get("parameters").has(name)).as(name).isTrue();
+        }
+        assertThat(json.at("/parameters/batch").asInt()).isEqualTo(1024);
+        assertThat(json.at("/parameters/lr").asDouble()).isEqualTo(3e-4);
+        assertThat(json.at("/seeds/replicates").size()).isEqualTo(N);
+        assertThat(json.at("/data/0/path").asText()).startsWith("synthetic:synthetic-shapes-v1");
+        assertThat(json.at("/data/0/digest").asText()).matches("sha256:[0-9a-f]{64}");
+        assertThat(json.at("/replicates").size()).isEqualTo(N);
+        assertThat(json.at("/replicates/0/crossInitFrom").asInt()).isNotEqualTo(0);
+        assertThat(json.at("/environment/device").asText()).isIn("cpu()", "gpu(0)");
+        assertThat(json.at("/environment/engine").asText()).isEqualTo("PyTorch");
+        assertThat(json.at("/environment/engineVersion").asText()).isNotBlank();
+        assertThat(json.at("/environment/djl").asText()).isNotBlank();
+        assertThat(json.at("/environment/threads").asInt()).isEqualTo(1);
+        assertThat(json.at("/timings/teacher").asDouble()).isPositive();
+        assertThat(json.at("/timings/S_aux").asDouble()).isPositive();
+        assertThat(json.at("/evidence/peakRssMb").asLong()).isPositive();
+    }
+
+    @Test
+    void resultHasEveryFieldTheSchemaRequires() throws Exception {
+        JsonNode schema;
+        try (InputStream in = CanaryProtocol.class.getResourceAsStream("/schemas/probe-result.v1.json")) {
+            schema = JSON.readTree(in);
+        }
+        assertThat(schema.get("$schema").asText()).isEqualTo("https://json-schema.org/draft/2020-12/schema");
+        assertThat(schema.get("required").size()).isGreaterThan(5);
+        for (JsonNode field : schema.get("required")) {
+            assertThat(json.has(field.asText())).as(field.asText()).isTrue();
+        }
+        for (JsonNode field : schema.at("/$defs/arm/required")) {
+            assertThat(json.at("/arms/S_aux").has(field.asText())).as("arm." + field.asText()).isTrue();
+        }
+        for (JsonNode field : schema.at("/properties/verdict/required")) {
+            assertThat(json.get("verdict").has(field.asText())).as("verdict." + field.asText()).isTrue();
+        }
+    }
+
+    @Test
+    void oneReplicateIsInconclusiveNotAnErrorAndRunsAreBitIdentical() {
+        ObjectNode p = JSON.createObjectNode();
+        p.put("data", "synthetic");
+        p.put("replicates", 1);
+        p.put("syntheticTrain", 300);
+        p.put("syntheticTest", 100);
+        p.put("batch", 100);
+        p.put("teacherEpochs", 2);
+        p.put("distillEpochs", 2);
+        ProbeResult a = new CanaryProtocol().run(p, new Progress(System.err, "canary-test"));
+        ProbeResult b = new CanaryProtocol().run(p, new Progress(System.err, "canary-test"));
+        assertThat(a.verdict().outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
+        assertThat(a.verdict().reasons().get(0)).contains("Welch's test needs at least 2");
+        assertThat(a.comparisons()).isEmpty();
+        for (String arm : CanaryProtocol.ARMS) {
+            assertThat(a.arms().get(arm).scores()).as(arm).isEqualTo(b.arms().get(arm).scores());
+        }
+        assertThat(a.replicates().get(0).get("finalBatchLoss")).isEqualTo(b.replicates().get(0).get("finalBatchLoss"));
+        assertThat(a.data()).isEqualTo(b.data());
+    }
+
+    @Test
+    void verdictRule() {
+        List<Double> strong = List.of(0.55, 0.52, 0.58, 0.50, 0.57);
+        List<Double> chance = List.of(0.10, 0.09, 0.11, 0.10, 0.12);
+        assertThat(CanaryProtocol.verdict(strong, chance).outcome()).isEqualTo(Verdict.Outcome.TRANSFER_DETECTED);
+        // Separated but too weak to count.
+        assertThat(CanaryProtocol.verdict(List.of(0.25, 0.26, 0.27, 0.24, 0.25), chance).outcome())
+                .isEqualTo(Verdict.Outcome.NO_TRANSFER_DETECTED);
+        // No separation.
+        assertThat(CanaryProtocol.verdict(List.of(0.11, 0.09, 0.12, 0.10, 0.08), chance).outcome())
+                .isEqualTo(Verdict.Outcome.NO_TRANSFER_DETECTED);
+        // The negative control learnt something: no pass, whatever S_aux did.
+        Verdict off = CanaryProtocol.verdict(strong, List.of(0.30, 0.28, 0.31, 0.29, 0.30));
+        assertThat(off.outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
+        assertThat(off.reasons().get(0)).contains("excludes chance 0.1");
+        assertThat(CanaryProtocol.verdict(List.of(0.5), List.of(0.1)).outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
+    }
+
+    @Test
+    void badParametersAreBadSpec() {
+        ObjectNode p = syntheticParameters();
+        p.put("auxLogits", 1);
+        assertBadSpec(p, "zero gradient");
+        p = syntheticParameters();
+        p.put("replicates", 0);
+        assertBadSpec(p, "replicates");
+        p = syntheticParameters();
+        p.put("batchSize", 10);
+        assertBadSpec(p, "Unknown canary parameter 'batchSize'");
+        p = syntheticParameters();
+        p.remove("data");
+        assertBadSpec(p, "\"data\"");
+        p = syntheticParameters();
+        p.put("lr", "fast");
+        assertBadSpec(p, "\"lr\" must be a number");
+    }
+
+    private static void assertBadSpec(ObjectNode p, String message) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CanaryParameters.parse(p)).isInstanceOfSatisfying(ProbeException.class, e -> {
+            assertThat(e.exitCode()).isEqualTo(ProbeException.BAD_SPEC);
+            assertThat(e.getMessage()).contains(message);
+        });
+    }
+}
