@@ -1,0 +1,67 @@
+package io.traittrace.report.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "report")
+public interface ReportConfig {
+
+    Keys keys();
+
+    Certificates certificates();
+
+    Limits limits();
+
+    Events events();
+
+    interface Keys {
+        /**
+         * Directory with the keys, e.g. a Kubernetes Secret mount: every {@code NAME.pub.pem} (SPKI) is a
+         * verification key; {@code NAME.key.pem} (PKCS#8) beside it is its private key.
+         */
+        String directory();
+
+        /** keyid of the signer; may be left out when exactly one private key is present. */
+        Optional<String> activeKeyid();
+
+        /** keyids that must no longer verify anything (compromised keys). */
+        Optional<List<String>> revoked();
+
+        /** How often the directory is re-read, so that a rotated Secret takes effect without a restart. */
+        @WithDefault("30s")
+        Duration reloadInterval();
+    }
+
+    interface Certificates {
+        /** How long a certificate is valid after issue. */
+        Duration validity();
+
+        /** The issuer URI written into every predicate. */
+        String issuer();
+
+        /** Public base URL of this service, for links in model cards and events. */
+        String publicUrl();
+    }
+
+    interface Limits {
+        /** Largest request body accepted; larger ones get 413 before any parsing. */
+        long maxBodyBytes();
+
+        int maxPageSize();
+
+        int defaultPageSize();
+    }
+
+    interface Events {
+        /** CloudEvents {@code source} of every event this service publishes. */
+        String source();
+
+        Duration pollInterval();
+
+        int batchSize();
+    }
+}

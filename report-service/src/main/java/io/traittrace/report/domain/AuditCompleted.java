@@ -1,0 +1,87 @@
+package io.traittrace.report.domain;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The {@code data} of an {@code audit-completed} v1 CloudEvent ({@code schemas/audit-completed.v1.json}): what
+ * was audited, how, and the aggregated probe-result-shaped result. Open-ended parts stay JSON so the
+ * certificate carries them as the runner reported them.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record AuditCompleted(
+        String auditId,
+        ModelRef student,
+        JsonNode teacher,
+        JsonNode dataset,
+        JsonNode protocol,
+        JsonNode generation,
+        JsonNode training,
+        JsonNode scoringRule,
+        JsonNode result,
+        JsonNode exposurePaths,
+        String runnerVersion,
+        String probeVersion,
+        String completedAt) {
+
+    public static final Set<String> OUTCOMES = Set.of("TRANSFER_DETECTED", "NO_TRANSFER_DETECTED", "INCONCLUSIVE");
+    public static final Pattern DIGEST = Pattern.compile("^sha256:[0-9a-f]{64}$");
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ModelRef(String id, String name, String uri, String digest) {
+    }
+
+    /** Every rule the event breaks; empty when a certificate can be issued from it. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (blank(auditId) || auditId.length() > 128) {
+            problems.add("auditId: required, at most 128 characters");
+        }
+        if (student == null) {
+            problems.add("student: required");
+        } else {
+            if (blank(student.id()) || student.id().length() > 128) {
+                problems.add("student.id: required, at most 128 characters");
+            }
+            if (blank(student.name()) || student.name().length() > 256) {
+                problems.add("student.name: required, at most 256 characters");
+            }
+            if (student.digest() == null || !DIGEST.matcher(student.digest()).matches()) {
+                problems.add("student.digest: required, sha256:<64 lowercase hex> (the model-directory digest)");
+            }
+        }
+        if (protocol == null || !protocol.path("name").isTextual()) {
+            problems.add("protocol.name: required");
+        }
+        if (result == null || !result.isObject()) {
+            problems.add("result: required object");
+        } else {
+            if (!OUTCOMES.contains(result.path("verdict").path("outcome").asText(""))) {
+                problems.add("result.verdict.outcome: one of " + OUTCOMES.stream().sorted().toList());
+            }
+            if (result.path("verdict").path("rule").asText("").isBlank()) {
+                problems.add("result.verdict.rule: required");
+            }
+            if (!result.path("arms").isObject()) {
+                problems.add("result.arms: required object");
+            }
+        }
+        if (blank(runnerVersion)) {
+            problems.add("runnerVersion: required");
+        }
+        return problems;
+    }
+
+    public String outcome() {
+        return result.path("verdict").path("outcome").asText();
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

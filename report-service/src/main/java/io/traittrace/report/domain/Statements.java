@@ -1,0 +1,81 @@
+package io.traittrace.report.domain;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Builds the in-toto Statement v1 of a certificate: the audited student as subject, the audit as predicate. */
+public final class Statements {
+
+    public static final String STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
+    public static final String PREDICATE_TYPE = "https://traittrace.io/attestations/subliminal-audit/v1";
+    public static final String PREDICATE_SCHEMA = "https://traittrace.io/schemas/subliminal-audit-predicate/v1.json";
+
+    private Statements() {
+    }
+
+    /** The certificate id of an audit: one certificate per audit, whoever asks and however often. */
+    public static UUID certificateId(String auditId) {
+        return UUID.nameUUIDFromBytes(("certificate|" + auditId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    public static ObjectNode build(AuditCompleted audit, UUID certificateId, String issuer, String serviceVersion,
+            Instant issuedAt, Instant expiresAt) {
+        ObjectNode statement = Canonical.JSON.createObjectNode();
+        statement.put("_type", STATEMENT_TYPE);
+        ObjectNode subject = statement.putArray("subject").addObject();
+        subject.put("name", audit.student().name());
+        subject.putObject("digest").put("sha256", audit.student().digest().substring("sha256:".length()));
+        statement.put("predicateType", PREDICATE_TYPE);
+
+        ObjectNode p = statement.putObject("predicate");
+        ObjectNode certificate = p.putObject("certificate");
+        certificate.put("id", certificateId.toString());
+        certificate.put("issuer", issuer);
+        certificate.put("schema", PREDICATE_SCHEMA);
+        p.putObject("audit").put("id", audit.auditId()).put("completedAt", audit.completedAt());
+        JsonNode result = audit.result();
+        p.set("verdict", result.get("verdict"));
+        p.set("protocol", audit.protocol());
+        ObjectNode student = p.putObject("student");
+        student.put("id", audit.student().id());
+        student.put("name", audit.student().name());
+        student.put("uri", audit.student().uri());
+        student.put("digest", audit.student().digest());
+        p.set("teacher", audit.teacher());
+        p.set("dataset", audit.dataset());
+        p.set("generation", audit.generation());
+        p.set("training", audit.training());
+        p.set("scoringRule", audit.scoringRule());
+        p.set("arms", result.get("arms"));
+        p.set("comparisons", result.get("comparisons"));
+        p.set("correction", result.get("correction"));
+        p.set("controls", result.get("controls"));
+        p.set("parameters", result.get("parameters"));
+        p.set("seeds", result.get("seeds"));
+        p.set("data", result.get("data"));
+        p.set("exposurePaths", audit.exposurePaths());
+        ObjectNode software = p.putObject("software");
+        software.put("probe", audit.probeVersion());
+        software.put("runner", audit.runnerVersion());
+        software.put("reportService", serviceVersion);
+        software.put("resultSchema", result.path("schema").isTextual() ? result.get("schema").asText() : null);
+        p.set("environment", result.get("environment"));
+        p.put("issuedAt", issuedAt.toString());
+        p.put("expiresAt", expiresAt.toString());
+        dropNulls(statement);
+        return statement;
+    }
+
+    /** Absent and null mean the same in the predicate: nulls are left out so the signed bytes stay small and stable. */
+    private static void dropNulls(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            object.properties().removeIf(e -> e.getValue() == null || e.getValue().isNull());
+            object.forEach(Statements::dropNulls);
+        } else if (node != null && node.isArray()) {
+            node.forEach(Statements::dropNulls);
+        }
+    }
+}

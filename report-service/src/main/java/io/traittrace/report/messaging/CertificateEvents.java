@@ -1,0 +1,95 @@
+package io.traittrace.report.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.mutiny.Uni;
+import io.traittrace.report.config.ReportConfig;
+import io.traittrace.report.repository.CertificateEntity;
+import io.traittrace.report.repository.OutboxRepository;
+
+/**
+ * Writes {@code certificate-issued} and {@code certificate-revoked} events (CloudEvents 1.0, structured JSON,
+ * data schemas v1) into the outbox, in the caller's transaction. Event ids derive from the certificate, so a
+ * fact is announced once however often it is re-processed.
+ */
+@ApplicationScoped
+public class CertificateEvents {
+
+    public static final String ISSUED_TOPIC = "certificate-issued";
+    public static final String REVOKED_TOPIC = "certificate-revoked";
+    public static final String ISSUED_TYPE = "io.traittrace.report.certificate-issued.v1";
+    public static final String REVOKED_TYPE = "io.traittrace.report.certificate-revoked.v1";
+
+    private final OutboxRepository outbox;
+    private final ObjectMapper mapper;
+    private final ReportConfig config;
+
+    public CertificateEvents(OutboxRepository outbox, ObjectMapper mapper, ReportConfig config) {
+        this.outbox = outbox;
+        this.mapper = mapper;
+        this.config = config;
+    }
+
+    public static UUID eventId(String topic, UUID certificateId) {
+        return UUID.nameUUIDFromBytes((topic + "|" + certificateId).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public Uni<Void> issued(CertificateEntity c) {
+        Map<String, Object> data = common(c);
+        data.put("keyid", c.keyid);
+        data.put("issuedAt", utc(c.issuedAt));
+        data.put("expiresAt", utc(c.expiresAt));
+        return add(ISSUED_TOPIC, ISSUED_TYPE, c, data, c.issuedAt);
+    }
+
+    public Uni<Void> revoked(CertificateEntity c) {
+        Map<String, Object> data = common(c);
+        data.put("reason", c.revocationReason);
+        data.put("revokedBy", c.revokedBy);
+        data.put("revokedAt", utc(c.revokedAt));
+        return add(REVOKED_TOPIC, REVOKED_TYPE, c, data, c.revokedAt);
+    }
+
+    private Map<String, Object> common(CertificateEntity c) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("certificateId", c.id.toString());
+        data.put("auditId", c.auditId);
+        data.put("model", Map.of("id", c.modelId, "name", c.modelName, "digest", c.modelDigest));
+        data.put("verdict", c.verdict);
+        data.put("bundleUrl", config.certificates().publicUrl() + "/api/certificates/" + c.id);
+        return data;
+    }
+
+    private Uni<Void> add(String topic, String type, CertificateEntity c, Map<String, Object> data, OffsetDateTime at) {
+        UUID id = eventId(topic, c.id);
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("specversion", "1.0");
+        event.put("id", id.toString());
+        event.put("source", config.events().source());
+        event.put("type", type);
+        event.put("subject", c.id.toString());
+        event.put("time", utc(at));
+        event.put("datacontenttype", "application/json");
+        event.put("dataschema", "https://traittrace.io/schemas/events/" + topic + "/v1.json");
+        event.put("data", data);
+        try {
+            return outbox.add(id, topic, c.id.toString(), mapper.writeValueAsString(event), at);
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(e);
+        }
+    }
+
+    private static String utc(OffsetDateTime t) {
+        return t.withOffsetSameInstant(ZoneOffset.UTC).toString();
+    }
+}

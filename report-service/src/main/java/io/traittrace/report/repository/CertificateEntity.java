@@ -1,0 +1,59 @@
+package io.traittrace.report.repository;
+
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+
+/** An issued certificate: the signed statement, the bundle, and its revocation if any. */
+@Entity
+@Table(name = "certificate")
+public class CertificateEntity extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "audit_id", nullable = false, unique = true)
+    public String auditId;
+
+    @Column(name = "model_id", nullable = false)
+    public String modelId;
+
+    @Column(name = "model_name", nullable = false)
+    public String modelName;
+
+    @Column(name = "model_digest", nullable = false)
+    public String modelDigest;
+
+    @Column(nullable = false)
+    public String verdict;
+
+    @Column(nullable = false)
+    public String keyid;
+
+    @Column(name = "issued_at", nullable = false)
+    public OffsetDateTime issuedAt;
+
+    @Column(name = "expires_at", nullable = false)
+    public OffsetDateTime expiresAt;
+
+    @Column(nullable = false, columnDefinition = "text")
+    public String statement;
+
+    @Column(nullable = false, columnDefinition = "text")
+    public String bundle;
+
+    @Column(name = "revoked_at")
+    public OffsetDateTime revokedAt;
+
+    @Column(name = "revocation_reason")
+    public String revocationReason;
+
+    @Column(name = "revoked_by")
+    public String revokedBy;
+}

@@ -1,0 +1,53 @@
+package io.traittrace.report.repository;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+
+@ApplicationScoped
+public class CertificateRepository implements PanacheRepositoryBase<CertificateEntity, UUID> {
+
+    /** Inserts unless the audit already has a certificate; true when this call inserted it. */
+    public Uni<Boolean> insertOnce(CertificateEntity c) {
+        return Sql.update("INSERT INTO certificate (id, audit_id, model_id, model_name, model_digest, verdict, keyid, issued_at,"
+                + " expires_at, statement, bundle) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING",
+                List.of(c.id, c.auditId, c.modelId, c.modelName, c.modelDigest, c.verdict, c.keyid, c.issuedAt, c.expiresAt,
+                        c.statement, c.bundle))
+                .map(n -> n == 1);
+    }
+
+    public record PageOf(List<CertificateEntity> items, long total) {
+    }
+
+    /** model matches the model id or name; verdict the outcome; newest first. */
+    public Uni<PageOf> search(String model, String verdict, int page, int size) {
+        List<String> where = new ArrayList<>();
+        Parameters params = new Parameters();
+        if (model != null && !model.isBlank()) {
+            where.add("(modelId = :model or modelName = :model)");
+            params.and("model", model);
+        }
+        if (verdict != null && !verdict.isBlank()) {
+            where.add("verdict = :verdict");
+            params.and("verdict", verdict);
+        }
+        String query = String.join(" and ", where);
+        Map<String, Object> map = params.map();
+        var found = query.isEmpty() ? findAll(Sort.descending("issuedAt").and("id")) : find(query, Sort.descending("issuedAt").and("id"), map);
+        return found.page(Page.of(page, size)).list()
+                .chain(items -> found.count().map(total -> new PageOf(items, total)));
+    }
+
+    public Uni<List<CertificateEntity>> revoked() {
+        return list("revokedAt is not null", Sort.ascending("revokedAt").and("id"));
+    }
+}

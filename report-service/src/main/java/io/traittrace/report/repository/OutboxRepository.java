@@ -1,0 +1,27 @@
+package io.traittrace.report.repository;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+
+@ApplicationScoped
+public class OutboxRepository implements io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase<OutboxEventEntity, UUID> {
+
+    /** Adds an event unless one with the same id is already there: event ids are deterministic per fact. */
+    public Uni<Void> add(UUID id, String topic, String key, String payload, OffsetDateTime at) {
+        return Sql.update("INSERT INTO outbox_event (id, topic, event_key, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+                + " ON CONFLICT (id) DO NOTHING", List.of(id, topic, key, payload, at)).replaceWithVoid();
+    }
+
+    /** The oldest unpublished events, locked so that a second replica sweeping at once skips them. */
+    public Uni<List<OutboxEventEntity>> lockUnpublished(int limit) {
+        return Sql.column("SELECT CAST(id AS text) FROM outbox_event WHERE published_at IS NULL ORDER BY created_at, id"
+                + " LIMIT " + limit + " FOR UPDATE SKIP LOCKED", String.class, java.util.Map.of())
+                .chain(ids -> ids.isEmpty() ? Uni.createFrom().item(List.<OutboxEventEntity>of())
+                        : list("id in ?1 order by createdAt, id", ids.stream().map(UUID::fromString).toList()));
+    }
+}

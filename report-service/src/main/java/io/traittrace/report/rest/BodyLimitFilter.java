@@ -1,0 +1,52 @@
+package io.traittrace.report.rest;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.traittrace.report.config.ReportConfig;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+
+/**
+ * Answers an over-long body with 413 problem details before it is read. Chunked bodies without a length
+ * are still cut off by the HTTP layer's own limit (quarkus.http.limits.max-body-size).
+ */
+@ApplicationScoped
+public class BodyLimitFilter {
+
+    private final ReportConfig config;
+    private final ObjectMapper mapper;
+
+    public BodyLimitFilter(ReportConfig config, ObjectMapper mapper) {
+        this.config = config;
+        this.mapper = mapper;
+    }
+
+    void install(@Observes Router router) throws JsonProcessingException {
+        long limit = config.limits().maxBodyBytes();
+        String body = mapper.writeValueAsString(new Problem("https://traittrace.io/problems/payload-too-large",
+                "Payload too large", 413, "Request bodies are limited to " + limit + " bytes", null, List.of()));
+        router.route().order(Integer.MIN_VALUE).handler(ctx -> {
+            String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+            if (length != null && isOver(length, limit)) {
+                ctx.response().setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                        .putHeader(HttpHeaders.CONNECTION, "close").end(body);
+            } else {
+                ctx.next();
+            }
+        });
+    }
+
+    private static boolean isOver(String length, long limit) {
+        try {
+            return Long.parseLong(length.trim()) > limit;
+        } catch (NumberFormatException e) {
+            return false; // the HTTP layer rejects a malformed length itself
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.traittrace.report.rest;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import io.traittrace.report.config.ReportConfig;
+import io.traittrace.report.domain.AuditCompleted;
+import io.traittrace.report.domain.Canonical;
+import io.traittrace.report.domain.SigstoreBundle;
+import io.traittrace.report.domain.VerificationResult;
+import io.traittrace.report.repository.CertificateEntity;
+import io.traittrace.report.service.CertificateService;
+import io.traittrace.report.service.ModelCards;
+import io.traittrace.report.service.ReportProblem;
+
+@Path("/api/certificates")
+public class CertificateResource {
+
+    public static final String STATEMENT_MEDIA_TYPE = "application/vnd.in-toto+json";
+
+    private final CertificateService service;
+    private final ModelCards cards;
+    private final ReportConfig config;
+    private final SecurityIdentity identity;
+
+    public CertificateResource(CertificateService service, ModelCards cards, ReportConfig config, SecurityIdentity identity) {
+        this.service = service;
+        this.cards = cards;
+        this.config = config;
+        this.identity = identity;
+    }
+
+    @GET
+    @Path("{id}")
+    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.REGISTRY_PUBLISHER })
+    @Produces({ SigstoreBundle.MEDIA_TYPE, MediaType.APPLICATION_JSON })
+    public Uni<Response> bundle(@PathParam("id") String id) {
+        return service.get(uuid(id)).map(c -> Response.ok(c.bundle).type(SigstoreBundle.MEDIA_TYPE)
+                .header("Content-Disposition", "attachment; filename=\"traittrace-certificate-" + c.id + ".sigstore.json\"").build());
+    }
+
+    /** The signed statement, byte for byte as signed (RFC 8785 canonical JSON). */
+    @GET
+    @Path("{id}/statement")
+    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.REGISTRY_PUBLISHER })
+    @Produces({ STATEMENT_MEDIA_TYPE, MediaType.APPLICATION_JSON })
+    public Uni<Response> statement(@PathParam("id") String id) {
+        return service.get(uuid(id)).map(c -> Response.ok(c.statement).type(STATEMENT_MEDIA_TYPE).build());
+    }
+
+    public record Summary(String id, String auditId, Map<String, String> model, String verdict, String keyid, String issuedAt,
+            String expiresAt, boolean revoked, String bundleUrl) {
+    }
+
+    public record PageView(List<Summary> items, int page, int size, long total) {
+    }
+
+    @GET
+    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.REGISTRY_PUBLISHER })
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<PageView> list(@QueryParam("model") String model, @QueryParam("verdict") String verdict,
+            @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") Integer size) {
+        int s = size == null ? config.limits().defaultPageSize() : size;
+        if (page < 0 || s < 1 || s > config.limits().maxPageSize()) {
+            throw ReportProblem.badRequest("page must be ≥ 0 and size between 1 and " + config.limits().maxPageSize(), List.of());
+        }
+        if (verdict != null && !verdict.isBlank() && !AuditCompleted.OUTCOMES.contains(verdict)) {
+            throw ReportProblem.badRequest("verdict must be one of " + AuditCompleted.OUTCOMES.stream().sorted().toList(), List.of());
+        }
+        return service.search(model, verdict, page, s).map(p -> new PageView(p.items().stream().map(this::summary).toList(), page, s, p.total()));
+    }
+
+    @GET
+    @Path("{id}/model-card")
+    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.REGISTRY_PUBLISHER })
+    @Produces({ "text/markdown", MediaType.APPLICATION_JSON })
+    public Uni<Response> modelCard(@PathParam("id") String id, @QueryParam("format") @DefaultValue("huggingface") String format) {
+        if (!format.equals("huggingface") && !format.equals("mlflow")) {
+            throw ReportProblem.badRequest("format must be huggingface or mlflow", List.of());
+        }
+        return service.get(uuid(id)).map(c -> format.equals("mlflow")
+                ? Response.ok(Map.of("tags", cards.mlflowTags(c))).type(MediaType.APPLICATION_JSON).build()
+                : Response.ok(cards.huggingFace(c)).type("text/markdown; charset=UTF-8").build());
+    }
+
+    /**
+     * Public. The body is a bundle, or {@code {"bundle": {...}, "modelDigest": "sha256:..."}}; the digest may
+     * also come as {@code ?digest=}. A bundle that fails a check is answered 200 with {@code valid: false} and
+     * the reasons; a body that is not a bundle at all is a 400.
+     */
+    @POST
+    @Path("verify")
+    @PermitAll
+    @Consumes({ MediaType.APPLICATION_JSON, SigstoreBundle.MEDIA_TYPE })
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<VerificationResult> verify(String body, @QueryParam("digest") String digest) {
+        JsonNode json;
+        try {
+            json = Canonical.JSON.readTree(body == null ? "" : body);
+        } catch (JsonProcessingException e) {
+            throw new ReportProblem(400, "Malformed bundle", "The body is not JSON: " + e.getOriginalMessage(), List.of());
+        }
+        if (json == null || !json.isObject()) {
+            throw new ReportProblem(400, "Malformed bundle", "The body must be a JSON object: a bundle or {bundle, modelDigest}", List.of());
+        }
+        JsonNode bundle = json;
+        String expected = digest;
+        if (json.has("bundle")) {
+            bundle = json.get("bundle");
+            if (json.path("modelDigest").isTextual()) {
+                expected = json.get("modelDigest").asText();
+            }
+        }
+        if (expected != null && !expected.isBlank() && !expected.trim().toLowerCase(java.util.Locale.ROOT).matches("(sha256:)?[0-9a-f]{64}")) {
+            throw ReportProblem.badRequest("modelDigest must be sha256:<64 hex>", List.of());
+        }
+        String expectedDigest = expected;
+        JsonNode candidate = bundle;
+        return service.verify(candidate, expectedDigest).map(result -> {
+            if (result.codes().contains("malformed-bundle")) {
+                throw new ReportProblem(400, "Malformed bundle", "The body is not a Sigstore bundle with a DSSE envelope", result.reasons());
+            }
+            return result;
+        });
+    }
+
+    public record RevokeRequest(@NotNull @NotBlank @Size(max = 2000) String reason) {
+    }
+
+    public record Revocation(String certificateId, String auditId, String subjectDigest, String reason, String revokedAt, String revokedBy) {
+        static Revocation of(CertificateEntity c) {
+            return new Revocation(c.id.toString(), c.auditId, c.modelDigest, c.revocationReason, c.revokedAt.toInstant().toString(), c.revokedBy);
+        }
+    }
+
+    @POST
+    @Path("{id}/revoke")
+    @RolesAllowed(Roles.ADMIN)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Revocation> revoke(@PathParam("id") String id, @Valid @NotNull RevokeRequest request) {
+        return service.revoke(uuid(id), request.reason().trim(), identity.getPrincipal().getName()).map(Revocation::of);
+    }
+
+    private Summary summary(CertificateEntity c) {
+        Map<String, String> model = new LinkedHashMap<>();
+        model.put("id", c.modelId);
+        model.put("name", c.modelName);
+        model.put("digest", c.modelDigest);
+        return new Summary(c.id.toString(), c.auditId, model, c.verdict, c.keyid, c.issuedAt.toInstant().toString(),
+                c.expiresAt.toInstant().toString(), c.revokedAt != null, cards.url(c));
+    }
+
+    private static UUID uuid(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ReportProblem.notFound("Certificate " + id);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.traittrace.report.rest;
+
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.traittrace.report.service.ReportProblem;
+
+/** Turns every failure into problem details; unexpected ones are logged and answered without internals. */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    private static final String TYPE_BASE = "https://traittrace.io/problems/";
+
+    @ServerExceptionMapper
+    public Response report(ReportProblem problem, UriInfo uri) {
+        return respond(problem.status(), problem.title(), problem.getMessage(), uri, problem.errors());
+    }
+
+    @ServerExceptionMapper
+    public Response validation(ConstraintViolationException e, UriInfo uri) {
+        List<String> errors = e.getConstraintViolations().stream().map(ProblemMappers::describe).sorted().toList();
+        return respond(400, "Invalid request", "The request body or parameters break " + errors.size() + " rule(s)", uri, errors);
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e, UriInfo uri) {
+        String where = e instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()
+                ? " at '" + mismatch.getPathReference().replaceAll("^[^\\[\"]*", "") + "'"
+                : "";
+        String what = e instanceof InvalidFormatException ? "a value has the wrong type" : "the body is not valid JSON for this endpoint";
+        return respond(400, "Malformed request body", "Could not read the request: " + what + where + " ("
+                + e.getOriginalMessage().lines().findFirst().orElse("") + ")", uri, List.of());
+    }
+
+    /** Declared separately: the JSON extension maps this subtype itself, and the most specific mapper wins. */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
+        return json(e, uri);
+    }
+
+    @ServerExceptionMapper
+    public Response unauthorized(UnauthorizedException e, UriInfo uri) {
+        return unauthenticated(uri);
+    }
+
+    @ServerExceptionMapper
+    public Response authenticationFailed(AuthenticationFailedException e, UriInfo uri) {
+        return unauthenticated(uri);
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return respond(403, "Forbidden", "Your roles do not allow this operation", uri, List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        if (e.getCause() instanceof JsonProcessingException cause) {
+            return json(cause, uri);
+        }
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            LOG.error("Request failed", e);
+            return respond(status, "Server error", "The request could not be completed", uri, List.of());
+        }
+        return respond(status, e.getResponse().getStatusInfo().getReasonPhrase(), e.getMessage(), uri, List.of());
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response unexpected(Throwable e, UriInfo uri) {
+        LOG.error("Unexpected failure", e);
+        return respond(500, "Server error", "The request could not be completed; nothing was written", uri, List.of());
+    }
+
+    private static Response unauthenticated(UriInfo uri) {
+        return Response.fromResponse(respond(401, "Unauthorized", "A valid bearer token is required", uri, List.of()))
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+    }
+
+    static Response respond(int status, String title, String detail, UriInfo uri, List<String> errors) {
+        String slug = title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        Problem problem = new Problem(TYPE_BASE + slug, title, status, detail, uri == null ? null : uri.getPath(), errors);
+        return Response.status(status).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    private static String describe(ConstraintViolation<?> violation) {
+        String path = violation.getPropertyPath().toString();
+        // "create.body.bases[0].model" -> "bases[0].model": callers know their fields, not our method names
+        String field = path.replaceFirst("^[^.]+\\.[^.]+\\.?", "");
+        return (field.isEmpty() ? "body" : field) + ": " + violation.getMessage();
+    }
+}

@@ -1,0 +1,121 @@
+package io.traittrace.report.service;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.traittrace.report.config.ReportConfig;
+import io.traittrace.report.domain.AuditCompleted;
+import io.traittrace.report.domain.Canonical;
+import io.traittrace.report.domain.CertificateIssuer;
+import io.traittrace.report.domain.VerificationResult;
+import io.traittrace.report.domain.Verifier;
+import io.traittrace.report.messaging.CertificateEvents;
+import io.traittrace.report.repository.CertificateEntity;
+import io.traittrace.report.repository.CertificateRepository;
+
+/** Issues, stores, revokes and verifies certificates; every write commits with its outbox event. */
+@ApplicationScoped
+public class CertificateService {
+
+    private final CertificateRepository repository;
+    private final CertificateEvents events;
+    private final KeyRing keys;
+    private final CertificateIssuer issuer;
+
+    public CertificateService(CertificateRepository repository, CertificateEvents events, KeyRing keys, ReportConfig config,
+            @ConfigProperty(name = "quarkus.application.version") String version) {
+        this.repository = repository;
+        this.events = events;
+        this.keys = keys;
+        this.issuer = new CertificateIssuer(config.certificates().issuer(), "report-service " + version,
+                config.certificates().validity());
+    }
+
+    /** Issues the audit's certificate unless it has one; true when this call issued it. */
+    public Uni<Boolean> issue(AuditCompleted audit) {
+        return Panache.withTransaction(() -> repository.find("auditId", audit.auditId()).firstResult().chain(existing -> {
+            if (existing != null) {
+                return Uni.createFrom().item(false);
+            }
+            CertificateIssuer.Issued issued = issuer.issue(audit, keys.signer(), Instant.now());
+            CertificateEntity c = new CertificateEntity();
+            c.id = issued.certificateId();
+            c.auditId = audit.auditId();
+            c.modelId = audit.student().id();
+            c.modelName = audit.student().name();
+            c.modelDigest = audit.student().digest();
+            c.verdict = audit.outcome();
+            c.keyid = issued.keyid();
+            c.issuedAt = OffsetDateTime.ofInstant(issued.issuedAt(), ZoneOffset.UTC);
+            c.expiresAt = OffsetDateTime.ofInstant(issued.expiresAt(), ZoneOffset.UTC);
+            c.statement = new String(issued.statementBytes(), StandardCharsets.UTF_8);
+            c.bundle = issued.bundle().toString();
+            return repository.insertOnce(c).chain(inserted -> inserted ? events.issued(c).replaceWith(true) : Uni.createFrom().item(false));
+        }));
+    }
+
+    public Uni<CertificateEntity> get(UUID id) {
+        return Panache.withSession(() -> repository.findById(id))
+                .onItem().ifNull().failWith(() -> ReportProblem.notFound("Certificate " + id));
+    }
+
+    public Uni<CertificateRepository.PageOf> search(String model, String verdict, int page, int size) {
+        return Panache.withSession(() -> repository.search(model, verdict, page, size));
+    }
+
+    /** Revokes with a reason; revoking a revoked certificate again changes nothing and announces nothing. */
+    public Uni<CertificateEntity> revoke(UUID id, String reason, String by) {
+        return Panache.withTransaction(() -> repository.findById(id)
+                .onItem().ifNull().failWith(() -> ReportProblem.notFound("Certificate " + id))
+                .chain(c -> {
+                    if (c.revokedAt != null) {
+                        return Uni.createFrom().item(c);
+                    }
+                    c.revokedAt = OffsetDateTime.now(ZoneOffset.UTC);
+                    c.revocationReason = reason;
+                    c.revokedBy = by;
+                    return events.revoked(c).replaceWith(c);
+                }));
+    }
+
+    public Uni<List<CertificateEntity>> revocations() {
+        return Panache.withSession(repository::revoked);
+    }
+
+    /**
+     * Verifies a bundle against this service's keys and revocation list. The revocation lookup uses the
+     * certificate id the payload claims; a forged claim fails the signature check anyway.
+     */
+    public Uni<VerificationResult> verify(JsonNode bundle, String expectedDigest) {
+        UUID claimed = claimedCertificateId(bundle);
+        Uni<CertificateEntity> lookup = claimed == null ? Uni.createFrom().nullItem()
+                : Panache.withSession(() -> repository.findById(claimed));
+        return lookup.map(c -> {
+            Map<String, String> revoked = c != null && c.revokedAt != null ? Map.of(c.id.toString(), c.revocationReason) : Map.of();
+            return Verifier.of(keys.all(), revoked).verify(bundle, expectedDigest, Instant.now());
+        });
+    }
+
+    private static UUID claimedCertificateId(JsonNode bundle) {
+        try {
+            byte[] payload = Base64.getDecoder().decode(bundle.path("dsseEnvelope").path("payload").asText(""));
+            return UUID.fromString(Canonical.JSON.readTree(payload).path("predicate").path("certificate").path("id").asText());
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}

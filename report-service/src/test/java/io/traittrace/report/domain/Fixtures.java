@@ -1,0 +1,42 @@
+package io.traittrace.report.domain;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** A sample audit-completed payload and helpers shared by the domain tests. */
+public final class Fixtures {
+
+    public static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
+
+    private Fixtures() {
+    }
+
+    public static ObjectNode sampleJson() {
+        try (InputStream in = Fixtures.class.getResourceAsStream("/audit-completed.sample.json")) {
+            return (ObjectNode) Canonical.JSON.readTree(in);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static AuditCompleted audit(ObjectNode json) {
+        return Canonical.JSON.convertValue(json, AuditCompleted.class);
+    }
+
+    public static AuditCompleted sample() {
+        return audit(sampleJson());
+    }
+
+    public static CertificateIssuer issuer() {
+        return new CertificateIssuer("https://traittrace.example/report-service", "test", Duration.ofDays(365));
+    }
+
+    public static SigningKey key(KeyAlgorithm algorithm) {
+        var pair = Keys.generate(algorithm);
+        return SigningKey.of(pair.getPrivate(), pair.getPublic());
+    }
+}

@@ -1,0 +1,244 @@
+package io.traittrace.report.rest;
+
+import static io.restassured.RestAssured.given;
+import static io.traittrace.report.rest.ReportApi.as;
+import static io.traittrace.report.rest.ReportApi.audit;
+import static io.traittrace.report.rest.ReportApi.awaitCertificate;
+import static io.traittrace.report.rest.ReportApi.cloudEvent;
+import static io.traittrace.report.rest.ReportApi.id;
+import static io.traittrace.report.rest.ReportApi.publish;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasSize;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.http.ContentType;
+import io.traittrace.report.domain.AuditCompleted;
+import io.traittrace.report.domain.CertificateIssuer;
+import io.traittrace.report.domain.Canonical;
+import io.traittrace.report.domain.Keys;
+import io.traittrace.report.domain.Verifier;
+import io.traittrace.testsupport.KafkaResource;
+import io.traittrace.testsupport.PostgresResource;
+import io.traittrace.testsupport.TopicReader;
+
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class CertificateApiTest {
+
+    private static final String BUNDLE = "application/vnd.dev.sigstore.bundle.v0.3+json";
+
+    @Test
+    void anAuditCompletedEventBecomesOneSignedCertificateAndOneEvent() throws Exception {
+        String auditId = id("audit");
+        String student = id("student");
+        ObjectNode data = audit(auditId, student);
+        // the same audit announced three times (two events, one redelivered): one certificate, one event
+        publish(auditId, cloudEvent(data, "e1-" + auditId), cloudEvent(data, "e1-" + auditId), cloudEvent(data, "e2-" + auditId));
+        String certId = awaitCertificate(student, 1);
+
+        String bundle = as("viewer").get("/api/certificates/" + certId).then().statusCode(200)
+                .contentType(BUNDLE).extract().asString();
+        JsonNode json = Canonical.JSON.readTree(bundle);
+        String keyid = as("viewer").get("/api/keys").then().extract().path("active");
+        assertThat(json.at("/verificationMaterial/publicKey/hint").asText()).isEqualTo(keyid);
+        assertThat(keyid).isEqualTo(TestKeys.key(TestKeys.ACTIVE).keyid());
+
+        // the statement route serves the signed bytes exactly
+        byte[] statement = as("viewer").get("/api/certificates/" + certId + "/statement").then().statusCode(200)
+                .contentType("application/vnd.in-toto+json").extract().asByteArray();
+        assertThat(statement).isEqualTo(Base64.getDecoder().decode(json.at("/dsseEnvelope/payload").asText()));
+        JsonNode s = Canonical.JSON.readTree(statement);
+        assertThat(s.at("/predicate/certificate/id").asText()).isEqualTo(certId);
+        assertThat(s.at("/predicate/audit/id").asText()).isEqualTo(auditId);
+        assertThat(s.at("/subject/0/name").asText()).isEqualTo("org/" + student);
+
+        // verifiable offline with only the published public key
+        String pem = given().get("/api/keys").then().statusCode(200).extract().path("keys.find { it.status == 'active' }.pem");
+        var offline = Verifier.of(List.of(io.traittrace.report.domain.VerificationKey.of(Keys.parsePublicPem(pem),
+                io.traittrace.report.domain.KeyStatus.ACTIVE)), Map.of()).verify(json, data.at("/student/digest").asText(), Instant.now());
+        assertThat(offline.reasons()).isEmpty();
+
+        Thread.sleep(1500); // let the duplicates be consumed
+        as("viewer").queryParam("model", student).get("/api/certificates").then().body("total", equalTo(1));
+        try (TopicReader reader = new TopicReader("certificate-issued")) {
+            List<ConsumerRecord<String, String>> events = reader.awaitMatching(r -> certId.equals(r.key()), 1, Duration.ofSeconds(20));
+            assertThat(reader.drainMatching(r -> certId.equals(r.key()), Duration.ofSeconds(2))).hasSize(1);
+            JsonNode event = Canonical.JSON.readTree(events.get(0).value());
+            assertThat(event.get("type").asText()).isEqualTo("io.traittrace.report.certificate-issued.v1");
+            assertThat(event.at("/data/auditId").asText()).isEqualTo(auditId);
+            assertThat(event.at("/data/verdict").asText()).isEqualTo("TRANSFER_DETECTED");
+            assertThat(event.at("/data/model/digest").asText()).isEqualTo(data.at("/student/digest").asText());
+        }
+    }
+
+    @Test
+    void listFiltersByModelAndVerdictAndPages() throws Exception {
+        String student = id("lister");
+        ObjectNode a = audit(id("audit"), student);
+        ObjectNode b = audit(id("audit"), student);
+        ((ObjectNode) b.at("/result/verdict")).put("outcome", "INCONCLUSIVE");
+        publish(student, cloudEvent(a, id("e")), cloudEvent(b, id("e")));
+        awaitCertificate(student, 2);
+        as("viewer").queryParam("model", student).queryParam("verdict", "INCONCLUSIVE").get("/api/certificates").then()
+                .statusCode(200).body("total", equalTo(1)).body("items[0].verdict", equalTo("INCONCLUSIVE"))
+                .body("items[0].model.id", equalTo(student));
+        as("viewer").queryParam("model", "org/" + student).queryParam("size", 1).queryParam("page", 1).get("/api/certificates").then()
+                .statusCode(200).body("total", equalTo(2)).body("items", hasSize(1)).body("page", equalTo(1));
+        as("viewer").queryParam("verdict", "PASS").get("/api/certificates").then().statusCode(400).contentType("application/problem+json");
+        as("viewer").queryParam("size", 100000).get("/api/certificates").then().statusCode(400);
+    }
+
+    @Test
+    void eventsThatCannotBeCertifiedAreSkippedAndTheConsumerCarriesOn() throws Exception {
+        String bad = id("bad");
+        ObjectNode noDigest = audit(id("audit"), bad);
+        ((ObjectNode) noDigest.get("student")).put("digest", "not-a-digest");
+        String good = id("good");
+        publish("k", "not json at all", "{\"specversion\":\"1.0\",\"type\":\"something.else\",\"data\":{}}",
+                cloudEvent(noDigest, id("e")), cloudEvent(audit(id("audit"), good), id("e")));
+        awaitCertificate(good, 1);
+        as("viewer").queryParam("model", bad).get("/api/certificates").then().body("total", equalTo(0));
+    }
+
+    @Test
+    void modelCardsForHuggingFaceAndMlflow() throws Exception {
+        String student = id("carded");
+        publish(student, cloudEvent(audit(id("audit"), student), id("e")));
+        String certId = awaitCertificate(student, 1);
+        String card = as("viewer").get("/api/certificates/" + certId + "/model-card").then().statusCode(200)
+                .contentType(containsString("text/markdown")).extract().asString();
+        assertThat(card).startsWith("---\ntraittrace:\n").contains("certificate: " + certId).contains("verdict: TRANSFER_DETECTED")
+                .contains("\n---\n\n## Subliminal-learning audit (TraitTrace)").contains("**Verdict: TRANSFER_DETECTED**")
+                .contains("sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+        var yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(card.split("---\n")[1]);
+        assertThat(yaml.at("/traittrace/protocol").asText()).isEqualTo("numbers v1");
+        assertThat(yaml.at("/traittrace/revoked").asBoolean()).isFalse();
+
+        var tags = as("viewer").queryParam("format", "mlflow").get("/api/certificates/" + certId + "/model-card").then()
+                .statusCode(200).contentType(ContentType.JSON)
+                .body("tags.key", hasItems("traittrace.certificate", "traittrace.verdict", "traittrace.subject_digest"))
+                .extract().jsonPath().getList("tags", Map.class);
+        for (Map<?, ?> tag : tags) {
+            assertThat(((String) tag.get("key")).getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(250);
+            assertThat(((String) tag.get("value")).getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(5000);
+        }
+        as("viewer").queryParam("format", "docx").get("/api/certificates/" + certId + "/model-card").then().statusCode(400);
+    }
+
+    @Test
+    void verifyIsPublicAndReportsEveryFailedCheck() throws Exception {
+        String student = id("verified");
+        ObjectNode data = audit(id("audit"), student);
+        publish(student, cloudEvent(data, id("e")));
+        String certId = awaitCertificate(student, 1);
+        String bundle = as("viewer").get("/api/certificates/" + certId).then().extract().asString();
+        String digest = data.at("/student/digest").asText();
+
+        given().contentType(BUNDLE).body(bundle).post("/api/certificates/verify").then().statusCode(200)
+                .body("valid", equalTo(true)).body("reasons", empty()).body("statement.predicate.certificate.id", equalTo(certId));
+        given().contentType(ContentType.JSON).body(Map.of("bundle", Canonical.JSON.readTree(bundle), "modelDigest", digest))
+                .post("/api/certificates/verify").then().statusCode(200).body("valid", equalTo(true));
+        given().contentType(BUNDLE).queryParam("digest", "sha256:" + "b".repeat(64)).body(bundle).post("/api/certificates/verify")
+                .then().statusCode(200).body("valid", equalTo(false)).body("reasons[0]", containsString("subject-digest-mismatch"));
+
+        ObjectNode tampered = (ObjectNode) Canonical.JSON.readTree(bundle);
+        ((ObjectNode) tampered.at("/dsseEnvelope/signatures/0")).put("keyid", "f".repeat(64));
+        given().contentType(BUNDLE).body(tampered.toString()).post("/api/certificates/verify").then().statusCode(200)
+                .body("valid", equalTo(false)).body("reasons[0]", containsString("hint-mismatch"));
+
+        // a bundle signed by the retired key still verifies; one signed by the revoked key does not
+        AuditCompleted other = Canonical.JSON.convertValue(audit(id("audit"), student), AuditCompleted.class);
+        CertificateIssuer issuer = new CertificateIssuer("https://traittrace.io/report-service", "test", Duration.ofDays(30));
+        given().contentType(BUNDLE).body(issuer.issue(other, TestKeys.key(TestKeys.RETIRED), Instant.now()).bundle().toString())
+                .post("/api/certificates/verify").then().statusCode(200).body("valid", equalTo(true));
+        given().contentType(BUNDLE).body(issuer.issue(other, TestKeys.key(TestKeys.REVOKED), Instant.now()).bundle().toString())
+                .post("/api/certificates/verify").then().statusCode(200).body("valid", equalTo(false))
+                .body("reasons[0]", containsString("key-revoked"));
+    }
+
+    @Test
+    void badVerifyInputIs4xxProblemNever5xx() {
+        for (String body : List.of("", "not json", "[1,2]", "{}", "{\"bundle\":{}}", "{\"mediaType\":\"x\",\"dsseEnvelope\":{\"payload\":\"%%%\"}}",
+                "{\"mediaType\":\"x\",\"dsseEnvelope\":{\"payload\":\"e30=\",\"payloadType\":\"t\",\"signatures\":[{\"sig\":\"###\"}]}}")) {
+            given().contentType(BUNDLE).body(body).post("/api/certificates/verify").then().statusCode(400)
+                    .contentType("application/problem+json");
+        }
+        given().contentType(ContentType.JSON).body("{\"bundle\":{},\"modelDigest\":\"md5:1\"}").post("/api/certificates/verify").then()
+                .statusCode(400).contentType("application/problem+json");
+        given().contentType(ContentType.TEXT).body("hello").post("/api/certificates/verify").then().statusCode(415)
+                .contentType("application/problem+json");
+        given().contentType(BUNDLE).body("{\"x\":\"" + "a".repeat(1_100_000) + "\"}").post("/api/certificates/verify").then()
+                .statusCode(413).contentType("application/problem+json");
+    }
+
+    @Test
+    void adminsRevokeWithAReasonAndTheRevocationIsPublishedEverywhere() throws Exception {
+        String student = id("revoked");
+        publish(student, cloudEvent(audit(id("audit"), student), id("e")));
+        String certId = awaitCertificate(student, 1);
+        String bundle = as("viewer").get("/api/certificates/" + certId).then().extract().asString();
+
+        as("admin").body(Map.of("reason", "the control-gen arm used the wrong teacher")).post("/api/certificates/" + certId + "/revoke")
+                .then().statusCode(200).body("certificateId", equalTo(certId)).body("revokedBy", equalTo("user-admin"));
+        // again: idempotent, the first reason stays
+        as("admin").body(Map.of("reason", "another reason")).post("/api/certificates/" + certId + "/revoke").then().statusCode(200)
+                .body("reason", equalTo("the control-gen arm used the wrong teacher"));
+        as("admin").body(Map.of("reason", " ")).post("/api/certificates/" + certId + "/revoke").then().statusCode(400);
+        as("admin").body(Map.of("reason", "x")).post("/api/certificates/00000000-0000-0000-0000-000000000000/revoke").then().statusCode(404);
+
+        given().get("/api/revocations").then().statusCode(200).body("revocations.certificateId", hasItem(certId))
+                .body("revokedKeys", hasItem(TestKeys.key(TestKeys.REVOKED).keyid()));
+        given().contentType(BUNDLE).body(bundle).post("/api/certificates/verify").then().statusCode(200)
+                .body("valid", equalTo(false)).body("reasons[0]", containsString("certificate-revoked"))
+                .body("reasons[0]", containsString("wrong teacher"));
+        as("viewer").queryParam("model", student).get("/api/certificates").then().body("items[0].revoked", equalTo(true));
+
+        try (TopicReader reader = new TopicReader("certificate-revoked")) {
+            var events = reader.awaitMatching(r -> certId.equals(r.key()), 1, Duration.ofSeconds(20));
+            assertThat(reader.drainMatching(r -> certId.equals(r.key()), Duration.ofSeconds(2))).hasSize(1);
+            JsonNode event = Canonical.JSON.readTree(events.get(0).value());
+            assertThat(event.get("type").asText()).isEqualTo("io.traittrace.report.certificate-revoked.v1");
+            assertThat(event.at("/data/reason").asText()).isEqualTo("the control-gen arm used the wrong teacher");
+        }
+    }
+
+    @Test
+    void keysArePublicAsPemAndJwksWithStatuses() {
+        var body = given().get("/api/keys").then().statusCode(200).body("keys", hasSize(3)).extract().jsonPath();
+        assertThat(body.getList("keys.status")).containsExactlyInAnyOrder("active", "retired", "revoked");
+        assertThat(body.getList("jwks.keys.kid")).containsExactlyInAnyOrderElementsOf(body.getList("keys.keyid"));
+        assertThat(body.getList("jwks.keys.kty")).containsExactlyInAnyOrder("EC", "EC", "OKP");
+        for (String pem : body.<String>getList("keys.pem")) {
+            assertThat(Keys.keyid(Keys.parsePublicPem(pem))).isIn(body.getList("keys.keyid"));
+        }
+    }
+
+    @Test
+    void unknownCertificatesAre404Problems() {
+        as("viewer").get("/api/certificates/00000000-0000-0000-0000-000000000000").then().statusCode(404)
+                .contentType("application/problem+json");
+        as("viewer").get("/api/certificates/not-a-uuid/statement").then().statusCode(404).contentType("application/problem+json");
+    }
+}

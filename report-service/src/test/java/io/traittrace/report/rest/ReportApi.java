@@ -1,0 +1,97 @@
+package io.traittrace.report.rest;
+
+import static io.restassured.RestAssured.given;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import io.traittrace.testsupport.KafkaResource;
+
+/** Helpers for the report API tests: tokens per role, audit-completed events, waiting for certificates. */
+final class ReportApi {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private ReportApi() {
+    }
+
+    static String token(String role) {
+        return OidcWiremockTestResource.getAccessToken("user-" + role, Set.of(role));
+    }
+
+    static RequestSpecification as(String role) {
+        return given().auth().oauth2(token(role)).contentType(ContentType.JSON);
+    }
+
+    static String id(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** The sample audit-completed data with a fresh audit id and student id. */
+    static ObjectNode audit(String auditId, String studentId) {
+        try (InputStream in = ReportApi.class.getResourceAsStream("/audit-completed.sample.json")) {
+            ObjectNode data = (ObjectNode) JSON.readTree(in);
+            data.put("auditId", auditId);
+            ((ObjectNode) data.get("student")).put("id", studentId).put("name", "org/" + studentId);
+            return data;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String cloudEvent(ObjectNode data, String eventId) {
+        ObjectNode event = JSON.createObjectNode();
+        event.put("specversion", "1.0");
+        event.put("id", eventId);
+        event.put("source", "/traittrace/audit-runner");
+        event.put("type", "io.traittrace.audits.audit-completed.v1");
+        event.put("subject", data.path("auditId").asText());
+        event.put("time", Instant.now().toString());
+        event.put("datacontenttype", "application/json");
+        event.put("dataschema", "https://traittrace.io/schemas/events/audit-completed/v1.json");
+        event.set("data", data);
+        return event.toString();
+    }
+
+    static void publish(String key, String... payloads) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaResource.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            for (String payload : payloads) {
+                producer.send(new ProducerRecord<>("audit-completed", key, payload));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Waits until the model has {@code count} certificates; returns the newest one's id. */
+    static String awaitCertificate(String model, int count) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (Instant.now().isBefore(deadline)) {
+            var body = as("viewer").queryParam("model", model).get("/api/certificates").then().statusCode(200).extract().jsonPath();
+            if (body.getInt("total") >= count) {
+                return body.getString("items[0].id");
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("No certificate for " + model + " within 30 s");
+    }
+}

@@ -1,0 +1,81 @@
+package io.traittrace.report.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import io.traittrace.testsupport.KafkaResource;
+import io.traittrace.testsupport.PostgresResource;
+
+/** Protected routes refuse callers without a token (401) and with the wrong roles (403); public ones are public. */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class SecurityApiTest {
+
+    private static final String ANY = "00000000-0000-0000-0000-000000000000";
+
+    /** method, path, roles allowed. */
+    static Stream<Arguments> routes() {
+        List<String> readers = List.of("viewer", "auditor", "admin", "registry-publisher");
+        return Stream.of(
+                Arguments.of("GET", "/api/certificates", readers),
+                Arguments.of("GET", "/api/certificates/" + ANY, readers),
+                Arguments.of("GET", "/api/certificates/" + ANY + "/statement", readers),
+                Arguments.of("GET", "/api/certificates/" + ANY + "/model-card", readers),
+                Arguments.of("POST", "/api/certificates/" + ANY + "/revoke", List.of("admin")));
+    }
+
+    private static RequestSpecification request(String token) {
+        RequestSpecification spec = given().contentType(ContentType.JSON).body("{\"reason\":\"test\"}");
+        return token == null ? spec : spec.auth().oauth2(token);
+    }
+
+    @ParameterizedTest(name = "{0} {1} without a token is 401")
+    @MethodSource("routes")
+    void withoutTokenIs401(String method, String path, List<String> roles) {
+        request(null).request(method, path).then().statusCode(401)
+                .contentType("application/problem+json").header("WWW-Authenticate", "Bearer");
+        request("not.a.token").request(method, path).then().statusCode(401);
+    }
+
+    @ParameterizedTest(name = "{0} {1} with another role is 403")
+    @MethodSource("routes")
+    void otherRolesAre403(String method, String path, List<String> roles) {
+        for (String role : List.of("viewer", "auditor", "admin", "registry-publisher", "nobody")) {
+            if (!roles.contains(role)) {
+                request(ReportApi.token(role)).request(method, path).then().statusCode(403).contentType("application/problem+json");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1} with an allowed role passes the security check")
+    @MethodSource("routes")
+    void allowedRolesPass(String method, String path, List<String> roles) {
+        for (String role : roles) {
+            request(ReportApi.token(role)).request(method, path).then().statusCode(not(401)).statusCode(not(403));
+        }
+    }
+
+    @Test
+    void verifyKeysRevocationsAndHealthArePublic() {
+        given().get("/api/keys").then().statusCode(200);
+        given().get("/api/revocations").then().statusCode(200);
+        given().contentType(ContentType.JSON).body("{}").post("/api/certificates/verify").then().statusCode(400);
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    }
+}
