@@ -5,6 +5,8 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
@@ -13,6 +15,12 @@ import io.traittrace.lineage.domain.Ids;
 
 @ApplicationScoped
 public class DatasetRepository implements PanacheRepositoryBase<DatasetEntity, String> {
+
+    private final ObjectMapper mapper;
+
+    public DatasetRepository(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
 
     public Uni<List<DatasetEntity>> findByIds(Collection<String> ids) {
         return Sql.chunked(ids, chunk -> list("id in ?1", chunk));
@@ -35,5 +43,13 @@ public class DatasetRepository implements PanacheRepositoryBase<DatasetEntity, S
 
     public Uni<Long> countPage(String generatedBy) {
         return generatedBy == null ? count() : count("generatedBy", generatedBy);
+    }
+
+    /** Inserts new datasets in multi-row statements (see {@link ModelRepository#insertAll}). */
+    public Uni<Void> insertAll(List<DatasetEntity> datasets) {
+        return Sql.insertRows("dataset (id, name, digest, row_count, origin, generated_by, generation, created_at)",
+                "(?, ?, ?, ?, ?, ?, CAST(CAST(? AS text) AS jsonb), ?)",
+                datasets.stream().map(d -> new Object[] { d.id, d.name, d.digest, d.rows, d.origin, d.generatedBy,
+                        Sql.json(mapper, d.generation), d.createdAt }).toList(), "");
     }
 }

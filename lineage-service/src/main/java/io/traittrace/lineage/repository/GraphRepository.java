@@ -66,13 +66,20 @@ public class GraphRepository {
                 rows.stream().map(r -> new Object[] { r.model(), r.base(), r.relation().wire(), r.position() }).toList(), "");
     }
 
+    /** Stores each new model's roots and adds the new models to their roots' family sizes. */
     public Uni<Void> insertRoots(Map<String, Set<String>> rootsByModel) {
         List<Object[]> rows = new ArrayList<>();
-        rootsByModel.forEach((model, roots) -> roots.forEach(root -> rows.add(new Object[] { model, root })));
-        return Sql.insertRows("model_root (model_id, root_id)", "(?, ?)", rows, "");
+        Map<String, Long> added = new java.util.TreeMap<>(); // sorted: concurrent imports lock roots in one order
+        rootsByModel.forEach((model, roots) -> roots.forEach(root -> {
+            rows.add(new Object[] { model, root });
+            added.merge(root, 1L, Long::sum);
+        }));
+        List<Object[]> sizes = added.entrySet().stream().map(e -> new Object[] { e.getKey(), e.getValue() }).toList();
+        return Sql.insertRows("model_root (model_id, root_id)", "(?, ?)", rows, "")
+                .chain(() -> Sql.insertRows("root_family_size (root_id, members)", "(?, ?)", sizes,
+                        "ON CONFLICT (root_id) DO UPDATE SET members = root_family_size.members + EXCLUDED.members"));
     }
 
-    /** The input datasets of many runs, in as few multi-row statements as the bind-parameter limit allows. */
     public Uni<Void> insertRunDatasets(Map<String, ? extends Collection<String>> datasetsByRun) {
         List<Object[]> rows = new ArrayList<>();
         datasetsByRun.forEach((run, datasets) -> datasets.forEach(d -> rows.add(new Object[] { run, d })));
@@ -217,15 +224,16 @@ public class GraphRepository {
                 String.class, params);
     }
 
-    /** How many models share any of the given roots, other than {@code exclude}. */
+    /** How many models share any of the given roots, other than {@code exclude} (a member of that family). */
     public Uni<Long> countFamilyMembers(Collection<String> roots, String exclude) {
-        // One root: every row is a distinct model (the key is model, root), so an index-only count suffices.
-        String sql = roots.size() == 1
-                ? "SELECT count(*) FROM model_root WHERE root_id IN (:roots) AND model_id <> :exclude"
-                : "SELECT count(*) FROM (SELECT model_id FROM model_root WHERE root_id IN (:roots) AND model_id <> :exclude"
-                        + " GROUP BY model_id) members";
-        return Sql.column(sql, Long.class, Map.of("roots", List.copyOf(roots), "exclude", exclude))
-                .map(list -> list.get(0));
+        if (roots.size() == 1) {
+            return Sql.column("SELECT members FROM root_family_size WHERE root_id = :root", Long.class,
+                    Map.of("root", roots.iterator().next())).map(list -> list.isEmpty() ? 0L : list.get(0) - 1);
+        }
+        // Several roots (a merge, or roots asserted to share an init): members of more than one count once.
+        return Sql.column("SELECT count(*) FROM (SELECT model_id FROM model_root WHERE root_id IN (:roots)"
+                + " AND model_id <> :exclude GROUP BY model_id) members", Long.class,
+                Map.of("roots", List.copyOf(roots), "exclude", exclude)).map(list -> list.get(0));
     }
 
     /** Models whose roots include any of the given roots (used when an assertion changes which roots share an init). */

@@ -8,6 +8,9 @@ import java.util.function.Function;
 
 import org.hibernate.reactive.mutiny.Mutiny;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -92,5 +95,17 @@ final class Sql {
             result = result.chain(() -> update(sql.toString(), params)).replaceWithVoid();
         }
         return result;
+    }
+
+    /** A map as JSON text for a {@code CAST(CAST(? AS text) AS jsonb)} placeholder; null stays null. */
+    static String json(ObjectMapper mapper, Map<String, Object> value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Not serialisable as JSON: " + e.getOriginalMessage(), e);
+        }
     }
 }

@@ -79,10 +79,9 @@ public class LineageWriteService {
             return Uni.createFrom().failure(LineageProblem.invalid(
                     "The import holds " + size + " records; at most " + config.limits().maxBatch() + " are accepted per request"));
         }
-        // Every insert is followed by an explicit flush, and models, datasets and runs are never modified after
-        // that, so nothing is left for Hibernate's automatic flush to do before the native statements that
-        // follow. In AUTO mode it still dirty-checks every entity of the batch before each of them (thousands
-        // of entities times dozens of statements); COMMIT mode checks them once, at commit.
+        // Records are inserted with native statements and the entities read for comparison are never modified,
+        // so Hibernate's automatic flush has nothing to do before each native statement. In AUTO mode it would
+        // still dirty-check every loaded entity before each of them; COMMIT mode checks them once, at commit.
         return Panache.withTransaction(() -> Panache.getSession().chain(session -> {
             FlushMode previous = session.getFlushMode();
             session.setFlushMode(FlushMode.COMMIT);
@@ -188,8 +187,7 @@ public class LineageWriteService {
                 entities.add(entity(model, now));
                 outcome.newModels.add(model.id());
             }
-            return Panache.getSession()
-                    .chain(session -> session.persistAll(entities.toArray()).chain(session::flush))
+            return models.insertAll(entities)
                     .chain(() -> graph.insertBases(baseRows))
                     .chain(() -> graph.insertRoots(newRoots));
         });
@@ -308,7 +306,7 @@ public class LineageWriteService {
                     OffsetDateTime now = OffsetDateTime.now();
                     List<DatasetEntity> entities = fresh.values().stream().map(d -> entity(d, now)).toList();
                     outcome.newDatasets.addAll(fresh.keySet());
-                    return Panache.getSession().chain(session -> session.persistAll(entities.toArray()).chain(session::flush));
+                    return datasets.insertAll(entities);
                 });
     }
 
@@ -409,8 +407,7 @@ public class LineageWriteService {
         // batch (thousands of levels for a bulk import of 1,600+ runs), and such an import never completed.
         Map<String, List<String>> inputs = new LinkedHashMap<>();
         fresh.values().forEach(run -> inputs.put(run.id(), run.datasets()));
-        return Panache.getSession().chain(session -> session.persistAll(entities.toArray()).chain(session::flush))
-                .chain(() -> graph.insertRunDatasets(inputs));
+        return runs.insertAll(entities).chain(() -> graph.insertRunDatasets(inputs));
     }
 
     private boolean sameRun(NewTrainingRun a, NewTrainingRun b) {

@@ -136,7 +136,10 @@ class ModelApiTest {
                 .body("members.items.id", containsInAnyOrder(r1, r2, ft))
                 .body("members.total", equalTo(3));
         as("viewer").get("/api/lineage/models/" + ft + "/family").then().statusCode(200)
-                .body("roots", contains(r1)).body("members.items.id", containsInAnyOrder(r1, merged));
+                .body("roots", contains(r1)).body("members.items.id", containsInAnyOrder(r1, merged))
+                .body("members.total", equalTo(2));
+        as("viewer").queryParam("size", 1).queryParam("page", 1).get("/api/lineage/models/" + r1 + "/family").then()
+                .statusCode(200).body("members.items", hasSize(1)).body("members.total", equalTo(2));
     }
 
     @Test
