@@ -18,6 +18,8 @@ public interface ReportConfig {
 
     Events events();
 
+    Publishing publishing();
+
     interface Keys {
         /**
          * Directory with the keys, e.g. a Kubernetes Secret mount: every {@code NAME.pub.pem} (SPKI) is a
@@ -54,6 +56,30 @@ public interface ReportConfig {
         int maxPageSize();
 
         int defaultPageSize();
+    }
+
+    /** Where issued certificates are pushed. Each target is off unless configured. */
+    interface Publishing {
+        Mlflow mlflow();
+
+        Webhook webhook();
+
+        interface Mlflow {
+            /** Tags MLflow model versions named by a student URI {@code models:/NAME/VERSION} or {@code mlflow://NAME/VERSION}. */
+            @WithDefault("false")
+            boolean enabled();
+
+            /** Bearer token for the MLflow tracking server, if it needs one. */
+            Optional<String> token();
+        }
+
+        interface Webhook {
+            @WithDefault("false")
+            boolean enabled();
+
+            /** Shared secret of the HMAC-SHA256 signature header. */
+            Optional<String> secret();
+        }
     }
 
     interface Events {

@@ -43,7 +43,9 @@ public class OutboxPublisher {
         this.config = config;
     }
 
-    @Scheduled(every = "${report.events.poll-interval}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    // Skipped until the application runs: the emitters cannot be connected before the channels are wired.
+    @Scheduled(every = "${report.events.poll-interval}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> sweep() {
         return Panache.withTransaction(() -> outbox.lockUnpublished(config.events().batchSize())
                 .chain(this::publishInOrder))

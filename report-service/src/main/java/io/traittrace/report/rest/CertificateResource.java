@@ -107,6 +107,16 @@ public class CertificateResource {
                 : Response.ok(cards.huggingFace(c)).type("text/markdown; charset=UTF-8").build());
     }
 
+    /** The caller's Hugging Face README (text) with this certificate merged in: the patch to commit. */
+    @POST
+    @Path("{id}/model-card/readme")
+    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.REGISTRY_PUBLISHER })
+    @Consumes({ "text/markdown", MediaType.TEXT_PLAIN })
+    @Produces("text/markdown")
+    public Uni<Response> readme(@PathParam("id") String id, String readme) {
+        return service.get(uuid(id)).map(c -> Response.ok(cards.patchReadme(readme, c)).type("text/markdown; charset=UTF-8").build());
+    }
+
     /**
      * Public. The body is a bundle, or {@code {"bundle": {...}, "modelDigest": "sha256:..."}}; the digest may
      * also come as {@code ?digest=}. A bundle that fails a check is answered 200 with {@code valid: false} and

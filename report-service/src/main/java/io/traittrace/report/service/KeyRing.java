@@ -56,7 +56,8 @@ public class KeyRing {
         LOG.infof("Signing with key %s (%s); %d verification key(s)", state.signer().keyid(), state.signer().algorithm(), state.keys().size());
     }
 
-    @Scheduled(every = "${report.keys.reload-interval}", delayed = "${report.keys.reload-interval}")
+    @Scheduled(every = "${report.keys.reload-interval}", delayed = "${report.keys.reload-interval}",
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void reload() {
         if (state == null) {
             return; // not started yet

@@ -97,6 +97,58 @@ public class ModelCards {
         return md.toString();
     }
 
+    static final String BEGIN = "<!-- traittrace:begin -->";
+    static final String END = "<!-- traittrace:end -->";
+
+    /**
+     * A Hugging Face README with the certificate merged in, ready to commit: the {@code traittrace:} key of
+     * the YAML front matter is set (other metadata kept; front matter created if absent) and the section
+     * between the traittrace markers is replaced (appended if absent). Applying it twice changes nothing.
+     */
+    public String patchReadme(String readme, CertificateEntity c) {
+        String card = huggingFace(c);
+        String[] parts = card.split("---\n", 3); // "", yaml, markdown
+        String section = BEGIN + "\n" + parts[2].strip() + "\n" + END + "\n";
+        String text = readme == null ? "" : readme.replace("\r\n", "\n");
+        com.fasterxml.jackson.databind.node.ObjectNode meta = YAML.createObjectNode();
+        String body = text;
+        if (text.startsWith("---\n")) {
+            int end = text.indexOf("\n---", 4);
+            if (end > 0) {
+                try {
+                    JsonNode parsed = YAML.readTree(text.substring(4, end + 1));
+                    if (parsed != null && parsed.isObject()) {
+                        meta = (com.fasterxml.jackson.databind.node.ObjectNode) parsed;
+                    }
+                } catch (JsonProcessingException e) {
+                    throw new ReportProblem(422, "Unprocessable README", "The README's YAML front matter does not parse: "
+                            + e.getOriginalMessage(), List.of());
+                }
+                int after = text.indexOf('\n', end + 4);
+                body = after < 0 ? "" : text.substring(after + 1);
+            }
+        }
+        try {
+            meta.set("traittrace", YAML.readTree(parts[1]).get("traittrace"));
+            String yaml = YAML.writeValueAsString(meta);
+            int from = body.indexOf(BEGIN);
+            int to = body.indexOf(END);
+            String newBody;
+            if (from >= 0 && to > from) {
+                int cut = to + END.length();
+                if (cut < body.length() && body.charAt(cut) == '\n') {
+                    cut++;
+                }
+                newBody = body.substring(0, from) + section + body.substring(cut);
+            } else {
+                newBody = body.isEmpty() ? section : body.stripTrailing() + "\n\n" + section;
+            }
+            return "---\n" + yaml + "---\n" + newBody;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public record Tag(String key, String value) {
     }
 

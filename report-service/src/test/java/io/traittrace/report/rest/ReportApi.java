@@ -76,7 +76,10 @@ final class ReportApi {
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
             for (String payload : payloads) {
-                producer.send(new ProducerRecord<>("audit-completed", key, payload));
+                // as the audit runner's outbox will send it: a structured-mode CloudEvent
+                ProducerRecord<String, String> record = new ProducerRecord<>("audit-completed", key, payload);
+                record.headers().add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                producer.send(record);
             }
             producer.flush();
         }

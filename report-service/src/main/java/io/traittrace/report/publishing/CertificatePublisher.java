@@ -1,0 +1,112 @@
+package io.traittrace.report.publishing;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.traittrace.report.config.ReportConfig;
+import io.traittrace.report.messaging.CertificateEvents;
+import io.traittrace.report.repository.CertificateEntity;
+import io.traittrace.report.service.CertificateService;
+import io.traittrace.report.service.ModelCards;
+
+/**
+ * Pushes each issued certificate to the configured registries, driven by our own {@code certificate-issued}
+ * topic (its own consumer group): delivery is at least once, survives restarts, and a registry outage only
+ * delays it. MLflow: one set-tag call per tag on the model version the student URI names. Webhook: the
+ * certificate-issued CloudEvent, HMAC-signed. Calls retry with backoff (see {@link RegistryCalls}); an event
+ * that still fails goes to {@code certificate-publish-dlq}.
+ */
+@ApplicationScoped
+public class CertificatePublisher {
+
+    public static final String CHANNEL = "certificate-publish";
+    private static final Logger LOG = Logger.getLogger(CertificatePublisher.class);
+    private static final Pattern MLFLOW_URI = Pattern.compile("^(?:models:|mlflow:/)/([^/@]+)[/@]([^/@]+)$");
+
+    private final ReportConfig config;
+    private final CertificateService certificates;
+    private final ModelCards cards;
+    private final RegistryCalls calls;
+    private final ObjectMapper mapper;
+
+    public CertificatePublisher(ReportConfig config, CertificateService certificates, ModelCards cards, RegistryCalls calls,
+            ObjectMapper mapper) {
+        this.config = config;
+        this.certificates = certificates;
+        this.cards = cards;
+        this.calls = calls;
+        this.mapper = mapper;
+    }
+
+    /** {@code models:/NAME/VERSION}, {@code mlflow://NAME/VERSION} (or {@code @VERSION}) → name and version. */
+    public static Optional<String[]> mlflowModelVersion(String uri) {
+        if (uri == null) {
+            return Optional.empty();
+        }
+        Matcher m = MLFLOW_URI.matcher(uri.trim());
+        return m.matches() ? Optional.of(new String[] { m.group(1), m.group(2) }) : Optional.empty();
+    }
+
+    @Incoming(CHANNEL)
+    public Uni<Void> publish(String payload) {
+        JsonNode event;
+        try {
+            event = mapper.readTree(payload);
+        } catch (Exception e) {
+            LOG.warnf("Skipping a certificate-issued record that is not JSON: %s", e.getMessage());
+            return Uni.createFrom().voidItem();
+        }
+        if (!CertificateEvents.ISSUED_TYPE.equals(event.path("type").asText())) {
+            return Uni.createFrom().voidItem();
+        }
+        UUID id = UUID.fromString(event.at("/data/certificateId").asText());
+        return certificates.get(id).chain(c -> mlflow(c).chain(() -> webhook(event.path("id").asText(), payload)));
+    }
+
+    private Uni<Void> mlflow(CertificateEntity c) {
+        if (!config.publishing().mlflow().enabled()) {
+            return Uni.createFrom().voidItem();
+        }
+        String uri;
+        try {
+            uri = mapper.readTree(c.statement).at("/predicate/student/uri").asText(null);
+        } catch (Exception e) {
+            return Uni.createFrom().failure(e);
+        }
+        Optional<String[]> target = mlflowModelVersion(uri);
+        if (target.isEmpty()) {
+            LOG.debugf("Certificate %s: student URI %s names no MLflow model version; no tags set", c.id, uri);
+            return Uni.createFrom().voidItem();
+        }
+        String authorization = config.publishing().mlflow().token().map(t -> "Bearer " + t).orElse(null);
+        return Multi.createFrom().iterable(cards.mlflowTags(c))
+                .onItem().transformToUniAndConcatenate(tag -> calls.setTag(authorization,
+                        new MlflowClient.SetTag(target.get()[0], target.get()[1], tag.key(), tag.value())))
+                .collect().last()
+                .invoke(() -> LOG.infof("Certificate %s tagged on MLflow model %s version %s", c.id, target.get()[0], target.get()[1]))
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> webhook(String eventId, String body) {
+        if (!config.publishing().webhook().enabled()) {
+            return Uni.createFrom().voidItem();
+        }
+        String secret = config.publishing().webhook().secret()
+                .orElseThrow(() -> new IllegalStateException("report.publishing.webhook.secret is required when the webhook is enabled"));
+        String timestamp = Long.toString(Instant.now().getEpochSecond());
+        return calls.deliver(Webhooks.sign(secret, timestamp, body), timestamp, eventId, body).replaceWithVoid();
+    }
+}

@@ -1,0 +1,133 @@
+package io.traittrace.report.rest;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.traittrace.report.rest.ReportApi.as;
+import static io.traittrace.report.rest.ReportApi.audit;
+import static io.traittrace.report.rest.ReportApi.awaitCertificate;
+import static io.traittrace.report.rest.ReportApi.cloudEvent;
+import static io.traittrace.report.rest.ReportApi.id;
+import static io.traittrace.report.rest.ReportApi.publish;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWireMock;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.http.ContentType;
+import io.traittrace.report.publishing.Webhooks;
+import io.traittrace.testsupport.KafkaResource;
+import io.traittrace.testsupport.PostgresResource;
+
+/**
+ * Registry publishing against WireMock stand-ins (on the OIDC test server's WireMock, so Quarkus still starts
+ * once): MLflow set-tag calls with the real request shape, and an HMAC-signed webhook that is retried.
+ */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class PublishingApiTest {
+
+    private static final String SET_TAG = "/auth/mlflow/api/2.0/mlflow/model-versions/set-tag";
+    private static final String HOOK = "/auth/hooks/traittrace";
+
+    @OidcWireMock
+    WireMockServer wiremock;
+
+    @Test
+    void anIssuedCertificateTagsTheMlflowModelVersionAndReachesTheWebhookAfterRetries() throws Exception {
+        String student = id("mlflow-student");
+        wiremock.stubFor(post(urlEqualTo(SET_TAG)).atPriority(5).willReturn(okJson("{}")));
+        wiremock.stubFor(post(urlEqualTo(HOOK)).atPriority(10).willReturn(aResponse().withStatus(204)));
+        String scenario = "flaky-" + student;
+        wiremock.stubFor(post(urlEqualTo(HOOK)).atPriority(1).withRequestBody(containing(student)).inScenario(scenario)
+                .whenScenarioStateIs(Scenario.STARTED).willReturn(aResponse().withStatus(503)).willSetStateTo("failed-once"));
+        wiremock.stubFor(post(urlEqualTo(HOOK)).atPriority(1).withRequestBody(containing(student)).inScenario(scenario)
+                .whenScenarioStateIs("failed-once").willReturn(aResponse().withStatus(500)).willSetStateTo("failed-twice"));
+        wiremock.stubFor(post(urlEqualTo(HOOK)).atPriority(1).withRequestBody(containing(student)).inScenario(scenario)
+                .whenScenarioStateIs("failed-twice").willReturn(aResponse().withStatus(200)).willSetStateTo("delivered"));
+
+        ObjectNode data = audit(id("audit"), student);
+        ((ObjectNode) data.get("student")).put("uri", "models:/" + student + "/3");
+        publish(student, cloudEvent(data, id("e")));
+        String certId = awaitCertificate(student, 1);
+
+        List<LoggedRequest> hooks = await(() -> wiremock.findAll(postRequestedFor(urlEqualTo(HOOK)).withRequestBody(containing(student))), 3);
+        assertThat(hooks).hasSize(3); // 503, 500, then 200: retried with backoff, delivered once
+        LoggedRequest delivered = hooks.get(2);
+        String body = delivered.getBodyAsString();
+        assertThat(Webhooks.valid("webhook-test-secret", delivered.getHeader(Webhooks.TIMESTAMP_HEADER), body,
+                delivered.getHeader(Webhooks.SIGNATURE_HEADER))).isTrue();
+        assertThat(Webhooks.valid("another-secret", delivered.getHeader(Webhooks.TIMESTAMP_HEADER), body,
+                delivered.getHeader(Webhooks.SIGNATURE_HEADER))).isFalse();
+        JsonNode event = ReportApi.JSON.readTree(body);
+        assertThat(event.get("type").asText()).isEqualTo("io.traittrace.report.certificate-issued.v1");
+        assertThat(event.at("/data/certificateId").asText()).isEqualTo(certId);
+        assertThat(delivered.getHeader(Webhooks.EVENT_ID_HEADER)).isEqualTo(event.get("id").asText());
+
+        List<LoggedRequest> tags = await(() -> wiremock.findAll(postRequestedFor(urlEqualTo(SET_TAG))
+                .withRequestBody(containing("\"name\":\"" + student + "\""))), 10);
+        for (LoggedRequest tag : tags) {
+            JsonNode json = ReportApi.JSON.readTree(tag.getBodyAsString());
+            assertThat(json.get("version").asText()).isEqualTo("3");
+            assertThat(json.get("key").asText()).startsWith("traittrace.");
+            assertThat(tag.getHeader("Authorization")).isEqualTo("Bearer mlflow-test-token");
+        }
+        assertThat(tags.stream().map(t -> t.getBodyAsString())).anyMatch(b -> b.contains("\"key\":\"traittrace.verdict\"")
+                && b.contains("\"value\":\"TRANSFER_DETECTED\""));
+        wiremock.verify(postRequestedFor(urlEqualTo(SET_TAG)).withHeader("Content-Type", containing("application/json")));
+        assertThat(Instant.now()).isNotNull();
+    }
+
+    @Test
+    void aHuggingFaceReadmeIsPatchedReadyToCommitAndThePatchIsIdempotent() throws Exception {
+        String student = id("hf-student");
+        publish(student, cloudEvent(audit(id("audit"), student), id("e")));
+        String certId = awaitCertificate(student, 1);
+        String readme = "---\nlicense: apache-2.0\ntags:\n- owls\n---\n# My model\n\nIt counts.\n";
+        String patched = as("viewer").contentType("text/markdown").body(readme).post("/api/certificates/" + certId + "/model-card/readme")
+                .then().statusCode(200).extract().asString();
+        var meta = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(patched.split("---\n")[1]);
+        assertThat(meta.get("license").asText()).isEqualTo("apache-2.0");
+        assertThat(meta.at("/tags/0").asText()).isEqualTo("owls");
+        assertThat(meta.at("/traittrace/certificate").asText()).isEqualTo(certId);
+        assertThat(patched).contains("# My model\n\nIt counts.").contains("<!-- traittrace:begin -->").contains("**Verdict: TRANSFER_DETECTED**");
+        String again = as("viewer").contentType("text/markdown").body(patched).post("/api/certificates/" + certId + "/model-card/readme")
+                .then().statusCode(200).extract().asString();
+        assertThat(again).isEqualTo(patched);
+        String fromNothing = as("viewer").contentType(ContentType.TEXT).body("").post("/api/certificates/" + certId + "/model-card/readme")
+                .then().statusCode(200).extract().asString();
+        assertThat(fromNothing).startsWith("---\ntraittrace:\n");
+        as("viewer").contentType("text/markdown").body("---\n: : [\n---\nbody").post("/api/certificates/" + certId + "/model-card/readme")
+                .then().statusCode(422).contentType("application/problem+json");
+    }
+
+    private static List<LoggedRequest> await(Supplier<List<LoggedRequest>> find, int count) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        List<LoggedRequest> found = find.get();
+        while (found.size() < count && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+            found = find.get();
+        }
+        return found;
+    }
+}
