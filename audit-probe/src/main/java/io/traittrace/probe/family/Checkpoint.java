@@ -1,6 +1,6 @@
 package io.traittrace.probe.family;
 
-import io.traittrace.probe.data.ModelDigest;
+import io.traittrace.digest.ModelDirectoryDigest;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -181,7 +181,11 @@ public final class Checkpoint {
     }
 
     /** The model-directory digest (OpenSSF model-signing convention) of the directory this checkpoint is in. */
-    public ModelDigest.Result digest() {
-        return ModelDigest.of(path);
+    public ModelDirectoryDigest.Result digest() {
+        try {
+            return ModelDirectoryDigest.of(path);
+        } catch (IOException e) {
+            throw ProbeException.badData("Cannot read " + path + " to digest it: " + e.getMessage(), e);
+        }
     }
 }

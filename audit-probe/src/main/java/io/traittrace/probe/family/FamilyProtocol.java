@@ -1,6 +1,6 @@
 package io.traittrace.probe.family;
 
-import io.traittrace.probe.data.ModelDigest;
+import io.traittrace.digest.ModelDirectoryDigest;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -227,9 +227,9 @@ public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
             t.setDaemon(true);
             return t;
         }) : null;
-        Future<ModelDigest.Result[]> digestsFuture = digester == null ? null : digester.submit(() -> {
+        Future<ModelDirectoryDigest.Result[]> digestsFuture = digester == null ? null : digester.submit(() -> {
             long t0 = System.nanoTime();
-            ModelDigest.Result[] d = new ModelDigest.Result[3];
+            ModelDirectoryDigest.Result[] d = new ModelDirectoryDigest.Result[3];
             for (int i = 0; i < 3; i++) {
                 d[i] = opened[i] == null ? null : opened[i].digest();
             }
@@ -273,7 +273,7 @@ public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
         Verdict verdict = verdict(p, cosines, absCosines, rows.size(), onlyA.size(), onlyB.size(), shapeMismatches.size());
         progress.line("%s: %s", verdict.outcome(), String.join("; ", verdict.reasons()));
 
-        ModelDigest.Result[] digests = new ModelDigest.Result[3];
+        ModelDirectoryDigest.Result[] digests = new ModelDirectoryDigest.Result[3];
         if (digester != null) {
             try {
                 digests = timer.time("digestWait", () -> {

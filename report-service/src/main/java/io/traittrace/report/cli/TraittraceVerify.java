@@ -1,5 +1,7 @@
 package io.traittrace.report.cli;
 
+import io.traittrace.digest.ModelDirectoryDigest;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -16,7 +18,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.traittrace.report.domain.Canonical;
 import io.traittrace.report.domain.KeyStatus;
 import io.traittrace.report.domain.Keys;
-import io.traittrace.report.domain.ModelDirectoryDigest;
 import io.traittrace.report.domain.VerificationKey;
 import io.traittrace.report.domain.VerificationResult;
 import io.traittrace.report.domain.Verifier;
@@ -97,7 +98,7 @@ public final class TraittraceVerify {
                     err.println("--model-dir: " + dir + " does not exist");
                     return 2;
                 }
-                digest = ModelDirectoryDigest.of(dir);
+                digest = ModelDirectoryDigest.of(dir).digest();
             }
             VerificationResult result = Verifier.of(List.of(VerificationKey.of(publicKey, status)), revoked)
                     .verify(bundle, digest, now);

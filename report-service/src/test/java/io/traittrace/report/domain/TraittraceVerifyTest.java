@@ -1,5 +1,7 @@
 package io.traittrace.report.domain;
 
+import io.traittrace.digest.ModelDirectoryDigest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -37,7 +39,7 @@ class TraittraceVerifyTest {
         Files.write(model.resolve("weights/model.safetensors"), new byte[] { 1, 2, 3, 4 });
         Files.createDirectories(model.resolve(".git"));
         Files.writeString(model.resolve(".git/HEAD"), "ref: refs/heads/main");
-        String digest = ModelDirectoryDigest.of(model);
+        String digest = ModelDirectoryDigest.of(model).digest();
         ObjectNode json = Fixtures.sampleJson();
         json.with("student").put("digest", digest);
         signer = Fixtures.key(KeyAlgorithm.ECDSA_P256_SHA256);

@@ -1,4 +1,4 @@
-package io.traittrace.probe.data;
+package io.traittrace.digest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ModelDigestTest {
+class ModelDirectoryDigestTest {
 
     /** Reference: Python hashlib, sha256(sha256(b"hello").digest() + sha256(b"world").digest()). */
     private static final String HELLO_WORLD = "sha256:7305db9b2abccd706c256db3d97e5ff48d677cfe4d3a5904afb7da0e3950e1e2";
@@ -23,7 +23,7 @@ class ModelDigestTest {
         Files.writeString(dir.resolve(".gitattributes"), "*.bin lfs");
         Files.writeString(dir.resolve("model.sig"), "{}");
 
-        ModelDigest.Result result = ModelDigest.of(dir);
+        ModelDirectoryDigest.Result result = ModelDirectoryDigest.of(dir);
         assertThat(result.digest()).isEqualTo(HELLO_WORLD);
         assertThat(result.files()).containsOnlyKeys("a.bin", "sub/b.txt");
     }
@@ -33,6 +33,6 @@ class ModelDigestTest {
         Files.writeString(dir.resolve("a.bin"), "hello");
         Files.createDirectories(dir.resolve("sub"));
         Files.writeString(dir.resolve("sub/b.txt"), "worle");
-        assertThat(ModelDigest.of(dir).digest()).isNotEqualTo(HELLO_WORLD);
+        assertThat(ModelDirectoryDigest.of(dir).digest()).isNotEqualTo(HELLO_WORLD);
     }
 }

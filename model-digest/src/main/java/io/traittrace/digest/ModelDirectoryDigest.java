@@ -1,4 +1,4 @@
-package io.traittrace.probe.data;
+package io.traittrace.digest;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,26 +13,25 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-import io.traittrace.probe.ProbeException;
-
 /**
  * The model-directory digest of the OpenSSF model-signing convention, the one certificates name as their
  * subject: SHA-256 over the concatenated raw 32-byte SHA-256 of every regular file, files ordered by POSIX
  * relative path, ignoring {@code .git*} paths and the signature file {@code model.sig}. A single file is
- * digested as a directory holding only it.
+ * digested as a directory holding only it. The probe records it for every input; certificates name it as
+ * their subject; the offline verifier recomputes it.
  */
-public final class ModelDigest {
+public final class ModelDirectoryDigest {
 
     static final String SIGNATURE_FILE = "model.sig";
 
-    private ModelDigest() {
+    private ModelDirectoryDigest() {
     }
 
     /** {@code sha256:<hex>} of the directory, and the hex SHA-256 of each file by relative path. */
     public record Result(String digest, Map<String, String> files) {
     }
 
-    public static Result of(Path path) {
+    public static Result of(Path path) throws IOException {
         Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
         Map<String, Path> byRelativePath = new TreeMap<>();
         if (Files.isDirectory(path)) {
@@ -43,19 +42,17 @@ public final class ModelDigest {
                         byRelativePath.put(relative, f);
                     }
                 });
-            } catch (IOException e) {
-                throw ProbeException.badData("Cannot list " + path + ": " + e.getMessage(), e);
             }
         } else {
             byRelativePath.put(path.getFileName().toString(), path);
         }
         MessageDigest outer = sha256();
         Map<String, String> perFile = new TreeMap<>();
-        byRelativePath.forEach((relative, file) -> {
-            byte[] fileDigest = sha256(file);
+        for (Map.Entry<String, Path> entry : byRelativePath.entrySet()) {
+            byte[] fileDigest = sha256(entry.getValue());
             outer.update(fileDigest);
-            perFile.put(relative, HexFormat.of().formatHex(fileDigest));
-        });
+            perFile.put(entry.getKey(), HexFormat.of().formatHex(fileDigest));
+        }
         return new Result("sha256:" + HexFormat.of().formatHex(outer.digest()), perFile);
     }
 
@@ -75,7 +72,7 @@ public final class ModelDigest {
         return relative.toString().replace(relative.getFileSystem().getSeparator(), "/");
     }
 
-    private static byte[] sha256(Path file) {
+    private static byte[] sha256(Path file) throws IOException {
         MessageDigest md = sha256();
         ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 22);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -84,8 +81,6 @@ public final class ModelDigest {
                 md.update(buffer);
                 buffer.clear();
             }
-        } catch (IOException e) {
-            throw ProbeException.badData("Cannot read " + file + ": " + e.getMessage(), e);
         }
         return md.digest();
     }
