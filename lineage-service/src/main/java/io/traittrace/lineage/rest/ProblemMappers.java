@@ -49,6 +49,21 @@ public class ProblemMappers {
                 + e.getOriginalMessage().lines().findFirst().orElse("") + ")", uri, List.of());
     }
 
+    /**
+     * A constraint the database enforces after our own checks passed: two requests wrote the same id at once
+     * (the loser gets 409 and, retried, the stored record), or a rule only the schema states.
+     */
+    @ServerExceptionMapper
+    public Response constraint(org.hibernate.exception.ConstraintViolationException e, UriInfo uri) {
+        if ("23505".equals(e.getSQLState())) {
+            return respond(409, "Conflict", "Another request wrote the same record at the same time; nothing of this"
+                    + " request was written. Retry it: an identical record is then accepted as a re-post.", uri, List.of());
+        }
+        LOG.warnf("Constraint %s refused a write: %s", e.getConstraintName(), e.getMessage());
+        return respond(422, "Invalid request", "The request breaks the rule '" + e.getConstraintName()
+                + "'; nothing was written", uri, List.of());
+    }
+
     /** Declared separately: the JSON extension maps this subtype itself, and the most specific mapper wins. */
     @ServerExceptionMapper
     public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {

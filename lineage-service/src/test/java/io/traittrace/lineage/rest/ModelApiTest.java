@@ -147,4 +147,25 @@ class ModelApiTest {
         given().get("/q/openapi").then().statusCode(401);
         as("viewer").get("/q/openapi").then().statusCode(200).body(containsString("/api/lineage/models"));
     }
+
+    @Test
+    void concurrentPostsOfOneNewModelCreateItOnceAndNeverFail() throws Exception {
+        String root = id("race");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<Integer>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                calls.add(pool.submit(() -> post("/api/lineage/models", model(root)).extract().statusCode()));
+            }
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<Integer> call : calls) {
+                statuses.add(call.get());
+            }
+            // One request creates it; the others see it (200) or lose the race cleanly (409), never a 5xx.
+            org.assertj.core.api.Assertions.assertThat(statuses).containsOnly(200, 201, 409).containsOnlyOnce(201);
+        } finally {
+            pool.shutdownNow();
+        }
+        as("viewer").get("/api/lineage/models/" + root).then().statusCode(200);
+    }
 }
