@@ -12,8 +12,6 @@ public interface LineageConfig {
     Events events();
 
     interface Limits {
-        /** Largest request body accepted; larger ones get 413 before any parsing. */
-        long maxBodyBytes();
 
         int maxPageSize();
 

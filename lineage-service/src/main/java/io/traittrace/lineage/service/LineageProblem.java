@@ -2,21 +2,16 @@ package io.traittrace.lineage.service;
 
 import java.util.List;
 
+import io.traittrace.service.rest.ApiProblem;
+
 /**
  * A request the service refuses, with the HTTP status and the words the caller sees (rendered as RFC 9457
  * problem details). Thrown before anything is written, or inside the transaction so nothing is.
  */
-public class LineageProblem extends RuntimeException {
-
-    private final int status;
-    private final String title;
-    private final List<String> errors;
+public class LineageProblem extends ApiProblem {
 
     private LineageProblem(int status, String title, String detail, List<String> errors) {
-        super(detail);
-        this.status = status;
-        this.title = title;
-        this.errors = List.copyOf(errors);
+        super(status, title, detail, errors);
     }
 
     public static LineageProblem notFound(String what, String id) {
@@ -39,17 +34,5 @@ public class LineageProblem extends RuntimeException {
     /** Not readable as the request it claims to be: malformed JSON or YAML, wrong shapes. */
     public static LineageProblem badRequest(String detail) {
         return new LineageProblem(400, "Bad request", detail, List.of());
-    }
-
-    public int status() {
-        return status;
-    }
-
-    public String title() {
-        return title;
-    }
-
-    public List<String> errors() {
-        return errors;
     }
 }

@@ -50,8 +50,6 @@ public interface ReportConfig {
     }
 
     interface Limits {
-        /** Largest request body accepted; larger ones get 413 before any parsing. */
-        long maxBodyBytes();
 
         int maxPageSize();
 

@@ -2,18 +2,13 @@ package io.traittrace.report.service;
 
 import java.util.List;
 
-/** A failure the caller can act on; the REST layer answers it as problem details with this status. */
-public class ReportProblem extends RuntimeException {
+import io.traittrace.service.rest.ApiProblem;
 
-    private final int status;
-    private final String title;
-    private final List<String> errors;
+/** A failure the caller can act on; the REST layer answers it as problem details with this status. */
+public class ReportProblem extends ApiProblem {
 
     public ReportProblem(int status, String title, String detail, List<String> errors) {
-        super(detail);
-        this.status = status;
-        this.title = title;
-        this.errors = errors;
+        super(status, title, detail, errors);
     }
 
     public static ReportProblem notFound(String what) {
@@ -22,17 +17,5 @@ public class ReportProblem extends RuntimeException {
 
     public static ReportProblem badRequest(String detail, List<String> errors) {
         return new ReportProblem(400, "Invalid request", detail, errors);
-    }
-
-    public int status() {
-        return status;
-    }
-
-    public String title() {
-        return title;
-    }
-
-    public List<String> errors() {
-        return errors;
     }
 }

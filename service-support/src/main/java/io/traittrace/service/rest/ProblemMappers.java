@@ -1,4 +1,4 @@
-package io.traittrace.lineage.rest;
+package io.traittrace.service.rest;
 
 import java.util.List;
 import java.util.Locale;
@@ -20,16 +20,15 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
-import io.traittrace.lineage.service.LineageProblem;
 
-/** Turns every failure into problem details; unexpected ones are logged and answered without internals. */
+/** Turns every failure of every service into problem details; unexpected ones are logged and answered without internals. */
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
     private static final String TYPE_BASE = "https://traittrace.io/problems/";
 
     @ServerExceptionMapper
-    public Response lineage(LineageProblem problem, UriInfo uri) {
+    public Response refused(ApiProblem problem, UriInfo uri) {
         return respond(problem.status(), problem.title(), problem.getMessage(), uri, problem.errors());
     }
 

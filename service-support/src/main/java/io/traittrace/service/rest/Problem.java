@@ -1,4 +1,4 @@
-package io.traittrace.report.rest;
+package io.traittrace.service.rest;
 
 import java.util.List;
 

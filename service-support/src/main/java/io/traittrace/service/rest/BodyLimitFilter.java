@@ -1,4 +1,4 @@
-package io.traittrace.report.rest;
+package io.traittrace.service.rest;
 
 import java.util.List;
 
@@ -8,7 +8,9 @@ import jakarta.enterprise.event.Observes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.traittrace.report.config.ReportConfig;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 
@@ -19,16 +21,15 @@ import io.vertx.ext.web.Router;
 @ApplicationScoped
 public class BodyLimitFilter {
 
-    private final ReportConfig config;
+    private final long limit;
     private final ObjectMapper mapper;
 
-    public BodyLimitFilter(ReportConfig config, ObjectMapper mapper) {
-        this.config = config;
+    public BodyLimitFilter(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize limit, ObjectMapper mapper) {
+        this.limit = limit.asLongValue();
         this.mapper = mapper;
     }
 
     void install(@Observes Router router) throws JsonProcessingException {
-        long limit = config.limits().maxBodyBytes();
         String body = mapper.writeValueAsString(new Problem("https://traittrace.io/problems/payload-too-large",
                 "Payload too large", 413, "Request bodies are limited to " + limit + " bytes", null, List.of()));
         router.route().order(Integer.MIN_VALUE).handler(ctx -> {
