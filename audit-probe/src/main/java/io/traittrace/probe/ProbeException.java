@@ -7,6 +7,8 @@ public class ProbeException extends RuntimeException {
     public static final int BAD_SPEC = 2;
     /** Exit code for input data that is missing or unreadable. */
     public static final int BAD_DATA = 3;
+    /** Exit code for a completed test whose result the audit runner did not take. */
+    public static final int NOT_SUBMITTED = 4;
 
     private final int exitCode;
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.traittrace.probe.canary.CanaryCommand;
+import io.traittrace.probe.contract.ProbeContract;
 import io.traittrace.probe.canary.CanaryProtocol;
 import io.traittrace.probe.family.FamilyCommand;
 import io.traittrace.probe.family.FamilyProtocol;
@@ -92,22 +93,40 @@ public final class ProbeMain implements Callable<Integer> {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = "The Job entrypoint: run the protocol a spec file names, with its parameters.")
+            description = "The Job entrypoint: run the protocol a spec names, write the result, and hand it to the audit runner when "
+                    + "--submit (or TRAITTRACE_RESULT_URL) is set.")
     static final class RunCommand implements Callable<Integer> {
 
-        @Option(names = "--spec", required = true, description = "Spec JSON: {\"protocol\": ..., \"parameters\": {...}}")
-        Path spec;
+        @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+        SpecSource source;
+
+        static final class SpecSource {
+            @Option(names = "--spec", description = "Spec file: {\"protocol\": ..., \"parameters\": {...}}")
+            Path file;
+
+            @Option(names = "--spec-json", description = "The spec itself, as JSON text (what the runner puts in TRAITTRACE_SPEC).")
+            String json;
+        }
 
         @Option(names = "--out", required = true, description = "Where to write the result JSON.")
         Path out;
 
+        @Option(names = "--submit", paramLabel = "URL", defaultValue = "${env:" + ProbeContract.RESULT_URL_ENV + "}",
+                description = "POST the result here with the bearer token in TRAITTRACE_RUN_TOKEN (default: $TRAITTRACE_RESULT_URL).")
+        String submit;
+
         @Override
         public Integer call() {
-            ProbeSpec parsed = ProbeSpec.read(spec, JSON);
+            ProbeSpec parsed = source.file != null ? ProbeSpec.read(source.file, JSON) : ProbeSpec.parse(source.json, "--spec-json", JSON);
             Protocol protocol = protocols().stream().filter(p -> p.name().equals(parsed.protocol())).findFirst()
                     .orElseThrow(() -> ProbeException.badSpec("Unknown protocol '" + parsed.protocol() + "'; this probe runs "
                             + protocols().stream().map(Protocol::name).toList()));
-            return execute(protocol, parsed.parameters(), out);
+            int exit = execute(protocol, parsed.parameters(), out);
+            if (submit != null && !submit.isBlank()) {
+                ResultSubmission.submit(out, java.net.URI.create(submit), System.getenv(ProbeContract.RUN_TOKEN_ENV),
+                        new Progress(System.err, protocol.name()));
+            }
+            return exit;
         }
     }
 

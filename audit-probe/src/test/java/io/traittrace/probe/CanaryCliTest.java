@@ -92,6 +92,48 @@ class CanaryCliTest {
         assertThat(err.toString()).contains("replicates");
     }
 
+    @Test
+    void oneReplicateOfTheDesignScoresExactlyAsInTheFullRun() throws Exception {
+        Path full = tmp.resolve("full.json");
+        assertThat(execute(concat(new String[] { "canary", "--data", "synthetic", "--replicates", "3", "--out", full.toString(), "--seed", "7" },
+                TINY))).as(err.toString()).isZero();
+        String spec = """
+                {"protocol": "canary", "parameters": {"data": "synthetic", "replicates": 3, "replicateIndex": 1, "seed": 7,
+                 "syntheticTrain": 200, "syntheticTest": 100, "batch": 100, "teacherEpochs": 1, "distillEpochs": 1}}
+                """;
+        Path one = tmp.resolve("one.json");
+        assertThat(execute("run", "--spec-json", spec, "--out", one.toString())).as(err.toString()).isZero();
+        ObjectMapper mapper = new ObjectMapper();
+        JsonNode all = mapper.readTree(full.toFile());
+        JsonNode single = mapper.readTree(one.toFile());
+        assertThat(single.at("/seeds/replicates")).hasSize(1);
+        assertThat(single.at("/seeds/replicates/0")).isEqualTo(all.at("/seeds/replicates/1"));
+        // Same seed, same cross init (the derangement of all three), same thread count: bit-identical scores.
+        assertThat(single.at("/replicates/0/crossInitFrom")).isEqualTo(all.at("/replicates/1/crossInitFrom"));
+        for (String arm : new String[] { "reference", "teacher", "S_aux", "S_all", "X_aux", "X_all" }) {
+            assertThat(single.at("/arms/" + arm + "/scores/0")).as(arm).isEqualTo(all.at("/arms/" + arm + "/scores/1"));
+        }
+        assertThat(single.at("/comparisons")).isEmpty();
+        assertThat(execute("run", "--spec-json", spec.replace("\"replicateIndex\": 1", "\"replicateIndex\": 3"), "--out", one.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("\"replicateIndex\" must be in 0..2");
+    }
+
+    @Test
+    void runWithoutARunTokenCannotSubmitAndSaysSo() {
+        String spec = """
+                {"protocol": "canary", "parameters": {"data": "synthetic", "replicates": 1, "syntheticTrain": 100, "syntheticTest": 50,
+                 "batch": 100, "teacherEpochs": 1, "distillEpochs": 1}}
+                """;
+        Path out = tmp.resolve("r.json");
+        int exit = execute("run", "--spec-json", spec, "--out", out.toString(), "--submit", "http://127.0.0.1:9/api/runs/x/result");
+        if (System.getenv("TRAITTRACE_RUN_TOKEN") == null) {
+            assertThat(exit).isEqualTo(4);
+            assertThat(err.toString()).contains("TRAITTRACE_RUN_TOKEN is not set");
+        }
+        assertThat(out).exists();
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);

@@ -16,11 +16,12 @@ import io.traittrace.probe.ProbeException;
  * are required.
  */
 public record CanaryParameters(String data, int replicates, int auxLogits, int teacherEpochs, int distillEpochs, int batch,
-        double lr, long seed, int threads, Integer trainLimit, int syntheticTrain, int syntheticTest, long syntheticSeed) {
+        double lr, long seed, int threads, Integer trainLimit, int syntheticTrain, int syntheticTest, long syntheticSeed,
+        Integer replicateIndex) {
 
     public static final String SYNTHETIC = "synthetic";
     static final List<String> NAMES = List.of("data", "replicates", "auxLogits", "teacherEpochs", "distillEpochs", "batch", "lr",
-            "seed", "threads", "trainLimit", "syntheticTrain", "syntheticTest", "syntheticSeed");
+            "seed", "threads", "trainLimit", "syntheticTrain", "syntheticTest", "syntheticSeed", "replicateIndex");
 
     public static CanaryParameters parse(ObjectNode p) {
         for (Iterator<String> it = p.fieldNames(); it.hasNext();) {
@@ -51,8 +52,11 @@ public record CanaryParameters(String data, int replicates, int auxLogits, int t
         int syntheticTrain = integer(p, "syntheticTrain", 20_000, 10, 1_000_000);
         int syntheticTest = integer(p, "syntheticTest", 2_000, 10, 1_000_000);
         long syntheticSeed = p.has("syntheticSeed") ? longValue(p, "syntheticSeed") : 1L;
+        // The audit runner spreads replicates over Jobs: each runs one replicate of the same N-replicate design.
+        Integer replicateIndex = p.has("replicateIndex") && !p.get("replicateIndex").isNull()
+                ? integer(p, "replicateIndex", 0, 0, replicates - 1) : null;
         return new CanaryParameters(data.asText(), replicates, aux, teacherEpochs, distillEpochs, batch, lr, seed, threads, trainLimit,
-                syntheticTrain, syntheticTest, syntheticSeed);
+                syntheticTrain, syntheticTest, syntheticSeed, replicateIndex);
     }
 
     public boolean synthetic() {
@@ -81,6 +85,7 @@ public record CanaryParameters(String data, int replicates, int auxLogits, int t
             m.put("syntheticTest", syntheticTest);
             m.put("syntheticSeed", syntheticSeed);
         }
+        m.put("replicateIndex", replicateIndex);
         return m;
     }
 

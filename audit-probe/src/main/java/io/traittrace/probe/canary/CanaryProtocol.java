@@ -112,13 +112,15 @@ public final class CanaryProtocol implements Protocol {
         int teacherSteps = p.teacherEpochs() * ceilDiv(trainCount, p.batch());
         int studentSteps = p.distillEpochs() * ceilDiv(trainCount, p.batch());
 
+        int first = p.replicateIndex() == null ? 0 : p.replicateIndex();
+        int last = p.replicateIndex() == null ? n - 1 : p.replicateIndex();
         try (NDManager root = NDManager.newBaseManager(device)) {
             DeviceSet train = timer.time("data", () -> upload(root, data.train()));
             DeviceSet test = timer.time("data", () -> upload(root, data.test()));
             // One buffer for every replicate's noise images, refilled in place: memory stays flat.
             ByteBuffer noiseBuffer = ByteBuffer.allocateDirect(trainCount * ImageSet.PIXELS * Float.BYTES).order(ByteOrder.nativeOrder());
 
-            for (int r = 0; r < n; r++) {
+            for (int r = first; r <= last; r++) {
                 long t0 = System.nanoTime();
                 long seed = seeds.get(r);
                 Map<String, Double> rep = new LinkedHashMap<>();
@@ -175,7 +177,7 @@ public final class CanaryProtocol implements Protocol {
         Map<String, ArmResult> arms = new LinkedHashMap<>();
         scores.forEach((arm, list) -> arms.put(arm, ArmResult.of(list)));
         List<Comparison> comparisons = new ArrayList<>();
-        if (n >= 2) {
+        if (scores.get("S_aux").size() >= 2) {
             comparisons.add(Comparison.greater("S_aux > X_aux", "S_aux", "X_aux", WelchTest.greater(array(scores.get("S_aux")), array(scores.get("X_aux")))));
             comparisons.add(Comparison.greater("S_all > X_all", "S_all", "X_all", WelchTest.greater(array(scores.get("S_all")), array(scores.get("X_all")))));
         }
@@ -208,7 +210,7 @@ public final class CanaryProtocol implements Protocol {
         Environment environment = Environment.current(Engine.getDjlVersion(), engine.getEngineName(), engine.getVersion(), device.toString(),
                 p.threads());
         return new ProbeResult(ProbeResult.SCHEMA, new ProbeResult.ProtocolId(NAME, VERSION), verdict, arms, comparisons, p.asMap(),
-                new ProbeResult.Seeds(p.seed(), seeds), data.identity(), replicates, evidence, environment, timings, startedAt,
+                new ProbeResult.Seeds(p.seed(), seeds.subList(first, last + 1)), data.identity(), replicates, evidence, environment, timings, startedAt,
                 Instant.now().toString());
     }
 

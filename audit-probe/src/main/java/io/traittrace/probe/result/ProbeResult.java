@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
- * The probe's result, schema v1 ({@code src/main/resources/schemas/probe-result.v1.json}). Fields other tools
+ * The probe's result, schema v1 ({@code probe-contract}'s {@code schemas/probe-result.v1.json}). Fields other tools
  * rely on keep their place: {@code verdict.outcome}, {@code verdict.rule}, and {@code arms.<name>.{mean, sd,
  * ci95, scores}}. Protocol-specific detail goes in {@code evidence}.
  */
@@ -30,7 +30,7 @@ public record ProbeResult(
         String startedAt,
         String finishedAt) {
 
-    public static final String SCHEMA = "https://traittrace.io/schemas/probe-result/v1.json";
+    public static final String SCHEMA = io.traittrace.probe.contract.ProbeContract.RESULT_SCHEMA;
 
     public record ProtocolId(String name, String version) {
     }

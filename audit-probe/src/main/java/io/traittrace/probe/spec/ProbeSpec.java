@@ -11,23 +11,34 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.traittrace.probe.ProbeException;
 
 /**
- * The Job's input, schema v1 ({@code schemas/probe-spec.v1.json}):
+ * The Job's input, schema v1 ({@code probe-contract}'s {@code schemas/probe-spec.v1.json}):
  * {@code { "schema": ".../probe-spec/v1.json", "protocol": "canary", "parameters": { ... } }}.
  * The audit runner writes one per run; {@code parameters} are the protocol's, as documented per command.
  */
 public record ProbeSpec(String protocol, ObjectNode parameters) {
 
-    public static final String SCHEMA = "https://traittrace.io/schemas/probe-spec/v1.json";
+    public static final String SCHEMA = io.traittrace.probe.contract.ProbeContract.SPEC_SCHEMA;
 
     public static ProbeSpec read(Path file, ObjectMapper mapper) {
-        JsonNode root;
+        String text;
         try {
-            root = mapper.readTree(Files.readString(file));
+            text = Files.readString(file);
         } catch (IOException e) {
             throw ProbeException.badSpec("Cannot read the spec " + file + ": " + e.getMessage());
         }
+        return parse(text, file.toString(), mapper);
+    }
+
+    /** Parses a spec given as text; {@code origin} names where it came from in error messages. */
+    public static ProbeSpec parse(String text, String origin, ObjectMapper mapper) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(text);
+        } catch (IOException e) {
+            throw ProbeException.badSpec("Cannot read the spec " + origin + ": " + e.getMessage());
+        }
         if (root == null || !root.isObject()) {
-            throw ProbeException.badSpec("The spec " + file + " must be a JSON object");
+            throw ProbeException.badSpec("The spec " + origin + " must be a JSON object");
         }
         JsonNode schema = root.get("schema");
         if (schema != null && !SCHEMA.equals(schema.asText())) {
