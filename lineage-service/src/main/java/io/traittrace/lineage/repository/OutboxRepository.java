@@ -7,6 +7,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import io.traittrace.service.repository.Sql;
 
 @ApplicationScoped
 public class OutboxRepository implements io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase<OutboxEventEntity, UUID> {
