@@ -1,4 +1,4 @@
-package io.traittrace.report.repository;
+package io.traittrace.service.outbox;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -16,6 +16,17 @@ public class OutboxRepository implements io.quarkus.hibernate.reactive.panache.P
     public Uni<Void> add(UUID id, String topic, String key, String payload, OffsetDateTime at) {
         return Sql.update("INSERT INTO outbox_event (id, topic, event_key, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5)"
                 + " ON CONFLICT (id) DO NOTHING", List.of(id, topic, key, payload, at)).replaceWithVoid();
+    }
+
+    /** An event to add to the outbox. */
+    public record NewEvent(UUID id, String topic, String key, String payload, OffsetDateTime at) {
+    }
+
+    /** Adds many events in multi-row statements, skipping any whose id is already there (as {@link #add} does). */
+    public Uni<Void> addAll(List<NewEvent> events) {
+        return Sql.insertRows("outbox_event (id, topic, event_key, payload, created_at)", "(?, ?, ?, ?, ?)",
+                events.stream().map(e -> new Object[] { e.id(), e.topic(), e.key(), e.payload(), e.at() }).toList(),
+                "ON CONFLICT (id) DO NOTHING");
     }
 
     /** The oldest unpublished events, locked so that a second replica sweeping at once skips them. */
