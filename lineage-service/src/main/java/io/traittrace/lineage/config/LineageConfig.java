@@ -1,7 +1,5 @@
 package io.traittrace.lineage.config;
 
-import java.time.Duration;
-
 import io.smallrye.config.ConfigMapping;
 
 @ConfigMapping(prefix = "lineage")
@@ -27,10 +25,5 @@ public interface LineageConfig {
     interface Events {
         /** CloudEvents {@code source} of every event this service publishes. */
         String source();
-
-        /** How often the outbox is swept for events that are not yet on Kafka. */
-        Duration pollInterval();
-
-        int batchSize();
     }
 }

@@ -17,8 +17,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.lineage.config.LineageConfig;
 import io.traittrace.lineage.domain.ExposurePath;
-import io.traittrace.lineage.repository.OutboxRepository;
-import io.traittrace.lineage.repository.OutboxRepository.NewEvent;
+import io.traittrace.service.outbox.OutboxRepository;
+import io.traittrace.service.outbox.OutboxRepository.NewEvent;
 
 /**
  * Writes {@code exposure-detected} events (CloudEvents 1.0, structured JSON, data schema v1) into the outbox,

@@ -12,6 +12,7 @@ import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.lineage.domain.Ids;
+import io.traittrace.service.repository.Sql;
 
 @ApplicationScoped
 public class DatasetRepository implements PanacheRepositoryBase<DatasetEntity, String> {

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.lineage.domain.ExposureLevel;
 import io.traittrace.lineage.domain.Step;
+import io.traittrace.service.repository.Sql;
 
 /** Materialised exposure paths, one row per model and hop chain. */
 @ApplicationScoped

@@ -16,6 +16,7 @@ import io.traittrace.lineage.domain.DatasetOrigin;
 import io.traittrace.lineage.domain.InMemoryLineageGraph;
 import io.traittrace.lineage.domain.LineageGraph.BaseEdge;
 import io.traittrace.lineage.domain.Relation;
+import io.traittrace.service.repository.Sql;
 
 /** The lineage graph's edges: bases, materialised roots, training-run inputs, and walks over them. */
 @ApplicationScoped

@@ -11,6 +11,7 @@ import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.lineage.domain.Ids;
+import io.traittrace.service.repository.Sql;
 
 @ApplicationScoped
 public class ModelRepository implements PanacheRepositoryBase<ModelEntity, String> {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.service.repository.Sql;
 
 @ApplicationScoped
 public class TrainingRunRepository implements PanacheRepositoryBase<TrainingRunEntity, String> {

@@ -83,9 +83,5 @@ public interface ReportConfig {
     interface Events {
         /** CloudEvents {@code source} of every event this service publishes. */
         String source();
-
-        Duration pollInterval();
-
-        int batchSize();
     }
 }

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.report.config.ReportConfig;
 import io.traittrace.report.repository.CertificateEntity;
-import io.traittrace.report.repository.OutboxRepository;
+import io.traittrace.service.outbox.OutboxRepository;
 
 /**
  * Writes {@code certificate-issued} and {@code certificate-revoked} events (CloudEvents 1.0, structured JSON,

@@ -12,6 +12,7 @@ import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.service.repository.Sql;
 
 @ApplicationScoped
 public class CertificateRepository implements PanacheRepositoryBase<CertificateEntity, UUID> {

@@ -1,13 +1,12 @@
-package io.traittrace.report.messaging;
+package io.traittrace.service.outbox;
 
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
@@ -17,13 +16,11 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import io.traittrace.report.config.ReportConfig;
-import io.traittrace.report.repository.OutboxEventEntity;
-import io.traittrace.report.repository.OutboxRepository;
 
 /**
- * Moves committed outbox events to Kafka and marks them published once the broker acknowledged them; the
- * same pattern as the lineage service. Kafka down: events wait in the outbox, delayed, never lost.
+ * Moves committed outbox events to Kafka and marks them published once the broker acknowledged them.
+ * If Kafka is down the events stay in the outbox and the next sweep sends them: delayed, never lost.
+ * Delivery is at least once; consumers deduplicate on the CloudEvent id.
  */
 @ApplicationScoped
 public class OutboxPublisher {
@@ -31,29 +28,27 @@ public class OutboxPublisher {
     private static final Logger LOG = Logger.getLogger(OutboxPublisher.class);
 
     private final OutboxRepository outbox;
-    private final Map<String, MutinyEmitter<String>> emitters;
-    private final ReportConfig config;
+    private final OutboxChannels channels;
+    private final OutboxConfig config;
 
-    public OutboxPublisher(OutboxRepository outbox,
-            @Channel(CertificateEvents.ISSUED_TOPIC) MutinyEmitter<String> issued,
-            @Channel(CertificateEvents.REVOKED_TOPIC) MutinyEmitter<String> revoked,
-            ReportConfig config) {
+    public OutboxPublisher(OutboxRepository outbox, OutboxChannels channels, OutboxConfig config) {
         this.outbox = outbox;
-        this.emitters = Map.of(CertificateEvents.ISSUED_TOPIC, issued, CertificateEvents.REVOKED_TOPIC, revoked);
+        this.channels = channels;
         this.config = config;
     }
 
-    // Skipped until the application runs: the emitters cannot be connected before the channels are wired.
-    @Scheduled(every = "${report.events.poll-interval}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    // Delayed, and skipped until the application runs: the emitters cannot send before the channels are wired.
+    @Scheduled(every = "${traittrace.outbox.poll-interval:1s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> sweep() {
-        return Panache.withTransaction(() -> outbox.lockUnpublished(config.events().batchSize())
+        return Panache.withTransaction(() -> outbox.lockUnpublished(config.batchSize())
                 .chain(this::publishInOrder))
                 .onFailure().invoke(e -> LOG.warnf("Outbox sweep failed, will retry: %s", e.getMessage()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }
 
+    /** Sends events one by one in creation order and stops at the first failure, keeping the order per key. */
     private Uni<Void> publishInOrder(List<OutboxEventEntity> events) {
         return Multi.createFrom().iterable(events)
                 .onItem().transformToUniAndConcatenate(event -> send(event).replaceWith(event))
@@ -65,13 +60,13 @@ public class OutboxPublisher {
     }
 
     private Uni<Void> send(OutboxEventEntity event) {
-        MutinyEmitter<String> emitter = emitters.get(event.topic);
+        MutinyEmitter<String> emitter = channels.emitterFor(event.topic);
         if (emitter == null) {
             return Uni.createFrom().failure(new IllegalStateException("No channel for topic " + event.topic));
         }
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(event.eventKey)
-                .withHeaders(List.of(new org.apache.kafka.common.header.internals.RecordHeader(
+                .withHeaders(List.of(new RecordHeader(
                         "content-type", "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8))))
                 .build();
         return emitter.sendMessage(Message.of(event.payload).addMetadata(metadata));

@@ -1,4 +1,4 @@
-package io.traittrace.lineage.repository;
+package io.traittrace.service.outbox;
 
 import java.time.OffsetDateTime;
 import java.util.UUID;
@@ -10,7 +10,10 @@ import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
-/** An event written in the same transaction as the change it reports; published to Kafka after commit. */
+/**
+ * An event written in the same transaction as the change it reports; published to Kafka after commit. Each service
+ * creates the {@code outbox_event} table in its own Flyway migration.
+ */
 @Entity
 @Table(name = "outbox_event")
 public class OutboxEventEntity extends PanacheEntityBase {

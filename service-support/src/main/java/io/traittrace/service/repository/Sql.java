@@ -1,4 +1,4 @@
-package io.traittrace.lineage.repository;
+package io.traittrace.service.repository;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,18 +15,18 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Native SQL on the current reactive session, for the graph-shaped reads and bulk edge writes that entity
+ * Native SQL on the current reactive session, for the graph-shaped reads, bulk writes and upserts that entity
  * queries express badly. Runs inside the caller's transaction.
  */
-final class Sql {
+public final class Sql {
 
     /** IN-lists are split into chunks of this size to stay far below PostgreSQL's bind-parameter limit. */
-    static final int CHUNK = 1000;
+    public static final int CHUNK = 1000;
 
     private Sql() {
     }
 
-    static Uni<List<Object[]>> rows(String sql, Map<String, Object> params) {
+    public static Uni<List<Object[]>> rows(String sql, Map<String, Object> params) {
         return Panache.getSession().chain(session -> {
             Mutiny.SelectionQuery<Object[]> query = session.createNativeQuery(sql, Object[].class);
             params.forEach(query::setParameter);
@@ -34,7 +34,7 @@ final class Sql {
         });
     }
 
-    static <T> Uni<List<T>> column(String sql, Class<T> type, Map<String, Object> params) {
+    public static <T> Uni<List<T>> column(String sql, Class<T> type, Map<String, Object> params) {
         return Panache.getSession().chain(session -> {
             Mutiny.SelectionQuery<T> query = session.createNativeQuery(sql, type);
             params.forEach(query::setParameter);
@@ -42,7 +42,7 @@ final class Sql {
         });
     }
 
-    static Uni<Integer> update(String sql, List<Object> positional) {
+    public static Uni<Integer> update(String sql, List<Object> positional) {
         return Panache.getSession().chain(session -> {
             Mutiny.Query<Object> query = session.createNativeQuery(sql);
             for (int i = 0; i < positional.size(); i++) {
@@ -53,7 +53,7 @@ final class Sql {
     }
 
     /** Runs {@code perChunk} over the ids in chunks, sequentially on the session, and concatenates the results. */
-    static <T> Uni<List<T>> chunked(Collection<String> ids, Function<List<String>, Uni<List<T>>> perChunk) {
+    public static <T> Uni<List<T>> chunked(Collection<String> ids, Function<List<String>, Uni<List<T>>> perChunk) {
         List<String> all = new ArrayList<>(ids);
         Uni<List<T>> result = Uni.createFrom().item(new ArrayList<>());
         for (int from = 0; from < all.size(); from += CHUNK) {
@@ -70,7 +70,7 @@ final class Sql {
      * Inserts rows with multi-row VALUES statements. {@code rowTemplate} is one row's placeholders, e.g.
      * {@code "(?, ?, CAST(CAST(? AS text) AS jsonb))"} (a String bound straight to jsonb would be stored as a JSON string); {@code suffix} may add e.g. "ON CONFLICT DO NOTHING".
      */
-    static Uni<Void> insertRows(String tableAndColumns, String rowTemplate, List<Object[]> rows, String suffix) {
+    public static Uni<Void> insertRows(String tableAndColumns, String rowTemplate, List<Object[]> rows, String suffix) {
         int columns = (int) rowTemplate.chars().filter(ch -> ch == '?').count();
         int perStatement = Math.max(1, CHUNK * 8 / columns);
         Uni<Void> result = Uni.createFrom().voidItem();
@@ -98,7 +98,7 @@ final class Sql {
     }
 
     /** A map as JSON text for a {@code CAST(CAST(? AS text) AS jsonb)} placeholder; null stays null. */
-    static String json(ObjectMapper mapper, Map<String, Object> value) {
+    public static String json(ObjectMapper mapper, Map<String, Object> value) {
         if (value == null) {
             return null;
         }

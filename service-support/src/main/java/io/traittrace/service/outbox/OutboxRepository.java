@@ -1,4 +1,4 @@
-package io.traittrace.lineage.repository;
+package io.traittrace.service.outbox;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -7,6 +7,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import io.traittrace.service.repository.Sql;
 
 @ApplicationScoped
 public class OutboxRepository implements io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase<OutboxEventEntity, UUID> {
