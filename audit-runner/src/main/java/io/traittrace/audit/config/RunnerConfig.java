@@ -1,0 +1,171 @@
+package io.traittrace.audit.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Everything the runner is configured with, typed; {@code application.properties} documents each default. */
+@ConfigMapping(prefix = "runner")
+public interface RunnerConfig {
+
+    /** Which executor runs the probe Jobs. */
+    ExecutorKind executor();
+
+    Local local();
+
+    Kubernetes kubernetes();
+
+    Limits limits();
+
+    Policy policy();
+
+    Events events();
+
+    /** Version string the runner puts into audit-completed and the Jobs' labels. */
+    @WithDefault("0.1.0")
+    String version();
+
+    enum ExecutorKind {
+        LOCAL, KUBERNETES
+    }
+
+    interface Local {
+        /** The probe command: {@code bin/probe} of this repository, or an installed one. */
+        String probeCommand();
+
+        /** Where each run gets its directory (spec, result, log). */
+        Path workDirectory();
+
+        /** Probe processes at once. */
+        @WithDefault("1")
+        int concurrency();
+    }
+
+    interface Kubernetes {
+        /** Namespace of the Jobs; the client's namespace when absent. */
+        Optional<String> namespace();
+
+        /** The built-in probe's image. */
+        String image();
+
+        /** The built-in probe's command; the spec, result URL and token come as environment variables. */
+        List<String> command();
+
+        @WithDefault("IfNotPresent")
+        String imagePullPolicy();
+
+        /** Extended resource name of a GPU. */
+        @WithDefault("nvidia.com/gpu")
+        String gpuResource();
+
+        /** Node label that carries the GPU type; an audit's {@code gpuType} becomes a nodeSelector on it. */
+        @WithDefault("nvidia.com/gpu.product")
+        String gpuTypeLabel();
+
+        Map<String, String> nodeSelector();
+
+        List<Toleration> tolerations();
+
+        Optional<String> priorityClass();
+
+        /** Kueue LocalQueue; when set, Jobs carry {@code kueue.x-k8s.io/queue-name} and start suspended. */
+        Optional<String> kueueQueue();
+
+        Optional<String> serviceAccount();
+
+        @WithDefault("2")
+        int backoffLimit();
+
+        @WithDefault("3600")
+        int ttlSecondsAfterFinished();
+
+        /** Size limit of the writable scratch volume at /scratch. */
+        @WithDefault("20Gi")
+        String scratchSize();
+
+        @WithDefault("2")
+        String cpuRequest();
+
+        @WithDefault("8Gi")
+        String memoryRequest();
+
+        @WithDefault("16Gi")
+        String memoryLimit();
+
+        @WithDefault("10001")
+        long runAsUser();
+
+        /** The runner's base URL as pods see it; results go to {@code <resultUrl>/api/runs/<run>/result}. */
+        String resultUrl();
+    }
+
+    interface Toleration {
+        String key();
+
+        @WithDefault("Exists")
+        String operator();
+
+        Optional<String> value();
+
+        Optional<String> effect();
+    }
+
+    interface Limits {
+        @WithDefault("100")
+        int maxSeedsPerArm();
+
+        @WithDefault("8")
+        int maxGpus();
+
+        /** Seven days. */
+        @WithDefault("604800")
+        int maxDeadlineSeconds();
+
+        @WithDefault("32")
+        int maxTraits();
+
+        /** Serialized size of {@code parameters}. */
+        @WithDefault("16384")
+        int maxParametersBytes();
+
+        @WithDefault("200")
+        int maxPageSize();
+
+        @WithDefault("50")
+        int defaultPageSize();
+    }
+
+    interface Policy {
+        /** What an {@code exposure-detected} event does. */
+        @WithDefault("OFF")
+        PolicyMode mode();
+
+        /** With {@code LISTED}: the teacher family roots (lineage model ids) whose exposures get an audit. */
+        Optional<List<String>> teacherFamilies();
+
+        /** The audit an exposure queues. */
+        @WithDefault("canary")
+        String protocol();
+
+        @WithDefault("5")
+        int seedsPerArm();
+
+        /** Parameters of the queued audit, as JSON text. */
+        @WithDefault("{}")
+        String parameters();
+    }
+
+    enum PolicyMode {
+        OFF, ALL, LISTED
+    }
+
+    interface Events {
+        /** CloudEvents {@code source} of every event this service publishes. */
+        String source();
+    }
+}

@@ -1,0 +1,27 @@
+package io.traittrace.audit.executor;
+
+import java.util.Map;
+
+/**
+ * One run, ready to start: what an executor needs and nothing more.
+ *
+ * @param auditId the audit (label and grouping)
+ * @param runId the run (UUID text; the result URL and every status report name it)
+ * @param jobName a DNS-1123 name, unique per run, derived by the runner
+ * @param image the container image; null runs the built-in probe
+ * @param specJson the probe spec (probe-contract's spec schema v1), JSON text
+ * @param token the run's bearer token for handing back its result
+ * @param gpus GPUs the run needs (0 runs on CPU)
+ * @param gpuType GPU product the node must have, or null for any
+ * @param deadlineSeconds the run's wall-clock budget
+ * @param labels extra identifying labels (protocol, arm, seed), already valid label values
+ */
+public record RunLaunch(String auditId, String runId, String jobName, String image, String specJson, String token, int gpus,
+        String gpuType, long deadlineSeconds, Map<String, String> labels) {
+
+    @Override
+    public String toString() {
+        // Never print the token.
+        return "RunLaunch[audit=" + auditId + ", run=" + runId + ", job=" + jobName + "]";
+    }
+}
