@@ -23,6 +23,7 @@ import io.traittrace.lineage.service.LineageWriteService;
 import io.traittrace.lineage.service.Views.DatasetView;
 import io.traittrace.lineage.service.Views.PageOf;
 import io.traittrace.lineage.service.Views.Written;
+import io.traittrace.service.rest.Roles;
 
 @Path("/api/lineage/datasets")
 @Produces(MediaType.APPLICATION_JSON)

@@ -14,6 +14,7 @@ import io.traittrace.lineage.service.LineageProblem;
 import io.traittrace.lineage.service.LineageQueryService;
 import io.traittrace.lineage.service.Views.ExposedModelView;
 import io.traittrace.lineage.service.Views.PageOf;
+import io.traittrace.service.rest.Roles;
 
 @Path("/api/lineage/exposures")
 @Produces(MediaType.APPLICATION_JSON)

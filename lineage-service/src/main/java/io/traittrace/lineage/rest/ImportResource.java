@@ -13,6 +13,7 @@ import io.smallrye.mutiny.Uni;
 import io.traittrace.lineage.service.Commands.Import;
 import io.traittrace.lineage.service.LineageWriteService;
 import io.traittrace.lineage.service.Views.ImportResult;
+import io.traittrace.service.rest.Roles;
 
 /** Bulk registration (backfills, pipeline exports): all records or none, in one transaction. */
 @Path("/api/lineage/import")

@@ -27,6 +27,7 @@ import io.traittrace.lineage.service.Views.PageOf;
 import io.traittrace.lineage.service.Views.TrainingRunView;
 import io.traittrace.lineage.service.Views.WalkView;
 import io.traittrace.lineage.service.Views.Written;
+import io.traittrace.service.rest.Roles;
 
 @Path("/api/lineage/models")
 @Produces(MediaType.APPLICATION_JSON)

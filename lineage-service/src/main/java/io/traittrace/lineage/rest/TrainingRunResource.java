@@ -21,6 +21,7 @@ import io.traittrace.lineage.service.LineageQueryService;
 import io.traittrace.lineage.service.LineageWriteService;
 import io.traittrace.lineage.service.Views.TrainingRunView;
 import io.traittrace.lineage.service.Views.Written;
+import io.traittrace.service.rest.Roles;
 
 @Path("/api/lineage/training-runs")
 @Produces(MediaType.APPLICATION_JSON)

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The {@code data} of an {@code audit-completed} v1 CloudEvent ({@code schemas/audit-completed.v1.json}): what
+ * The {@code data} of an {@code audit-completed} v1 CloudEvent (the audit runner's {@code schemas/audit-completed.v1.json}): what
  * was audited, how, and the aggregated probe-result-shaped result. Open-ended parts stay JSON so the
  * certificate carries them as the runner reported them.
  */

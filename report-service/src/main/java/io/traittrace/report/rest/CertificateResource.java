@@ -36,6 +36,7 @@ import io.traittrace.report.repository.CertificateEntity;
 import io.traittrace.report.service.CertificateService;
 import io.traittrace.report.service.ModelCards;
 import io.traittrace.report.service.ReportProblem;
+import io.traittrace.service.rest.Roles;
 
 @Path("/api/certificates")
 public class CertificateResource {
