@@ -12,6 +12,11 @@ package io.traittrace.audit.domain.analysis;
 public record Welch(double difference, Double t, Double df, double pValue) {
 
     public Welch {
+        validate(difference, t, df, pValue);
+    }
+
+    /** The invariants of a Welch test, shared with {@link ComparisonResult}, which reports one. */
+    static void validate(double difference, Double t, Double df, double pValue) {
         Finite.require("difference", difference);
         if ((t == null) != (df == null)) {
             throw new IllegalArgumentException("t and df are both defined or both undefined");
