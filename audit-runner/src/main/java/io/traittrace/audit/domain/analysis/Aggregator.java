@@ -36,9 +36,13 @@ public final class Aggregator {
     }
 
     /**
-     * Aggregates an audit. A completed run whose result lacks a score the plan names (or holds a non-finite one), or
+     * Aggregates an audit. The outcome is decided in this order: no usable run; a failed or missing run; an arm a
+     * test or control reads with fewer than 2 seeds; a misbehaving control (each of these INCONCLUSIVE, and each that
+     * applies adds a reason); then TRANSFER_DETECTED if a primary test detects on some trait, else
+     * NO_TRANSFER_DETECTED. A completed run whose result lacks a score the plan names (or holds a non-finite one), or
      * repeats a seed already reported, counts as failed, with that reason.
      *
+     * @param plan what to test, fixed before the runs
      * @param completed the runs that handed back a result
      * @param failed the runs that did not (final attempts only)
      * @throws IllegalArgumentException when a run id appears twice: the caller's bookkeeping is wrong
@@ -84,7 +88,7 @@ public final class Aggregator {
                 reasons.add("control " + name + " misbehaved: " + String.join("; ", check.misbehaviour()));
             }
         });
-        if (!reasons.isEmpty()) {
+        if (!reasons.isEmpty()) { // a failed run, too few seeds or a misbehaving control outranks any detection
             return new AuditAnalysis(AuditAnalysis.INCONCLUSIVE, rule, reasons, arms, comparisons, ComparisonResult.HOLM, controls);
         }
         List<ComparisonResult> primary = comparisons.stream().filter(ComparisonResult::primary).toList();

@@ -149,6 +149,18 @@ class AggregatorTest {
     }
 
     @Test
+    void completedRunsWithoutUsableResultsAreNoRunCompleted() {
+        List<RunScores> runs = List.of(new RunScores("r1", 1, Map.of("treatment", Map.of("owl", 0.62))));
+
+        AuditAnalysis analysis = Aggregator.analyse(numbersPlan(1), runs, List.of());
+
+        assertThat(analysis.outcome()).isEqualTo(AuditAnalysis.INCONCLUSIVE);
+        assertThat(analysis.reasons()).containsExactly("no completed run has a usable result",
+                "1 of 1 runs failed: r1: result lacks arm control-gen trait owl");
+        assertThat(analysis.arms()).isEmpty();
+    }
+
+    @Test
     void oneSeedPerArmCannotBeTested() {
         AuditAnalysis analysis = Aggregator.analyse(numbersPlan(1), owlRuns(List.of(0.62), List.of(0.12), List.of(0.11)), List.of());
 
