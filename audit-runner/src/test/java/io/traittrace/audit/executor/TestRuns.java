@@ -1,0 +1,36 @@
+package io.traittrace.audit.executor;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import io.traittrace.audit.domain.KubernetesNames;
+
+/** Runs as the runner would plan them. */
+final class TestRuns {
+
+    static final String SPEC_JSON = "{\"protocol\":\"canary\",\"parameters\":{\"replicateIndex\":0}}";
+
+    private TestRuns() {
+    }
+
+    /** A built-in-probe run on one A100. */
+    static RunLaunch gpuRun(String auditId, int index) {
+        String runId = UUID.nameUUIDFromBytes((auditId + "/" + index).getBytes()).toString();
+        return new RunLaunch(auditId, runId, KubernetesNames.jobName(auditId, index, "canary"), null, SPEC_JSON,
+                "token-" + runId, 1, "NVIDIA-A100-SXM4-80GB", 1800, Map.of("traittrace.io/protocol", "canary",
+                        "traittrace.io/arm", "treatment", "traittrace.io/seed", Integer.toString(index)));
+    }
+
+    static List<RunLaunch> gpuRuns(String auditId, int count) {
+        return IntStream.range(0, count).mapToObj(index -> gpuRun(auditId, index)).toList();
+    }
+
+    /** A team's own image on CPU, no GPU type. */
+    static RunLaunch customImageRun(String auditId, int index) {
+        RunLaunch run = gpuRun(auditId, index);
+        return new RunLaunch(auditId, run.runId(), run.jobName(), "registry.example.com/team/probe@sha256:abc",
+                run.specJson(), run.token(), 0, null, 600, Map.of());
+    }
+}
