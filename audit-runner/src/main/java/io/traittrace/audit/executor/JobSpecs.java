@@ -115,6 +115,9 @@ public final class JobSpecs {
             throw new IllegalArgumentException(run + ": the job name is not a DNS-1123 label");
         }
         checkedRunId(run.runId());
+        if (run.gpuType() != null && !KubernetesNames.isLabelValue(run.gpuType())) {
+            throw new IllegalArgumentException(run + ": the GPU type is not a valid node label value");
+        }
         Map<String, String> runLabels = runLabels(run);
         Map<String, String> jobLabels = new LinkedHashMap<>(runLabels);
         // On the Job only: Kueue admits (and suspends) the Job as a whole; its pods need no queue of their own.
@@ -172,7 +175,7 @@ public final class JobSpecs {
 
     private PodSpec podSpec(RunLaunch run, String secretName) {
         Map<String, String> nodeSelector = new LinkedHashMap<>(config.nodeSelector());
-        if (run.gpuType() != null && !run.gpuType().isBlank()) {
+        if (run.gpuType() != null && !run.gpuType().isEmpty()) {
             nodeSelector.put(config.gpuTypeLabel(), run.gpuType());
         }
         return new PodSpecBuilder()

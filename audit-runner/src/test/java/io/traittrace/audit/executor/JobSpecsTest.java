@@ -215,11 +215,15 @@ class JobSpecsTest {
         RunLaunch badName = new RunLaunch(AUDIT, run.runId(), "Not_A-Label", null, "{}", "t", 0, null, 60, Map.of());
         RunLaunch badRunId = new RunLaunch(AUDIT, "../admin", run.jobName(), null, "{}", "t", 0, null, 60, Map.of());
         RunLaunch dotDot = new RunLaunch(AUDIT, "..", run.jobName(), null, "{}", "t", 0, null, 60, Map.of());
+        RunLaunch badGpuType = new RunLaunch(AUDIT, run.runId(), run.jobName(), null, "{}", "t", 1, "A100 80GB", 60,
+                Map.of());
 
         assertThatThrownBy(() -> specs.job(badName, "s")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("DNS-1123");
         assertThatThrownBy(() -> specs.job(badRunId, "s")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> specs.job(dotDot, "s")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> specs.job(badGpuType, "s")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("GPU type");
         assertThatThrownBy(() -> specs.tokenSecret(AUDIT, List.of(badRunId))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> specs.tokenSecret("another audit", List.of(run)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining(run.token());
