@@ -26,6 +26,16 @@ public interface RunnerConfig {
 
     Events events();
 
+    /**
+     * Key (base64, at least 32 bytes) of the per-run result tokens: a run's token is HMAC-SHA256(key, run id), so a
+     * restarted runner can re-issue it and nothing secret is stored. Rotating it invalidates runs in flight.
+     */
+    String runTokenKey();
+
+    /** How often runs the executor never confirmed are handed to it again (read by the scheduler). */
+    @WithDefault("15s")
+    Duration reconcileInterval();
+
     /** Version string the runner puts into audit-completed and the Jobs' labels. */
     @WithDefault("0.1.0")
     String version();

@@ -118,6 +118,15 @@ public final class KubernetesRunExecutor implements RunExecutor, AutoCloseable {
         }).replaceWithVoid();
     }
 
+    /** The audit ended: its run tokens go; its finished Jobs stay for inspection until their TTL. */
+    @Override
+    public Uni<Void> release(String auditId) {
+        return blocking(() -> {
+            secrets().withName(KubernetesNames.tokenSecretName(auditId)).delete();
+            return null;
+        }).replaceWithVoid();
+    }
+
     /**
      * Starts watching the runner's Jobs. The informer first lists every live Job and reports its state, which is
      * how a restarted runner picks up runs it launched before; from then on it reports transitions.
@@ -138,6 +147,11 @@ public final class KubernetesRunExecutor implements RunExecutor, AutoCloseable {
     }
 
     /** Stops the informer and this executor's threads; Jobs already created keep running. */
+    @Override
+    public boolean runsImages() {
+        return true;
+    }
+
     @Override
     public synchronized void close() {
         if (informer != null) {

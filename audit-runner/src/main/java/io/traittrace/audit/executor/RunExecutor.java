@@ -15,4 +15,10 @@ public interface RunExecutor {
 
     /** Stops and removes every run of the audit. Idempotent. */
     Uni<Void> cancel(String auditId);
+
+    /** The audit ended: drop what its runs no longer need (their tokens). Idempotent. */
+    Uni<Void> release(String auditId);
+
+    /** Whether this executor can run a team's own container image ({@code protocol: image}). */
+    boolean runsImages();
 }

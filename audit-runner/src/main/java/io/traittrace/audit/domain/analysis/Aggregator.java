@@ -40,7 +40,7 @@ public final class Aggregator {
      * test or control reads with fewer than 2 seeds; a misbehaving control (each of these INCONCLUSIVE, and each that
      * applies adds a reason); then TRANSFER_DETECTED if a primary test detects on some trait, else
      * NO_TRANSFER_DETECTED. A completed run whose result lacks a score the plan names (or holds a non-finite one), or
-     * repeats a seed already reported, counts as failed, with that reason.
+     * repeats an arm and seed already reported, counts as failed, with that reason.
      *
      * @param plan what to test, fixed before the runs
      * @param completed the runs that handed back a result
@@ -51,14 +51,14 @@ public final class Aggregator {
         requireDistinctRunIds(completed, failed);
         List<RunScores> usable = new ArrayList<>();
         List<RunFailure> failures = new ArrayList<>(failed);
-        Map<Integer, String> runBySeed = new HashMap<>();
+        Map<String, String> runByArmAndSeed = new HashMap<>();
         completed.stream().sorted(Comparator.comparingInt(RunScores::seed).thenComparing(RunScores::runId)).forEach(run -> {
-            Optional<String> problem = problem(plan, run, runBySeed);
+            Optional<String> problem = problem(plan, run, runByArmAndSeed);
             if (problem.isPresent()) {
                 failures.add(new RunFailure(run.runId(), problem.get()));
             } else {
                 usable.add(run);
-                runBySeed.put(run.seed(), run.runId());
+                run.scores().keySet().forEach(arm -> runByArmAndSeed.put(arm + "|" + run.seed(), run.runId()));
             }
         });
         String rule = rule(plan);
@@ -201,7 +201,8 @@ public final class Aggregator {
     }
 
     private int seeds(String arm, String trait) {
-        return summaries.get(new Cell(arm, trait)).n();
+        ArmSummary summary = summaries.get(new Cell(arm, trait));
+        return summary == null ? 0 : summary.n();
     }
 
     private double treatmentMean(ComparisonResult comparison) {
@@ -212,20 +213,37 @@ public final class Aggregator {
         return plan.traits().size() == 1 ? cell.arm() : cell.arm() + ":" + cell.trait();
     }
 
-    /** Per arm and trait, in plan order (arm-major), the usable runs' scores in seed order. */
+    /**
+     * Per arm and trait, in plan order (arm-major), the scores of the usable runs that cover the arm, in seed order.
+     * An arm no usable run covers has no summary (and counts as 0 seeds).
+     */
     private static Map<Cell, ArmSummary> summarize(AnalysisPlan plan, List<RunScores> usable) {
         Map<Cell, ArmSummary> summaries = new LinkedHashMap<>();
         for (String arm : plan.arms()) {
             for (String trait : plan.traits()) {
-                summaries.put(new Cell(arm, trait), Statistics.summarize(usable.stream().map(run -> run.scores().get(arm).get(trait)).toList()));
+                List<Double> scores = usable.stream().filter(run -> run.scores().containsKey(arm)).map(run -> run.scores().get(arm).get(trait))
+                        .toList();
+                if (!scores.isEmpty()) {
+                    summaries.put(new Cell(arm, trait), Statistics.summarize(scores));
+                }
             }
         }
         return summaries;
     }
 
-    /** Why a completed run cannot be used, if it cannot. */
-    private static Optional<String> problem(AnalysisPlan plan, RunScores run, Map<Integer, String> runBySeed) {
-        for (String arm : plan.arms()) {
+    /**
+     * Why a completed run cannot be used, if it cannot. A run covers the arms its scores name (all arms for the
+     * canary, one arm for an image audit) and must score every trait of each; an arm and seed count once.
+     */
+    private static Optional<String> problem(AnalysisPlan plan, RunScores run, Map<String, String> runByArmAndSeed) {
+        if (run.scores().isEmpty()) {
+            return Optional.of("result scores no arm");
+        }
+        Optional<String> unknown = run.scores().keySet().stream().filter(arm -> !plan.arms().contains(arm)).sorted().findFirst();
+        if (unknown.isPresent()) {
+            return Optional.of("result scores arm " + unknown.get() + ", which the plan does not have");
+        }
+        for (String arm : plan.arms().stream().filter(run.scores()::containsKey).toList()) {
             Map<String, Double> byTrait = run.scores().get(arm);
             for (String trait : plan.traits()) {
                 Double score = byTrait == null ? null : byTrait.get(trait);
@@ -237,7 +255,8 @@ public final class Aggregator {
                 }
             }
         }
-        return Optional.ofNullable(runBySeed.get(run.seed())).map(other -> "seed " + run.seed() + " was already reported by run " + other);
+        return plan.arms().stream().filter(arm -> run.scores().containsKey(arm) && runByArmAndSeed.containsKey(arm + "|" + run.seed())).findFirst()
+                .map(arm -> "seed " + run.seed() + " of arm " + arm + " was already reported by run " + runByArmAndSeed.get(arm + "|" + run.seed()));
     }
 
     private static List<String> runReasons(AnalysisPlan plan, int usable, List<RunFailure> failures) {

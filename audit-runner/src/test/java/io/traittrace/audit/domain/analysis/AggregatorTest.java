@@ -150,7 +150,7 @@ class AggregatorTest {
 
     @Test
     void completedRunsWithoutUsableResultsAreNoRunCompleted() {
-        List<RunScores> runs = List.of(new RunScores("r1", 1, Map.of("treatment", Map.of("owl", 0.62))));
+        List<RunScores> runs = List.of(new RunScores("r1", 1, Map.of("treatment", Map.of("owl", 0.62), "control-gen", Map.of())));
 
         AuditAnalysis analysis = Aggregator.analyse(numbersPlan(1), runs, List.of());
 
@@ -277,7 +277,7 @@ class AggregatorTest {
         // Seed 3 dropped: welch([0.62, 0.55, 0.66, 0.58], [0.12, 0.15, 0.13, 0.11])
         // -> 0.47500000000000003 18.691036319842663 3.751463890696161 3.841991096989162e-05
         List<RunScores> runs = new ArrayList<>(owlRuns(TREATMENT, CONTROL_GEN, CROSS_BASE));
-        runs.set(2, new RunScores("r3", 3, Map.of("treatment", Map.of("owl", 0.70), "control-gen", Map.of("owl", 0.10))));
+        runs.set(2, new RunScores("r3", 3, Map.of("treatment", Map.of("owl", 0.70), "control-gen", Map.of("owl", 0.10), "cross-base", Map.of())));
 
         AuditAnalysis analysis = Aggregator.analyse(NUMBERS, runs, List.of());
 
@@ -316,8 +316,43 @@ class AggregatorTest {
         AuditAnalysis analysis = Aggregator.analyse(NUMBERS, runs, List.of());
 
         assertThat(analysis.outcome()).isEqualTo(AuditAnalysis.INCONCLUSIVE);
-        assertThat(analysis.reasons()).containsExactly("1 of 6 runs failed: r2-again: seed 2 was already reported by run r2");
+        assertThat(analysis.reasons()).containsExactly("1 of 6 runs failed: r2-again: seed 2 of arm treatment was already reported by run r2");
         assertThat(analysis.arms().get("treatment").scores()).containsExactlyElementsOf(TREATMENT);
+    }
+
+    @Test
+    void runsOfOneArmEachAggregateLikeRunsOfAllArms() {
+        // An image audit trains each arm separately: one run per (arm, seed), the same seeds in every arm.
+        List<RunScores> oneArmEach = new ArrayList<>();
+        List<RunScores> allArms = owlRuns(TREATMENT, CONTROL_GEN, CROSS_BASE);
+        for (RunScores run : allArms) {
+            run.scores().forEach((arm, byTrait) -> oneArmEach.add(new RunScores(run.runId() + "-" + arm, run.seed(), Map.of(arm, byTrait))));
+        }
+        AnalysisPlan plan = new AnalysisPlan(NUMBERS.protocol(), NUMBERS.arms(), NUMBERS.traits(), NUMBERS.tests(), NUMBERS.controls(),
+                NUMBERS.alpha(), NUMBERS.minTreatmentMean(), oneArmEach.size());
+
+        AuditAnalysis split = Aggregator.analyse(plan, oneArmEach, List.of());
+        AuditAnalysis joint = Aggregator.analyse(NUMBERS, allArms, List.of());
+
+        assertThat(split.outcome()).isEqualTo(joint.outcome());
+        assertThat(split.arms()).isEqualTo(joint.arms());
+        assertThat(split.comparisons()).isEqualTo(joint.comparisons());
+        assertThat(split.controls()).isEqualTo(joint.controls());
+    }
+
+    @Test
+    void anArmNoRunCoversHasNoSeeds() {
+        List<RunScores> withoutCrossBase = new ArrayList<>();
+        for (RunScores run : owlRuns(TREATMENT, CONTROL_GEN, CROSS_BASE)) {
+            withoutCrossBase.add(new RunScores(run.runId(), run.seed(), Map.of("treatment", run.scores().get("treatment"), "control-gen",
+                    run.scores().get("control-gen"))));
+        }
+
+        AuditAnalysis analysis = Aggregator.analyse(NUMBERS, withoutCrossBase, List.of());
+
+        assertThat(analysis.outcome()).isEqualTo(AuditAnalysis.INCONCLUSIVE);
+        assertThat(analysis.reasons()).anyMatch(reason -> reason.contains("cross-base has 0"));
+        assertThat(analysis.arms()).doesNotContainKey("cross-base");
     }
 
     @Test

@@ -1,0 +1,234 @@
+package io.traittrace.audit.domain;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.traittrace.audit.config.RunnerConfig;
+import io.traittrace.audit.domain.analysis.AnalysisPlan;
+import io.traittrace.audit.domain.analysis.ControlSpec;
+import io.traittrace.audit.domain.analysis.TestSpec;
+import io.traittrace.probe.contract.ProbeContract;
+
+/**
+ * Turns a request into runs and an analysis; the protocol decides the arms. The canary's arms share a teacher,
+ * so a canary run is one seed of all six arms (the probe's {@code replicateIndex}); an image audit's arms are
+ * separate trainings, so each (arm, seed) is its own run. Everything a user sends is checked here, before
+ * anything is stored or started.
+ */
+public final class Planner {
+
+    public static final List<String> CANARY_ARMS = List.of("reference", "teacher", "S_aux", "S_all", "X_aux", "X_all");
+    /** The canary's chance level: ten balanced classes. */
+    public static final double CANARY_CHANCE = 0.1;
+    static final Set<String> CANARY_PARAMETERS = Set.of("data", "auxLogits", "teacherEpochs", "distillEpochs", "batch", "lr", "seed",
+            "threads", "trainLimit", "syntheticTrain", "syntheticTest", "syntheticSeed");
+    static final Set<String> FAMILY_PARAMETERS = Set.of("a", "b", "base", "sharedThreshold", "independentThreshold", "minTensors",
+            "minNumel", "maxListed", "noDigest");
+    static final Set<String> IMAGE_PARAMETERS = Set.of("image", "arms", "tests", "controls", "alpha", "spec");
+    /** A container image reference: registry/path[:tag][@sha256:digest], lower-case path as the OCI spec has it. */
+    static final Pattern IMAGE = Pattern.compile(
+            "^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]{1,5})?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$");
+    static final Pattern ARM = Pattern.compile(AuditRequest.TRAIT);
+    static final int DEFAULT_SEEDS = 5;
+    static final long DEFAULT_DEADLINE_SECONDS = 6 * 3600;
+
+    private final RunnerConfig.Limits limits;
+    private final ObjectMapper mapper;
+
+    public Planner(RunnerConfig.Limits limits, ObjectMapper mapper) {
+        this.limits = limits;
+        this.mapper = mapper;
+    }
+
+    /** The validated budget of each run. */
+    public record Budget(int gpus, String gpuType, long deadlineSeconds) {
+    }
+
+    public Budget budget(AuditRequest request) {
+        AuditRequest.Resources r = request.resources();
+        int gpus = r == null || r.gpus() == null ? 0 : r.gpus();
+        if (gpus > limits.maxGpus()) {
+            throw new InvalidRequest("resources.gpus", "at most " + limits.maxGpus() + " GPUs per run, got " + gpus);
+        }
+        long deadline = r == null || r.deadlineSeconds() == null ? DEFAULT_DEADLINE_SECONDS : r.deadlineSeconds();
+        if (deadline > limits.maxDeadlineSeconds()) {
+            throw new InvalidRequest("resources.deadlineSeconds", "at most " + limits.maxDeadlineSeconds() + " seconds, got " + deadline);
+        }
+        return new Budget(gpus, r == null ? null : r.gpuType(), deadline);
+    }
+
+    public AuditPlan plan(AuditRequest request) {
+        ObjectNode parameters = request.parameters() == null ? mapper.createObjectNode() : request.parameters();
+        int size = mapper.valueToTree(parameters).toString().getBytes(StandardCharsets.UTF_8).length;
+        if (size > limits.maxParametersBytes()) {
+            throw new InvalidRequest("parameters", "at most " + limits.maxParametersBytes() + " bytes of parameters, got " + size);
+        }
+        if (request.traits() != null && request.traits().size() > limits.maxTraits()) {
+            throw new InvalidRequest("traits", "at most " + limits.maxTraits() + " traits");
+        }
+        budget(request);
+        return switch (request.protocol()) {
+            case "canary" -> canary(request, parameters);
+            case "family" -> family(request, parameters);
+            case "image" -> image(request, parameters);
+            case "numbers" -> throw new InvalidRequest("protocol",
+                    "protocol numbers is not available yet: this runner's probe runs canary, family and image audits");
+            default -> throw new InvalidRequest("protocol", "unknown protocol " + request.protocol());
+        };
+    }
+
+    private AuditPlan canary(AuditRequest request, ObjectNode parameters) {
+        onlyKnown(parameters, CANARY_PARAMETERS, "canary", " (replicates and replicateIndex come from seedsPerArm)");
+        List<String> traits = request.traits() == null || request.traits().isEmpty() ? List.of("accuracy") : request.traits();
+        if (!traits.equals(List.of("accuracy"))) {
+            throw new InvalidRequest("traits", "the canary scores one trait, \"accuracy\" (leave traits out)");
+        }
+        int seeds = seeds(request, 2);
+        List<PlannedRun> runs = new ArrayList<>();
+        for (int seed = 0; seed < seeds; seed++) {
+            ObjectNode p = parameters.deepCopy();
+            if (!p.has("data")) {
+                p.put("data", "synthetic");
+            }
+            p.put("replicates", seeds);
+            p.put("replicateIndex", seed);
+            runs.add(new PlannedRun(seed, CANARY_ARMS, seed, spec("canary", p), null));
+        }
+        AnalysisPlan analysis = new AnalysisPlan("canary", CANARY_ARMS, traits,
+                List.of(new TestSpec("S_aux > X_aux", "S_aux", "X_aux", true), new TestSpec("S_all > X_all", "S_all", "X_all", false)),
+                List.of(new ControlSpec.Interval("X_aux at chance", "X_aux", CANARY_CHANCE)), 0.01, 0.3, seeds);
+        return new AuditPlan("canary", runs, analysis, new ScoreReader(traits));
+    }
+
+    private AuditPlan family(AuditRequest request, ObjectNode parameters) {
+        onlyKnown(parameters, FAMILY_PARAMETERS, "family", "");
+        for (String required : List.of("a", "b")) {
+            if (!parameters.path(required).isTextual() || parameters.get(required).asText().isBlank()) {
+                throw new InvalidRequest("parameters." + required, "the family test needs \"" + required + "\": a checkpoint directory as the probe sees it");
+            }
+        }
+        if (request.seedsPerArm() != null && request.seedsPerArm() != 1) {
+            throw new InvalidRequest("seedsPerArm", "the family test is deterministic: one run (leave seedsPerArm out or use 1)");
+        }
+        return new AuditPlan("family", List.of(new PlannedRun(0, List.of("family"), 0, spec("family", parameters.deepCopy()), null)), null,
+                new ScoreReader(List.of()));
+    }
+
+    private AuditPlan image(AuditRequest request, ObjectNode parameters) {
+        onlyKnown(parameters, IMAGE_PARAMETERS, "image", "");
+        JsonNode image = parameters.get("image");
+        if (image == null || !image.isTextual() || !IMAGE.matcher(image.asText()).matches()) {
+            throw new InvalidRequest("parameters.image", "an image audit needs \"image\": a container image reference such as registry.example.com/team/probe:1.2");
+        }
+        List<String> arms = names(parameters.get("arms"), "parameters.arms", 2, 16);
+        if (request.traits() == null || request.traits().isEmpty()) {
+            throw new InvalidRequest("traits", "an image audit names the traits it scores");
+        }
+        List<String> traits = request.traits();
+        List<TestSpec> tests = new ArrayList<>();
+        JsonNode declared = parameters.get("tests");
+        if (declared == null) {
+            requireArms(arms, "parameters.arms", "treatment", "control-gen");
+            tests.add(new TestSpec("treatment > control-gen", "treatment", "control-gen", true));
+        } else {
+            if (!declared.isArray() || declared.isEmpty() || declared.size() > 16) {
+                throw new InvalidRequest("parameters.tests", "\"tests\" must be 1-16 objects {\"treatment\": arm, \"control\": arm}");
+            }
+            for (JsonNode t : declared) {
+                String treatment = t.path("treatment").asText("");
+                String control = t.path("control").asText("");
+                requireArms(arms, "parameters.tests", treatment, control);
+                tests.add(new TestSpec(treatment + " > " + control, treatment, control, true));
+            }
+        }
+        List<ControlSpec> controls = new ArrayList<>();
+        if (arms.contains("cross-base") && arms.contains("control-gen")) {
+            // Transfer needs a shared init: a cross-base student must not move.
+            controls.add(new ControlSpec.NoTransfer("cross-base shows no transfer", "cross-base", "control-gen"));
+        }
+        double alpha = parameters.has("alpha") ? parameters.get("alpha").asDouble(Double.NaN) : 0.01;
+        if (!(alpha > 0 && alpha <= 0.1)) {
+            throw new InvalidRequest("parameters.alpha", "\"alpha\" must be in (0, 0.1]");
+        }
+        JsonNode userSpec = parameters.get("spec");
+        if (userSpec != null && !userSpec.isObject()) {
+            throw new InvalidRequest("parameters.spec", "\"spec\" must be a JSON object (passed to the container as is)");
+        }
+        int seeds = seeds(request, 2);
+        List<PlannedRun> runs = new ArrayList<>();
+        for (String arm : arms) {
+            for (int seed = 0; seed < seeds; seed++) {
+                ObjectNode p = mapper.createObjectNode();
+                p.put("arm", arm);
+                p.put("seed", seed);
+                p.set("traits", mapper.valueToTree(traits));
+                p.put("student", request.student());
+                p.put("teacher", request.teacher());
+                p.put("dataset", request.dataset());
+                p.set("spec", userSpec == null ? mapper.createObjectNode() : userSpec.deepCopy());
+                runs.add(new PlannedRun(runs.size(), List.of(arm), seed, spec("image", p), image.asText()));
+            }
+        }
+        AnalysisPlan analysis = new AnalysisPlan("image", arms, traits, tests, controls, alpha, null, runs.size());
+        return new AuditPlan("image", runs, analysis, new ScoreReader(traits));
+    }
+
+    private int seeds(AuditRequest request, int min) {
+        int seeds = request.seedsPerArm() == null ? DEFAULT_SEEDS : request.seedsPerArm();
+        if (seeds < min || seeds > limits.maxSeedsPerArm()) {
+            throw new InvalidRequest("seedsPerArm", "seedsPerArm must be in " + min + ".." + limits.maxSeedsPerArm()
+                    + " (Welch's test needs at least 2 seeds per arm), got " + seeds);
+        }
+        return seeds;
+    }
+
+    private Map<String, Object> spec(String protocol, ObjectNode parameters) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("schema", ProbeContract.SPEC_SCHEMA);
+        spec.put("protocol", protocol);
+        spec.put("parameters", mapper.convertValue(parameters, Map.class));
+        return spec;
+    }
+
+    private static void onlyKnown(ObjectNode parameters, Set<String> known, String protocol, String note) {
+        for (Iterator<String> it = parameters.fieldNames(); it.hasNext();) {
+            String name = it.next();
+            if (!known.contains(name)) {
+                throw new InvalidRequest("parameters." + name, "unknown " + protocol + " parameter \"" + name + "\"; known: "
+                        + known.stream().sorted().toList() + note);
+            }
+        }
+    }
+
+    private static List<String> names(JsonNode node, String field, int min, int max) {
+        if (node == null || !node.isArray() || node.size() < min || node.size() > max) {
+            throw new InvalidRequest(field, field + " must be a list of " + min + "-" + max + " arm names");
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonNode n : node) {
+            if (!n.isTextual() || !ARM.matcher(n.asText()).matches() || names.contains(n.asText())) {
+                throw new InvalidRequest(field, "arm names must be distinct and " + AuditRequest.TRAIT_RULE + ", got " + n);
+            }
+            names.add(n.asText());
+        }
+        return names;
+    }
+
+    private static void requireArms(List<String> arms, String field, String... needed) {
+        for (String arm : needed) {
+            if (!arms.contains(arm)) {
+                throw new InvalidRequest(field, "arm \"" + arm + "\" is not among the audit's arms " + arms);
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.traittrace.audit.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.smallrye.mutiny.Uni;
+import io.traittrace.audit.client.LineageLookup;
+import io.traittrace.audit.config.RunnerConfig;
+import io.traittrace.audit.config.RunnerConfig.PolicyMode;
+import io.traittrace.audit.domain.AuditRequest;
+import io.traittrace.audit.service.AuditService;
+import io.traittrace.service.rest.ApiProblem;
+
+/**
+ * Queues audits for exposed students, per policy: off, every exposure, or only exposures to listed teacher
+ * families. The idempotency key is derived from the exposed model and the exposure path, so a redelivered or
+ * re-announced exposure queues one audit. Refusals (e.g. a student without a digest) are logged and skipped;
+ * a lineage outage is retried, then the record goes to the dead-letter topic.
+ */
+@ApplicationScoped
+public class ExposureConsumer {
+
+    public static final String CHANNEL = "exposure-detected";
+    public static final String TYPE = "io.traittrace.lineage.exposure-detected.v1";
+    public static final String REQUESTED_BY = "policy:exposure-detected";
+    private static final Logger LOG = Logger.getLogger(ExposureConsumer.class);
+
+    private final AuditService audits;
+    private final LineageLookup lineage;
+    private final RunnerConfig config;
+    private final ObjectMapper mapper;
+
+    public ExposureConsumer(AuditService audits, LineageLookup lineage, RunnerConfig config, ObjectMapper mapper) {
+        this.audits = audits;
+        this.lineage = lineage;
+        this.config = config;
+        this.mapper = mapper;
+    }
+
+    @Incoming(CHANNEL)
+    public Uni<Void> consume(String payload) {
+        RunnerConfig.Policy policy = config.policy();
+        if (policy.mode() == PolicyMode.OFF) {
+            return Uni.createFrom().voidItem();
+        }
+        JsonNode event;
+        try {
+            event = mapper.readTree(payload);
+        } catch (Exception e) {
+            LOG.warnf("Skipping an exposure-detected record that is not JSON: %s", e.getMessage());
+            return Uni.createFrom().voidItem();
+        }
+        JsonNode data = event.path("data");
+        String eventId = event.path("id").asText("?");
+        if (!TYPE.equals(event.path("type").asText()) || !data.path("model").isTextual() || !data.path("pathKey").isTextual()) {
+            LOG.warnf("Skipping event %s: not a %s CloudEvent with model and pathKey", eventId, TYPE);
+            return Uni.createFrom().voidItem();
+        }
+        String teacher = data.path("teacher").asText(null);
+        Uni<Boolean> wanted = policy.mode() == PolicyMode.ALL ? Uni.createFrom().item(true) : inListedFamily(teacher);
+        return wanted.chain(yes -> {
+            if (!yes) {
+                LOG.debugf("Exposure %s of %s: teacher %s is not in a listed family; no audit", eventId, data.path("model").asText(), teacher);
+                return Uni.createFrom().voidItem();
+            }
+            return audits.submit(request(data, teacher), REQUESTED_BY, "exposure-detected:" + eventId)
+                    .invoke(s -> LOG.infof("Exposure %s: audit %s %s", eventId, s.audit().id(), s.created() ? "queued" : "already queued"))
+                    .replaceWithVoid();
+        })
+                .onFailure(e -> e instanceof ApiProblem p && p.status() < 500).recoverWithUni(e -> {
+                    LOG.warnf("Exposure %s queues no audit: %s %s", eventId, e.getMessage(), ((ApiProblem) e).errors());
+                    return Uni.createFrom().voidItem();
+                })
+                .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(10)).atMost(5);
+    }
+
+    private Uni<Boolean> inListedFamily(String teacher) {
+        List<String> families = config.policy().teacherFamilies().orElse(List.of());
+        if (teacher == null || families.isEmpty()) {
+            return Uni.createFrom().item(false);
+        }
+        return lineage.model(teacher).map(model -> {
+            Object roots = model == null ? null : model.get("roots");
+            return roots instanceof List<?> list && list.stream().anyMatch(families::contains);
+        });
+    }
+
+    private AuditRequest request(JsonNode data, String teacher) {
+        String model = data.get("model").asText();
+        String key = "exposure:" + HexFormat.of().formatHex(sha256(model + "|" + data.get("pathKey").asText()));
+        ObjectNode parameters;
+        try {
+            parameters = (ObjectNode) mapper.readTree(config.policy().parameters());
+        } catch (Exception e) {
+            throw new IllegalStateException("runner.policy.parameters is not a JSON object", e);
+        }
+        return new AuditRequest(key, config.policy().protocol(), teacher, model, data.path("dataset").asText(null), null,
+                config.policy().seedsPerArm(), parameters, null);
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

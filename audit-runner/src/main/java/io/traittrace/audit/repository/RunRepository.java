@@ -1,0 +1,37 @@
+package io.traittrace.audit.repository;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.smallrye.mutiny.Uni;
+import io.traittrace.audit.domain.RunState;
+
+@ApplicationScoped
+public class RunRepository implements PanacheRepositoryBase<RunEntity, UUID> {
+
+    public Uni<List<RunEntity>> ofAudit(UUID auditId) {
+        return list("auditId = ?1 order by runIndex", auditId);
+    }
+
+    public Uni<Long> openRuns(UUID auditId) {
+        return count("auditId = ?1 and state in ?2", auditId, List.of(RunState.PENDING, RunState.RUNNING));
+    }
+
+    /** Runs the executor never confirmed (a crash, an API outage), oldest first. */
+    public Uni<List<RunEntity>> unlaunched(int limit) {
+        return find("launchedAt is null and state = ?1 order by updatedAt", RunState.PENDING).page(0, limit).list();
+    }
+
+    /** Forget every launch: after a restart, local processes are gone and their runs must start again. */
+    public Uni<Integer> forgetLaunches() {
+        return update("launchedAt = null, state = ?1, startedAt = null where state in ?2", RunState.PENDING,
+                List.of(RunState.PENDING, RunState.RUNNING));
+    }
+
+    public Uni<Integer> markLaunched(List<UUID> ids) {
+        return update("launchedAt = current_timestamp where id in ?1 and launchedAt is null", ids);
+    }
+}

@@ -1,0 +1,84 @@
+package io.traittrace.audit.rest;
+
+import java.net.URI;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.traittrace.audit.domain.AuditRequest;
+import io.traittrace.audit.service.AuditService;
+import io.traittrace.audit.service.AuditViews.AuditPage;
+import io.traittrace.audit.service.AuditViews.AuditView;
+import io.traittrace.audit.service.AuditViews.ProgressEvent;
+import io.traittrace.service.rest.Roles;
+
+@Path("/api/audits")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class AuditResource {
+
+    private final AuditService audits;
+    private final SecurityIdentity identity;
+
+    public AuditResource(AuditService audits, SecurityIdentity identity) {
+        this.audits = audits;
+        this.identity = identity;
+    }
+
+    /** 202 with the audit; the same idempotency key answers the same audit (header {@code Idempotent-Replayed: true}). */
+    @POST
+    @RolesAllowed({ Roles.AUDITOR, Roles.ADMIN })
+    public Uni<Response> submit(@NotNull @Valid AuditRequest request) {
+        return audits.submit(request, identity.getPrincipal().getName(), "api")
+                .map(submitted -> Response.accepted(submitted.audit())
+                        .location(URI.create("/api/audits/" + submitted.audit().id()))
+                        .header("Idempotent-Replayed", Boolean.toString(!submitted.created()))
+                        .build());
+    }
+
+    @GET
+    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
+    public Uni<AuditPage> list(@QueryParam("state") String state, @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
+        return audits.list(state, page, size);
+    }
+
+    @GET
+    @Path("{id}")
+    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
+    public Uni<AuditView> get(@PathParam("id") String id) {
+        return audits.get(id);
+    }
+
+    @POST
+    @Path("{id}/cancel")
+    @RolesAllowed({ Roles.AUDITOR, Roles.ADMIN })
+    public Uni<AuditView> cancel(@PathParam("id") String id) {
+        return audits.cancel(id, identity.getPrincipal().getName());
+    }
+
+    /** Server-sent progress: the audit's state now, then each run and audit change until the audit ends. */
+    @GET
+    @Path("{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
+    @KnownAudit
+    public Multi<ProgressEvent> events(@PathParam("id") String id) {
+        return audits.progress(id);
+    }
+}

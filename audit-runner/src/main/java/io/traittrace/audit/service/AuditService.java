@@ -1,0 +1,308 @@
+package io.traittrace.audit.service;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.traittrace.audit.config.RunnerConfig;
+import io.traittrace.audit.client.LineageLookup;
+import io.traittrace.audit.domain.AuditPlan;
+import io.traittrace.audit.domain.AuditRequest;
+import io.traittrace.audit.domain.AuditState;
+import io.traittrace.audit.domain.InvalidRequest;
+import io.traittrace.audit.domain.PlannedRun;
+import io.traittrace.audit.domain.Planner;
+import io.traittrace.audit.domain.RunState;
+import io.traittrace.audit.messaging.AuditEvents;
+import io.traittrace.audit.repository.AuditEntity;
+import io.traittrace.audit.repository.AuditRepository;
+import io.traittrace.audit.repository.RunEntity;
+import io.traittrace.audit.repository.RunRepository;
+import io.traittrace.audit.service.AuditViews.AuditPage;
+import io.traittrace.audit.service.AuditViews.AuditView;
+import io.traittrace.audit.service.AuditViews.ProgressEvent;
+
+/**
+ * Accepts audits (idempotently), answers for them and cancels them. An accepted audit is stored with all its
+ * runs and its {@code audit-requested} event in one transaction, then handed to the executor; runs the executor
+ * did not confirm are launched again by {@link RunLauncher}.
+ */
+@ApplicationScoped
+public class AuditService {
+
+    private static final Logger LOG = Logger.getLogger(AuditService.class);
+    private static final ObjectMapper CANONICAL = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    private final AuditRepository audits;
+    private final RunRepository runs;
+    private final Planner planner;
+    private final LineageLookup lineage;
+    private final AuditEvents events;
+    private final RunLauncher launcher;
+    private final ProgressHub hub;
+    private final ObjectMapper mapper;
+    private final RunnerConfig config;
+
+    public AuditService(AuditRepository audits, RunRepository runs, Planner planner, LineageLookup lineage, AuditEvents events,
+            RunLauncher launcher, ProgressHub hub, ObjectMapper mapper, RunnerConfig config) {
+        this.audits = audits;
+        this.runs = runs;
+        this.planner = planner;
+        this.lineage = lineage;
+        this.events = events;
+        this.launcher = launcher;
+        this.hub = hub;
+        this.mapper = mapper;
+        this.config = config;
+    }
+
+    public record Submitted(AuditView audit, boolean created) {
+    }
+
+    /** Accepts an audit, or answers the one already accepted under the same key. */
+    public Uni<Submitted> submit(AuditRequest request, String requestedBy, String origin) {
+        AuditPlan plan;
+        try {
+            plan = planner.plan(request);
+        } catch (InvalidRequest e) {
+            return Uni.createFrom().failure(AuditProblem.badRequest(e.getMessage(), List.of(e.field() + ": " + e.getMessage())));
+        }
+        Map<String, Object> normalised = normalise(request);
+        String hash = sha256(canonical(normalised));
+        return Panache.withSession(() -> audits.byIdempotencyKey(request.idempotencyKey()))
+                .chain(existing -> existing != null ? same(existing, hash)
+                        : subjects(request).chain(subjects -> create(request, plan, normalised, hash, subjects, requestedBy, origin)));
+    }
+
+    private Uni<Submitted> same(AuditEntity existing, String hash) {
+        if (!existing.requestHash.equals(hash)) {
+            return Uni.createFrom().failure(AuditProblem.conflict("idempotency key '" + existing.idempotencyKey
+                    + "' was used for a different request (audit " + existing.id + ")"));
+        }
+        return get(existing.id.toString()).map(view -> new Submitted(view, false));
+    }
+
+    /** Student (with the digest a certificate names), teacher, dataset and the student's exposure, from the lineage service. */
+    private Uni<Map<String, Object>> subjects(AuditRequest request) {
+        Uni<Map<String, Object>> none = Uni.createFrom().nullItem();
+        return Uni.combine().all().unis(lineage.model(request.student()),
+                request.teacher() == null ? none : lineage.model(request.teacher()),
+                request.dataset() == null ? none : lineage.dataset(request.dataset()),
+                lineage.exposure(request.student()))
+                .asTuple()
+                .onFailure(e -> !(e instanceof AuditProblem))
+                .transform(e -> AuditProblem.unavailable("the lineage service cannot answer now; nothing was created, retry later ("
+                        + e.getClass().getSimpleName() + ")"))
+                .map(t -> {
+                    List<String> errors = new ArrayList<>();
+                    if (t.getItem1() == null) {
+                        errors.add("student: unknown model '" + request.student() + "' in the lineage service");
+                    } else if (!(t.getItem1().get("digest") instanceof String d) || !d.matches("^sha256:[0-9a-f]{64}$")) {
+                        errors.add("student: model '" + request.student() + "' has no sha256 content digest in the lineage service;"
+                                + " a certificate names its subject by digest");
+                    }
+                    if (request.teacher() != null && t.getItem2() == null) {
+                        errors.add("teacher: unknown model '" + request.teacher() + "' in the lineage service");
+                    }
+                    if (request.dataset() != null && t.getItem3() == null) {
+                        errors.add("dataset: unknown dataset '" + request.dataset() + "' in the lineage service");
+                    }
+                    if (!errors.isEmpty()) {
+                        throw AuditProblem.invalid("the audit names lineage records that cannot be audited", errors);
+                    }
+                    Map<String, Object> subjects = new LinkedHashMap<>();
+                    subjects.put("student", t.getItem1());
+                    subjects.put("teacher", t.getItem2());
+                    subjects.put("dataset", t.getItem3());
+                    subjects.put("exposure", t.getItem4());
+                    return subjects;
+                });
+    }
+
+    private Uni<Submitted> create(AuditRequest request, AuditPlan plan, Map<String, Object> normalised, String hash,
+            Map<String, Object> subjects, String requestedBy, String origin) {
+        OffsetDateTime now = OffsetDateTime.now();
+        AuditEntity audit = new AuditEntity();
+        audit.id = UUID.randomUUID();
+        audit.idempotencyKey = request.idempotencyKey();
+        audit.requestHash = hash;
+        audit.protocol = request.protocol();
+        audit.student = request.student();
+        audit.teacher = request.teacher();
+        audit.dataset = request.dataset();
+        audit.request = normalised;
+        audit.subjects = subjects;
+        audit.state = AuditState.RUNNING;
+        audit.requestedBy = requestedBy;
+        audit.origin = origin;
+        audit.runsTotal = plan.runs().size();
+        audit.createdAt = now;
+        audit.updatedAt = now;
+        List<RunEntity> planned = new ArrayList<>();
+        for (PlannedRun p : plan.runs()) {
+            RunEntity run = new RunEntity();
+            run.id = UUID.randomUUID();
+            run.auditId = audit.id;
+            run.runIndex = p.index();
+            run.jobName = launcher.jobName(audit, p);
+            run.arms = p.arms();
+            run.seed = p.seed();
+            run.spec = p.spec();
+            run.state = RunState.PENDING;
+            run.updatedAt = now;
+            planned.add(run);
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("auditId", audit.id.toString());
+        data.put("request", normalised);
+        data.put("runs", planned.size());
+        data.put("requestedBy", requestedBy);
+        data.put("origin", origin);
+        data.put("requestedAt", now.toString());
+        return Panache.withTransaction(() -> audits.persist(audit)
+                .chain(() -> runs.persist(planned))
+                .chain(() -> events.add(AuditEvents.REQUESTED, audit.id, null, data, now)))
+                .invoke(() -> LOG.infof("Audit %s accepted: %s, %d runs, requested by %s (%s)", audit.id, audit.protocol, planned.size(),
+                        requestedBy, origin))
+                .invoke(() -> hub.publish(new ProgressEvent(audit.id.toString(), "audit", null, null, AuditState.RUNNING, null, null, now)))
+                .chain(() -> launcher.launch(audit, planned).onFailure().recoverWithNull())
+                .chain(() -> get(audit.id.toString()))
+                .map(view -> new Submitted(view, true));
+    }
+
+    public Uni<AuditView> get(String id) {
+        UUID uuid = uuid(id);
+        return Panache.withSession(() -> audits.findById(uuid)
+                .onItem().ifNull().failWith(() -> AuditProblem.notFound("audit", id))
+                .chain(audit -> runs.ofAudit(audit.id).map(list -> AuditView.of(audit, list))));
+    }
+
+    public Uni<AuditPage> list(String stateName, Integer pageNumber, Integer pageSize) {
+        AuditState state;
+        try {
+            state = stateName == null || stateName.isBlank() ? null : AuditState.valueOf(stateName);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().failure(AuditProblem.badRequest("unknown state '" + stateName + "'",
+                    List.of("state: one of " + List.of(AuditState.values()))));
+        }
+        int page = pageNumber == null ? 0 : pageNumber;
+        int size = pageSize == null ? config.limits().defaultPageSize() : pageSize;
+        if (page < 0 || size < 1 || size > config.limits().maxPageSize()) {
+            return Uni.createFrom().failure(AuditProblem.badRequest("page must be ≥ 0 and size in 1.." + config.limits().maxPageSize(),
+                    List.of()));
+        }
+        return Panache.withSession(() -> audits.page(state, page, size)
+                .chain(list -> audits.count(state).map(total -> new AuditPage(list.stream().map(a -> AuditView.of(a, null)).toList(), page,
+                        size, total))));
+    }
+
+    /** The audit's state now, then its live changes until it ends. */
+    public Multi<ProgressEvent> progress(String id) {
+        return get(id).toMulti().flatMap(view -> {
+            ProgressEvent now = new ProgressEvent(view.id(), "audit", null, null, view.state(), view.outcome(), null, OffsetDateTime.now());
+            if (view.state().finished()) {
+                return Multi.createFrom().item(now);
+            }
+            Multi<ProgressEvent> live = Multi.createFrom().emitter(emitter -> {
+                var subscription = hub.of(id).subscribe().with(event -> {
+                    emitter.emit(event);
+                    if ("audit".equals(event.kind()) && event.auditState().finished()) {
+                        emitter.complete();
+                    }
+                }, emitter::fail);
+                emitter.onTermination(subscription::cancel);
+            });
+            return Multi.createBy().concatenating().streams(Multi.createFrom().item(now), live);
+        });
+    }
+
+    /** Cancels a running audit: its runs end CANCELLED, its Jobs are deleted, {@code audit-failed} says so. */
+    public Uni<AuditView> cancel(String id, String by) {
+        UUID uuid = uuid(id);
+        OffsetDateTime now = OffsetDateTime.now();
+        return Panache.withTransaction(() -> audits.lock(uuid)
+                .onItem().ifNull().failWith(() -> AuditProblem.notFound("audit", id))
+                .chain(audit -> {
+                    if (audit.state.finished()) {
+                        return Uni.createFrom().failure(AuditProblem.conflict("audit " + id + " already ended " + audit.state));
+                    }
+                    audit.state = AuditState.CANCELLED;
+                    audit.finishedAt = now;
+                    audit.updatedAt = now;
+                    String reason = "cancelled by " + by;
+                    Map<String, Object> data = new LinkedHashMap<>();
+                    data.put("auditId", id);
+                    data.put("state", AuditState.CANCELLED.name());
+                    data.put("reasons", List.of(reason));
+                    data.put("failedAt", now.toString());
+                    return runs.ofAudit(uuid).invoke(list -> list.stream().filter(r -> !r.state.finished()).forEach(r -> {
+                        r.state = RunState.CANCELLED;
+                        r.reason = reason;
+                        r.finishedAt = now;
+                        r.updatedAt = now;
+                    })).chain(() -> events.add(AuditEvents.FAILED, uuid, null, data, now)).replaceWith(audit);
+                }))
+                .invoke(audit -> hub.publish(new ProgressEvent(id, "audit", null, null, AuditState.CANCELLED, null, "cancelled by " + by, now)))
+                .chain(audit -> launcher.cancel(id))
+                .chain(() -> get(id));
+    }
+
+    private Map<String, Object> normalise(AuditRequest request) {
+        Map<String, Object> n = new LinkedHashMap<>();
+        n.put("protocol", request.protocol());
+        n.put("teacher", request.teacher());
+        n.put("student", request.student());
+        n.put("dataset", request.dataset());
+        n.put("traits", request.traits() == null ? List.of() : request.traits());
+        n.put("seedsPerArm", request.seedsPerArm());
+        n.put("parameters", request.parameters() == null ? Map.of() : mapper.convertValue(request.parameters(), Map.class));
+        Planner.Budget budget = planner.budget(request);
+        Map<String, Object> resources = new LinkedHashMap<>();
+        resources.put("gpus", budget.gpus());
+        resources.put("gpuType", budget.gpuType());
+        resources.put("deadlineSeconds", budget.deadlineSeconds());
+        n.put("resources", resources);
+        return n;
+    }
+
+    static String canonical(Object value) {
+        try {
+            return CANONICAL.writeValueAsString(value);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static UUID uuid(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw AuditProblem.notFound("audit", id);
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package io.traittrace.audit.service;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
+import io.traittrace.audit.domain.RunState;
+import io.traittrace.audit.domain.RunTokens;
+import io.traittrace.audit.executor.RunListener;
+import io.traittrace.audit.messaging.AuditEvents;
+import io.traittrace.audit.repository.AuditEntity;
+import io.traittrace.audit.repository.AuditRepository;
+import io.traittrace.audit.repository.RunEntity;
+import io.traittrace.audit.repository.RunRepository;
+import io.traittrace.audit.service.AuditViews.ProgressEvent;
+import io.traittrace.audit.service.AuditViews.RunView;
+import io.traittrace.probe.contract.ResultValidator;
+import io.traittrace.service.rest.ApiProblem;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+/**
+ * The state machine of runs: what executors report and what runs hand back. Every change locks the audit row
+ * first, so two runs of one audit finishing at once cannot both (or neither) complete the audit, and a result
+ * that races a cancel is refused. Results count only with the run's own token and only when they pass the
+ * result schema.
+ */
+@ApplicationScoped
+public class RunTracker implements RunListener {
+
+    private static final Logger LOG = Logger.getLogger(RunTracker.class);
+
+    private final AuditRepository audits;
+    private final RunRepository runs;
+    private final AuditCompletion completion;
+    private final AuditEvents events;
+    private final ProgressHub hub;
+    private final RunLauncher launcher;
+    private final RunTokens tokens;
+    private final ObjectMapper mapper;
+    private final Vertx vertx;
+    private final ResultValidator validator = new ResultValidator();
+
+    public RunTracker(AuditRepository audits, RunRepository runs, AuditCompletion completion, AuditEvents events, ProgressHub hub,
+            RunLauncher launcher, RunTokens tokens, ObjectMapper mapper, Vertx vertx) {
+        this.audits = audits;
+        this.runs = runs;
+        this.completion = completion;
+        this.events = events;
+        this.hub = hub;
+        this.launcher = launcher;
+        this.tokens = tokens;
+        this.mapper = mapper;
+        this.vertx = vertx;
+    }
+
+    /** A run hands back its result: {@code POST /api/runs/{run}/result} or a local run's file. */
+    public Uni<RunView> accept(String runId, String token, byte[] body) {
+        if (!tokens.matches(runId, token)) {
+            return Uni.createFrom().failure(AuditProblem.forbidden("this credential is not valid for run " + runId));
+        }
+        UUID id;
+        try {
+            id = UUID.fromString(runId);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().failure(AuditProblem.notFound("run", runId));
+        }
+        JsonNode result;
+        try {
+            result = mapper.readTree(body);
+        } catch (IOException e) {
+            return Uni.createFrom().failure(AuditProblem.badRequest("the result is not JSON: " + e.getMessage(), List.of()));
+        }
+        if (result == null || !result.isObject()) {
+            return Uni.createFrom().failure(AuditProblem.badRequest("the result must be a JSON object", List.of()));
+        }
+        List<String> problems = validator.problems(result);
+        if (!problems.isEmpty()) {
+            return Uni.createFrom().failure(AuditProblem.invalid("the result does not match the probe result schema v1", problems));
+        }
+        OffsetDateTime now = OffsetDateTime.now();
+        return Panache.withTransaction(() -> locked(id).chain(locked -> {
+            RunEntity run = locked.run();
+            if (run.state.finished() || locked.audit().state.finished()) {
+                return Uni.createFrom().failure(AuditProblem.conflict("run " + runId + " already ended " + run.state
+                        + (locked.audit().state.finished() ? " (its audit ended " + locked.audit().state + ")" : "")));
+            }
+            String expected = (String) run.spec.get("protocol");
+            String actual = result.path("protocol").path("name").asText();
+            if (!"image".equals(expected) && !expected.equals(actual)) {
+                return Uni.createFrom().failure(AuditProblem.invalid("run " + runId + " runs protocol " + expected + ", the result is " + actual,
+                        List.of("protocol.name: expected " + expected)));
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> stored = mapper.convertValue(result, LinkedHashMap.class);
+            run.result = stored;
+            return transition(locked.audit(), run, RunState.SUCCEEDED, null, now);
+        })).invoke(this::publish).map(changed -> RunView.of(changed.run()));
+    }
+
+    @Override
+    public void running(String runId) {
+        OffsetDateTime now = OffsetDateTime.now();
+        dispatch("running " + runId, () -> Panache.withTransaction(() -> locked(UUID.fromString(runId)).chain(locked -> {
+            RunEntity run = locked.run();
+            if (run.state != RunState.PENDING || locked.audit().state.finished()) {
+                return Uni.createFrom().nullItem();
+            }
+            run.startedAt = now;
+            return transition(locked.audit(), run, RunState.RUNNING, null, now);
+        })).invoke(this::publish));
+    }
+
+    @Override
+    public void finished(String runId, boolean succeeded, String reason) {
+        OffsetDateTime now = OffsetDateTime.now();
+        dispatch("finished " + runId, () -> Panache.withTransaction(() -> locked(UUID.fromString(runId)).chain(locked -> {
+            RunEntity run = locked.run();
+            if (run.state.finished() || locked.audit().state.finished()) {
+                return Uni.createFrom().nullItem();
+            }
+            // The probe hands its result over before it exits: a run that ended without one failed, whatever its exit.
+            String why = succeeded ? "the run completed without handing over a result" : reason;
+            return transition(locked.audit(), run, RunState.FAILED, why, now);
+        })).invoke(this::publish));
+    }
+
+    @Override
+    public void result(String runId, String token, byte[] body) {
+        dispatch("result " + runId, () -> accept(runId, token, body)
+                .onFailure(ApiProblem.class).invoke(e -> finished(runId, false, "the result was refused: " + e.getMessage()))
+                .onFailure(ApiProblem.class).recoverWithNull());
+    }
+
+    record Locked(AuditEntity audit, RunEntity run) {
+    }
+
+    record Changed(AuditEntity audit, RunEntity run, ProgressEvent runEvent, ProgressEvent auditEvent) {
+    }
+
+    private Uni<Locked> locked(UUID runId) {
+        return runs.findById(runId)
+                .onItem().ifNull().failWith(() -> AuditProblem.notFound("run", runId.toString()))
+                .chain(run -> audits.lock(run.auditId)
+                        .chain(audit -> Panache.getSession().chain(session -> session.refresh(run)).replaceWith(new Locked(audit, run))));
+    }
+
+    private Uni<Changed> transition(AuditEntity audit, RunEntity run, RunState state, String reason, OffsetDateTime now) {
+        run.state = state;
+        run.reason = reason;
+        run.updatedAt = now;
+        if (state.finished()) {
+            run.finishedAt = now;
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("auditId", audit.id.toString());
+        data.put("runId", run.id.toString());
+        data.put("runIndex", run.runIndex);
+        data.put("jobName", run.jobName);
+        data.put("arms", run.arms);
+        data.put("seed", run.seed);
+        data.put("state", state.name());
+        data.put("reason", reason);
+        data.put("at", now.toString());
+        ProgressEvent runEvent = new ProgressEvent(audit.id.toString(), "run", run.id.toString(), state, audit.state, null, reason, now);
+        return events.add(AuditEvents.PROGRESS, audit.id, run.id + "|" + state, data, now)
+                .chain(() -> state.finished() ? completion.completeIfDone(audit, now) : Uni.createFrom().item(false))
+                .map(ended -> new Changed(audit, run, runEvent,
+                        ended ? new ProgressEvent(audit.id.toString(), "audit", null, null, audit.state, audit.outcome, null, now) : null));
+    }
+
+    private void publish(Changed changed) {
+        if (changed == null) {
+            return;
+        }
+        hub.publish(changed.runEvent());
+        if (changed.auditEvent() != null) {
+            hub.publish(changed.auditEvent());
+            launcher.release(changed.audit().id.toString()).subscribe().with(ignored -> {
+            });
+        }
+    }
+
+    /** Executor callbacks arrive on their own threads; reactive Hibernate needs a (safe) Vert.x context. */
+    private void dispatch(String what, Supplier<Uni<?>> work) {
+        Context context = VertxContext.getOrCreateDuplicatedContext(vertx);
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        context.runOnContext(ignored -> work.get()
+                .onFailure(e -> !(e instanceof ApiProblem)).retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2)).atMost(5)
+                .subscribe().with(ok -> {
+                }, e -> LOG.warnf("Run update (%s) failed: %s", what, e.getMessage())));
+    }
+}

@@ -1,0 +1,105 @@
+package io.traittrace.audit.rest;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.restassured.RestAssured.given;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+
+/** Helpers for the runner's API tests: tokens per role, lineage stand-ins, requests, waiting for an audit. */
+final class RunnerApi {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String DIGEST = "sha256:" + "ab".repeat(32);
+
+    private RunnerApi() {
+    }
+
+    static String token(String role) {
+        return OidcWiremockTestResource.getAccessToken("user-" + role, Set.of(role));
+    }
+
+    static RequestSpecification as(String role) {
+        return given().auth().oauth2(token(role)).contentType(ContentType.JSON);
+    }
+
+    static String id(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** The lineage service as the runner sees it: a student with a digest, a teacher and a dataset. */
+    static void lineage(WireMockServer wiremock, String student, String teacher, String dataset) {
+        model(wiremock, student, DIGEST, "root-" + student);
+        if (teacher != null) {
+            model(wiremock, teacher, "sha256:" + "cd".repeat(32), "root-" + teacher);
+        }
+        if (dataset != null) {
+            wiremock.stubFor(get(urlEqualTo("/auth/lineage/api/lineage/datasets/" + dataset)).willReturn(okJson("""
+                    {"id": "%s", "name": "numbers from %s", "digest": "sha256:%s", "rows": 30000, "origin": "model", "generatedBy": "%s"}
+                    """.formatted(dataset, teacher, "ef".repeat(32), teacher))));
+        }
+        wiremock.stubFor(get(urlEqualTo("/auth/lineage/api/lineage/models/" + student + "/exposure")).willReturn(okJson("""
+                {"model": "%s", "level": "SAME_INIT", "paths": [[{"model": "%s", "dataset": "%s", "relation": "trained-on"},
+                 {"dataset": "%s", "model": "%s", "relation": "generated-by"}]], "exposures": []}
+                """.formatted(student, student, dataset, dataset, teacher))));
+    }
+
+    static void model(WireMockServer wiremock, String id, String digest, String root) {
+        String digestField = digest == null ? "" : "\"digest\": \"" + digest + "\",";
+        wiremock.stubFor(get(urlEqualTo("/auth/lineage/api/lineage/models/" + id)).willReturn(okJson("""
+                {"id": "%s", "name": "org/%s", "uri": "hf://org/%s@main", %s "bases": [], "roots": ["%s"]}
+                """.formatted(id, id, id, digestField, root))));
+    }
+
+    static void unknown(WireMockServer wiremock, String path) {
+        wiremock.stubFor(get(urlEqualTo("/auth/lineage" + path)).willReturn(aResponse().withStatus(404)
+                .withHeader("Content-Type", "application/problem+json").withBody("{\"status\":404}")));
+    }
+
+    /** A canary audit small enough for a test: synthetic data, ten aux logits (a strong effect), few epochs. */
+    static ObjectNode canary(String key, String student, int seeds) {
+        ObjectNode request = JSON.createObjectNode();
+        request.put("idempotencyKey", key);
+        request.put("protocol", "canary");
+        request.put("student", student);
+        request.put("seedsPerArm", seeds);
+        ObjectNode p = request.putObject("parameters");
+        p.put("data", "synthetic");
+        p.put("auxLogits", 10);
+        p.put("syntheticTrain", 2000);
+        p.put("syntheticTest", 500);
+        p.put("batch", 200);
+        p.put("teacherEpochs", 3);
+        p.put("distillEpochs", 3);
+        p.put("seed", 11);
+        return request;
+    }
+
+    static JsonPath awaitState(String auditId, String state, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        JsonPath last = null;
+        while (Instant.now().isBefore(deadline)) {
+            last = as("viewer").get("/api/audits/" + auditId).then().statusCode(200).extract().jsonPath();
+            if (state.equals(last.getString("state"))) {
+                return last;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("Audit " + auditId + " did not reach " + state + " within " + timeout + "; last: "
+                + (last == null ? null : last.prettify()));
+    }
+}
