@@ -29,6 +29,8 @@ import io.traittrace.audit.repository.AuditEntity;
 import io.traittrace.audit.repository.AuditRepository;
 import io.traittrace.audit.repository.RunEntity;
 import io.traittrace.audit.repository.RunRepository;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * Hands runs to the executor and makes sure every run is eventually handed over: a run is marked launched only
@@ -70,7 +72,7 @@ public class RunLauncher {
     public Uni<Void> launch(AuditEntity audit, List<RunEntity> planned) {
         List<RunLaunch> launches = planned.stream().map(run -> launchOf(audit, run)).toList();
         List<UUID> ids = planned.stream().map(run -> run.id).toList();
-        return executor.launch(launches)
+        return onCallersContext(executor.launch(launches))
                 .chain(() -> Panache.withTransaction(() -> runs.markLaunched(ids)))
                 .onFailure().invoke(e -> LOG.warnf("Launching %d runs of audit %s failed, the reconciler retries: %s", ids.size(), audit.id,
                         e.getMessage()))
@@ -78,7 +80,13 @@ public class RunLauncher {
     }
 
     public Uni<Void> cancel(String auditId) {
-        return executor.cancel(auditId);
+        return onCallersContext(executor.cancel(auditId));
+    }
+
+    /** Executors complete on their own threads; reactive Hibernate must continue on the caller's Vert.x context. */
+    private static Uni<Void> onCallersContext(Uni<Void> operation) {
+        Context context = Vertx.currentContext();
+        return context == null ? operation : operation.emitOn(command -> context.runOnContext(ignored -> command.run()));
     }
 
     public Uni<Void> release(String auditId) {
