@@ -1,6 +1,9 @@
 package io.traittrace.audit.repository;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,12 +27,36 @@ public class AuditRepository implements PanacheRepositoryBase<AuditEntity, UUID>
         return findById(id, LockModeType.PESSIMISTIC_WRITE);
     }
 
-    public Uni<List<AuditEntity>> page(AuditState state, int page, int size) {
+    /** Newest first; {@code state} and {@code student} filter when given. */
+    public Uni<List<AuditEntity>> page(AuditState state, String student, int page, int size) {
         Sort sort = Sort.descending("createdAt").and("id", Sort.Direction.Descending);
-        return (state == null ? findAll(sort) : find("state", sort, state)).page(Page.of(page, size)).list();
+        return find(filter(state, student), sort, params(state, student)).page(Page.of(page, size)).list();
     }
 
-    public Uni<Long> count(AuditState state) {
-        return state == null ? count() : count("state", state);
+    public Uni<Long> count(AuditState state, String student) {
+        return count(filter(state, student), params(state, student));
+    }
+
+    private static String filter(AuditState state, String student) {
+        List<String> clauses = new ArrayList<>();
+        clauses.add("1 = 1");
+        if (state != null) {
+            clauses.add("state = :state");
+        }
+        if (student != null) {
+            clauses.add("student = :student");
+        }
+        return String.join(" and ", clauses);
+    }
+
+    private static Map<String, Object> params(AuditState state, String student) {
+        Map<String, Object> params = new HashMap<>();
+        if (state != null) {
+            params.put("state", state);
+        }
+        if (student != null) {
+            params.put("student", student);
+        }
+        return params;
     }
 }

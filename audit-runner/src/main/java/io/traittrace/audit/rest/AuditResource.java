@@ -53,8 +53,9 @@ public class AuditResource {
 
     @GET
     @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
-    public Uni<AuditPage> list(@QueryParam("state") String state, @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
-        return audits.list(state, page, size);
+    public Uni<AuditPage> list(@QueryParam("state") String state, @QueryParam("student") String student, @QueryParam("page") Integer page,
+            @QueryParam("size") Integer size) {
+        return audits.list(state, student, page, size);
     }
 
     @GET

@@ -156,7 +156,8 @@ public class AuditCompletion {
         data.put("protocol", protocol);
         data.put("result", result);
         Map<String, Object> exposure = (Map<String, Object>) audit.subjects.get("exposure");
-        data.put("exposurePaths", exposure == null || exposure.get("paths") == null ? List.of() : exposure.get("paths"));
+        // Every exposure the lineage service knows for the student, each with its level, teacher, dataset and hop path.
+        data.put("exposurePaths", exposure == null || exposure.get("exposures") == null ? List.of() : exposure.get("exposures"));
         data.put("runnerVersion", config.version());
         data.put("probeVersion", firstResult.path("environment").path("probeVersion").asText(null));
         data.put("completedAt", now.toString());

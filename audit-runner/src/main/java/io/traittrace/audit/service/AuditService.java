@@ -194,7 +194,7 @@ public class AuditService {
                 .chain(audit -> runs.ofAudit(audit.id).map(list -> AuditView.of(audit, list))));
     }
 
-    public Uni<AuditPage> list(String stateName, Integer pageNumber, Integer pageSize) {
+    public Uni<AuditPage> list(String stateName, String student, Integer pageNumber, Integer pageSize) {
         AuditState state;
         try {
             state = stateName == null || stateName.isBlank() ? null : AuditState.valueOf(stateName);
@@ -208,8 +208,8 @@ public class AuditService {
             return Uni.createFrom().failure(AuditProblem.badRequest("page must be ≥ 0 and size in 1.." + config.limits().maxPageSize(),
                     List.of()));
         }
-        return Panache.withSession(() -> audits.page(state, page, size)
-                .chain(list -> audits.count(state).map(total -> new AuditPage(list.stream().map(a -> AuditView.of(a, null)).toList(), page,
+        return Panache.withSession(() -> audits.page(state, student, page, size)
+                .chain(list -> audits.count(state, student).map(total -> new AuditPage(list.stream().map(a -> AuditView.of(a, null)).toList(), page,
                         size, total))));
     }
 

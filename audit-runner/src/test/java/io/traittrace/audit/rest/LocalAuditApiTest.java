@@ -77,6 +77,7 @@ class LocalAuditApiTest {
             JsonNode event = RunnerApi.JSON.readTree(events.get(0).value());
             assertThat(event.path("type").asText()).isEqualTo("io.traittrace.audits.audit-completed.v1");
             assertThat(event.path("specversion").asText()).isEqualTo("1.0");
+            assertThat(EventSchemas.problems("audit-completed", event)).isEmpty();
             JsonNode data = event.path("data");
             // What the report service needs to certify it (its AuditCompleted.problems()).
             assertThat(data.path("auditId").asText()).isEqualTo(auditId);
@@ -88,14 +89,22 @@ class LocalAuditApiTest {
             assertThat(data.at("/result/verdict/outcome").asText()).isEqualTo("TRANSFER_DETECTED");
             assertThat(data.at("/result/arms/X_aux/ci95")).hasSize(2);
             assertThat(data.path("exposurePaths")).hasSize(1);
+            assertThat(data.at("/exposurePaths/0/teacher").asText()).isEqualTo(teacher);
+            assertThat(data.at("/exposurePaths/0/path/1/dataset").asText()).isEqualTo(dataset);
             assertThat(data.path("runnerVersion").asText()).isNotBlank();
             assertThat(data.at("/teacher/id").asText()).isEqualTo(teacher);
             assertThat(data.at("/teacher/digest").asText()).startsWith("sha256:");
             assertThat(data.at("/dataset/rows").asInt()).isEqualTo(30000);
 
-            assertThat(requested.awaitMatching(r -> auditId.equals(r.key()), 1, Duration.ofSeconds(10))).hasSize(1);
+            List<ConsumerRecord<String, String>> requests = requested.awaitMatching(r -> auditId.equals(r.key()), 1, Duration.ofSeconds(10));
+            assertThat(requests).hasSize(1);
+            assertThat(EventSchemas.problems("audit-requested", RunnerApi.JSON.readTree(requests.get(0).value()))).isEmpty();
             // Each run: RUNNING then SUCCEEDED.
-            assertThat(progress.awaitMatching(r -> auditId.equals(r.key()), 6, Duration.ofSeconds(10))).hasSize(6);
+            List<ConsumerRecord<String, String>> runs = progress.awaitMatching(r -> auditId.equals(r.key()), 6, Duration.ofSeconds(10));
+            assertThat(runs).hasSize(6);
+            for (ConsumerRecord<String, String> run : runs) {
+                assertThat(EventSchemas.problems("audit-progress", RunnerApi.JSON.readTree(run.value()))).isEmpty();
+            }
         }
     }
 
@@ -136,6 +145,7 @@ class LocalAuditApiTest {
             assertThat(done.getString("outcome")).isNull();
             assertThat(done.getList("result.reasons", String.class)).hasSize(2);
             List<ConsumerRecord<String, String>> events = failed.awaitMatching(r -> auditId.equals(r.key()), 1, Duration.ofSeconds(30));
+            assertThat(EventSchemas.problems("audit-failed", RunnerApi.JSON.readTree(events.get(0).value()))).isEmpty();
             JsonNode data = RunnerApi.JSON.readTree(events.get(0).value()).path("data");
             assertThat(data.path("state").asText()).isEqualTo("FAILED");
             assertThat(data.path("reasons").get(0).asText()).contains("exited 3");

@@ -53,9 +53,12 @@ final class RunnerApi {
                     """.formatted(dataset, teacher, "ef".repeat(32), teacher))));
         }
         wiremock.stubFor(get(urlEqualTo("/auth/lineage/api/lineage/models/" + student + "/exposure")).willReturn(okJson("""
-                {"model": "%s", "level": "SAME_INIT", "paths": [[{"model": "%s", "dataset": "%s", "relation": "trained-on"},
-                 {"dataset": "%s", "model": "%s", "relation": "generated-by"}]], "exposures": []}
-                """.formatted(student, student, dataset, dataset, teacher))));
+                {"model": "%1$s", "level": "SAME_INIT",
+                 "paths": [[{"model": "%1$s"}, {"dataset": "%2$s", "relation": "trained-on"}, {"model": "%3$s", "relation": "generated-by"}]],
+                 "exposures": [{"level": "SAME_INIT", "trainedModel": "%1$s", "dataset": "%2$s", "teacher": "%3$s", "origin": "%3$s", "hops": 1,
+                   "path": [{"model": "%1$s"}, {"dataset": "%2$s", "relation": "trained-on"}, {"model": "%3$s", "relation": "generated-by"}],
+                   "detectedAt": "2026-11-27T01:00:00Z"}]}
+                """.formatted(student, dataset, teacher))));
     }
 
     static void model(WireMockServer wiremock, String id, String digest, String root) {

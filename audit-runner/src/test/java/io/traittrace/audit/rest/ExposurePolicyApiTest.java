@@ -1,0 +1,124 @@
+package io.traittrace.audit.rest;
+
+import static io.traittrace.audit.rest.RunnerApi.as;
+import static io.traittrace.audit.rest.RunnerApi.id;
+import static io.traittrace.audit.rest.RunnerApi.lineage;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.oidc.server.OidcWireMock;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.path.json.JsonPath;
+import io.traittrace.testsupport.KafkaResource;
+import io.traittrace.testsupport.PostgresResource;
+
+/** {@code exposure-detected} events queue audits per policy: here, only exposures to a listed teacher family. */
+@QuarkusTest
+@TestProfile(ExposurePolicyApiTest.ListedFamilies.class)
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class ExposurePolicyApiTest {
+
+    static final String LISTED_ROOT = "root-qwen-family";
+
+    public static class ListedFamilies implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            // The queued canary cannot find its data, so its runs end at once: this test is about queueing.
+            return Map.of("runner.policy.mode", "listed", "runner.policy.teacher-families", LISTED_ROOT + ",root-other",
+                    "runner.policy.protocol", "canary", "runner.policy.seeds-per-arm", "2",
+                    "runner.policy.parameters", "{\"data\": \"/nonexistent/policy-data\"}");
+        }
+    }
+
+    @OidcWireMock
+    WireMockServer wiremock;
+
+    @Test
+    void anExposureToAListedFamilyQueuesOneAuditOthersNone() throws Exception {
+        String listedStudent = id("student");
+        String listedTeacher = id("teacher");
+        String dataset = id("numbers");
+        lineage(wiremock, listedStudent, null, null);
+        RunnerApi.model(wiremock, listedTeacher, "sha256:" + "cd".repeat(32), LISTED_ROOT);
+        wiremock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/auth/lineage/api/lineage/datasets/" + dataset)
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"id\": \"" + dataset + "\", \"name\": \"n\"}")));
+        String otherStudent = id("student");
+        String otherTeacher = id("teacher");
+        lineage(wiremock, otherStudent, null, null);
+        RunnerApi.model(wiremock, otherTeacher, "sha256:" + "cd".repeat(32), "root-llama-family");
+        String undigested = id("student");
+        RunnerApi.model(wiremock, undigested, null, "root-x");
+
+        String listedEvent = UUID.randomUUID().toString();
+        publish(exposure(listedEvent, listedStudent, listedTeacher, dataset, "a".repeat(64)),
+                exposure(UUID.randomUUID().toString(), otherStudent, otherTeacher, dataset, "b".repeat(64)),
+                // cannot be audited (no digest): skipped, and the events behind it still count
+                exposure(UUID.randomUUID().toString(), undigested, listedTeacher, dataset, "c".repeat(64)),
+                // redelivery of the first
+                exposure(listedEvent, listedStudent, listedTeacher, dataset, "a".repeat(64)),
+                "not json at all");
+        String lastStudent = id("student");
+        lineage(wiremock, lastStudent, null, null);
+        publish(exposure(UUID.randomUUID().toString(), lastStudent, listedTeacher, dataset, "d".repeat(64)));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> audits(lastStudent).getInt("total") == 1);
+        JsonPath listed = audits(listedStudent);
+        assertThat(listed.getInt("total")).isEqualTo(1);
+        assertThat(listed.getString("items[0].protocol")).isEqualTo("canary");
+        assertThat(listed.getString("items[0].teacher")).isEqualTo(listedTeacher);
+        assertThat(listed.getString("items[0].dataset")).isEqualTo(dataset);
+        assertThat(listed.getString("items[0].requestedBy")).isEqualTo("policy:exposure-detected");
+        assertThat(listed.getString("items[0].origin")).isEqualTo("exposure-detected:" + listedEvent);
+        assertThat(audits(otherStudent).getInt("total")).isZero();
+        assertThat(audits(undigested).getInt("total")).isZero();
+    }
+
+    private static JsonPath audits(String student) {
+        return as("viewer").queryParam("student", student).get("/api/audits").then().statusCode(200).extract().jsonPath();
+    }
+
+    private static String exposure(String eventId, String model, String teacher, String dataset, String pathKey) {
+        return """
+                {"specversion": "1.0", "id": "%s", "source": "/traittrace/lineage-service", "type": "io.traittrace.lineage.exposure-detected.v1",
+                 "subject": "%s", "time": "2026-11-27T02:00:00Z", "datacontenttype": "application/json",
+                 "dataschema": "https://traittrace.io/schemas/events/exposure-detected/v1.json",
+                 "data": {"model": "%s", "level": "SAME_INIT", "trainedModel": "%s", "dataset": "%s", "teacher": "%s", "origin": "%s",
+                          "hops": 1, "pathKey": "%s", "path": [], "detectedAt": "2026-11-27T02:00:00Z"}}
+                """.formatted(eventId, model, model, model, dataset, teacher, teacher, pathKey);
+    }
+
+    private static void publish(String... payloads) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaResource.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            for (String payload : payloads) {
+                ProducerRecord<String, String> record = new ProducerRecord<>("exposure-detected", "key", payload);
+                record.headers().add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8));
+                producer.send(record);
+            }
+            producer.flush();
+        }
+    }
+}
