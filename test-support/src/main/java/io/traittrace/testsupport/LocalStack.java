@@ -13,7 +13,8 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.smallrye.jwt.build.Jwt;
 
 /**
- * The embedded infrastructure of a local run: a real PostgreSQL (one database per service), a real Kafka
+ * The embedded infrastructure of a local run: a real PostgreSQL (one database per service: lineage, runner,
+ * report), a real Kafka
  * broker and the OIDC test server standing in for Keycloak. Writes the settings the services need to
  * {@code <dir>/env} and demo bearer tokens to {@code <dir>/token-<role>}, then runs until killed.
  *
@@ -34,6 +35,8 @@ public final class LocalStack {
 
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start();
         String lineageDb = postgres.createDatabase("lineage");
+        String runnerDb = postgres.createDatabase("runner");
+        String reportDb = postgres.createDatabase("report");
         EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start();
         OidcWiremockTestResource oidc = new OidcWiremockTestResource();
         String keycloakUrl = oidc.start().get("keycloak.url");
@@ -43,6 +46,17 @@ public final class LocalStack {
         env.put("LINEAGE_DB_JDBC_URL", postgres.jdbcUrl(lineageDb));
         env.put("LINEAGE_DB_USER", EmbeddedPostgresServer.USER);
         env.put("LINEAGE_DB_PASSWORD", EmbeddedPostgresServer.PASSWORD);
+        env.put("RUNNER_DB_URL", postgres.reactiveUrl(runnerDb));
+        env.put("RUNNER_DB_JDBC_URL", postgres.jdbcUrl(runnerDb));
+        env.put("RUNNER_DB_USER", EmbeddedPostgresServer.USER);
+        env.put("RUNNER_DB_PASSWORD", EmbeddedPostgresServer.PASSWORD);
+        env.put("REPORT_DB_URL", postgres.reactiveUrl(reportDb));
+        env.put("REPORT_DB_JDBC_URL", postgres.jdbcUrl(reportDb));
+        env.put("REPORT_DB_USER", EmbeddedPostgresServer.USER);
+        env.put("REPORT_DB_PASSWORD", EmbeddedPostgresServer.PASSWORD);
+        // The runner's client-credentials login: the client the OIDC test server knows (local use only).
+        env.put("RUNNER_OIDC_CLIENT_ID", "quarkus-service-app");
+        env.put("RUNNER_OIDC_CLIENT_SECRET", "secret");
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put("OIDC_AUTH_SERVER_URL", keycloakUrl + "/realms/quarkus/");
         env.put("OIDC_AUDIENCE", ISSUER);
