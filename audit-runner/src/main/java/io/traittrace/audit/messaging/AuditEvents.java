@@ -2,8 +2,6 @@ package io.traittrace.audit.messaging;
 
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -14,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
 import io.traittrace.audit.config.RunnerConfig;
+import io.traittrace.service.outbox.CloudEvents;
 import io.traittrace.service.outbox.OutboxRepository;
 
 /**
@@ -46,17 +45,7 @@ public class AuditEvents {
     /** {@code fact} distinguishes events of one topic and audit (e.g. a run and its state); null for once-per-audit facts. */
     public Uni<Void> add(String topic, UUID auditId, String fact, Map<String, Object> data, OffsetDateTime at) {
         UUID id = UUID.nameUUIDFromBytes((topic + "|" + auditId + "|" + (fact == null ? "" : fact)).getBytes(StandardCharsets.UTF_8));
-        String time = at.withOffsetSameInstant(ZoneOffset.UTC).toString();
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("specversion", "1.0");
-        event.put("id", id.toString());
-        event.put("source", config.events().source());
-        event.put("type", type(topic));
-        event.put("subject", auditId.toString());
-        event.put("time", time);
-        event.put("datacontenttype", "application/json");
-        event.put("dataschema", "https://traittrace.io/schemas/events/" + topic + "/v1.json");
-        event.put("data", data);
+        Map<String, Object> event = CloudEvents.envelope(id, config.events().source(), type(topic), topic, auditId.toString(), at, data);
         try {
             return outbox.add(id, topic, auditId.toString(), mapper.writeValueAsString(event), at);
         } catch (JsonProcessingException e) {

@@ -3,9 +3,9 @@ package io.traittrace.audit.rest;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static io.traittrace.audit.rest.RunnerApi.as;
+import static io.traittrace.testsupport.Callers.as;
 import static io.traittrace.audit.rest.RunnerApi.canary;
-import static io.traittrace.audit.rest.RunnerApi.id;
+import static io.traittrace.testsupport.Callers.id;
 import static io.traittrace.audit.rest.RunnerApi.lineage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -27,6 +27,7 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.response.ValidatableResponse;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
+import io.traittrace.testsupport.Callers;
 
 /** Every bad request gets a 4xx problem and creates nothing. */
 @QuarkusTest

@@ -1,7 +1,7 @@
 package io.traittrace.audit.rest;
 
-import static io.traittrace.audit.rest.RunnerApi.as;
-import static io.traittrace.audit.rest.RunnerApi.id;
+import static io.traittrace.testsupport.Callers.as;
+import static io.traittrace.testsupport.Callers.id;
 import static io.traittrace.audit.rest.RunnerApi.lineage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,6 +29,7 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.path.json.JsonPath;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
+import io.traittrace.testsupport.Callers;
 
 /** {@code exposure-detected} events queue audits per policy: here, only exposures to a listed teacher family. */
 @QuarkusTest

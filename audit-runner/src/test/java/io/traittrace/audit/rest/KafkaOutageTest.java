@@ -1,9 +1,9 @@
 package io.traittrace.audit.rest;
 
-import static io.traittrace.audit.rest.RunnerApi.as;
+import static io.traittrace.testsupport.Callers.as;
 import static io.traittrace.audit.rest.RunnerApi.awaitState;
 import static io.traittrace.audit.rest.RunnerApi.canary;
-import static io.traittrace.audit.rest.RunnerApi.id;
+import static io.traittrace.testsupport.Callers.id;
 import static io.traittrace.audit.rest.RunnerApi.lineage;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,6 +21,7 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
 import io.traittrace.testsupport.TopicReader;
+import io.traittrace.testsupport.Callers;
 
 /** An audit accepted and ended while Kafka is down: its events arrive once the broker is back, once each. */
 @QuarkusTest

@@ -1,9 +1,9 @@
 package io.traittrace.audit.rest;
 
 import static io.restassured.RestAssured.given;
-import static io.traittrace.audit.rest.RunnerApi.as;
+import static io.traittrace.testsupport.Callers.as;
 import static io.traittrace.audit.rest.RunnerApi.awaitState;
-import static io.traittrace.audit.rest.RunnerApi.id;
+import static io.traittrace.testsupport.Callers.id;
 import static io.traittrace.audit.rest.RunnerApi.lineage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -52,6 +52,7 @@ import io.traittrace.audit.executor.RunExecutor;
 import io.traittrace.audit.executor.RunListener;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
+import io.traittrace.testsupport.Callers;
 
 /**
  * Audits as Kubernetes Jobs against the Kubernetes test server (CRUD mode). The test plays the Job controller:

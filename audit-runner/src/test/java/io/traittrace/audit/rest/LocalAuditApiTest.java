@@ -1,9 +1,9 @@
 package io.traittrace.audit.rest;
 
-import static io.traittrace.audit.rest.RunnerApi.as;
+import static io.traittrace.testsupport.Callers.as;
 import static io.traittrace.audit.rest.RunnerApi.awaitState;
 import static io.traittrace.audit.rest.RunnerApi.canary;
-import static io.traittrace.audit.rest.RunnerApi.id;
+import static io.traittrace.testsupport.Callers.id;
 import static io.traittrace.audit.rest.RunnerApi.lineage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -27,6 +27,7 @@ import io.restassured.path.json.JsonPath;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
 import io.traittrace.testsupport.TopicReader;
+import io.traittrace.testsupport.Callers;
 
 /**
  * Audits end to end with the local executor and the real probe ({@code bin/probe}): from {@code POST /api/audits}

@@ -1,24 +1,19 @@
 package io.traittrace.audit.rest;
 
+import static io.traittrace.testsupport.Callers.as;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static io.restassured.RestAssured.given;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
-import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 
-import io.quarkus.test.oidc.server.OidcWiremockTestResource;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import io.restassured.specification.RequestSpecification;
 
 /** Helpers for the runner's API tests: tokens per role, lineage stand-ins, requests, waiting for an audit. */
 final class RunnerApi {
@@ -29,17 +24,8 @@ final class RunnerApi {
     private RunnerApi() {
     }
 
-    static String token(String role) {
-        return OidcWiremockTestResource.getAccessToken("user-" + role, Set.of(role));
-    }
 
-    static RequestSpecification as(String role) {
-        return given().auth().oauth2(token(role)).contentType(ContentType.JSON);
-    }
 
-    static String id(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
 
     /** The lineage service as the runner sees it: a student with a digest, a teacher and a dataset. */
     static void lineage(WireMockServer wiremock, String student, String teacher, String dataset) {

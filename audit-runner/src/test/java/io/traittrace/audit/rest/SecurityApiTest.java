@@ -1,11 +1,11 @@
 package io.traittrace.audit.rest;
 
 import static io.restassured.RestAssured.given;
-import static io.traittrace.audit.rest.RunnerApi.as;
+import static io.traittrace.testsupport.Callers.as;
 import static io.traittrace.audit.rest.RunnerApi.canary;
-import static io.traittrace.audit.rest.RunnerApi.id;
+import static io.traittrace.testsupport.Callers.id;
 import static io.traittrace.audit.rest.RunnerApi.lineage;
-import static io.traittrace.audit.rest.RunnerApi.token;
+import static io.traittrace.testsupport.Callers.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -30,6 +30,7 @@ import io.restassured.path.json.JsonPath;
 import io.traittrace.audit.domain.RunTokens;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
+import io.traittrace.testsupport.Callers;
 
 /**
  * Every route needs a token with the right role; the result intake takes only the run's own token, once, and

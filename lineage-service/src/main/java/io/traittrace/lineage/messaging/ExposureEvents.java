@@ -2,7 +2,6 @@ package io.traittrace.lineage.messaging;
 
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.lineage.config.LineageConfig;
 import io.traittrace.lineage.domain.ExposurePath;
+import io.traittrace.service.outbox.CloudEvents;
 import io.traittrace.service.outbox.OutboxRepository;
 import io.traittrace.service.outbox.OutboxRepository.NewEvent;
 
@@ -30,7 +30,6 @@ public class ExposureEvents {
 
     public static final String TOPIC = "exposure-detected";
     public static final String TYPE = "io.traittrace.lineage.exposure-detected.v1";
-    public static final String DATA_SCHEMA = "https://traittrace.io/schemas/events/exposure-detected/v1.json";
 
     private final OutboxRepository outbox;
     private final ObjectMapper mapper;
@@ -81,18 +80,8 @@ public class ExposureEvents {
         data.put("hops", path.hops().size());
         data.put("pathKey", pathKey);
         data.put("path", path.steps());
-        data.put("detectedAt", at.withOffsetSameInstant(ZoneOffset.UTC).toString());
-
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("specversion", "1.0");
-        event.put("id", id.toString());
-        event.put("source", config.events().source());
-        event.put("type", TYPE);
-        event.put("subject", model);
-        event.put("time", at.withOffsetSameInstant(ZoneOffset.UTC).toString());
-        event.put("datacontenttype", "application/json");
-        event.put("dataschema", DATA_SCHEMA);
-        event.put("data", data);
+        data.put("detectedAt", CloudEvents.utc(at));
+        Map<String, Object> event = CloudEvents.envelope(id, config.events().source(), TYPE, TOPIC, model, at, data);
         return new NewEvent(id, TOPIC, model, mapper.writeValueAsString(event), at);
     }
 }

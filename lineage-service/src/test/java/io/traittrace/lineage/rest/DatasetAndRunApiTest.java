@@ -1,8 +1,8 @@
 package io.traittrace.lineage.rest;
 
-import static io.traittrace.lineage.rest.LineageApi.as;
+import static io.traittrace.testsupport.Callers.as;
 import static io.traittrace.lineage.rest.LineageApi.generated;
-import static io.traittrace.lineage.rest.LineageApi.id;
+import static io.traittrace.testsupport.Callers.id;
 import static io.traittrace.lineage.rest.LineageApi.model;
 import static io.traittrace.lineage.rest.LineageApi.post;
 import static io.traittrace.lineage.rest.LineageApi.run;
@@ -22,6 +22,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
+import io.traittrace.testsupport.Callers;
 
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)

@@ -1,8 +1,8 @@
 package io.traittrace.lineage.rest;
 
 import static io.restassured.RestAssured.given;
-import static io.traittrace.lineage.rest.LineageApi.as;
-import static io.traittrace.lineage.rest.LineageApi.id;
+import static io.traittrace.testsupport.Callers.as;
+import static io.traittrace.testsupport.Callers.id;
 import static io.traittrace.lineage.rest.LineageApi.model;
 import static io.traittrace.lineage.rest.LineageApi.post;
 import static org.hamcrest.Matchers.contains;
@@ -25,6 +25,7 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
+import io.traittrace.testsupport.Callers;
 
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)

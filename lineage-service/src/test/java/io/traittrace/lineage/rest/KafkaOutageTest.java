@@ -1,8 +1,8 @@
 package io.traittrace.lineage.rest;
 
-import static io.traittrace.lineage.rest.LineageApi.as;
+import static io.traittrace.testsupport.Callers.as;
 import static io.traittrace.lineage.rest.LineageApi.generated;
-import static io.traittrace.lineage.rest.LineageApi.id;
+import static io.traittrace.testsupport.Callers.id;
 import static io.traittrace.lineage.rest.LineageApi.model;
 import static io.traittrace.lineage.rest.LineageApi.post;
 import static io.traittrace.lineage.rest.LineageApi.run;
@@ -21,6 +21,7 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
 import io.traittrace.testsupport.TopicReader;
+import io.traittrace.testsupport.Callers;
 
 /** Writes succeed while Kafka is down, and their events arrive once it is back: delayed, not lost. */
 @QuarkusTest

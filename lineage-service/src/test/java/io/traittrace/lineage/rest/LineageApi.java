@@ -1,15 +1,10 @@
 package io.traittrace.lineage.rest;
 
-import static io.restassured.RestAssured.given;
+import static io.traittrace.testsupport.Callers.as;
 
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 
-import io.quarkus.test.oidc.server.OidcWiremockTestResource;
-import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
-import io.restassured.specification.RequestSpecification;
 
 /** Small helpers for calling the lineage API as a given role. */
 final class LineageApi {
@@ -17,18 +12,8 @@ final class LineageApi {
     private LineageApi() {
     }
 
-    static String token(String role) {
-        return OidcWiremockTestResource.getAccessToken("user-" + role, Set.of(role));
-    }
 
-    static RequestSpecification as(String role) {
-        return given().auth().oauth2(token(role)).contentType(ContentType.JSON);
-    }
 
-    /** A unique id per test run, so classes sharing one database never collide. */
-    static String id(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
 
     static ValidatableResponse post(String path, Object body) {
         return as("auditor").body(body).post(path).then();

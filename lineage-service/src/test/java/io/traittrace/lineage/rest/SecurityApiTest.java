@@ -23,6 +23,7 @@ import io.restassured.specification.RequestSpecification;
 import io.smallrye.jwt.build.Jwt;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
+import io.traittrace.testsupport.Callers;
 
 /** Every route refuses callers without a valid token (401) and callers whose roles do not allow it (403). */
 @QuarkusTest
@@ -80,7 +81,7 @@ class SecurityApiTest {
             default -> List.of("viewer", "auditor");
         };
         for (String weaker : lower) {
-            request(LineageApi.token(weaker)).request(method, path).then().statusCode(403)
+            request(Callers.token(weaker)).request(method, path).then().statusCode(403)
                     .contentType("application/problem+json");
         }
     }
@@ -88,7 +89,7 @@ class SecurityApiTest {
     @ParameterizedTest(name = "{0} {1} with the right role passes the security check")
     @MethodSource("routes")
     void theRightRolePasses(String method, String path, String role) {
-        request(LineageApi.token(role)).request(method, path).then()
+        request(Callers.token(role)).request(method, path).then()
                 .statusCode(not(401)).statusCode(not(403));
     }
 
@@ -101,7 +102,7 @@ class SecurityApiTest {
                 .audience("some-other-api").jws().keyId("1").sign("privateKey.jwk");
         String wrongIssuer = Jwt.preferredUserName("iss").groups(Set.of("admin")).issuer("https://evil.example.com")
                 .audience("https://server.example.com").jws().keyId("1").sign("privateKey.jwk");
-        String valid = LineageApi.token("admin");
+        String valid = Callers.token("admin");
         String[] parts = valid.split("\\.");
         String forgedClaims = Base64.getUrlEncoder().withoutPadding().encodeToString(
                 new String(Base64.getUrlDecoder().decode(parts[1])).replace("user-admin", "mallory").getBytes());
@@ -122,10 +123,10 @@ class SecurityApiTest {
 
     @Test
     void problemBodiesNameTheRequestPath() {
-        LineageApi.as("viewer").get("/api/lineage/models/" + "does-not-exist").then().statusCode(404)
+        Callers.as("viewer").get("/api/lineage/models/" + "does-not-exist").then().statusCode(404)
                 .body("instance", equalTo("/api/lineage/models/does-not-exist"))
                 .body("type", equalTo("https://traittrace.io/problems/not-found"));
-        LineageApi.as("viewer").body(Map.of()).get("/api/lineage/nowhere").then().statusCode(404)
+        Callers.as("viewer").body(Map.of()).get("/api/lineage/nowhere").then().statusCode(404)
                 .contentType("application/problem+json");
     }
 }

@@ -2,7 +2,6 @@ package io.traittrace.report.messaging;
 
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -15,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.report.config.ReportConfig;
 import io.traittrace.report.repository.CertificateEntity;
+import io.traittrace.service.outbox.CloudEvents;
 import io.traittrace.service.outbox.OutboxRepository;
 
 /**
@@ -47,8 +47,8 @@ public class CertificateEvents {
     public Uni<Void> issued(CertificateEntity c) {
         Map<String, Object> data = common(c);
         data.put("keyid", c.keyid);
-        data.put("issuedAt", utc(c.issuedAt));
-        data.put("expiresAt", utc(c.expiresAt));
+        data.put("issuedAt", CloudEvents.utc(c.issuedAt));
+        data.put("expiresAt", CloudEvents.utc(c.expiresAt));
         return add(ISSUED_TOPIC, ISSUED_TYPE, c, data, c.issuedAt);
     }
 
@@ -56,7 +56,7 @@ public class CertificateEvents {
         Map<String, Object> data = common(c);
         data.put("reason", c.revocationReason);
         data.put("revokedBy", c.revokedBy);
-        data.put("revokedAt", utc(c.revokedAt));
+        data.put("revokedAt", CloudEvents.utc(c.revokedAt));
         return add(REVOKED_TOPIC, REVOKED_TYPE, c, data, c.revokedAt);
     }
 
@@ -72,24 +72,11 @@ public class CertificateEvents {
 
     private Uni<Void> add(String topic, String type, CertificateEntity c, Map<String, Object> data, OffsetDateTime at) {
         UUID id = eventId(topic, c.id);
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("specversion", "1.0");
-        event.put("id", id.toString());
-        event.put("source", config.events().source());
-        event.put("type", type);
-        event.put("subject", c.id.toString());
-        event.put("time", utc(at));
-        event.put("datacontenttype", "application/json");
-        event.put("dataschema", "https://traittrace.io/schemas/events/" + topic + "/v1.json");
-        event.put("data", data);
+        Map<String, Object> event = CloudEvents.envelope(id, config.events().source(), type, topic, c.id.toString(), at, data);
         try {
             return outbox.add(id, topic, c.id.toString(), mapper.writeValueAsString(event), at);
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
-    }
-
-    private static String utc(OffsetDateTime t) {
-        return t.withOffsetSameInstant(ZoneOffset.UTC).toString();
     }
 }

@@ -1,11 +1,11 @@
 package io.traittrace.report.rest;
 
 import static io.restassured.RestAssured.given;
-import static io.traittrace.report.rest.ReportApi.as;
+import static io.traittrace.testsupport.Callers.as;
 import static io.traittrace.report.rest.ReportApi.audit;
 import static io.traittrace.report.rest.ReportApi.awaitCertificate;
 import static io.traittrace.report.rest.ReportApi.cloudEvent;
-import static io.traittrace.report.rest.ReportApi.id;
+import static io.traittrace.testsupport.Callers.id;
 import static io.traittrace.report.rest.ReportApi.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -40,6 +40,7 @@ import io.traittrace.report.domain.Verifier;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
 import io.traittrace.testsupport.TopicReader;
+import io.traittrace.testsupport.Callers;
 
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)

@@ -7,11 +7,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static io.traittrace.report.rest.ReportApi.as;
+import static io.traittrace.testsupport.Callers.as;
 import static io.traittrace.report.rest.ReportApi.audit;
 import static io.traittrace.report.rest.ReportApi.awaitCertificate;
 import static io.traittrace.report.rest.ReportApi.cloudEvent;
-import static io.traittrace.report.rest.ReportApi.id;
+import static io.traittrace.testsupport.Callers.id;
 import static io.traittrace.report.rest.ReportApi.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,6 +36,7 @@ import io.restassured.http.ContentType;
 import io.traittrace.report.publishing.Webhooks;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
+import io.traittrace.testsupport.Callers;
 
 /**
  * Registry publishing against WireMock stand-ins (on the OIDC test server's WireMock, so Quarkus still starts

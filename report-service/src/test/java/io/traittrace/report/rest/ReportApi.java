@@ -1,14 +1,12 @@
 package io.traittrace.report.rest;
 
-import static io.restassured.RestAssured.given;
+import static io.traittrace.testsupport.Callers.as;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
-import java.util.Set;
-import java.util.UUID;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -18,9 +16,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.quarkus.test.oidc.server.OidcWiremockTestResource;
-import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
 import io.traittrace.testsupport.KafkaResource;
 
 /** Helpers for the report API tests: tokens per role, audit-completed events, waiting for certificates. */
@@ -31,17 +26,8 @@ final class ReportApi {
     private ReportApi() {
     }
 
-    static String token(String role) {
-        return OidcWiremockTestResource.getAccessToken("user-" + role, Set.of(role));
-    }
 
-    static RequestSpecification as(String role) {
-        return given().auth().oauth2(token(role)).contentType(ContentType.JSON);
-    }
 
-    static String id(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
 
     /** The sample audit-completed data with a fresh audit id and student id. */
     static ObjectNode audit(String auditId, String studentId) {

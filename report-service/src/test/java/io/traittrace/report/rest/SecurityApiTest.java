@@ -19,6 +19,7 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
+import io.traittrace.testsupport.Callers;
 
 /** Protected routes refuse callers without a token (401) and with the wrong roles (403); public ones are public. */
 @QuarkusTest
@@ -58,7 +59,7 @@ class SecurityApiTest {
     void otherRolesAre403(String method, String path, List<String> roles) {
         for (String role : List.of("viewer", "auditor", "admin", "registry-publisher", "nobody")) {
             if (!roles.contains(role)) {
-                request(ReportApi.token(role)).request(method, path).then().statusCode(403).contentType("application/problem+json");
+                request(Callers.token(role)).request(method, path).then().statusCode(403).contentType("application/problem+json");
             }
         }
     }
@@ -67,7 +68,7 @@ class SecurityApiTest {
     @MethodSource("routes")
     void allowedRolesPass(String method, String path, List<String> roles) {
         for (String role : roles) {
-            request(ReportApi.token(role)).request(method, path).then().statusCode(not(401)).statusCode(not(403));
+            request(Callers.token(role)).request(method, path).then().statusCode(not(401)).statusCode(not(403));
         }
     }
 
