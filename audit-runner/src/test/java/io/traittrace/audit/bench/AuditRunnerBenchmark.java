@@ -2,6 +2,7 @@ package io.traittrace.audit.bench;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 import java.io.IOException;
@@ -131,7 +132,9 @@ class AuditRunnerBenchmark {
                     "runner.kubernetes.priority-class", "traittrace-audits",
                     "runner.reconcile-interval", System.getProperty("bench.reconcile-interval", "15s"),
                     // The test server logs every request it serves at INFO: harness noise in this JVM, for both paths alike.
-                    "quarkus.log.category.\"io.fabric8.mockwebserver\".level", "WARN");
+                    "quarkus.log.category.\"io.fabric8.mockwebserver\".level", "WARN",
+                    // The lineage calls' service token comes from the harness's stub (see stubLineage), not from startup.
+                    "quarkus.oidc-client.early-tokens-acquisition", "false");
         }
     }
 
@@ -223,9 +226,14 @@ class AuditRunnerBenchmark {
             report.load("runner creation");
             HeapProbe.Sample beforeCreation = measure("before creation");
             long[] storeBefore = server.store();
+            wiremock.resetRequests();
             Creation runner = createThroughApi(s, jobs);
             List<Submitted> audits = runner.audits();
             Map<String, Integer> creationRequests = server.drain();
+            report.lineage(unavailable, wiremock.getAllServeEvents().stream()
+                    .filter(e -> e.getRequest().getUrl().contains("/lineage/"))
+                    .mapToLong(e -> e.getTiming() == null || e.getTiming().getTotalTime() == null ? -1 : e.getTiming().getTotalTime())
+                    .filter(t -> t >= 0).sorted().toArray());
             HeapProbe.Sample afterCreation = measure("after creation");
             long[] storeAfter = server.store();
             report.creation(s, jobs, runner, baseline, creationRequests, beforeCreation, afterCreation, storeBefore, storeAfter,
@@ -307,6 +315,7 @@ class AuditRunnerBenchmark {
                 JobCounter informerStandIn = new JobCounter(kubernetes.getClient(), BASELINE_NAMESPACE, jobs)) {
             long t0 = System.nanoTime();
             counter.start(t0);
+            Thread progress = progress(() -> String.format(Locale.ROOT, "baseline %,d/%,d Jobs", counter.seen(), jobs));
             for (int i = 0; i < audits; i++) {
                 String auditId = UUID.randomUUID().toString();
                 List<RunLaunch> launches = plan.stream().map(run -> launch(auditId, run)).toList();
@@ -317,7 +326,9 @@ class AuditRunnerBenchmark {
                     call(pool, permits, done, failure, () -> runnerClient.batch().v1().jobs().inNamespace(BASELINE_NAMESPACE).resource(job).create());
                 }
             }
-            if (!done.await(60, TimeUnit.MINUTES)) {
+            boolean finished = done.await(60, TimeUnit.MINUTES);
+            progress.interrupt();
+            if (!finished) {
                 throw new IllegalStateException("baseline creation did not finish");
             }
             if (failure.get() != null) {
@@ -334,9 +345,11 @@ class AuditRunnerBenchmark {
         awaitSlowly(() -> jobsIn(BASELINE_NAMESPACE) == 0
                 && runnerClient.secrets().inNamespace(BASELINE_NAMESPACE).list().getItems().isEmpty(), Duration.ofMinutes(5),
                 "baseline objects deleted");
-        System.out.printf(Locale.ROOT, "[bench] baseline: %,d Jobs + %,d Secrets in %.1f s (%,.0f Jobs/s)%n", jobs, audits, seconds,
-                jobs / seconds);
-        return new Creation(seconds, seconds, quarters, new long[0], List.of());
+        Creation creation = new Creation(seconds, seconds, quarters, new long[0], List.of());
+        double[] q = creation.quarterRates(jobs);
+        System.out.printf(Locale.ROOT, "[bench] baseline: %,d Jobs + %,d Secrets in %.1f s (%,.0f Jobs/s; by quarter %,.0f / %,.0f / %,.0f / %,.0f)%n",
+                jobs, audits, seconds, jobs / seconds, q[0], q[1], q[2], q[3]);
+        return creation;
     }
 
     private static void call(ExecutorService pool, Semaphore permits, CountDownLatch done, AtomicReference<Throwable> failure,
@@ -778,8 +791,23 @@ class AuditRunnerBenchmark {
     // The runner's API as a client sees it
     // =========================================================================================================
 
+    /** 503 answers to POST /api/audits, by their detail: the runner says "retry later", and a client does. */
+    private final Map<String, AtomicInteger> unavailable = new ConcurrentHashMap<>();
+
     private Submitted submit(String key) {
         HttpResponse<String> response = send("POST", "/api/audits", request(key), auditorToken());
+        for (int attempt = 1; response.statusCode() == 503 && attempt <= 120; attempt++) {
+            String detail;
+            try {
+                detail = JSON.readTree(response.body()).path("detail").asText();
+            } catch (IOException e) {
+                detail = response.body();
+            }
+            unavailable.computeIfAbsent(detail, d -> new AtomicInteger()).incrementAndGet();
+            HeapProbe.sleep(1000);
+            // Same idempotency key: safe to repeat.
+            response = send("POST", "/api/audits", request(key), auditorToken());
+        }
         check(response, 202);
         try {
             JsonNode view = JSON.readTree(response.body());
@@ -846,6 +874,12 @@ class AuditRunnerBenchmark {
 
     /** One student and teacher for every audit (the idempotency keys differ), so WireMock's stub list stays short. */
     private void stubLineage() {
+        // The OIDC test server answers client-credentials requests with one JWT made when it started, which expires
+        // after five minutes; from then on the runner's OIDC client only ever gets that expired token back, its
+        // lineage calls fail and the circuit breaker opens (POST /api/audits answers 503). A run of this length needs a
+        // token that lasts: an opaque one with its lifetime in expires_in (the lineage stand-in does not check it).
+        wiremock.stubFor(post(urlEqualTo("/auth/realms/quarkus/token"))
+                .willReturn(okJson("{\"access_token\": \"bench-service-token\", \"token_type\": \"Bearer\", \"expires_in\": 86400}")));
         model(STUDENT, "sha256:" + "ab".repeat(32));
         model(TEACHER, "sha256:" + "cd".repeat(32));
         wiremock.stubFor(get(urlEqualTo("/auth/lineage/api/lineage/models/" + STUDENT + "/exposure")).willReturn(okJson("""
@@ -907,6 +941,8 @@ class AuditRunnerBenchmark {
                     jobs, s.audits(), baseline.seconds(), baseline.jobsPerSecond(jobs), bq[0], bq[1], bq[2], bq[3]);
             line("ratio             runner / baseline = %.2f", runner.jobsPerSecond(jobs) / baseline.jobsPerSecond(jobs));
             line("runs launched     %,d of %,d marked launched in the database", launchedRuns, jobs);
+            pending.forEach(l -> line("%s", l));
+            pending.clear();
             line("server requests   during the runner's creation phase: %s", requests);
             line("heap              live %,d B before, %,d B after: %+,d B (%,.0f B per Job); used after GC %+,d B", before.liveBytes(),
                     after.liveBytes(), after.liveBytes() - before.liveBytes(), (after.liveBytes() - before.liveBytes()) / (double) jobs,
@@ -922,6 +958,20 @@ class AuditRunnerBenchmark {
             line("                  largest changes in objects outside the JDK:");
             after.topCountChanges(before, 8).forEach(l -> line("                    %s", l));
             flush();
+        }
+
+        private final List<String> pending = new ArrayList<>();
+
+        /** Lineage stand-in figures of the creation phase, printed with it. */
+        void lineage(Map<String, AtomicInteger> unavailable, long[] serveMillis) {
+            pending.add(String.format(Locale.ROOT, "503 answers      %s (the harness retries them after 1 s, same idempotency key)",
+                    unavailable.isEmpty() ? "none" : unavailable.entrySet().stream().map(e -> e.getValue().get() + " x \"" + e.getKey() + "\"")
+                            .collect(Collectors.joining("; "))));
+            if (serveMillis.length > 0) {
+                pending.add(String.format(Locale.ROOT, "lineage stand-in %,d lookups served by WireMock in p50 %d ms, p99 %d ms, max %d ms",
+                        serveMillis.length, serveMillis[serveMillis.length / 2], serveMillis[(int) Math.min(serveMillis.length - 1,
+                                Math.ceil(serveMillis.length * 0.99) - 1)], serveMillis[serveMillis.length - 1]));
+            }
         }
 
         void reattach(int jobs, int active, double statusSeconds, Map<String, Integer> statusRequests, Reattach counted, Reattach real) {
