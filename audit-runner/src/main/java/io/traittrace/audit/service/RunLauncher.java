@@ -3,7 +3,9 @@ package io.traittrace.audit.service;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,6 +51,12 @@ public class RunLauncher {
     private final RunTokens tokens;
     private final ObjectMapper mapper;
     private final RunnerConfig config;
+    /**
+     * Runs whose launch is under way in this runner (from the hand-over to the executor until they are marked
+     * launched or the launch failed): the reconciler leaves them alone. Without this, every reconcile during a burst
+     * of audits launched the runs still queued in the executor a second time.
+     */
+    private final Set<UUID> launching = ConcurrentHashMap.newKeySet();
 
     public RunLauncher(RunExecutor executor, RunRepository runs, AuditRepository audits, RunTokens tokens, ObjectMapper mapper,
             RunnerConfig config) {
@@ -72,10 +80,14 @@ public class RunLauncher {
     public Uni<Void> launch(AuditEntity audit, List<RunEntity> planned) {
         List<RunLaunch> launches = planned.stream().map(run -> launchOf(audit, run)).toList();
         List<UUID> ids = planned.stream().map(run -> run.id).toList();
-        return onCallersContext(executor.launch(launches))
+        return Uni.createFrom().deferred(() -> {
+            launching.addAll(ids);
+            return onCallersContext(executor.launch(launches));
+        })
                 .chain(() -> Panache.withTransaction(() -> runs.markLaunched(ids)))
                 .onFailure().invoke(e -> LOG.warnf("Launching %d runs of audit %s failed, the reconciler retries: %s", ids.size(), audit.id,
                         e.getMessage()))
+                .onTermination().invoke(() -> ids.forEach(launching::remove))
                 .replaceWithVoid();
     }
 
@@ -117,6 +129,7 @@ public class RunLauncher {
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> reconcile() {
         return Panache.withSession(() -> runs.unlaunched(RECONCILE_BATCH)
+                .map(unlaunched -> unlaunched.stream().filter(run -> !launching.contains(run.id)).toList())
                 .chain(pending -> {
                     if (pending.isEmpty()) {
                         return Uni.createFrom().voidItem();
