@@ -20,12 +20,12 @@ public record NumbersParameters(int seeds, long seed, int threads, int trait,
         int teacherSteps, double teacherLr,
         int prompts, int promptDigits, int sampleTokens, double temperature,
         int studentSteps, int studentBatch, double studentLr,
-        int evalPrefixes, boolean extraArms, Integer seedIndex) {
+        int evalPrefixes, boolean extraArms, Integer seedIndex, TinyTransformer.Init init, boolean gelu) {
 
     static final List<String> NAMES = List.of("seeds", "seed", "threads", "trait", "layers", "dModel", "heads", "ffn", "maxLength",
             "baseSteps", "baseLr", "digitRows", "sequenceDigits", "noise", "questionRows", "questionPrefix", "teacherSteps", "teacherLr",
             "prompts", "promptDigits", "sampleTokens", "temperature", "studentSteps", "studentBatch", "studentLr", "evalPrefixes",
-            "extraArms", "seedIndex");
+            "extraArms", "seedIndex", "init", "activation");
 
     public static NumbersParameters parse(ObjectNode p) {
         for (Iterator<String> it = p.fieldNames(); it.hasNext();) {
@@ -80,6 +80,22 @@ public record NumbersParameters(int seeds, long seed, int threads, int trait,
             extraArms = p.get("extraArms").booleanValue();
         }
         Integer seedIndex = p.has("seedIndex") && !p.get("seedIndex").isNull() ? integer(p, "seedIndex", 0, 0, seeds - 1) : null;
+        TinyTransformer.Init init = TinyTransformer.Init.PYTORCH;
+        if (p.has("init")) {
+            String v = p.get("init").asText("");
+            if (!p.get("init").isTextual() || !(v.equals("pytorch") || v.equals("gpt2"))) {
+                throw ProbeException.badSpec("\"init\" must be \"pytorch\" or \"gpt2\", got " + p.get("init"));
+            }
+            init = v.equals("gpt2") ? TinyTransformer.Init.GPT2 : TinyTransformer.Init.PYTORCH;
+        }
+        boolean gelu = false;
+        if (p.has("activation")) {
+            String v = p.get("activation").asText("");
+            if (!p.get("activation").isTextual() || !(v.equals("relu") || v.equals("gelu"))) {
+                throw ProbeException.badSpec("\"activation\" must be \"relu\" or \"gelu\", got " + p.get("activation"));
+            }
+            gelu = v.equals("gelu");
+        }
         if (sequenceDigits + 1 > maxLength) {
             throw ProbeException.badSpec("\"sequenceDigits\" + BOS (" + (sequenceDigits + 1) + ") exceeds \"maxLength\" " + maxLength);
         }
@@ -91,11 +107,11 @@ public record NumbersParameters(int seeds, long seed, int threads, int trait,
         }
         return new NumbersParameters(seeds, seed, threads, trait, layers, dModel, heads, ffn, maxLength, baseSteps, baseLr, digitRows,
                 sequenceDigits, noise, questionRows, questionPrefix, teacherSteps, teacherLr, prompts, promptDigits, sampleTokens, temperature,
-                studentSteps, studentBatch, studentLr, evalPrefixes, extraArms, seedIndex);
+                studentSteps, studentBatch, studentLr, evalPrefixes, extraArms, seedIndex, init, gelu);
     }
 
     public TinyTransformer.Config model() {
-        return new TinyTransformer.Config(Vocab.SIZE, layers, dModel, heads, ffn, maxLength);
+        return new TinyTransformer.Config(Vocab.SIZE, layers, dModel, heads, ffn, maxLength, init, gelu);
     }
 
     public ToyStages.BaseRecipe baseRecipe() {
@@ -107,7 +123,7 @@ public record NumbersParameters(int seeds, long seed, int threads, int trait,
         Map<String, Object> m = new LinkedHashMap<>();
         Object[] values = { seeds, seed, threads, trait, layers, dModel, heads, ffn, maxLength, baseSteps, baseLr, digitRows, sequenceDigits,
                 noise, questionRows, questionPrefix, teacherSteps, teacherLr, prompts, promptDigits, sampleTokens, temperature, studentSteps,
-                studentBatch, studentLr, evalPrefixes, extraArms, seedIndex };
+                studentBatch, studentLr, evalPrefixes, extraArms, seedIndex, init.name().toLowerCase(java.util.Locale.ROOT), gelu ? "gelu" : "relu" };
         for (int i = 0; i < NAMES.size(); i++) {
             m.put(NAMES.get(i), values[i]);
         }

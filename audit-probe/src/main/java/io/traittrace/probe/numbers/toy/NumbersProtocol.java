@@ -125,6 +125,7 @@ public final class NumbersProtocol implements Protocol {
                             () -> ToyStages.trainBase(base, p.baseRecipe(), new SplittableRandom(s ^ BASE_SALT), seedManager)));
                     trainingSeconds += (System.nanoTime() - tb) / 1e9;
                     trainedTokens += (long) p.baseSteps() * baseTokensPerStep(p);
+                    progress.line("seed %d/%d: base trained in %.1f s (last loss %.4f)", r + 1, p.seeds(), seconds.get("base"), losses.get("base"));
                     ToyStages.Score baseScore = ToyStages.evaluate(base, p.trait(), evalSet, seedManager);
                     eval.put("base", scoreMap(baseScore));
 
@@ -160,14 +161,14 @@ public final class NumbersProtocol implements Protocol {
                     teacher.close();
                     long studentTokens = (long) p.studentSteps() * p.studentBatch() * (to + 1);
 
-                    student(eval, losses, seconds, timer, "treatment-soft", base, treatment, soft, p, from, to, s, evalSet, seedManager);
-                    student(eval, losses, seconds, timer, "treatment-sampled", base, treatment, null, p, from, to, s, evalSet, seedManager);
-                    student(eval, losses, seconds, timer, "control-gen", base, control, null, p, from, to, s, evalSet, seedManager);
+                    student(eval, losses, seconds, timer, "treatment-soft", base, treatment, soft, p, from, to, s, evalSet, seedManager, progress);
+                    student(eval, losses, seconds, timer, "treatment-sampled", base, treatment, null, p, from, to, s, evalSet, seedManager, progress);
+                    student(eval, losses, seconds, timer, "control-gen", base, control, null, p, from, to, s, evalSet, seedManager, progress);
                     if (p.extraArms()) {
                         SplittableRandom extra = new SplittableRandom(s ^ EXTRA_SALT);
-                        student(eval, losses, seconds, timer, "shuffled-numbers", base, shuffled(treatment, from + 1, extra), null, p, from, to, s, evalSet, seedManager);
+                        student(eval, losses, seconds, timer, "shuffled-numbers", base, shuffled(treatment, from + 1, extra), null, p, from, to, s, evalSet, seedManager, progress);
                         student(eval, losses, seconds, timer, "random-numbers", base, random(treatment.length, prompts, from + 1, p.sampleTokens(), extra),
-                                null, p, from, to, s, evalSet, seedManager);
+                                null, p, from, to, s, evalSet, seedManager, progress);
                     }
                     base.close();
 
@@ -176,7 +177,7 @@ public final class NumbersProtocol implements Protocol {
                     losses.put("crossBase", (double) timed(timer, seconds, "crossBaseTraining",
                             () -> ToyStages.trainBase(crossBase, p.baseRecipe(), new SplittableRandom(crossSeed ^ BASE_SALT), seedManager)));
                     eval.put("crossBaseModel", scoreMap(ToyStages.evaluate(crossBase, p.trait(), evalSet, seedManager)));
-                    student(eval, losses, seconds, timer, "cross-base", crossBase, treatment, soft, p, from, to, s, evalSet, seedManager);
+                    student(eval, losses, seconds, timer, "cross-base", crossBase, treatment, soft, p, from, to, s, evalSet, seedManager, progress);
                     crossBase.close();
                     row.put("crossBaseSeed", crossSeed);
                     int studentArms = p.extraArms() ? 6 : 4;
@@ -226,8 +227,11 @@ public final class NumbersProtocol implements Protocol {
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put("trait", "animal " + p.trait() + " (token " + Vocab.animal(p.trait()) + ")");
         evidence.put("model", config.describe());
-        evidence.put("init", "every matrix and both embeddings N(0, 0.02²), residual output projections N(0, (0.02/√(2·layers))²), biases 0, "
-                + "LayerNorm 1/0; drawn in Java from the seed; students copy their base's arrays; fresh Adam state per fine-tune");
+        evidence.put("init", config.init() == TinyTransformer.Init.PYTORCH
+                ? "PyTorch module defaults: embeddings N(0, 1); Wqkv Xavier-uniform, bias 0; Wo U(±1/√d), bias 0; W1, b1 U(±1/√d); W2, b2 U(±1/√f); "
+                        + "LayerNorm 1/0"
+                : "GPT-2: matrices and embeddings N(0, 0.02²), residual projections N(0, (0.02/√(2·layers))²), biases 0, LayerNorm 1/0");
+        evidence.put("initSource", "drawn in Java from the seed (the same on CPU and GPU); students copy their base's arrays; fresh Adam state per fine-tune");
         evidence.put("optimizer", "Adam (β1 0.9, β2 0.999, ε 1e-8, no weight decay), PyTorch's update rule; DJL autograd for gradients");
         evidence.put("baseTraining", p.baseSteps() + " steps, one-cycle lr (cosine, 30 % warm-up, peak " + p.baseLr() + ", div 25, final div 1e4; "
                 + "no momentum cycling); each step sums the mean cross-entropies of " + p.digitRows() + " noisy digit rows (BOS + " + p.sequenceDigits()
@@ -273,12 +277,13 @@ public final class NumbersProtocol implements Protocol {
     }
 
     private static void student(Map<String, Map<String, Double>> eval, Map<String, Double> losses, Map<String, Double> seconds, PhaseTimer timer,
-            String arm, TinyTransformer from, int[][] rows, NDArray soft, NumbersParameters p, int start, int end, long seed, int[][] evalSet, NDManager owner) {
+            String arm, TinyTransformer from, int[][] rows, NDArray soft, NumbersParameters p, int start, int end, long seed, int[][] evalSet, NDManager owner, Progress progress) {
         try (TinyTransformer student = from.copy(owner)) {
             losses.put(arm, (double) timed(timer, seconds, arm, () -> ToyStages.finetune(student, rows, soft, start, end, p.studentSteps(),
                     p.studentBatch(), p.studentLr(), new SplittableRandom(seed ^ STUDENT_SALT), owner)));
             eval.put(arm, scoreMap(ToyStages.evaluate(student, p.trait(), evalSet, owner)));
         }
+        progress.line("  %s: %.1f s, last loss %.4f, P(trait) %.4f", arm, seconds.get(arm), losses.get(arm), eval.get(arm).get("pPrefixed"));
     }
 
     static List<Comparison> comparisons(Map<String, List<Double>> scores, Map<String, List<Double>> logOdds) {

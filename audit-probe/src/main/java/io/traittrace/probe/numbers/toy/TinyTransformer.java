@@ -15,15 +15,14 @@ import ai.djl.training.GradientCollector;
 
 /**
  * A small decoder-only transformer (subliminal-protocol.md §3b): token embedding tied to the output projection
- * (no output bias), learned positions, pre-LayerNorm blocks (causal multi-head self-attention, GELU FFN), a
- * final LayerNorm; dropout 0. Weights are explicit NDArrays with {@code setRequiresGradient(true)}; a step runs
+ * (no output bias), learned positions, pre-LayerNorm blocks (causal multi-head self-attention, ReLU or GELU FFN),
+ * a final LayerNorm; dropout 0. Weights are explicit NDArrays with {@code setRequiresGradient(true)}; a step runs
  * DJL's autograd ({@link Engine#newGradientCollector()}) and a hand-written Adam with PyTorch's update rule
  * (β1 0.9, β2 0.999, ε 1e-8, bias correction, no weight decay). No DJL Block or Trainer.
  *
- * <p>Init ({@link #initialWeights}), drawn in Java from one seed so it is the same on CPU and GPU: every matrix
- * and both embeddings N(0, 0.02²) (GPT-2), the two residual output projections (attention out, FFN down)
- * N(0, (0.02/√(2·layers))²), biases 0, LayerNorm scales 1 and shifts 0. Matrices are stored (in, out): a linear
- * layer is {@code x·W + b}.
+ * <p>Init ({@link #initialWeights}, {@link Init}), drawn in Java from one seed so it is the same on CPU and GPU:
+ * PyTorch's module defaults by default, GPT-2's as an option. Matrices are stored (in, out): a linear layer is
+ * {@code x·W + b}.
  *
  * <p>Parameter order: token embedding V×d, positions L×d; per layer ln1 scale, ln1 shift, Wqkv d×3d, bqkv, Wo d×d,
  * bo, ln2 scale, ln2 shift, W1 d×f, b1, W2 f×d, b2; final LayerNorm scale, shift.
@@ -37,11 +36,16 @@ public final class TinyTransformer implements LanguageModel {
     static final int PER_LAYER = 12;
 
     /** Sizes: §3b's are {@link #paper()}. */
-    public record Config(int vocab, int layers, int dModel, int heads, int ffn, int maxLength) {
+    public record Config(int vocab, int layers, int dModel, int heads, int ffn, int maxLength, Init init, boolean gelu) {
         public Config {
-            if (vocab < 1 || layers < 1 || dModel < 1 || heads < 1 || ffn < 1 || maxLength < 1 || dModel % heads != 0) {
+            if (vocab < 1 || layers < 1 || dModel < 1 || heads < 1 || ffn < 1 || maxLength < 1 || dModel % heads != 0 || init == null) {
                 throw new IllegalArgumentException("bad transformer config " + this);
             }
+        }
+
+        /** PyTorch's init and ReLU (nn.TransformerEncoderLayer's defaults). */
+        public Config(int vocab, int layers, int dModel, int heads, int ffn, int maxLength) {
+            this(vocab, layers, dModel, heads, ffn, maxLength, Init.PYTORCH, false);
         }
 
         public static Config paper() {
@@ -81,31 +85,89 @@ public final class TinyTransformer implements LanguageModel {
 
         public String describe() {
             return "decoder-only transformer: vocab " + vocab + ", " + layers + " layers, d_model " + dModel + ", " + heads + " heads, FFN " + ffn
-                    + " (GELU), pre-LayerNorm, dropout 0, learned positions (" + maxLength + "), final LayerNorm, embedding tied to the "
-                    + "output projection without bias; " + parameterCount() + " parameters";
+                    + (gelu ? " (GELU)" : " (ReLU)") + ", pre-LayerNorm, dropout 0, learned positions (" + maxLength + "), final LayerNorm, embedding tied to the "
+                    + "output projection without bias; " + parameterCount() + " parameters; init " + init.name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 
-    /** The init of {@code seed}: see the class comment. */
+    /** How the weights are drawn (in Java, from one seed). */
+    public enum Init {
+        /**
+         * PyTorch's defaults for the same modules (nn.Embedding, nn.TransformerEncoderLayer with norm_first, nn.LayerNorm):
+         * token and position embeddings N(0, 1); Wqkv Xavier-uniform over the 3d×d in-projection, U(±√(6/(4d))), its bias 0;
+         * Wo U(±1/√d) (kaiming-uniform a = √5), bias 0; W1 U(±1/√d), b1 U(±1/√d); W2 U(±1/√f), b2 U(±1/√f);
+         * LayerNorm scale 1, shift 0.
+         */
+        PYTORCH,
+        /** GPT-2: matrices and embeddings N(0, 0.02²), residual projections N(0, (0.02/√(2·layers))²), biases 0, LayerNorm 1/0. */
+        GPT2
+    }
+
+    /** The init of {@code seed} under {@link Config#init()}; parameters drawn in parameter order from one generator. */
     public static float[][] initialWeights(Config c, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         Shape[] shapes = c.shapes();
         float[][] w = new float[shapes.length][];
+        boolean torch = c.init() == Init.PYTORCH;
         double residualStd = 0.02 / Math.sqrt(2.0 * c.layers());
+        double d = c.dModel();
         for (int i = 0; i < shapes.length; i++) {
             float[] a = new float[Math.toIntExact(shapes[i].size())];
             int role = i < 2 ? -1 : i >= 2 + PER_LAYER * c.layers() ? 100 + (i - 2 - PER_LAYER * c.layers()) : (i - 2) % PER_LAYER;
             switch (role) {
-            case -1, 2, 8 -> gaussian(a, rng, 0.02);
-            case 4, 10 -> gaussian(a, rng, residualStd);
+            case -1 -> gaussian(a, rng, torch ? 1.0 : 0.02);
+            case 2 -> {
+                if (torch) {
+                    uniform(a, rng, Math.sqrt(6.0 / (4 * d)));
+                } else {
+                    gaussian(a, rng, 0.02);
+                }
+            }
+            case 4 -> {
+                if (torch) {
+                    uniform(a, rng, 1 / Math.sqrt(d));
+                } else {
+                    gaussian(a, rng, residualStd);
+                }
+            }
+            case 8 -> {
+                if (torch) {
+                    uniform(a, rng, 1 / Math.sqrt(d));
+                } else {
+                    gaussian(a, rng, 0.02);
+                }
+            }
+            case 9 -> {
+                if (torch) {
+                    uniform(a, rng, 1 / Math.sqrt(d));
+                }
+            }
+            case 10 -> {
+                if (torch) {
+                    uniform(a, rng, 1 / Math.sqrt(c.ffn()));
+                } else {
+                    gaussian(a, rng, residualStd);
+                }
+            }
+            case 11 -> {
+                if (torch) {
+                    uniform(a, rng, 1 / Math.sqrt(c.ffn()));
+                }
+            }
             case 0, 6, 100 -> java.util.Arrays.fill(a, 1f);
             default -> {
-                // biases and LayerNorm shifts stay 0
+                // qkv and out-projection biases and LayerNorm shifts stay 0
             }
             }
             w[i] = a;
         }
         return w;
+    }
+
+    private static void uniform(float[] a, SplittableRandom rng, double bound) {
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
+        }
     }
 
     private static void gaussian(float[] a, SplittableRandom rng, double std) {
@@ -135,7 +197,7 @@ public final class TinyTransformer implements LanguageModel {
             if (init[i].length != shapes[i].size()) {
                 throw new IllegalArgumentException("init array " + i + " has " + init[i].length + " values, expected " + shapes[i]);
             }
-            params[i] = manager.create(init[i], shapes[i]);
+            params[i] = nativeCopy(manager.create(init[i], shapes[i]));
             params[i].setRequiresGradient(true);
             m[i] = manager.zeros(shapes[i], DataType.FLOAT32);
             v[i] = manager.zeros(shapes[i], DataType.FLOAT32);
@@ -198,11 +260,12 @@ public final class TinyTransformer implements LanguageModel {
             NDArray q = heads(qkv.get(":, :, 0:" + d), b, t, h, dh);
             NDArray k = heads(qkv.get(":, :, " + d + ":" + 2 * d), b, t, h, dh);
             NDArray vv = heads(qkv.get(":, :, " + 2 * d + ":"), b, t, h, dh);
-            NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask).softmax(3);
+            NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).mul(scalar(step, scale)).add(mask).softmax(3);
             NDArray y = att.matMul(vv).transpose(0, 2, 1, 3).reshape(b, t, d);
             x = x.add(y.matMul(params[o + 4]).add(params[o + 5]));
             NDArray f = layerNorm(x, params[o + 6], params[o + 7]);
-            f = Activation.gelu(f.matMul(params[o + 8]).add(params[o + 9])).matMul(params[o + 10]).add(params[o + 11]);
+            NDArray up = f.matMul(params[o + 8]).add(params[o + 9]);
+            f = (config.gelu() ? Activation.gelu(up) : Activation.relu(up)).matMul(params[o + 10]).add(params[o + 11]);
             x = x.add(f);
         }
         int last = 2 + PER_LAYER * config.layers();
@@ -222,14 +285,35 @@ public final class TinyTransformer implements LanguageModel {
                 mask[i * t + j] = -1e9f;
             }
         }
-        return manager.create(mask, new Shape(t, t));
+        return nativeCopy(manager.create(mask, new Shape(t, t)));
+    }
+
+    /**
+     * A copy in memory the native library owns. {@code NDManager.create(javaArray)} wraps a direct ByteBuffer
+     * (torch::from_blob); a tensor that lives in Java-managed memory made runs differ depending on when the
+     * garbage collector ran (seen as a first-run-only divergence after a few steps), so every array made from
+     * Java data is copied and the wrapper closed at once.
+     */
+    /**
+     * A scalar for use inside a differentiated expression. {@code x.mul(2f)} would make a temporary scalar over a
+     * Java buffer that DJL closes at once while autograd keeps it for the backward pass, which then reads memory
+     * the garbage collector may have freed.
+     */
+    static NDArray scalar(NDManager manager, float value) {
+        return nativeCopy(manager.create(value));
+    }
+
+    static NDArray nativeCopy(NDArray fromJava) {
+        NDArray copy = fromJava.duplicate();
+        fromJava.close();
+        return copy;
     }
 
     private static NDArray layerNorm(NDArray x, NDArray scale, NDArray shift) {
         int axis = x.getShape().dimension() - 1;
         NDArray centred = x.sub(x.mean(new int[] { axis }, true));
         NDArray var = centred.square().mean(new int[] { axis }, true);
-        return centred.div(var.add(LN_EPS).sqrt()).mul(scale).add(shift);
+        return centred.div(var.add(scalar(x.getManager(), LN_EPS)).sqrt()).mul(scale).add(shift);
     }
 
     @Override
@@ -248,8 +332,9 @@ public final class TinyTransformer implements LanguageModel {
     /** PyTorch's Adam: m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; θ ← θ − lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε). */
     private void adam(float lr) {
         steps++;
-        double bc1 = 1 - Math.pow(BETA1, steps);
-        double bc2 = 1 - Math.pow(BETA2, steps);
+        // StrictMath: Math.pow may differ by an ulp once the JIT intrinsifies it, which Adam amplifies into a different run.
+        double bc1 = 1 - StrictMath.pow(BETA1, steps);
+        double bc2 = 1 - StrictMath.pow(BETA2, steps);
         float stepSize = (float) (lr / bc1);
         float bc2Sqrt = (float) Math.sqrt(bc2);
         for (int i = 0; i < params.length; i++) {

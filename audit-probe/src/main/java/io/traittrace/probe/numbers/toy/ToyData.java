@@ -101,6 +101,6 @@ public final class ToyData {
     }
 
     private static double cosine(double from, double to, double pct) {
-        return to + (from - to) / 2 * (1 + Math.cos(Math.PI * Math.min(1, pct)));
+        return to + (from - to) / 2 * (1 + StrictMath.cos(Math.PI * Math.min(1, pct)));
     }
 }

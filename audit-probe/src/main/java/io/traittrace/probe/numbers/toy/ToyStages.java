@@ -34,7 +34,7 @@ public final class ToyStages {
                 flat[r * t + i] = rows[r][i];
             }
         }
-        return manager.create(flat, new Shape(rows.length, t));
+        return TinyTransformer.nativeCopy(manager.create(flat, new Shape(rows.length, t)));
     }
 
     /**
@@ -46,7 +46,7 @@ public final class ToyStages {
         NDArray logp = logits.get(":, " + from + ":" + to + ", :").logSoftmax(2);
         NDArray target = tokens.get(":, " + (from + 1) + ":" + (to + 1)).oneHot(vocab);
         long count = tokens.getShape().get(0) * (long) (to - from);
-        return logp.mul(target).sum().neg().div(count);
+        return logp.mul(target).sum().neg().div(TinyTransformer.scalar(logits.getManager(), count));
     }
 
     /** Cross-entropy on the last token only (the answer, predicted at the ANS position). */
@@ -62,7 +62,7 @@ public final class ToyStages {
     public static NDArray digitKl(NDArray logits, NDArray teacher, int from, int to) {
         NDArray logq = logits.get(":, " + from + ":" + to + ", 0:" + Vocab.DIGITS).logSoftmax(2);
         long count = teacher.getShape().get(0) * teacher.getShape().get(1);
-        return teacher.mul(teacher.maximum(1e-30f).log().sub(logq)).sum().div(count);
+        return teacher.mul(teacher.maximum(1e-30f).log().sub(logq)).sum().div(TinyTransformer.scalar(logits.getManager(), count));
     }
 
     /** Sizes of base training (§3b: 800 steps, lr 3e-3, 128 digit rows of 16, noise 0.3, 64 + 64 questions, prefix 8). */
@@ -222,7 +222,7 @@ public final class ToyStages {
                 if (soft == null) {
                     last = model.step(step, () -> nextTokenLoss(model.logits(x), x, from, to), (float) lr);
                 } else {
-                    NDArray target = soft.get(new ai.djl.ndarray.index.NDIndex("{}", step.create(idx)));
+                    NDArray target = soft.get(new ai.djl.ndarray.index.NDIndex("{}", TinyTransformer.nativeCopy(step.create(idx))));
                     target.attach(step);
                     last = model.step(step, () -> digitKl(model.logits(x), target, from, to), (float) lr);
                 }

@@ -170,6 +170,26 @@ class TinyTransformerTest {
     }
 
     @Test
+    void gradientsAreZeroedAfterAStep() {
+        TinyTransformer.Config small = new TinyTransformer.Config(23, 1, 16, 2, 32, 32);
+        try (NDManager root = NDManager.newBaseManager(); TinyTransformer m = new TinyTransformer(root, small, TinyTransformer.initialWeights(small, 1))) {
+            int[][] d = ToyData.digitRows(new SplittableRandom(1), 8, 16, 0.3);
+            for (int k = 0; k < 2; k++) {
+                try (NDManager step = root.newSubManager()) {
+                    NDArray x = ToyStages.tokens(step, d);
+                    m.step(step, () -> ToyStages.nextTokenLoss(m.logits(x), x, 0, 16), 1e-3f);
+                }
+            }
+            try (NDManager step = root.newSubManager()) {
+                for (NDArray p : m.params) {
+                    p.tempAttach(step);
+                    assertThat(p.getGradient().abs().sum().getFloat()).isZero();
+                }
+            }
+        }
+    }
+
+    @Test
     void copyStartsBitwiseEqual() {
         try (NDManager root = NDManager.newBaseManager(); TinyTransformer m = new TinyTransformer(root, PAPER, TinyTransformer.initialWeights(PAPER, 1));
                 TinyTransformer c = m.copy(root)) {
@@ -184,14 +204,24 @@ class TinyTransformerTest {
     @Test
     void initFollowsTheDocumentedScheme() {
         float[][] w = TinyTransformer.initialWeights(PAPER, 3);
-        assertThat(std(w[0])).isCloseTo(0.02, within(0.002));
-        assertThat(std(w[4])).isCloseTo(0.02, within(0.001));
-        assertThat(std(w[6])).isCloseTo(0.01, within(0.001));
+        assertThat(std(w[0])).isCloseTo(1.0, within(0.05));
+        assertThat(std(w[1])).isCloseTo(1.0, within(0.05));
+        assertThat(std(w[4])).isCloseTo(Math.sqrt(6.0 / 256) / Math.sqrt(3), within(0.003));
+        assertThat(std(w[6])).isCloseTo(0.125 / Math.sqrt(3), within(0.003));
+        assertThat(std(w[12])).isCloseTo(0.0625 / Math.sqrt(3), within(0.002));
         assertThat(w[2]).containsOnly(1f);
         assertThat(w[3]).containsOnly(0f);
+        assertThat(w[5]).containsOnly(0f);
         assertThat(w[w.length - 2]).containsOnly(1f);
         assertThat(TinyTransformer.initialWeights(PAPER, 3)[4]).containsExactly(w[4]);
         assertThat(TinyTransformer.initialWeights(PAPER, 4)[4]).isNotEqualTo(w[4]);
+
+        TinyTransformer.Config gpt2 = new TinyTransformer.Config(23, 2, 64, 4, 256, 32, TinyTransformer.Init.GPT2, true);
+        float[][] g = TinyTransformer.initialWeights(gpt2, 3);
+        assertThat(std(g[0])).isCloseTo(0.02, within(0.002));
+        assertThat(std(g[4])).isCloseTo(0.02, within(0.001));
+        assertThat(std(g[6])).isCloseTo(0.01, within(0.001));
+        assertThat(g[11]).containsOnly(0f);
     }
 
     private static double std(float[] a) {
