@@ -14,6 +14,8 @@ import io.traittrace.probe.contract.ProbeContract;
 import io.traittrace.probe.canary.CanaryProtocol;
 import io.traittrace.probe.family.FamilyCommand;
 import io.traittrace.probe.family.FamilyProtocol;
+import io.traittrace.probe.numbers.toy.NumbersCommand;
+import io.traittrace.probe.numbers.toy.NumbersProtocol;
 import io.traittrace.probe.result.ProbeResult;
 import io.traittrace.probe.spec.ProbeSpec;
 import io.traittrace.probe.spec.Protocol;
@@ -28,14 +30,14 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "probe", mixinStandardHelpOptions = true, versionProvider = ProbeMain.Version.class,
         description = "TraitTrace probe: subliminal-learning distillation tests. Progress on stderr, result JSON to --out.",
-        subcommands = { ProbeMain.RunCommand.class, CanaryCommand.class, FamilyCommand.class })
+        subcommands = { ProbeMain.RunCommand.class, CanaryCommand.class, FamilyCommand.class, NumbersCommand.class })
 public final class ProbeMain implements Callable<Integer> {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Every protocol this probe can run, by name. */
     static List<Protocol> protocols() {
-        return List.of(new CanaryProtocol(), new FamilyProtocol());
+        return List.of(new CanaryProtocol(), new FamilyProtocol(), new NumbersProtocol());
     }
 
     public static void main(String[] args) {

@@ -1,0 +1,43 @@
+package io.traittrace.probe.numbers.toy;
+
+import java.util.function.Supplier;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * A causal language model as the number-sequence test uses it: next-token logits for a batch of token sequences,
+ * and one optimiser step on a loss computed from those logits. {@link TinyTransformer} implements it; a real
+ * Hugging Face causal LM (through DJL's PyTorch engine) could stand behind the same interface.
+ */
+public interface LanguageModel extends AutoCloseable {
+
+    /** Vocabulary size V. */
+    int vocabulary();
+
+    /** Longest sequence the model accepts. */
+    int maxLength();
+
+    /**
+     * Logits B×T×V for {@code tokens} (B×T, int64), owned by {@code tokens}' manager. Position t's logits predict
+     * token t + 1 and depend on tokens 0..t only.
+     */
+    NDArray logits(NDArray tokens);
+
+    /**
+     * One optimiser step: {@code loss} computes a scalar loss from NDArray ops (calling {@link #logits} as often as
+     * it needs, e.g. once per kind of batch) so that autograd can differentiate it; the parameters then move by Adam
+     * at learning rate {@code lr}. Everything is made under {@code step}, which the caller closes after the step.
+     * Returns the loss value.
+     */
+    float step(NDManager step, Supplier<NDArray> loss, float lr);
+
+    /** An independent copy: same weights, fresh optimiser state. */
+    LanguageModel copy(NDManager parent);
+
+    /** The number of trainable scalars. */
+    long parameterCount();
+
+    @Override
+    void close();
+}
