@@ -163,7 +163,8 @@ class ModelApiTest {
                 statuses.add(call.get());
             }
             // One request creates it; the others see it (200) or lose the race cleanly (409), never a 5xx.
-            org.assertj.core.api.Assertions.assertThat(statuses).containsOnly(200, 201, 409).containsOnlyOnce(201);
+            // (containsOnly would also demand that each of 200 and 409 occurs, which depends on timing.)
+            org.assertj.core.api.Assertions.assertThat(statuses).allMatch(s -> s == 200 || s == 201 || s == 409).containsOnlyOnce(201);
         } finally {
             pool.shutdownNow();
         }
