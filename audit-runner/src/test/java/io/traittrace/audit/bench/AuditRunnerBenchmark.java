@@ -225,6 +225,7 @@ class AuditRunnerBenchmark {
             Creation baseline = baseline(s.audits(), apiConcurrency);
             report.load("runner creation");
             HeapProbe.Sample beforeCreation = measure("before creation");
+            dumpIfAsked("before-creation");
             long[] storeBefore = server.store();
             wiremock.resetRequests();
             Creation runner = createThroughApi(s, jobs);
@@ -235,6 +236,7 @@ class AuditRunnerBenchmark {
                     .mapToLong(e -> e.getTiming() == null || e.getTiming().getTotalTime() == null ? -1 : e.getTiming().getTotalTime())
                     .filter(t -> t >= 0).sorted().toArray());
             HeapProbe.Sample afterCreation = measure("after creation");
+            dumpIfAsked("after-creation");
             long[] storeAfter = server.store();
             report.creation(s, jobs, runner, baseline, creationRequests, beforeCreation, afterCreation, storeBefore, storeAfter,
                     count("SELECT count(*) FROM audit_run WHERE launched_at IS NOT NULL AND audit_id IN (SELECT id FROM audit WHERE state = 'RUNNING')"));
@@ -551,9 +553,8 @@ class AuditRunnerBenchmark {
             server.drain().forEach((k, v) -> finishRequests.merge(k, v, Integer::sum));
             HeapProbe.Sample sample = measure(checkpoint + " finished");
             samples.add(sample);
-            if (Boolean.getBoolean("bench.heap-dump") && (checkpoint == s.checkpoints().get(0)
-                    || checkpoint == s.checkpoints().get(s.checkpoints().size() - 1))) {
-                HeapProbe.dump(Path.of("target", "benchmark", "heap-" + checkpoint + ".hprof").toAbsolutePath());
+            if (checkpoint == s.checkpoints().get(0) || checkpoint == s.checkpoints().get(s.checkpoints().size() - 1)) {
+                dumpIfAsked(Integer.toString(checkpoint));
             }
             points.add(new long[] { checkpoint, sample.liveBytes(), sample.usedAfterGc() });
             System.out.printf(Locale.ROOT, "[bench] heap after %,d finished audits: live %,d B, used after GC %,d B%n", checkpoint,
@@ -611,6 +612,13 @@ class AuditRunnerBenchmark {
         System.out.printf(Locale.ROOT, "[bench] heap %s: live %,d B (%,d objects), used after GC %,d B%n", what, sample.liveBytes(),
                 sample.liveObjects(), sample.usedAfterGc());
         return sample;
+    }
+
+    /** With {@code -Dbench.heap-dump=true}: target/benchmark/heap-NAME.hprof, for {@link HprofOwners}. */
+    private static void dumpIfAsked(String name) {
+        if (Boolean.getBoolean("bench.heap-dump")) {
+            HeapProbe.dump(Path.of("target", "benchmark", "heap-" + name + ".hprof").toAbsolutePath());
+        }
     }
 
     /**
@@ -990,9 +998,13 @@ class AuditRunnerBenchmark {
                 long badRuns, int auditJsonChars, long[] tableBytes, long auditRows) {
             line("");
             line("3. Heap against finished audits (live bytes from the class histogram after full GC; whole JVM)");
-            line("finished audits   live heap B      used after GC B");
+            line("finished audits   live heap B      used after GC B   live B per audit since the previous point");
+            long[] previous = null;
             for (long[] p : points) {
-                line("%,15d   %,14d   %,14d", p[0], p[1], p[2]);
+                String step = previous == null || p[0] == previous[0] ? ""
+                        : String.format(Locale.ROOT, "%,14.0f", (p[1] - previous[1]) / (double) (p[0] - previous[0]));
+                line("%,15d   %,14d   %,14d   %s", p[0], p[1], p[2], step);
+                previous = p;
             }
             double slope = slope(points, 1);
             double slopeUsed = slope(points, 2);
