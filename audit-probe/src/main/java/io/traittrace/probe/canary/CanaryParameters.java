@@ -1,6 +1,10 @@
 package io.traittrace.probe.canary;
 
-import java.util.Iterator;
+import static io.traittrace.probe.spec.SpecValues.integer;
+import static io.traittrace.probe.spec.SpecValues.longValue;
+import static io.traittrace.probe.spec.SpecValues.onlyKnown;
+import static io.traittrace.probe.spec.SpecValues.rate;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +28,7 @@ public record CanaryParameters(String data, int replicates, int auxLogits, int t
             "seed", "threads", "trainLimit", "syntheticTrain", "syntheticTest", "syntheticSeed", "replicateIndex");
 
     public static CanaryParameters parse(ObjectNode p) {
-        for (Iterator<String> it = p.fieldNames(); it.hasNext();) {
-            String name = it.next();
-            if (!NAMES.contains(name)) {
-                throw ProbeException.badSpec("Unknown canary parameter '" + name + "'; known: " + NAMES);
-            }
-        }
+        onlyKnown(p, NAMES, "canary");
         JsonNode data = p.get("data");
         if (data == null || !data.isTextual() || data.asText().isBlank()) {
             throw ProbeException.badSpec("The canary needs \"data\": a directory of MNIST-format IDX files, or \"synthetic\"");
@@ -38,14 +37,14 @@ public record CanaryParameters(String data, int replicates, int auxLogits, int t
             throw ProbeException.badSpec("The canary needs \"replicates\" (the paper used 100; at least 25 for a stable mean, 5 shows the effect)");
         }
         int replicates = integer(p, "replicates", 0, 1, 10_000);
+        if (p.path("auxLogits").isIntegralNumber() && p.get("auxLogits").asLong() == 1) {
+            throw ProbeException.badSpec("\"auxLogits\" must be in 2..1000, got 1 (one aux logit has a constant softmax: zero gradient)");
+        }
         int aux = integer(p, "auxLogits", 3, 2, 1000);
         int teacherEpochs = integer(p, "teacherEpochs", 5, 1, 10_000);
         int distillEpochs = integer(p, "distillEpochs", 5, 1, 10_000);
         int batch = integer(p, "batch", 1024, 1, 1 << 20);
-        double lr = number(p, "lr", 3e-4);
-        if (!(lr > 0 && lr < 10)) {
-            throw ProbeException.badSpec("\"lr\" must be in (0, 10), got " + lr);
-        }
+        double lr = rate(p, "lr", 3e-4);
         long seed = p.has("seed") ? longValue(p, "seed") : 1L;
         int threads = integer(p, "threads", 1, 1, 1024);
         Integer trainLimit = p.has("trainLimit") && !p.get("trainLimit").isNull() ? integer(p, "trainLimit", 0, 1, Integer.MAX_VALUE) : null;
@@ -89,38 +88,6 @@ public record CanaryParameters(String data, int replicates, int auxLogits, int t
         return m;
     }
 
-    private static int integer(ObjectNode p, String name, int fallback, int min, int max) {
-        JsonNode n = p.get(name);
-        if (n == null) {
-            return fallback;
-        }
-        if (!n.canConvertToInt() || !n.isIntegralNumber()) {
-            throw ProbeException.badSpec("\"" + name + "\" must be an integer, got " + n);
-        }
-        int v = n.intValue();
-        if (v < min || v > max) {
-            String extra = name.equals("auxLogits") && v == 1 ? " (one aux logit has a constant softmax: zero gradient)" : "";
-            throw ProbeException.badSpec("\"" + name + "\" must be in " + min + ".." + max + ", got " + v + extra);
-        }
-        return v;
-    }
 
-    private static long longValue(ObjectNode p, String name) {
-        JsonNode n = p.get(name);
-        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
-            throw ProbeException.badSpec("\"" + name + "\" must be an integer, got " + n);
-        }
-        return n.longValue();
-    }
 
-    private static double number(ObjectNode p, String name, double fallback) {
-        JsonNode n = p.get(name);
-        if (n == null) {
-            return fallback;
-        }
-        if (!n.isNumber()) {
-            throw ProbeException.badSpec("\"" + name + "\" must be a number, got " + n);
-        }
-        return n.doubleValue();
-    }
 }

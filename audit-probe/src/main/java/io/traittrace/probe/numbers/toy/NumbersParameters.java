@@ -1,11 +1,15 @@
 package io.traittrace.probe.numbers.toy;
 
-import java.util.Iterator;
+import static io.traittrace.probe.spec.SpecValues.integer;
+import static io.traittrace.probe.spec.SpecValues.longValue;
+import static io.traittrace.probe.spec.SpecValues.number;
+import static io.traittrace.probe.spec.SpecValues.onlyKnown;
+import static io.traittrace.probe.spec.SpecValues.rate;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.traittrace.probe.ProbeException;
@@ -28,12 +32,7 @@ public record NumbersParameters(int seeds, long seed, int threads, int trait,
             "extraArms", "seedIndex", "init", "activation");
 
     public static NumbersParameters parse(ObjectNode p) {
-        for (Iterator<String> it = p.fieldNames(); it.hasNext();) {
-            String name = it.next();
-            if (!NAMES.contains(name)) {
-                throw ProbeException.badSpec("Unknown numbers parameter '" + name + "'; known: " + NAMES);
-            }
-        }
+        onlyKnown(p, NAMES, "numbers");
         if (p.get("seeds") == null) {
             throw ProbeException.badSpec("The numbers test needs \"seeds\" (independently trained students per arm; ≥ 5 recommended)");
         }
@@ -130,45 +129,7 @@ public record NumbersParameters(int seeds, long seed, int threads, int trait,
         return m;
     }
 
-    private static int integer(ObjectNode p, String name, int fallback, int min, int max) {
-        JsonNode n = p.get(name);
-        if (n == null) {
-            return fallback;
-        }
-        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-            throw ProbeException.badSpec("\"" + name + "\" must be an integer, got " + n);
-        }
-        int v = n.intValue();
-        if (v < min || v > max) {
-            throw ProbeException.badSpec("\"" + name + "\" must be in " + min + ".." + max + ", got " + v);
-        }
-        return v;
-    }
 
-    private static long longValue(ObjectNode p, String name) {
-        JsonNode n = p.get(name);
-        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
-            throw ProbeException.badSpec("\"" + name + "\" must be an integer, got " + n);
-        }
-        return n.longValue();
-    }
 
-    private static double number(ObjectNode p, String name, double fallback) {
-        JsonNode n = p.get(name);
-        if (n == null) {
-            return fallback;
-        }
-        if (!n.isNumber()) {
-            throw ProbeException.badSpec("\"" + name + "\" must be a number, got " + n);
-        }
-        return n.doubleValue();
-    }
 
-    private static double rate(ObjectNode p, String name, double fallback) {
-        double v = number(p, name, fallback);
-        if (!(v > 0 && v < 10)) {
-            throw ProbeException.badSpec("\"" + name + "\" must be in (0, 10), got " + v);
-        }
-        return v;
-    }
 }
