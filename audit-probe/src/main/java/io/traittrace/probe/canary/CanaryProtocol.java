@@ -25,6 +25,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.traittrace.probe.ProbeException;
+import io.traittrace.probe.DjlRuntime;
 import io.traittrace.probe.Progress;
 import io.traittrace.probe.result.ArmResult;
 import io.traittrace.probe.result.Comparison;
@@ -82,10 +83,7 @@ public final class CanaryProtocol implements Protocol {
         progress.line("data: %s (%d train, %d test)", data.identity().get(0).path(), data.train().count(), data.test().count());
 
         Engine engine = Engine.getInstance();
-        if ("PyTorch".equals(engine.getEngineName())) {
-            ai.djl.pytorch.jni.JniUtils.setNumThreads(p.threads());
-        }
-        Device device = engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+        Device device = DjlRuntime.prepare(engine, p.threads());
         progress.line("engine %s %s on %s, %d intra-op thread(s)", engine.getEngineName(), engine.getVersion(), device, p.threads());
 
         int n = p.replicates();

@@ -18,6 +18,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.traittrace.probe.DjlRuntime;
 import io.traittrace.probe.Progress;
 import io.traittrace.probe.result.ArmResult;
 import io.traittrace.probe.result.Comparison;
@@ -78,10 +79,7 @@ public final class NumbersProtocol implements Protocol {
         long start = System.nanoTime();
         PhaseTimer timer = new PhaseTimer();
         Engine engine = Engine.getInstance();
-        if ("PyTorch".equals(engine.getEngineName())) {
-            ai.djl.pytorch.jni.JniUtils.setNumThreads(p.threads());
-        }
-        Device device = engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+        Device device = DjlRuntime.prepare(engine, p.threads());
         TinyTransformer.Config config = p.model();
         progress.line("engine %s %s on %s, %d intra-op thread(s); model: %s", engine.getEngineName(), engine.getVersion(), device, p.threads(),
                 config.describe());
