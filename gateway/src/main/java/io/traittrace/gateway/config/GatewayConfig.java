@@ -1,0 +1,78 @@
+package io.traittrace.gateway.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Where the services are and how the gateway guards its calls to them and its own front door. */
+@ConfigMapping(prefix = "gateway")
+public interface GatewayConfig {
+
+    /** The lineage service (models, datasets, training runs, exposure). */
+    Upstream lineage();
+
+    /** The audit runner (audits and their progress). */
+    Upstream runner();
+
+    /** The report service (certificates, keys, revocations, verification). */
+    Upstream report();
+
+    RateLimit rateLimit();
+
+    /** Largest request body the gateway accepts and forwards. */
+    @WithDefault("16M")
+    io.quarkus.runtime.configuration.MemorySize maxBodySize();
+
+    interface Upstream {
+
+        /** Base URL, e.g. http://lineage-service:8081. */
+        String url();
+
+        @WithDefault("2s")
+        Duration connectTimeout();
+
+        /** Time allowed for the response headers (a server-sent event stream then stays open). */
+        @WithDefault("30s")
+        Duration responseTimeout();
+
+        /** Extra attempts for idempotent requests (GET, HEAD) after a connection failure, timeout or 502/503/504. */
+        @WithDefault("2")
+        int retries();
+
+        @WithDefault("100ms")
+        Duration retryBackoff();
+
+        CircuitBreaker circuitBreaker();
+    }
+
+    interface CircuitBreaker {
+
+        /** Calls looked at before the breaker may open. */
+        @WithDefault("10")
+        int requestVolume();
+
+        /** Share of failures among them that opens it. */
+        @WithDefault("0.5")
+        double failureRatio();
+
+        /** How long it stays open before letting a trial call through. */
+        @WithDefault("5s")
+        Duration delay();
+    }
+
+    interface RateLimit {
+
+        /** Sustained requests per second per client (token client id, else user, else remote address). */
+        @WithDefault("50")
+        double requestsPerSecond();
+
+        /** Requests a client may send at once above the sustained rate. */
+        @WithDefault("100")
+        int burst();
+
+        /** Clients remembered at most; the least recently seen are forgotten first. */
+        @WithDefault("100000")
+        int maxClients();
+    }
+}

@@ -1,0 +1,224 @@
+package io.traittrace.gateway.rest;
+
+import java.time.Duration;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
+
+import io.quarkus.oidc.AccessTokenCredential;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.smallrye.mutiny.Uni;
+import io.traittrace.gateway.client.UpstreamRequest;
+import io.traittrace.gateway.client.UpstreamResponse;
+import io.traittrace.gateway.client.UpstreamUnavailableException;
+import io.traittrace.gateway.client.Upstreams;
+import io.traittrace.gateway.config.GatewayConfig;
+import io.traittrace.gateway.service.ApiRoutes;
+import io.traittrace.gateway.service.ApiRoutes.ApiRoute;
+import io.traittrace.gateway.service.RateLimiter;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.core.http.HttpClientResponse;
+
+/**
+ * {@code /api/**}: checks the caller against {@link ApiRoutes}, limits its rate, and forwards the request to the
+ * service that owns the route with the caller's access token (a bearer token as sent, or the console session's).
+ * Answers, errors and server-sent event streams come back as the service sent them.
+ */
+@ApplicationScoped
+public class ApiProxy {
+
+    private static final Logger LOG = Logger.getLogger(ApiProxy.class);
+    /** Connection-level headers (RFC 9110 §7.6.1), and what the gateway sets itself. */
+    private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-authenticate",
+            "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host",
+            "content-length", "cookie", "authorization", "forwarded", "x-forwarded-for", "x-forwarded-host",
+            "x-forwarded-proto");
+    private static final Set<String> NOT_RETURNED = Set.of("connection", "keep-alive", "proxy-authenticate",
+            "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "content-length", "set-cookie");
+
+    private final ApiRoutes routes;
+    private final Upstreams upstreams;
+    private final RateLimiter rateLimiter;
+    private final GatewayConfig config;
+
+    public ApiProxy(ApiRoutes routes, Upstreams upstreams, RateLimiter rateLimiter, GatewayConfig config) {
+        this.routes = routes;
+        this.upstreams = upstreams;
+        this.rateLimiter = rateLimiter;
+        this.config = config;
+    }
+
+    void register(@Observes Router router) {
+        router.route("/api/*")
+                .handler(BodyHandler.create(false).setBodyLimit(config.maxBodySize().asLongValue()))
+                .handler(this::handle)
+                .failureHandler(this::failed);
+    }
+
+    /** A request the router itself refused (a body over the limit) or a fault of the gateway, as a problem. */
+    private void failed(RoutingContext context) {
+        if (context.statusCode() == 413) {
+            Problems.send(context, 413, "Payload too large", "The request body is over the gateway's limit of "
+                    + config.maxBodySize().asLongValue() + " bytes");
+        } else if (context.statusCode() >= 400 && context.statusCode() < 500) {
+            Problems.send(context, context.statusCode(), "Bad request", "The request could not be read");
+        } else {
+            LOG.error("Gateway failure", context.failure());
+            Problems.send(context, 500, "Server error", "The request could not be completed");
+        }
+    }
+
+    private void handle(RoutingContext context) {
+        String method = context.request().method().name();
+        String path = context.normalizedPath();
+        ApiRoutes.Lookup lookup = routes.lookup(method, path);
+        if (lookup instanceof ApiRoutes.Found found) {
+            authorize(context, found.route());
+        } else if (lookup instanceof ApiRoutes.MethodNotAllowed refused) {
+            context.response().putHeader(HttpHeaders.ALLOW, String.join(", ", refused.allowed()));
+            Problems.send(context, 405, "Method not allowed", method + " is not allowed on " + path);
+        } else {
+            Problems.send(context, 404, "Not found", "The gateway routes no API at " + path);
+        }
+    }
+
+    private void authorize(RoutingContext context, ApiRoute route) {
+        if (route.isPublic()) {
+            limitedOr(context, clientAddress(context), () -> forward(context, route, null));
+            return;
+        }
+        Uni<SecurityIdentity> identity = context.get(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
+        identity.subscribe().with(caller -> {
+            if (caller.isAnonymous()) {
+                unauthenticated(context);
+            } else if (!route.allows(caller.getRoles())) {
+                limitedOr(context, subject(caller), () -> Problems.send(context, 403, "Forbidden",
+                        "Your roles do not allow this operation"));
+            } else {
+                AccessTokenCredential token = caller.getCredential(AccessTokenCredential.class);
+                limitedOr(context, subject(caller), () -> forward(context, route, token.getToken()));
+            }
+        }, failure -> unauthenticated(context));
+    }
+
+    private void unauthenticated(RoutingContext context) {
+        limitedOr(context, clientAddress(context), () -> {
+            context.response().putHeader("WWW-Authenticate", "Bearer");
+            Problems.send(context, 401, "Unauthorized", "A valid bearer token is required");
+        });
+    }
+
+    private void limitedOr(RoutingContext context, String client, Runnable allowed) {
+        rateLimiter.acquire(client).ifPresentOrElse(wait -> tooManyRequests(context, wait), allowed);
+    }
+
+    private static void tooManyRequests(RoutingContext context, Duration wait) {
+        long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+        context.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+        Problems.send(context, 429, "Too many requests", "This client's request rate is over its limit; retry in "
+                + seconds + " s");
+    }
+
+    private void forward(RoutingContext context, ApiRoute route, String token) {
+        HttpServerRequest incoming = context.request();
+        String query = incoming.query();
+        UpstreamRequest request = new UpstreamRequest(incoming.method(),
+                context.normalizedPath() + (query == null ? "" : "?" + query),
+                forwardedHeaders(context, token),
+                context.body().buffer() == null ? Buffer.buffer() : Buffer.newInstance(context.body().buffer()));
+        String accept = incoming.getHeader(HttpHeaders.ACCEPT);
+        if (accept != null && accept.contains("text/event-stream")) {
+            upstreams.of(route.service()).open(request).subscribe()
+                    .with(answer -> stream(context, answer), failure -> unavailable(context, failure));
+        } else {
+            upstreams.of(route.service()).exchange(request).subscribe()
+                    .with(answer -> respond(context, answer), failure -> unavailable(context, failure));
+        }
+    }
+
+    private static MultiMap forwardedHeaders(RoutingContext context, String token) {
+        HttpServerRequest incoming = context.request();
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        incoming.headers().forEach(header -> {
+            if (!NOT_FORWARDED.contains(header.getKey().toLowerCase(java.util.Locale.ROOT))) {
+                headers.add(header.getKey(), header.getValue());
+            }
+        });
+        if (token != null) {
+            headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+        }
+        String priorChain = incoming.getHeader("X-Forwarded-For");
+        String address = clientAddress(context);
+        headers.set("X-Forwarded-For", priorChain == null ? address : priorChain + ", " + address);
+        headers.set("X-Forwarded-Proto", incoming.scheme());
+        headers.set("X-Forwarded-Host", incoming.authority() == null ? "" : incoming.authority().toString());
+        return headers;
+    }
+
+    private static void respond(RoutingContext context, UpstreamResponse answer) {
+        HttpServerResponse response = context.response().setStatusCode(answer.status());
+        copyReturnedHeaders(answer.headers(), response);
+        response.end(answer.body().getDelegate());
+    }
+
+    private static void stream(RoutingContext context, HttpClientResponse answer) {
+        HttpServerResponse response = context.response().setStatusCode(answer.statusCode()).setChunked(true);
+        copyReturnedHeaders(answer.headers().getDelegate(), response);
+        // A caller who stops listening must not keep the service's stream open.
+        response.closeHandler(closed -> answer.request().reset());
+        answer.pipeTo(io.vertx.mutiny.core.http.HttpServerResponse.newInstance(response)).subscribe()
+                .with(done -> { }, failure -> LOG.debugf(failure, "Event stream from %s ended", context.request().path()));
+    }
+
+    private static void copyReturnedHeaders(MultiMap from, HttpServerResponse to) {
+        from.forEach(header -> {
+            if (!NOT_RETURNED.contains(header.getKey().toLowerCase(java.util.Locale.ROOT))) {
+                to.headers().add(header.getKey(), header.getValue());
+            }
+        });
+    }
+
+    private void unavailable(RoutingContext context, Throwable failure) {
+        if (failure instanceof UpstreamUnavailableException down) {
+            if (down.response() != null) {
+                respond(context, down.response());
+                return;
+            }
+            if (down.retryAfter() != null) {
+                long seconds = Math.max(1, down.retryAfter().toSeconds());
+                context.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+            }
+            String title = switch (down.status()) {
+                case 503 -> "Service unavailable";
+                case 504 -> "Gateway timeout";
+                default -> "Bad gateway";
+            };
+            Problems.send(context, down.status(), title, down.getMessage());
+            return;
+        }
+        LOG.error("Forwarding failed", failure);
+        Problems.send(context, 502, "Bad gateway", "The request could not be forwarded");
+    }
+
+    private static String subject(SecurityIdentity caller) {
+        return caller.getPrincipal() instanceof JsonWebToken jwt && jwt.getSubject() != null
+                ? "sub:" + jwt.getSubject()
+                : "name:" + caller.getPrincipal().getName();
+    }
+
+    private static String clientAddress(RoutingContext context) {
+        return context.request().remoteAddress() == null ? "unknown" : context.request().remoteAddress().hostAddress();
+    }
+}

@@ -1,0 +1,93 @@
+package io.traittrace.gateway.service;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Every API route the gateway forwards: which service answers it and which realm roles may call it. The same rules
+ * are enforced again by each service; the gateway refuses early so that nothing unauthorised reaches a service. A
+ * path the table does not know is not forwarded at all (the probe's result channel, for one, stays inside the
+ * cluster).
+ */
+@ApplicationScoped
+public class ApiRoutes {
+
+    public static final String VIEWER = "viewer";
+    public static final String AUDITOR = "auditor";
+    public static final String ADMIN = "admin";
+    public static final String REGISTRY_PUBLISHER = "registry-publisher";
+
+    private static final Set<String> PUBLIC = Set.of();
+    private static final Set<String> READERS = Set.of(VIEWER, AUDITOR, ADMIN);
+    private static final Set<String> WRITERS = Set.of(AUDITOR, ADMIN);
+    private static final Set<String> ADMINS = Set.of(ADMIN);
+    private static final Set<String> CERTIFICATE_READERS = Set.of(VIEWER, AUDITOR, ADMIN, REGISTRY_PUBLISHER);
+
+    /** First match wins: specific paths come before the wildcards that would also match them. */
+    private static final List<ApiRoute> ROUTES = List.of(
+            route(Service.REPORT, PUBLIC, "GET", "/api/keys"),
+            route(Service.REPORT, PUBLIC, "GET", "/api/revocations"),
+            route(Service.REPORT, PUBLIC, "POST", "/api/certificates/verify"),
+            route(Service.REPORT, ADMINS, "POST", "/api/certificates/*/revoke"),
+            route(Service.REPORT, CERTIFICATE_READERS, "POST", "/api/certificates/*/model-card/readme"),
+            route(Service.REPORT, CERTIFICATE_READERS, "GET", "/api/certificates"),
+            route(Service.REPORT, CERTIFICATE_READERS, "GET", "/api/certificates/**"),
+            route(Service.LINEAGE, ADMINS, "DELETE", "/api/lineage/assertions/shared-init/*"),
+            route(Service.LINEAGE, READERS, "GET", "/api/lineage/**"),
+            route(Service.LINEAGE, WRITERS, "POST", "/api/lineage/**"),
+            route(Service.RUNNER, READERS, "GET", "/api/audits"),
+            route(Service.RUNNER, READERS, "GET", "/api/audits/**"),
+            route(Service.RUNNER, WRITERS, "POST", "/api/audits"),
+            route(Service.RUNNER, WRITERS, "POST", "/api/audits/*/cancel"));
+
+    public enum Service {
+        LINEAGE, RUNNER, REPORT
+    }
+
+    /** One forwarded route; no roles means public. */
+    public record ApiRoute(Service service, Set<String> roles, String method, Pattern path) {
+
+        public boolean isPublic() {
+            return roles.isEmpty();
+        }
+
+        public boolean allows(Set<String> callerRoles) {
+            return callerRoles.stream().anyMatch(roles::contains);
+        }
+    }
+
+    /** What the table says about one request: forward it by this route, or refuse it with 404/405. */
+    public sealed interface Lookup {
+    }
+
+    public record Found(ApiRoute route) implements Lookup {
+    }
+
+    public record NoSuchPath() implements Lookup {
+    }
+
+    public record MethodNotAllowed(Set<String> allowed) implements Lookup {
+    }
+
+    public Lookup lookup(String method, String path) {
+        String effective = "HEAD".equals(method) ? "GET" : method;
+        List<ApiRoute> onPath = ROUTES.stream().filter(route -> route.path().matcher(path).matches()).toList();
+        if (onPath.isEmpty()) {
+            return new NoSuchPath();
+        }
+        Optional<ApiRoute> found = onPath.stream().filter(route -> route.method().equals(effective)).findFirst();
+        return found.<Lookup>map(Found::new).orElseGet(() -> new MethodNotAllowed(
+                onPath.stream().map(ApiRoute::method).collect(Collectors.toCollection(java.util.TreeSet::new))));
+    }
+
+    /** {@code *} is one path segment, {@code **} one or more. */
+    private static ApiRoute route(Service service, Set<String> roles, String method, String glob) {
+        String regex = Pattern.quote(glob).replace("/**", "\\E(?:/[^/]+)+\\Q").replace("/*", "\\E/[^/]+\\Q");
+        return new ApiRoute(service, roles, method, Pattern.compile(regex));
+    }
+}
