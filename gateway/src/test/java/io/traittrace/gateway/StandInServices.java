@@ -49,7 +49,7 @@ public class StandInServices implements QuarkusTestResourceLifecycleManager {
 
     private static WireMockServer started() {
         WireMockServer server = new WireMockServer(WireMockConfiguration.options().dynamicPort()
-                .disableRequestJournal(false).asynchronousResponseEnabled(true));
+                .asynchronousResponseEnabled(true));
         server.start();
         return server;
     }
