@@ -80,9 +80,11 @@ public class Upstream {
      * event streams, which stay open for as long as the caller listens.
      */
     public Uni<HttpClientResponse> open(UpstreamRequest request) {
+        // Paused on arrival, in the event loop's turn that delivers it: the body must wait for whoever pipes it.
         Uni<HttpClientResponse> attempt = Uni.createFrom().deferred(() -> streamGuard.get(() -> send(request)
+                .invoke(HttpClientResponse::pause)
                 .flatMap(response -> UNAVAILABLE.contains(response.statusCode())
-                        ? response.body().flatMap(body -> Uni.createFrom().failure(unavailable(new UpstreamResponse(
+                        ? response.resume().body().flatMap(body -> Uni.createFrom().failure(unavailable(new UpstreamResponse(
                                 response.statusCode(), io.vertx.core.MultiMap.caseInsensitiveMultiMap()
                                         .addAll(response.headers().getDelegate()), body))))
                         : Uni.createFrom().item(response))));

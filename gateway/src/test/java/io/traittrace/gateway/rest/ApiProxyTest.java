@@ -1,0 +1,186 @@
+package io.traittrace.gateway.rest;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.http.ContentType;
+import io.traittrace.gateway.StandInServices;
+import io.traittrace.testsupport.Callers;
+
+/** What callers and services see of the gateway's forwarding: the route, the relayed token, errors, retries. */
+@QuarkusTest
+@QuarkusTestResource(OidcWiremockTestResource.class)
+@QuarkusTestResource(StandInServices.class)
+class ApiProxyTest {
+
+    @BeforeEach
+    void reset() {
+        StandInServices.reset();
+    }
+
+    @Test
+    void forwardsToTheOwningServiceWithTheCallersToken() {
+        String token = Callers.token("viewer");
+        StandInServices.lineage().stubFor(get(urlPathEqualTo("/api/lineage/models"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"items\":[{\"id\":\"m1\"}],\"total\":1}")));
+
+        given().auth().oauth2(token).cookie("q_session_other", "x").header("X-Request-Id", "r-1")
+                .get("/api/lineage/models?q=llama&page=2").then().statusCode(200)
+                .contentType(ContentType.JSON).body("items[0].id", org.hamcrest.Matchers.equalTo("m1"));
+
+        StandInServices.lineage().verify(1, getRequestedFor(urlEqualTo("/api/lineage/models?q=llama&page=2"))
+                .withHeader("Authorization", equalTo("Bearer " + token))
+                .withHeader("X-Request-Id", equalTo("r-1"))
+                .withoutHeader("Cookie")
+                .withHeader("X-Forwarded-For", com.github.tomakehurst.wiremock.client.WireMock.matching(".+")));
+        StandInServices.runner().verify(0, anyRequestedFor(anyUrl()));
+        StandInServices.report().verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void requestBodiesArriveIntact() {
+        StandInServices.runner().stubFor(post(urlEqualTo("/api/audits"))
+                .willReturn(aResponse().withStatus(202).withHeader("Content-Type", "application/json")
+                        .withHeader("Location", "/api/audits/a-1").withBody("{\"id\":\"a-1\"}")));
+        String body = "{\"idempotencyKey\":\"k-1\",\"protocol\":\"canary\",\"traits\":[\"owl\"],\"note\":\"é✓\"}";
+
+        given().auth().oauth2(Callers.token("auditor")).contentType(ContentType.JSON).body(body)
+                .post("/api/audits").then().statusCode(202).header("Location", "/api/audits/a-1");
+
+        StandInServices.runner().verify(1, postRequestedFor(urlEqualTo("/api/audits"))
+                .withRequestBody(equalTo(body)).withHeader("Content-Type", containing("application/json")));
+    }
+
+    @Test
+    void theServicesErrorsPassThroughUnchanged() {
+        String problem = "{\"type\":\"https://traittrace.io/problems/invalid-request\",\"title\":\"Invalid request\","
+                + "\"status\":422,\"detail\":\"unknown teacher\"}";
+        StandInServices.runner().stubFor(post(urlEqualTo("/api/audits")).willReturn(aResponse().withStatus(422)
+                .withHeader("Content-Type", "application/problem+json").withBody(problem)));
+
+        String answered = given().auth().oauth2(Callers.token("auditor")).contentType(ContentType.JSON).body("{}")
+                .post("/api/audits").then().statusCode(422).contentType("application/problem+json")
+                .extract().asString();
+        assertThat(answered).isEqualTo(problem);
+    }
+
+    @Test
+    void publicRoutesNeedNoTokenAndIgnoreABadOne() {
+        StandInServices.report().stubFor(get(urlEqualTo("/api/keys"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("[]")));
+        StandInServices.report().stubFor(post(urlEqualTo("/api/certificates/verify"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"valid\":true}")));
+
+        given().get("/api/keys").then().statusCode(200);
+        given().auth().oauth2("not-a-token").get("/api/keys").then().statusCode(200);
+        given().contentType(ContentType.JSON).body("{\"bundle\":{}}").post("/api/certificates/verify").then()
+                .statusCode(200).body("valid", org.hamcrest.Matchers.is(true));
+        // Nothing of the caller's credentials travels on a public route.
+        StandInServices.report().verify(2, getRequestedFor(urlEqualTo("/api/keys")).withoutHeader("Authorization"));
+    }
+
+    @Test
+    void refusedCallersNeverReachAService() {
+        given().get("/api/lineage/models").then().statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", "Bearer").body("status", org.hamcrest.Matchers.equalTo(401))
+                .body("instance", org.hamcrest.Matchers.equalTo("/api/lineage/models"));
+        given().auth().oauth2(Callers.token("viewer")).contentType(ContentType.JSON).body("{}").post("/api/audits")
+                .then().statusCode(403).contentType("application/problem+json")
+                .body("type", org.hamcrest.Matchers.equalTo("https://traittrace.io/problems/forbidden"));
+
+        StandInServices.lineage().verify(0, anyRequestedFor(anyUrl()));
+        StandInServices.runner().verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void unknownRoutesAre404AndWrongMethods405() {
+        // The probe's result channel is for the cluster only: the gateway does not route it.
+        given().auth().oauth2(Callers.token("admin")).contentType(ContentType.JSON).body("{}")
+                .post("/api/runs/r-1/result").then().statusCode(404).contentType("application/problem+json");
+        given().auth().oauth2(Callers.token("admin")).contentType(ContentType.JSON).body("{}")
+                .put("/api/audits").then().statusCode(405).header("Allow", "GET, POST")
+                .contentType("application/problem+json");
+        // Dot segments are resolved before the route is chosen, so they cannot reach around a rule.
+        given().auth().oauth2(Callers.token("viewer")).contentType(ContentType.JSON).body("{}")
+                .post("/api/lineage/../audits").then().statusCode(403);
+        StandInServices.runner().verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void idempotentCallsAreRetriedAfterA503ButWritesAreNot() {
+        StandInServices.lineage().stubFor(get(urlEqualTo("/api/lineage/models/m1")).inScenario("flaky")
+                .whenScenarioStateIs(Scenario.STARTED).willReturn(aResponse().withStatus(503))
+                .willSetStateTo("second"));
+        StandInServices.lineage().stubFor(get(urlEqualTo("/api/lineage/models/m1")).inScenario("flaky")
+                .whenScenarioStateIs("second").willReturn(aResponse().withStatus(503)).willSetStateTo("third"));
+        StandInServices.lineage().stubFor(get(urlEqualTo("/api/lineage/models/m1")).inScenario("flaky")
+                .whenScenarioStateIs("third").willReturn(aResponse().withStatus(200)
+                        .withHeader("Content-Type", "application/json").withBody("{\"id\":\"m1\"}")));
+        given().auth().oauth2(Callers.token("viewer")).get("/api/lineage/models/m1").then().statusCode(200);
+        StandInServices.lineage().verify(3, getRequestedFor(urlEqualTo("/api/lineage/models/m1")));
+
+        StandInServices.lineage().stubFor(post(urlEqualTo("/api/lineage/models"))
+                .willReturn(aResponse().withStatus(503).withHeader("Content-Type", "application/problem+json")
+                        .withBody("{\"status\":503,\"title\":\"Service unavailable\"}")));
+        given().auth().oauth2(Callers.token("auditor")).contentType(ContentType.JSON).body("{\"id\":\"m2\"}")
+                .post("/api/lineage/models").then().statusCode(503).body("title",
+                        org.hamcrest.Matchers.equalTo("Service unavailable"));
+        StandInServices.lineage().verify(1, postRequestedFor(urlEqualTo("/api/lineage/models")));
+    }
+
+    @Test
+    void aSlowServiceIs504() {
+        StandInServices.runner().stubFor(get(urlEqualTo("/api/audits/slow"))
+                .willReturn(aResponse().withStatus(200).withFixedDelay(3_000)));
+        given().auth().oauth2(Callers.token("viewer")).get("/api/audits/slow").then().statusCode(504)
+                .contentType("application/problem+json").body("detail", containsString("audit runner"));
+    }
+
+    @Test
+    void serverSentEventsStreamThrough() {
+        String events = "event: audit-progress\ndata: {\"completedRuns\":1}\n\nevent: audit-progress\n"
+                + "data: {\"completedRuns\":2}\n\n";
+        StandInServices.runner().stubFor(get(urlEqualTo("/api/audits/a-1/events"))
+                .withHeader("Accept", containing("text/event-stream"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream")
+                        .withBody(events).withChunkedDribbleDelay(4, 400)));
+
+        String received = given().auth().oauth2(Callers.token("viewer")).accept("text/event-stream")
+                .get("/api/audits/a-1/events").then().statusCode(200).contentType(containsString("text/event-stream"))
+                .extract().asString();
+        assertThat(received).isEqualTo(events);
+    }
+
+    @Test
+    void bodiesOverTheLimitAre413() {
+        given().auth().oauth2(Callers.token("auditor")).contentType(ContentType.JSON)
+                .body("{\"pad\":\"" + "x".repeat(70_000) + "\"}").post("/api/lineage/models").then().statusCode(413)
+                .contentType("application/problem+json");
+        StandInServices.lineage().verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    private static com.github.tomakehurst.wiremock.matching.StringValuePattern containing(String text) {
+        return com.github.tomakehurst.wiremock.client.WireMock.containing(text);
+    }
+}

@@ -1,0 +1,63 @@
+package io.traittrace.gateway.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.traittrace.testsupport.Callers;
+
+/**
+ * The gateway protecting itself and the services: a service that cannot be reached gives 502 until its circuit
+ * breaker opens (then 503 with Retry-After, without trying), and each client has its own rate limit (429).
+ */
+@QuarkusTest
+@QuarkusTestResource(OidcWiremockTestResource.class)
+@TestProfile(GuardedGatewayTest.Guarded.class)
+class GuardedGatewayTest {
+
+    public static class Guarded implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            // Port 9 (discard) is closed on test machines: every call is refused at once.
+            return Map.of(
+                    "gateway.lineage.url", "http://localhost:9",
+                    "gateway.runner.url", "http://localhost:9",
+                    "gateway.report.url", "http://localhost:9",
+                    "gateway.rate-limit.requests-per-second", "0.2",
+                    "gateway.rate-limit.burst", "6");
+        }
+    }
+
+    @Test
+    void anUnreachableServiceIs502UntilItsBreakerOpensThen503() {
+        String token = Callers.token("breaker-tester", "viewer");
+        // report: no retries, breaker opens after 4 calls with failures (test profile)
+        for (int i = 0; i < 4; i++) {
+            given().auth().oauth2(token).get("/api/certificates/c-" + i).then().statusCode(502)
+                    .contentType("application/problem+json").body("detail", containsString("report service"));
+        }
+        given().auth().oauth2(token).get("/api/certificates/c-5").then().statusCode(503)
+                .header("Retry-After", "2").contentType("application/problem+json")
+                .body("detail", containsString("paused"));
+    }
+
+    @Test
+    void eachClientHasItsOwnRateLimit() {
+        String first = Callers.token("first-client", "viewer");
+        String second = Callers.token("second-client", "viewer");
+        for (int i = 0; i < 6; i++) {
+            given().auth().oauth2(first).get("/api/audits/a-" + i).then().statusCode(org.hamcrest.Matchers.not(429));
+        }
+        given().auth().oauth2(first).get("/api/audits/a-7").then().statusCode(429)
+                .contentType("application/problem+json").header("Retry-After", "5");
+        given().auth().oauth2(second).get("/api/audits/a-7").then().statusCode(org.hamcrest.Matchers.not(429));
+    }
+}
