@@ -10,6 +10,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 import io.quarkus.oidc.AccessTokenCredential;
+import io.quarkus.security.AuthenticationException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
@@ -69,7 +70,10 @@ public class ApiProxy {
 
     /** A request the router itself refused (a body over the limit) or a fault of the gateway, as a problem. */
     private void failed(RoutingContext context) {
-        if (context.statusCode() == 413) {
+        if (isAuthenticationFailure(context.failure())) {
+            // A token that fails validation surfaces here as well as in authorize(): whichever comes first answers.
+            unauthenticated(context);
+        } else if (context.statusCode() == 413) {
             Problems.send(context, 413, "Payload too large", "The request body is over the gateway's limit of "
                     + config.maxBodySize().asLongValue() + " bytes");
         } else if (context.statusCode() >= 400 && context.statusCode() < 500) {
@@ -114,10 +118,22 @@ public class ApiProxy {
     }
 
     private void unauthenticated(RoutingContext context) {
+        if (context.response().ended()) {
+            return;
+        }
         limitedOr(context, clientAddress(context), () -> {
             context.response().putHeader("WWW-Authenticate", "Bearer");
             Problems.send(context, 401, "Unauthorized", "A valid bearer token is required");
         });
+    }
+
+    private static boolean isAuthenticationFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof AuthenticationException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void limitedOr(RoutingContext context, String client, Runnable allowed) {

@@ -20,7 +20,11 @@ public final class Problems {
 
     public static void send(RoutingContext context, int status, String title, String detail) {
         HttpServerResponse response = context.response();
+        if (response.ended()) {
+            return;
+        }
         if (response.headWritten()) {
+            // Too late for a problem body (a stream was under way): cut the connection so the caller sees a failure.
             response.reset();
             return;
         }
