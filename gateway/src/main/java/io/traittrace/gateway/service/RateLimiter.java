@@ -44,9 +44,11 @@ public class RateLimiter {
 
     /** Takes one token for this client; empty when allowed, else how long until it may try again. */
     public Optional<Duration> acquire(String client) {
-        long now = clock.getAsLong();
-        Bucket bucket = buckets.get(client, key -> new Bucket(capacity, now));
+        Bucket bucket = buckets.get(client, key -> new Bucket(capacity, clock.getAsLong()));
         synchronized (bucket) {
+            // Read under the lock: a time read before it could be older than the bucket's, and a negative
+            // interval would take tokens away.
+            long now = Math.max(bucket.updated, clock.getAsLong());
             bucket.tokens = Math.min(capacity, bucket.tokens + (now - bucket.updated) * tokensPerNano);
             bucket.updated = now;
             if (bucket.tokens >= 1) {

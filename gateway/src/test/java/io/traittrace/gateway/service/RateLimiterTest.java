@@ -60,6 +60,30 @@ class RateLimiterTest {
     }
 
     @Test
+    void concurrentCallersNeverLoseTokensToEachOther() throws Exception {
+        // A generous limit must never refuse anyone, however the callers interleave (a clock read outside the
+        // bucket's lock once made the elapsed time negative and drained it).
+        RateLimiter generous = new RateLimiter(1e9, 1_000_000, 10, System::nanoTime);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        var refused = new java.util.concurrent.atomic.AtomicInteger();
+        var done = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+        for (int t = 0; t < 4; t++) {
+            done.add(pool.submit(() -> {
+                for (int i = 0; i < 200_000; i++) {
+                    if (generous.acquire("shared").isPresent()) {
+                        refused.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        for (var future : done) {
+            future.get();
+        }
+        pool.shutdown();
+        assertThat(refused).hasValue(0);
+    }
+
+    @Test
     void nonsenseLimitsAreRefusedAtStart() {
         assertThatThrownBy(() -> new RateLimiter(0, 3, 10, now::get)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new RateLimiter(1, 0, 10, now::get)).isInstanceOf(IllegalArgumentException.class);
