@@ -2,6 +2,10 @@ package io.traittrace.testsupport;
 
 import static io.restassured.RestAssured.given;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -12,6 +16,9 @@ import io.smallrye.jwt.build.Jwt;
 
 /** API tests call a service as a user with one realm role; every service's tests use the same tokens and ids. */
 public final class Callers {
+
+    /** The OIDC test server's issuer, which it also uses as the audience of its tokens. */
+    private static final String ISSUER = "https://server.example.com";
 
     private Callers() {
     }
@@ -27,8 +34,28 @@ public final class Callers {
      */
     public static String token(String subject, String role) {
         return Jwt.preferredUserName(subject).subject(subject).groups(Set.of(role))
-                .issuer("https://server.example.com").audience("https://server.example.com")
+                .issuer(ISSUER).audience(ISSUER)
                 .jws().keyId("1").sign("privateKey.jwk");
+    }
+
+    /**
+     * Tokens every API must refuse with 401, by what is wrong with them: expired, another issuer, another audience,
+     * and a valid viewer token whose claims were edited to say admin (the signature no longer fits).
+     */
+    public static Map<String, String> invalidTokens() {
+        Map<String, String> tokens = new LinkedHashMap<>();
+        tokens.put("expired", Jwt.preferredUserName("old").groups(Set.of("admin")).issuer(ISSUER).audience(ISSUER)
+                .issuedAt(1_000_000L).expiresAt(1_000_060L).jws().keyId("1").sign("privateKey.jwk"));
+        tokens.put("wrong issuer", Jwt.preferredUserName("iss").groups(Set.of("admin"))
+                .issuer("https://evil.example.com").audience(ISSUER).jws().keyId("1").sign("privateKey.jwk"));
+        tokens.put("wrong audience", Jwt.preferredUserName("aud").groups(Set.of("admin")).issuer(ISSUER)
+                .audience("some-other-api").jws().keyId("1").sign("privateKey.jwk"));
+        String[] valid = token("viewer").split("\\.");
+        String claims = new String(Base64.getUrlDecoder().decode(valid[1]), StandardCharsets.UTF_8)
+                .replace("\"viewer\"", "\"admin\"");
+        tokens.put("forged signature", valid[0] + "." + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + "." + valid[2]);
+        return tokens;
     }
 
     /** A JSON request as that user. */

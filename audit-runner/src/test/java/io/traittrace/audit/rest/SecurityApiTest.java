@@ -65,6 +65,8 @@ class SecurityApiTest {
                     .header("WWW-Authenticate", containsString("Bearer"));
             given().auth().oauth2("not-a-jwt").contentType(ContentType.JSON).body("{}").request(route.method(), route.path()).then()
                     .statusCode(401);
+            Callers.invalidTokens().forEach((what, invalid) -> given().auth().oauth2(invalid).contentType(ContentType.JSON)
+                    .body("{}").request(route.method(), route.path()).then().statusCode(401));
             for (String role : List.of("viewer", "auditor", "admin", "registry-publisher")) {
                 int status = given().auth().oauth2(token(role)).contentType(ContentType.JSON).body("{}").request(route.method(), route.path())
                         .then().extract().statusCode();

@@ -5,7 +5,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static io.restassured.RestAssured.given;
 
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -20,7 +19,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
-import io.smallrye.jwt.build.Jwt;
 import io.traittrace.gateway.StandInServices;
 import io.traittrace.testsupport.Callers;
 
@@ -124,27 +122,9 @@ class AuthorizationMatrixTest {
     }
 
     private static String token(String caller) {
-        return switch (caller) {
-            case "no token" -> null;
-            case "expired" -> Jwt.preferredUserName("old").groups(Set.of("admin")).issuer("https://server.example.com")
-                    .audience("https://server.example.com").issuedAt(1_000_000L).expiresAt(1_000_060L)
-                    .jws().keyId("1").sign("privateKey.jwk");
-            case "wrong issuer" -> Jwt.preferredUserName("iss").groups(Set.of("admin"))
-                    .issuer("https://evil.example.com").audience("https://server.example.com")
-                    .jws().keyId("1").sign("privateKey.jwk");
-            case "wrong audience" -> Jwt.preferredUserName("aud").groups(Set.of("admin"))
-                    .issuer("https://server.example.com").audience("some-other-api")
-                    .jws().keyId("1").sign("privateKey.jwk");
-            case "forged signature" -> forged(Callers.token("viewer"));
-            default -> Callers.token(caller);
-        };
-    }
-
-    /** A valid token whose claims were edited afterwards (admin instead of viewer): the signature no longer fits. */
-    private static String forged(String valid) {
-        String[] parts = valid.split("\\.");
-        String claims = new String(Base64.getUrlDecoder().decode(parts[1])).replace("\"viewer\"", "\"admin\"");
-        return parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes()) + "."
-                + parts[2];
+        if ("no token".equals(caller)) {
+            return null;
+        }
+        return Callers.invalidTokens().getOrDefault(caller, Callers.token(caller));
     }
 }

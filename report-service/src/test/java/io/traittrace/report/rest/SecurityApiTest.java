@@ -38,20 +38,26 @@ class SecurityApiTest {
                 Arguments.of("GET", "/api/certificates/" + ANY, readers),
                 Arguments.of("GET", "/api/certificates/" + ANY + "/statement", readers),
                 Arguments.of("GET", "/api/certificates/" + ANY + "/model-card", readers),
+                Arguments.of("POST", "/api/certificates/" + ANY + "/model-card/readme", readers),
                 Arguments.of("POST", "/api/certificates/" + ANY + "/revoke", List.of("admin")));
     }
 
-    private static RequestSpecification request(String token) {
-        RequestSpecification spec = given().contentType(ContentType.JSON).body("{\"reason\":\"test\"}");
+    /** A JSON body, except for the README patch, which takes the README itself. */
+    private static RequestSpecification request(String token, String path) {
+        RequestSpecification spec = path.endsWith("/readme")
+                ? given().contentType("text/markdown").body("# model\n")
+                : given().contentType(ContentType.JSON).body("{\"reason\":\"test\"}");
         return token == null ? spec : spec.auth().oauth2(token);
     }
 
     @ParameterizedTest(name = "{0} {1} without a token is 401")
     @MethodSource("routes")
     void withoutTokenIs401(String method, String path, List<String> roles) {
-        request(null).request(method, path).then().statusCode(401)
+        request(null, path).request(method, path).then().statusCode(401)
                 .contentType("application/problem+json").header("WWW-Authenticate", "Bearer");
-        request("not.a.token").request(method, path).then().statusCode(401);
+        request("not.a.token", path).request(method, path).then().statusCode(401);
+        Callers.invalidTokens().forEach((what, token) -> request(token, path).request(method, path).then()
+                .statusCode(401).contentType("application/problem+json"));
     }
 
     @ParameterizedTest(name = "{0} {1} with another role is 403")
@@ -59,7 +65,7 @@ class SecurityApiTest {
     void otherRolesAre403(String method, String path, List<String> roles) {
         for (String role : List.of("viewer", "auditor", "admin", "registry-publisher", "nobody")) {
             if (!roles.contains(role)) {
-                request(Callers.token(role)).request(method, path).then().statusCode(403).contentType("application/problem+json");
+                request(Callers.token(role), path).request(method, path).then().statusCode(403).contentType("application/problem+json");
             }
         }
     }
@@ -68,7 +74,7 @@ class SecurityApiTest {
     @MethodSource("routes")
     void allowedRolesPass(String method, String path, List<String> roles) {
         for (String role : roles) {
-            request(Callers.token(role)).request(method, path).then().statusCode(not(401)).statusCode(not(403));
+            request(Callers.token(role), path).request(method, path).then().statusCode(not(401)).statusCode(not(403));
         }
     }
 
