@@ -36,7 +36,7 @@ import io.traittrace.testsupport.Callers;
  */
 @QuarkusTest
 @QuarkusTestResource(OidcWiremockTestResource.class)
-@QuarkusTestResource(VerifyingUpstream.class)
+@QuarkusTestResource(value = VerifyingUpstream.class, restrictToAnnotatedClass = true)
 @TestProfile(GatewayBenchmark.Unlimited.class)
 @Tag("benchmark")
 class GatewayBenchmark {
