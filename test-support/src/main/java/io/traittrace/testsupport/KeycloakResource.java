@@ -25,6 +25,7 @@ public class KeycloakResource implements QuarkusTestResourceLifecycleManager {
                 "quarkus.oidc.console.auth-server-url", server.issuer(),
                 "quarkus.oidc.console.client-id", KeycloakServer.CONSOLE_CLIENT,
                 "quarkus.oidc.console.credentials.secret", server.clientSecret(KeycloakServer.CONSOLE_CLIENT),
+                "quarkus.oidc.console.token.audience", "traittrace-api",
                 "quarkus.oidc.console.authentication.state-secret", TEST_STATE_SECRET,
                 "quarkus.http.test-port", Integer.toString(server.consolePort()));
     }

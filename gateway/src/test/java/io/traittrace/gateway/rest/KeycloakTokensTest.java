@@ -41,7 +41,7 @@ import io.vertx.core.json.JsonObject;
  */
 @QuarkusTest
 @QuarkusTestResource(value = KeycloakResource.class, restrictToAnnotatedClass = true)
-@QuarkusTestResource(value = StandInServices.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(StandInServices.class)
 class KeycloakTokensTest {
 
     private static final List<String> APP_ROLES = List.of("viewer", "auditor", "admin", "registry-publisher");
