@@ -1,0 +1,420 @@
+package io.traittrace.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A real Keycloak (the distribution from Maven Central, unpacked by the build) with the realm
+ * {@value #REALM} imported from {@code keycloak/traittrace-realm.json}, the file the local run and k8s use.
+ * After start it adds the demo users and the demo password client ({@code keycloak/demo}) through the admin API,
+ * so the realm file itself stays free of users. Secrets are made up per run.
+ *
+ * <p>One server per JVM ({@link #shared()}), stopped by a shutdown hook: it takes a minute or two to start on a
+ * busy machine, and every test class of a module can use the same one. The console redirect URI must be in the
+ * realm before it is imported, so the server also picks the port the console under test must listen on.
+ *
+ * <p>Everything runs on host name {@code localhost}: Keycloak's issuer follows the host a token was asked for.
+ */
+public final class KeycloakServer implements AutoCloseable {
+
+    public static final String REALM = "traittrace";
+    /** A second realm on the same server: tokens that look right (audience, roles) but have another issuer and key. */
+    public static final String STRANGER_REALM = "stranger";
+    public static final String CONSOLE_CLIENT = "traittrace-console";
+    /** The public demo client for the password grant (local and test use only). */
+    public static final String DEMO_CLIENT = "traittrace-cli";
+    /** System property naming the unpacked distribution (the directory holding {@code bin/kc.sh}). */
+    public static final String DIST_PROPERTY = "traittrace.keycloak.dist";
+
+    private static final String REALM_FILE = "keycloak/traittrace-realm.json";
+    private static final String DEMO_USERS_FILE = "keycloak/demo/demo-users.local-only.json";
+    private static final String STRANGER_REALM_FILE = "keycloak/demo/stranger-realm.test-only.json";
+    /** The realm file's placeholders for client secrets, by client. */
+    private static final Map<String, String> SECRET_PLACEHOLDERS = Map.of(
+            CONSOLE_CLIENT, "TRAITTRACE_CONSOLE_SECRET",
+            "registry-publisher", "TRAITTRACE_REGISTRY_PUBLISHER_SECRET",
+            "audit-runner", "TRAITTRACE_AUDIT_RUNNER_SECRET");
+    private static final String CONSOLE_URL_PLACEHOLDER = "TRAITTRACE_CONSOLE_URL";
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_]+)}");
+    private static final String ADMIN_USER = "bootstrap-admin";
+    /** A cold start (first augmentation of the distribution) took up to two minutes on a loaded 2-core machine. */
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final System.Logger LOG = System.getLogger(KeycloakServer.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * The running server is announced JVM-wide in system properties: Quarkus loads this class once per application
+     * (a class loader per set of test resources), so a static field alone would start one server per set.
+     */
+    private static final String RUNNING = "traittrace.keycloak.running.";
+    /** String literals are interned: the same lock object in every class loader's copy of this class. */
+    private static final Object JVM_LOCK = "io.traittrace.testsupport.KeycloakServer";
+
+    private static KeycloakServer shared;
+
+    /** Set only in the instance that started Keycloak, which alone stops it. */
+    private final Process process;
+    private final Path log;
+    private final String url;
+    private final int consolePort;
+    private final Map<String, String> clientSecrets;
+    private final JsonNode demoUsers = resource(DEMO_USERS_FILE);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private KeycloakServer(Process process, Path log, String url, int consolePort, Map<String, String> clientSecrets) {
+        this.process = process;
+        this.log = log;
+        this.url = url;
+        this.consolePort = consolePort;
+        this.clientSecrets = clientSecrets;
+    }
+
+    /**
+     * The server of this JVM: the one already running, else one started from the distribution named by
+     * {@value #DIST_PROPERTY} and stopped when the JVM exits.
+     */
+    public static KeycloakServer shared() {
+        synchronized (JVM_LOCK) {
+            if (shared == null) {
+                shared = System.getProperty(RUNNING + "url") != null ? announced() : startAndAnnounce();
+            }
+            return shared;
+        }
+    }
+
+    private static KeycloakServer startAndAnnounce() {
+        String dist = System.getProperty(DIST_PROPERTY);
+        if (dist == null) {
+            throw new IllegalStateException("System property " + DIST_PROPERTY
+                    + " must name the unpacked Keycloak distribution (see gateway/pom.xml)");
+        }
+        KeycloakServer server = start(Path.of(dist));
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "keycloak-stop"));
+        System.setProperty(RUNNING + "console-port", Integer.toString(server.consolePort));
+        server.clientSecrets.forEach((client, secret) -> System.setProperty(RUNNING + "secret." + client, secret));
+        System.setProperty(RUNNING + "url", server.url);
+        return server;
+    }
+
+    private static KeycloakServer announced() {
+        Map<String, String> secrets = new HashMap<>();
+        SECRET_PLACEHOLDERS.keySet()
+                .forEach(client -> secrets.put(client, System.getProperty(RUNNING + "secret." + client)));
+        return new KeycloakServer(null, null, System.getProperty(RUNNING + "url"),
+                Integer.parseInt(System.getProperty(RUNNING + "console-port")), secrets);
+    }
+
+    /** Starts a server from an unpacked distribution and waits until the realm answers and the demo users exist. */
+    private static KeycloakServer start(Path dist) {
+        try {
+            int port = EmbeddedKafkaBroker.freePort();
+            int managementPort = EmbeddedKafkaBroker.freePort();
+            int consolePort = EmbeddedKafkaBroker.freePort();
+            Map<String, String> secrets = new HashMap<>();
+            SECRET_PLACEHOLDERS.keySet().forEach(client -> secrets.put(client, randomSecret()));
+            String adminPassword = randomSecret();
+
+            Map<String, String> placeholders = new HashMap<>();
+            placeholders.put(CONSOLE_URL_PLACEHOLDER, "http://localhost:" + consolePort);
+            SECRET_PLACEHOLDERS.forEach((client, name) -> placeholders.put(name, secrets.get(client)));
+            String realm = text(REALM_FILE);
+            requireKnownPlaceholders(realm, placeholders.keySet());
+
+            // Keycloak imports data/import/*.json at start and substitutes ${VAR} from its environment.
+            Path imports = dist.resolve("data/import");
+            Files.createDirectories(imports);
+            Files.writeString(imports.resolve("traittrace-realm.json"), realm);
+            Path log = dist.resolveSibling("keycloak-" + port + ".log");
+            // setsid: kc.sh may stay the parent of the JVM it starts; stopping the group stops both.
+            ProcessBuilder builder = new ProcessBuilder("setsid", "/bin/sh", dist.resolve("bin/kc.sh").toString(),
+                    "start-dev", "--import-realm", "--db=dev-mem",
+                    "--http-port=" + port, "--http-management-port=" + managementPort,
+                    "--hostname=http://localhost:" + port)
+                    .directory(dist.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().putAll(placeholders);
+            builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
+            builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
+            LOG.log(Level.INFO, "Starting Keycloak on port {0} (log: {1})", Integer.toString(port), log);
+            long started = System.nanoTime();
+            KeycloakServer server = new KeycloakServer(builder.start(), log, "http://localhost:" + port, consolePort,
+                    secrets);
+            try {
+                server.awaitRealm(started);
+                server.addDemoMaterial(adminPassword);
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
+            LOG.log(Level.INFO, "Keycloak ready at {0} after {1} s", server.url,
+                    TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The issuer of realm {@value #REALM}, which is also the {@code quarkus.oidc.auth-server-url}. */
+    public String issuer() {
+        return issuer(REALM);
+    }
+
+    /** The issuer of a realm of this server, e.g. {@value #STRANGER_REALM}. */
+    public String issuer(String realm) {
+        return url + "/realms/" + realm;
+    }
+
+    /** The port the console under test must listen on: its redirect URIs are registered for it. */
+    public int consolePort() {
+        return consolePort;
+    }
+
+    /** The secret made up for this run for a confidential client of the realm file. */
+    public String clientSecret(String clientId) {
+        String secret = clientSecrets.get(clientId);
+        if (secret == null) {
+            throw new IllegalArgumentException("No confidential client " + clientId + " in " + REALM_FILE);
+        }
+        return secret;
+    }
+
+    /** A demo user's password, as published in the demo fixture (local and test use only). */
+    public String demoPassword(String username) {
+        for (JsonNode user : demoUsers.path("users")) {
+            if (username.equals(user.path("username").asText())) {
+                return user.path("credentials").path(0).path("value").asText();
+            }
+        }
+        throw new IllegalArgumentException("No demo user " + username + " in " + DEMO_USERS_FILE);
+    }
+
+    /** An access token of realm {@value #REALM} by the password grant through the demo client. */
+    public String passwordToken(String username, String password) {
+        return passwordToken(REALM, username, password);
+    }
+
+    /** A token from realm {@value #STRANGER_REALM} that names the right audience and role viewer. */
+    public String strangerToken() {
+        JsonNode user = resource(STRANGER_REALM_FILE).path("users").path(0);
+        return passwordToken(STRANGER_REALM, user.path("username").asText(),
+                user.path("credentials").path(0).path("value").asText());
+    }
+
+    private String passwordToken(String realm, String username, String password) {
+        return token(realm, Map.of("grant_type", "password", "client_id", DEMO_CLIENT,
+                "username", username, "password", password));
+    }
+
+    /** An access token of realm {@value #REALM} by the client-credentials grant. */
+    public String clientCredentialsToken(String clientId, String secret) {
+        return token(REALM, Map.of("grant_type", "client_credentials", "client_id", clientId,
+                "client_secret", secret));
+    }
+
+    private String token(String realm, Map<String, String> form) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(
+                URI.create(issuer(realm) + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(formBody(form))).build());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("Keycloak refused a " + form.get("grant_type") + " token for "
+                    + form.getOrDefault("username", form.get("client_id")) + ": " + response.statusCode() + " "
+                    + response.body());
+        }
+        return json(response.body()).path("access_token").asText();
+    }
+
+    private void awaitRealm(long started) {
+        URI discovery = URI.create(issuer() + "/.well-known/openid-configuration");
+        long deadline = started + READY_TIMEOUT.toNanos();
+        long nextReport = started + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; log:\n" + logTail());
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(discovery).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for Keycloak", e);
+            }
+            long now = System.nanoTime();
+            if (now > deadline) {
+                throw new IllegalStateException("Keycloak did not serve realm " + REALM + " within " + READY_TIMEOUT
+                        + "; log:\n" + logTail());
+            }
+            if (now > nextReport) {
+                LOG.log(Level.INFO, "Keycloak not ready after {0} s (first start augments the distribution)",
+                        TimeUnit.NANOSECONDS.toSeconds(now - started));
+                nextReport = now + TimeUnit.SECONDS.toNanos(15);
+            }
+            sleep(Duration.ofSeconds(1));
+        }
+    }
+
+    /** Demo users and client (partial import keeps the realm file's own content), and the stranger realm. */
+    private void addDemoMaterial(String adminPassword) {
+        String admin = token("master", Map.of("grant_type", "password", "client_id", "admin-cli",
+                "username", ADMIN_USER, "password", adminPassword));
+        adminPost(admin, "/admin/realms/" + REALM + "/partialImport", withoutComment(DEMO_USERS_FILE));
+        adminPost(admin, "/admin/realms", withoutComment(STRANGER_REALM_FILE));
+    }
+
+    /** The fixture as Keycloak takes it: its realm endpoint refuses the "_comment" that marks the file. */
+    private static String withoutComment(String fixture) {
+        ObjectNode json = (ObjectNode) resource(fixture);
+        json.remove("_comment");
+        return json.toString();
+    }
+
+    private void adminPost(String adminToken, String path, String body) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url + path))
+                .header("Authorization", "Bearer " + adminToken)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException("Keycloak admin API refused POST " + path + ": " + response.statusCode()
+                    + " " + response.body());
+        }
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while calling Keycloak", e);
+        }
+    }
+
+    /** Stops Keycloak's whole process group (TERM, then KILL if it does not go in time) if this instance started it. */
+    @Override
+    public void close() {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        signalGroup("TERM");
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                signalGroup("KILL");
+                process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void signalGroup(String signal) {
+        try {
+            // setsid made the process the leader of its own group, so the group id is its pid.
+            new ProcessBuilder("kill", "-" + signal, "--", "-" + process.pid()).inheritIO().start().waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            return "(could not read " + log + ": " + e.getMessage() + ")";
+        }
+    }
+
+    /** Keycloak leaves an unset placeholder as literal text, which would then be a client's secret: refuse that. */
+    private static void requireKnownPlaceholders(String realm, Set<String> known) {
+        Set<String> unknown = new TreeSet<>();
+        Matcher matcher = PLACEHOLDER.matcher(realm);
+        while (matcher.find()) {
+            if (!known.contains(matcher.group(1))) {
+                unknown.add(matcher.group(1));
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalStateException(REALM_FILE + " has placeholders KeycloakServer does not set: " + unknown);
+        }
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static String formBody(Map<String, String> form) {
+        return form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+
+    private static String text(String resource) {
+        try (InputStream in = KeycloakServer.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " is not on the class path (test-support packs keycloak/)");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode resource(String resource) {
+        return json(text(resource));
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for Keycloak", e);
+        }
+    }
+}
