@@ -22,7 +22,6 @@
     var cy = window.cytoscape({
       container: container,
       elements: elements,
-      wheelSensitivity: 0.2,
       style: [
         { selector: 'node', style: {
           'label': 'data(label)', 'font-size': 11, 'text-valign': 'bottom', 'text-margin-y': 4,

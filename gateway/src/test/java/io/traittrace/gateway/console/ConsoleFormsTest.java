@@ -154,8 +154,11 @@ class ConsoleFormsTest {
         Csrf csrf = Csrf.from("/console/audits/new");
 
         // Cookie but no token, token but no cookie, and a token that is not the cookie's.
-        given().redirects().follow(false).contentType(ContentType.URLENC).cookie("csrf-token", csrf.cookie())
-                .formParam("protocol", "canary").formParam("student", MODEL).post("/console/audits").then().statusCode(400);
+        String refused = given().redirects().follow(false).contentType(ContentType.URLENC).cookie("csrf-token", csrf.cookie())
+                .formParam("protocol", "canary").formParam("student", MODEL).post("/console/audits").then().statusCode(400)
+                .contentType(containsString("text/html")).extract().asString();
+        assertThat(Html.textOf(refused, "error-title")).isEqualTo("Form not accepted");
+        assertThat(Html.textOf(refused, "error-detail")).contains("Nothing was changed");
         given().redirects().follow(false).contentType(ContentType.URLENC).formParam("csrf-token", csrf.token())
                 .formParam("protocol", "canary").formParam("student", MODEL).post("/console/audits").then().statusCode(400);
         given().redirects().follow(false).contentType(ContentType.URLENC).cookie("csrf-token", csrf.cookie())
