@@ -1,0 +1,76 @@
+package io.traittrace.gateway.console;
+
+import java.util.List;
+
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.ForbiddenException;
+import io.traittrace.gateway.client.UpstreamUnavailableException;
+
+/**
+ * The console's error pages: a record that does not exist (404), an action the user's roles do not allow (403), a
+ * service that cannot answer now (503, with Retry-After when the gateway knows how long its calls stay paused),
+ * and any other refusal with the service's own words. The gateway's JAX-RS resources are the console's pages only;
+ * the API proxy answers its own errors as problem details.
+ */
+public class ConsoleErrors {
+
+    private static final Logger LOG = Logger.getLogger(ConsoleErrors.class);
+
+    private final Template error;
+
+    public ConsoleErrors(@Location("console/error.html") Template error) {
+        this.error = error;
+    }
+
+    @ServerExceptionMapper
+    public Response refused(ConsoleProblem problem) {
+        return page(problem.status(), problem.title(), problem.detail(), problem.errors());
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return page(403, "Forbidden", "Your roles do not allow this.", List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e) {
+        return page(404, "Not found", "The console has no page here.", List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response unavailable(UpstreamUnavailableException e) {
+        LOG.debugf("Console page failed: %s", e.getMessage());
+        Response.ResponseBuilder response = Response.status(503).type(MediaType.TEXT_HTML_TYPE)
+                .entity(render(503, "Service unavailable", serviceDown(e), List.of()));
+        if (e.retryAfter() != null) {
+            response.header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
+        }
+        return response.build();
+    }
+
+    static String serviceDown(UpstreamUnavailableException e) {
+        String why = switch (e.status()) {
+            case 504 -> "did not answer in time";
+            case 503 -> e.response() == null ? "is failing, so calls to it are paused for a moment" : "is unavailable";
+            default -> "could not be reached";
+        };
+        return "The " + e.service() + " " + why + ". Nothing was changed; try again in a little while.";
+    }
+
+    private Response page(int status, String title, String detail, List<String> errors) {
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE).entity(render(status, title, detail, errors)).build();
+    }
+
+    private TemplateInstance render(int status, String title, String detail, List<String> errors) {
+        return error.data("status", status).data("title", title).data("detail", detail).data("errors", errors);
+    }
+}

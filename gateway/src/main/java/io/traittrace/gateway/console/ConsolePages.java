@@ -1,0 +1,53 @@
+package io.traittrace.gateway.console;
+
+import java.util.Map;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateInstance;
+import io.smallrye.mutiny.Uni;
+import io.traittrace.gateway.client.UpstreamUnavailableException;
+import io.traittrace.gateway.service.ApiRoutes;
+
+/** {@code /console}: where to start, and the latest audits; {@code /console/keys} for administrators. */
+@Path("/console")
+@Produces(MediaType.TEXT_HTML)
+@RolesAllowed({ ApiRoutes.VIEWER, ApiRoutes.AUDITOR, ApiRoutes.ADMIN })
+public class ConsolePages {
+
+    static final int RECENT_AUDITS = 5;
+
+    private final ConsoleService console;
+    private final Template home;
+    private final Template keys;
+
+    public ConsolePages(ConsoleService console, @Location("console/home.html") Template home,
+            @Location("console/keys.html") Template keys) {
+        this.console = console;
+        this.home = home;
+        this.keys = keys;
+    }
+
+    @GET
+    public Uni<TemplateInstance> home() {
+        // The home page still orients when the runner is down; it says so in place of the list.
+        return console.audits(null, null, 0, RECENT_AUDITS)
+                .map(page -> home.data("audits", page).data("runnerDown", null))
+                .onFailure(UpstreamUnavailableException.class)
+                .recoverWithItem(e -> home.data("audits", Map.of()).data("runnerDown",
+                        ConsoleErrors.serviceDown((UpstreamUnavailableException) e)));
+    }
+
+    @GET
+    @Path("keys")
+    @RolesAllowed(ApiRoutes.ADMIN)
+    public Uni<TemplateInstance> keys() {
+        return console.keys().map(page -> keys.data("keys", page));
+    }
+}

@@ -1,0 +1,58 @@
+package io.traittrace.gateway.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import jakarta.annotation.security.RolesAllowed;
+
+import org.junit.jupiter.api.Test;
+
+import io.traittrace.gateway.service.ApiRoutes;
+
+/**
+ * The console never lets through what the API refuses: each write page is open to exactly the roles of the API route
+ * it calls, and every page to no role the API's readers lack.
+ */
+class ConsoleRolesTest {
+
+    private final ApiRoutes routes = new ApiRoutes();
+
+    @Test
+    void eachWriteIsOpenToExactlyTheRolesOfItsApiRoute() {
+        assertThat(roles(AuditPages.class, "request")).isEqualTo(apiRoles("POST", "/api/audits"));
+        assertThat(roles(AuditPages.class, "requestForm")).isEqualTo(apiRoles("POST", "/api/audits"));
+        assertThat(roles(AuditPages.class, "cancel")).isEqualTo(apiRoles("POST", "/api/audits/a/cancel"));
+        assertThat(roles(CertificatePages.class, "revoke")).isEqualTo(apiRoles("POST", "/api/certificates/c/revoke"));
+    }
+
+    @Test
+    void everyPageIsForTheApisReadersOnly() {
+        Set<String> readers = apiRoles("GET", "/api/audits");
+        for (Class<?> pages : new Class<?>[] { ConsolePages.class, LineagePages.class, DatasetPages.class, AuditPages.class,
+                CertificatePages.class }) {
+            Set<String> classRoles = Set.of(pages.getAnnotation(RolesAllowed.class).value());
+            assertThat(classRoles).as(pages.getSimpleName()).isEqualTo(readers);
+            for (Method method : pages.getDeclaredMethods()) {
+                RolesAllowed own = method.getAnnotation(RolesAllowed.class);
+                if (own != null) {
+                    assertThat(readers).as(method.toString()).containsAll(Set.of(own.value()));
+                }
+            }
+        }
+        assertThat(apiRoles("GET", "/api/lineage/models")).isEqualTo(readers);
+        assertThat(apiRoles("GET", "/api/certificates")).containsAll(readers);
+    }
+
+    private Set<String> apiRoles(String method, String path) {
+        return ((ApiRoutes.Found) routes.lookup(method, path)).route().roles();
+    }
+
+    private static Set<String> roles(Class<?> pages, String name) {
+        Method method = Arrays.stream(pages.getDeclaredMethods()).filter(m -> m.getName().equals(name)).findFirst().orElseThrow();
+        return Arrays.stream(method.getAnnotation(RolesAllowed.class).value()).collect(Collectors.toSet());
+    }
+}
