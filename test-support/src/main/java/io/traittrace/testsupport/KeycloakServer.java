@@ -131,12 +131,22 @@ public final class KeycloakServer implements AutoCloseable {
                 Integer.parseInt(System.getProperty(RUNNING + "console-port")), secrets);
     }
 
-    /** Starts a server from an unpacked distribution and waits until the realm answers and the demo users exist. */
+    /** Starts a server on free ports from an unpacked distribution (tests). */
     private static KeycloakServer start(Path dist) {
         try {
-            int port = EmbeddedKafkaBroker.freePort();
+            return start(dist, EmbeddedKafkaBroker.freePort(), EmbeddedKafkaBroker.freePort());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts a server on {@code port} for a console (the gateway) on {@code consolePort}, and waits until the realm
+     * answers and the demo users exist: the local run's Keycloak. The caller stops it with {@link #close()}.
+     */
+    public static KeycloakServer start(Path dist, int port, int consolePort) {
+        try {
             int managementPort = EmbeddedKafkaBroker.freePort();
-            int consolePort = EmbeddedKafkaBroker.freePort();
             Map<String, String> secrets = new HashMap<>();
             SECRET_PLACEHOLDERS.keySet().forEach(client -> secrets.put(client, randomSecret()));
             String adminPassword = randomSecret();

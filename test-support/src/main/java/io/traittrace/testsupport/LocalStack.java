@@ -1,29 +1,23 @@
 package io.traittrace.testsupport;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
-import io.quarkus.test.oidc.server.OidcWiremockTestResource;
-import io.smallrye.jwt.build.Jwt;
 
 /**
  * The embedded infrastructure of a local run: a real PostgreSQL (one database per service: lineage, runner,
- * report), a real Kafka
- * broker and the OIDC test server standing in for Keycloak. Writes the settings the services need to
- * {@code <dir>/env} and demo bearer tokens to {@code <dir>/token-<role>}, then runs until killed.
+ * report), a real Kafka broker and a real Keycloak (the distribution named by {@value KeycloakServer#DIST_PROPERTY},
+ * realm {@code traittrace} on port 8180 with the demo users). Writes the settings the services and the gateway
+ * need to {@code <dir>/env}, then runs until killed.
  *
- * <p>LOCAL USE ONLY: the OIDC test server signs with a key published inside its own jar, so the demo tokens
- * it mints prove nothing. Never point a deployed service at it.
+ * <p>LOCAL USE ONLY: the client secrets are made up per run, but the demo users' passwords are published in
+ * {@code keycloak/demo/}. Never point a deployed service at this Keycloak.
  */
 public final class LocalStack {
 
-    static final String ISSUER = "https://server.example.com";
     static final String[] ROLES = { "viewer", "auditor", "admin" };
 
     private LocalStack() {
@@ -38,8 +32,10 @@ public final class LocalStack {
         String runnerDb = postgres.createDatabase("runner");
         String reportDb = postgres.createDatabase("report");
         EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start();
-        OidcWiremockTestResource oidc = new OidcWiremockTestResource();
-        String keycloakUrl = oidc.start().get("keycloak.url");
+        int keycloakPort = Integer.parseInt(System.getProperty("traittrace.local.keycloak-port", "8180"));
+        int gatewayPort = Integer.parseInt(System.getProperty("traittrace.local.gateway-port", "8080"));
+        KeycloakServer keycloak = KeycloakServer.start(Path.of(System.getProperty(KeycloakServer.DIST_PROPERTY)),
+                keycloakPort, gatewayPort);
 
         Map<String, String> env = new LinkedHashMap<>();
         env.put("LINEAGE_DB_URL", postgres.reactiveUrl(lineageDb));
@@ -54,39 +50,38 @@ public final class LocalStack {
         env.put("REPORT_DB_JDBC_URL", postgres.jdbcUrl(reportDb));
         env.put("REPORT_DB_USER", EmbeddedPostgresServer.USER);
         env.put("REPORT_DB_PASSWORD", EmbeddedPostgresServer.PASSWORD);
-        // The runner's client-credentials login: the client the OIDC test server knows (local use only).
-        env.put("RUNNER_OIDC_CLIENT_ID", "quarkus-service-app");
-        env.put("RUNNER_OIDC_CLIENT_SECRET", "secret");
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("OIDC_AUTH_SERVER_URL", keycloakUrl + "/realms/quarkus/");
-        env.put("OIDC_AUDIENCE", ISSUER);
+        env.put("OIDC_AUTH_SERVER_URL", keycloak.issuer());
+        env.put("OIDC_AUDIENCE", "traittrace-api");
+        env.put("RUNNER_OIDC_CLIENT_ID", "audit-runner");
+        env.put("RUNNER_OIDC_CLIENT_SECRET", keycloak.clientSecret("audit-runner"));
+        env.put("CONSOLE_CLIENT_SECRET", keycloak.clientSecret(KeycloakServer.CONSOLE_CLIENT));
+        env.put("CONSOLE_STATE_SECRET", randomSecret());
+        env.put("KEYCLOAK_TOKEN_URL", keycloak.issuer() + "/protocol/openid-connect/token");
+        env.put("KEYCLOAK_DEMO_CLIENT", KeycloakServer.DEMO_CLIENT);
+        for (String role : ROLES) {
+            env.put("DEMO_PASSWORD_" + role.toUpperCase(java.util.Locale.ROOT), keycloak.demoPassword(role));
+        }
         StringBuilder lines = new StringBuilder();
         env.forEach((k, v) -> lines.append("export ").append(k).append("='").append(v).append("'\n"));
-        for (String role : ROLES) {
-            Files.writeString(dir.resolve("token-" + role), demoToken(role));
-        }
         Files.writeString(dir.resolve("env"), lines.toString());
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            oidc.stop();
+            keycloak.close();
             kafka.close();
             postgres.close();
             stopped.countDown();
         }));
         System.out.println("Local stack ready: PostgreSQL on " + postgres.port() + ", Kafka on " + kafka.bootstrapServers()
-                + ", OIDC at " + keycloakUrl + "; settings in " + dir.resolve("env"));
+                + ", Keycloak at " + keycloak.issuer() + "; settings in " + dir.resolve("env"));
         stopped.await();
     }
 
-    /** A demo token for one role, valid for a working day. Signed with the test server's published key. */
-    static String demoToken(String role) throws IOException {
-        return Jwt.preferredUserName("demo-" + role)
-                .groups(Set.of(role))
-                .issuer(ISSUER)
-                .audience(ISSUER)
-                .expiresIn(Duration.ofHours(8))
-                .jws().keyId("1")
-                .sign("privateKey.jwk");
+    /** A fresh secret for this run only. */
+    private static String randomSecret() {
+        byte[] bytes = new byte[32];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
     }
 }
