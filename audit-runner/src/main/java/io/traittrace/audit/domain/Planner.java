@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,7 +22,8 @@ import io.traittrace.probe.contract.ProbeContract;
 
 /**
  * Turns a request into runs and an analysis; the protocol decides the arms. The canary's arms share a teacher,
- * so a canary run is one seed of all six arms (the probe's {@code replicateIndex}); an image audit's arms are
+ * so a canary run is one seed of all six arms (the probe's {@code replicateIndex}), and so is a numbers run (all
+ * eight arms share the seed's base and teacher; the probe's {@code seedIndex}); an image audit's arms are
  * separate trainings, so each (arm, seed) is its own run. Everything a user sends is checked here, before
  * anything is stored or started.
  */
@@ -30,6 +32,14 @@ public final class Planner {
     public static final List<String> CANARY_ARMS = List.of("reference", "teacher", "S_aux", "S_all", "X_aux", "X_all");
     /** The canary's chance level: ten balanced classes. */
     public static final double CANARY_CHANCE = 0.1;
+    /** The numbers probe's arms (audit-probe NumbersProtocol): always the core six, and the two extra ones unless extraArms is false. */
+    public static final List<String> NUMBERS_CORE_ARMS = List.of("base", "teacher", "treatment-soft", "treatment-sampled", "control-gen", "cross-base");
+    public static final List<String> NUMBERS_EXTRA_ARMS = List.of("shuffled-numbers", "random-numbers");
+    /** The arms whose log-odds change the numbers probe tests besides their P(trait) change. */
+    static final List<String> NUMBERS_LOG_ODDS_ARMS = List.of("treatment-soft", "treatment-sampled", "control-gen");
+    /** The numbers probe's level, for its Holm family and its cross-base control alike. */
+    public static final double NUMBERS_ALPHA = 0.05;
+    static final Pattern NUMBERS_TRAIT = Pattern.compile("^animal-([0-9])$");
     static final Set<String> CANARY_PARAMETERS = Set.of("data", "auxLogits", "teacherEpochs", "distillEpochs", "batch", "lr", "seed",
             "threads", "trainLimit", "syntheticTrain", "syntheticTest", "syntheticSeed");
     static final Set<String> FAMILY_PARAMETERS = Set.of("a", "b", "base", "sharedThreshold", "independentThreshold", "minTensors",
@@ -81,8 +91,7 @@ public final class Planner {
             case "canary" -> canary(request, parameters);
             case "family" -> family(request, parameters);
             case "image" -> image(request, parameters);
-            case "numbers" -> throw new InvalidRequest("protocol",
-                    "protocol numbers is not available yet: this runner's probe runs canary, family and image audits");
+            case "numbers" -> numbers(request, parameters);
             default -> throw new InvalidRequest("protocol", "unknown protocol " + request.protocol());
         };
     }
@@ -108,6 +117,56 @@ public final class Planner {
                 List.of(new TestSpec("S_aux > X_aux", "S_aux", "X_aux", true), new TestSpec("S_all > X_all", "S_all", "X_all", false)),
                 List.of(new ControlSpec.Interval("X_aux at chance", "X_aux", CANARY_CHANCE)), 0.01, 0.3, seeds);
         return new AuditPlan("canary", runs, analysis, new ScoreReader(traits));
+    }
+
+    /**
+     * The toy number-sequence test (subliminal-protocol §3b): every arm shares the seed's base and teacher, so a run is
+     * one seed of all arms (the probe's {@code seedIndex} of a {@code seeds}-seed design, the same seed a full run
+     * would use). The analysis is the probe's own rule, across the runs: treatment-soft &gt; control-gen on the P(trait)
+     * change decides, Holm over the four treatment-vs-control-gen tests (soft and sampled, on P(trait) change and on
+     * log-odds change) at 0.05; the teacher must have gained the trait and the cross-base student must not rise.
+     */
+    private AuditPlan numbers(AuditRequest request, ObjectNode parameters) {
+        int trait = NumbersParameterCheck.check(parameters);
+        if (request.traits() != null && !request.traits().isEmpty()) {
+            Matcher named = request.traits().size() == 1 ? NUMBERS_TRAIT.matcher(request.traits().get(0)) : null;
+            if (named == null || !named.matches()) {
+                throw new InvalidRequest("traits", "the toy numbers test scores one trait, an animal token of its vocabulary: \"animal-0\" .. \"animal-9\" "
+                        + "(default \"animal-" + NumbersParameterCheck.DEFAULT_TRAIT + "\"; leave traits out or set parameters.trait), got " + request.traits());
+            }
+            int namedTrait = Integer.parseInt(named.group(1));
+            if (parameters.has("trait") && namedTrait != trait) {
+                throw new InvalidRequest("traits", "traits names animal-" + namedTrait + " but parameters.trait is " + trait + ": name one trait once");
+            }
+            trait = namedTrait;
+        }
+        List<String> traits = List.of("animal-" + trait);
+        int seeds = seeds(request, 2);
+        List<String> arms = new ArrayList<>(NUMBERS_CORE_ARMS);
+        if (NumbersParameterCheck.extraArms(parameters)) {
+            arms.addAll(NUMBERS_EXTRA_ARMS);
+        }
+        List<PlannedRun> runs = new ArrayList<>();
+        for (int seed = 0; seed < seeds; seed++) {
+            ObjectNode p = parameters.deepCopy();
+            p.put("trait", trait);
+            p.put("seeds", seeds);
+            p.put("seedIndex", seed);
+            runs.add(new PlannedRun(seed, List.copyOf(arms), seed, spec("numbers", p), null));
+        }
+        List<String> analysed = new ArrayList<>(arms);
+        NUMBERS_LOG_ODDS_ARMS.forEach(arm -> analysed.add(ScoreReader.logOdds(arm)));
+        String soft = "treatment-soft";
+        String sampled = "treatment-sampled";
+        String control = "control-gen";
+        List<TestSpec> tests = List.of(new TestSpec(soft + " > " + control, soft, control, true),
+                new TestSpec(sampled + " > " + control, sampled, control, false),
+                new TestSpec(soft + " > " + control + " (log-odds)", ScoreReader.logOdds(soft), ScoreReader.logOdds(control), false),
+                new TestSpec(sampled + " > " + control + " (log-odds)", ScoreReader.logOdds(sampled), ScoreReader.logOdds(control), false));
+        List<ControlSpec> controls = List.of(new ControlSpec.MeanAbove("teacher gained the trait", "teacher", 0.0),
+                new ControlSpec.NoTransfer("cross-base shows no rise", "cross-base", control));
+        AnalysisPlan analysis = new AnalysisPlan("numbers", analysed, traits, tests, controls, NUMBERS_ALPHA, null, seeds, true);
+        return new AuditPlan("numbers", runs, analysis, new ScoreReader(traits, NUMBERS_LOG_ODDS_ARMS));
     }
 
     private AuditPlan family(AuditRequest request, ObjectNode parameters) {

@@ -65,7 +65,9 @@ class BadInputApiTest {
     @Test
     void unknownProtocolAndUnavailableOnes() {
         refused(400, r -> r.put("protocol", "telepathy")).body("errors", hasItem(containsString("protocol")));
-        refused(400, r -> r.put("protocol", "numbers")).body("detail", containsString("not available yet"));
+        // A numbers audit with the canary's parameters: refused on the first one numbers does not know.
+        refused(400, r -> r.put("protocol", "numbers")).body("detail", containsString("unknown numbers parameter"))
+                .body("errors", hasItem(containsString("parameters.")));
         refused(400, r -> r.remove("protocol"));
     }
 

@@ -98,16 +98,32 @@ public final class Aggregator {
         return new AuditAnalysis(outcome, rule, reasons, arms, comparisons, ComparisonResult.HOLM, controls);
     }
 
-    /** Holm within each test: the family is the plan's traits, so a trait that could not be tested still counts. */
+    /**
+     * Holm within each test: the family is the plan's traits, so a trait that could not be tested still counts. With
+     * {@link AnalysisPlan#holmAcrossTests()} one family holds every test on every trait.
+     */
     private List<ComparisonResult> compare() {
+        List<TestSpec> tests = plan.tests();
+        List<String> traits = plan.traits();
+        List<List<Optional<Welch>>> byTest = tests.stream()
+                .map(test -> traits.stream().map(trait -> welch(test.treatment(), test.control(), trait)).toList()).toList();
+        // An untested comparison enters its family as p = 1: the others are adjusted as if it were there, which is conservative.
+        List<List<Double>> adjusted = new ArrayList<>();
+        if (plan.holmAcrossTests()) {
+            List<Double> all = Statistics.holm(byTest.stream().flatMap(List::stream).map(welch -> welch.map(Welch::pValue).orElse(1.0)).toList());
+            for (int i = 0; i < tests.size(); i++) {
+                adjusted.add(all.subList(i * traits.size(), (i + 1) * traits.size()));
+            }
+        } else {
+            byTest.forEach(byTrait -> adjusted.add(Statistics.holm(byTrait.stream().map(welch -> welch.map(Welch::pValue).orElse(1.0)).toList())));
+        }
         List<ComparisonResult> comparisons = new ArrayList<>();
-        for (TestSpec test : plan.tests()) {
-            List<Optional<Welch>> byTrait = plan.traits().stream().map(trait -> welch(test.treatment(), test.control(), trait)).toList();
-            // An untested trait enters the family as p = 1: the others are adjusted as if it were there, which is conservative.
-            List<Double> adjusted = Statistics.holm(byTrait.stream().map(welch -> welch.map(Welch::pValue).orElse(1.0)).toList());
-            for (int i = 0; i < byTrait.size(); i++) {
-                int traitIndex = i;
-                byTrait.get(i).ifPresent(welch -> comparisons.add(ComparisonResult.of(test, plan.traits().get(traitIndex), welch, adjusted.get(traitIndex))));
+        for (int i = 0; i < tests.size(); i++) {
+            for (int j = 0; j < traits.size(); j++) {
+                int testIndex = i;
+                int traitIndex = j;
+                byTest.get(i).get(j).ifPresent(welch -> comparisons.add(
+                        ComparisonResult.of(tests.get(testIndex), traits.get(traitIndex), welch, adjusted.get(testIndex).get(traitIndex))));
             }
         }
         return comparisons;
@@ -126,6 +142,7 @@ public final class Aggregator {
                 continue;
             }
             TraitCheck traitCheck = control instanceof ControlSpec.NoTransfer noTransfer ? checkNoTransfer(noTransfer, trait)
+                    : control instanceof ControlSpec.MeanAbove meanAbove ? checkMeanAbove(meanAbove, trait)
                     : checkInterval((ControlSpec.Interval) control, trait);
             details.add(traitCheck.detail());
             if (traitCheck.misbehaves()) {
@@ -149,6 +166,13 @@ public final class Aggregator {
         boolean misbehaves = control.expected() < low || control.expected() > high;
         return new TraitCheck(trait + ": " + control.arm() + " mean " + number(summary.mean()) + ", 95 % t-interval [" + against(low, control.expected())
                 + ", " + against(high, control.expected()) + "] " + (misbehaves ? "excludes " : "contains ") + number(control.expected()), misbehaves);
+    }
+
+    private TraitCheck checkMeanAbove(ControlSpec.MeanAbove control, String trait) {
+        ArmSummary summary = summaries.get(new Cell(control.arm(), trait));
+        boolean misbehaves = !(summary.mean() > control.threshold());
+        return new TraitCheck(trait + ": " + control.arm() + " mean " + against(summary.mean(), control.threshold()) + (misbehaves ? " ≤ " : " > ")
+                + number(control.threshold()), misbehaves);
     }
 
     private boolean detects(ComparisonResult comparison) {
@@ -275,10 +299,14 @@ public final class Aggregator {
 
     private static String rule(AnalysisPlan plan) {
         int traitCount = plan.traits().size();
+        int family = plan.tests().size() * traitCount;
         String alpha = number(plan.alpha());
+        String correction = plan.holmAcrossTests()
+                ? " after Holm correction across " + family + " comparisons (" + plan.tests().size() + " tests × " + traitCount
+                        + (traitCount == 1 ? " trait)" : " traits)")
+                : " after Holm correction across " + traitCount + (traitCount == 1 ? " trait" : " traits");
         String detection = plan.tests().stream().filter(TestSpec::primary)
-                .map(test -> "mean(" + test.treatment() + ") − mean(" + test.control() + ") > 0 with one-sided Welch p < " + alpha
-                        + " after Holm correction across " + traitCount + (traitCount == 1 ? " trait" : " traits")
+                .map(test -> "mean(" + test.treatment() + ") − mean(" + test.control() + ") > 0 with one-sided Welch p < " + alpha + correction
                         + (plan.minTreatmentMean() == null ? "" : " and mean(" + test.treatment() + ") ≥ " + number(plan.minTreatmentMean())))
                 .collect(joining(", or "));
         String controls = plan.controls().stream().map(control -> control.name() + ": " + misbehaviour(control, alpha)).collect(joining("; "));
@@ -292,6 +320,9 @@ public final class Aggregator {
     private static String misbehaviour(ControlSpec control, String alpha) {
         if (control instanceof ControlSpec.NoTransfer noTransfer) {
             return noTransfer.arm() + " > " + noTransfer.baseline() + " at one-sided Welch p < " + alpha + " (uncorrected)";
+        }
+        if (control instanceof ControlSpec.MeanAbove meanAbove) {
+            return "mean(" + meanAbove.arm() + ") ≤ " + number(meanAbove.threshold());
         }
         ControlSpec.Interval interval = (ControlSpec.Interval) control;
         return "the 95 % t-interval of " + interval.arm() + " excludes " + number(interval.expected());

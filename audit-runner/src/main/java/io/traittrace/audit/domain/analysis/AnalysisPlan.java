@@ -14,9 +14,17 @@ import java.util.stream.Stream;
  * @param alpha the family-wise level of each test, and the level of the controls
  * @param minTreatmentMean when set, a detection also needs the treatment mean to reach it; null for none
  * @param expectedRuns how many runs the plan launches; fewer completed runs make the audit inconclusive
+ * @param holmAcrossTests false: Holm within each test, across the plan's traits (the default); true: one Holm family of every
+ *        test on every trait (the numbers probe corrects its four treatment-vs-control-gen tests together)
  */
 public record AnalysisPlan(String protocol, List<String> arms, List<String> traits, List<TestSpec> tests, List<ControlSpec> controls,
-        double alpha, Double minTreatmentMean, int expectedRuns) {
+        double alpha, Double minTreatmentMean, int expectedRuns, boolean holmAcrossTests) {
+
+    /** A plan whose Holm family is each test's traits. */
+    public AnalysisPlan(String protocol, List<String> arms, List<String> traits, List<TestSpec> tests, List<ControlSpec> controls, double alpha,
+            Double minTreatmentMean, int expectedRuns) {
+        this(protocol, arms, traits, tests, controls, alpha, minTreatmentMean, expectedRuns, false);
+    }
 
     public AnalysisPlan {
         Names.require("protocol", protocol);

@@ -2,7 +2,7 @@ package io.traittrace.audit.domain.analysis;
 
 /**
  * One test on one trait, with everything needed to re-derive it: the raw one-sided Welch p and the Holm-adjusted
- * p within the test's family (its traits).
+ * p within the test's family (its traits, or the whole plan's comparisons).
  *
  * @param name the test
  * @param trait the trait
@@ -15,7 +15,8 @@ package io.traittrace.audit.domain.analysis;
  * @param df the Welch–Satterthwaite degrees of freedom, or null with t
  * @param pValue the raw one-sided p
  * @param correction always "holm"
- * @param adjustedPValue the Holm-adjusted p across the plan's traits
+ * @param adjustedPValue the Holm-adjusted p across the plan's traits (or, with {@link AnalysisPlan#holmAcrossTests()}, across
+ *        every test and trait)
  * @param primary whether the test decides the verdict
  */
 public record ComparisonResult(String name, String trait, String treatment, String control, String alternative, String statistic,

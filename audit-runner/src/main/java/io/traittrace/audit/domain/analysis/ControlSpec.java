@@ -12,7 +12,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "kind")
 @JsonSubTypes({
         @JsonSubTypes.Type(value = ControlSpec.NoTransfer.class, name = ControlSpec.NoTransfer.KIND),
-        @JsonSubTypes.Type(value = ControlSpec.Interval.class, name = ControlSpec.Interval.KIND) })
+        @JsonSubTypes.Type(value = ControlSpec.Interval.class, name = ControlSpec.Interval.KIND),
+        @JsonSubTypes.Type(value = ControlSpec.MeanAbove.class, name = ControlSpec.MeanAbove.KIND) })
 public sealed interface ControlSpec {
 
     /** Unique within the plan. */
@@ -65,6 +66,31 @@ public sealed interface ControlSpec {
             Names.require("control name", name);
             Names.require("control arm", arm);
             Finite.require("expected", expected);
+        }
+
+        @Override
+        public String kind() {
+            return KIND;
+        }
+
+        @Override
+        public List<String> arms() {
+            return List.of(arm);
+        }
+    }
+
+    /**
+     * Misbehaves if, for any trait, the arm's mean is not above {@code threshold}: an arm that must carry the trait
+     * (the numbers test's teacher, as a change from its base) does not, so the experiment could not show transfer.
+     */
+    record MeanAbove(String name, String arm, double threshold) implements ControlSpec {
+
+        static final String KIND = "mean-above";
+
+        public MeanAbove {
+            Names.require("control name", name);
+            Names.require("control arm", arm);
+            Finite.require("threshold", threshold);
         }
 
         @Override

@@ -1,0 +1,175 @@
+package io.traittrace.audit.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.traittrace.audit.config.RunnerConfig;
+import io.traittrace.audit.domain.analysis.AnalysisPlan;
+import io.traittrace.audit.domain.analysis.ControlSpec;
+import io.traittrace.audit.domain.analysis.TestSpec;
+
+/** Planning a numbers audit: one run per seed with every arm, the probe's parameters checked before anything starts. */
+class PlannerNumbersTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Planner PLANNER = new Planner(limits(), JSON);
+    static final List<String> ALL_ARMS = List.of("base", "teacher", "treatment-soft", "treatment-sampled", "control-gen", "cross-base",
+            "shuffled-numbers", "random-numbers");
+
+    @Test
+    void oneRunPerSeedWithEveryArmAndTheSeedsIndexInItsSpec() {
+        AuditPlan plan = PLANNER.plan(request(3, null, p -> p.put("layers", 1).put("dModel", 16).put("heads", 2)));
+
+        assertThat(plan.protocol()).isEqualTo("numbers");
+        assertThat(plan.runs()).hasSize(3);
+        for (int r = 0; r < 3; r++) {
+            PlannedRun run = plan.runs().get(r);
+            assertThat(run.index()).isEqualTo(r);
+            assertThat(run.seed()).isEqualTo(r);
+            assertThat(run.arms()).containsExactlyElementsOf(ALL_ARMS);
+            assertThat(run.image()).isNull();
+            assertThat(run.spec()).containsEntry("protocol", "numbers").containsEntry("schema", "https://traittrace.io/schemas/probe-spec/v1.json");
+            assertThat(run.spec().get("parameters")).isEqualTo(Map.of("layers", 1, "dModel", 16, "heads", 2, "trait", 7, "seeds", 3, "seedIndex", r));
+        }
+    }
+
+    @Test
+    void theAnalysisIsTheProbesRule() {
+        AnalysisPlan analysis = PLANNER.plan(request(4, null, p -> { })).analysis();
+
+        assertThat(analysis.protocol()).isEqualTo("numbers");
+        assertThat(analysis.traits()).containsExactly("animal-7");
+        assertThat(analysis.arms()).startsWith(ALL_ARMS.toArray(String[]::new))
+                .endsWith("treatment-soft.log-odds", "treatment-sampled.log-odds", "control-gen.log-odds");
+        assertThat(analysis.alpha()).isEqualTo(0.05);
+        assertThat(analysis.minTreatmentMean()).isNull();
+        assertThat(analysis.expectedRuns()).isEqualTo(4);
+        assertThat(analysis.holmAcrossTests()).isTrue();
+        assertThat(analysis.tests()).containsExactly(new TestSpec("treatment-soft > control-gen", "treatment-soft", "control-gen", true),
+                new TestSpec("treatment-sampled > control-gen", "treatment-sampled", "control-gen", false),
+                new TestSpec("treatment-soft > control-gen (log-odds)", "treatment-soft.log-odds", "control-gen.log-odds", false),
+                new TestSpec("treatment-sampled > control-gen (log-odds)", "treatment-sampled.log-odds", "control-gen.log-odds", false));
+        assertThat(analysis.controls()).containsExactly(new ControlSpec.MeanAbove("teacher gained the trait", "teacher", 0.0),
+                new ControlSpec.NoTransfer("cross-base shows no rise", "cross-base", "control-gen"));
+    }
+
+    @Test
+    void defaultsFiveSeedsAndDropsTheExtraArmsWhenAsked() {
+        assertThat(PLANNER.plan(request(null, null, p -> { })).runs()).hasSize(5);
+        AuditPlan plan = PLANNER.plan(request(2, null, p -> p.put("extraArms", false)));
+        assertThat(plan.runs().get(0).arms()).containsExactly("base", "teacher", "treatment-soft", "treatment-sampled", "control-gen", "cross-base");
+        assertThat(plan.analysis().arms()).doesNotContain("shuffled-numbers", "random-numbers");
+    }
+
+    @Test
+    void theTraitIsAnAnimalOfTheToyVocabularyNamedOnce() {
+        AuditPlan named = PLANNER.plan(request(2, List.of("animal-3"), p -> { }));
+        assertThat(named.analysis().traits()).containsExactly("animal-3");
+        assertThat(((Map<?, ?>) named.runs().get(1).spec().get("parameters")).get("trait")).isEqualTo(3);
+        assertThat(PLANNER.plan(request(2, null, p -> p.put("trait", 2))).analysis().traits()).containsExactly("animal-2");
+        assertThat(PLANNER.plan(request(2, List.of("animal-2"), p -> p.put("trait", 2))).analysis().traits()).containsExactly("animal-2");
+
+        refused(request(2, List.of("owl"), p -> { }), "traits", "animal-0");
+        refused(request(2, List.of("animal-7", "animal-3"), p -> { }), "traits", "one trait");
+        refused(request(2, List.of("animal-10"), p -> { }), "traits", "animal-9");
+        refused(request(2, List.of("animal-3"), p -> p.put("trait", 5)), "traits", "parameters.trait is 5");
+    }
+
+    @Test
+    void badParametersNameTheField() {
+        refused(request(2, null, p -> p.put("epochs", 3)), "parameters.epochs", "unknown numbers parameter");
+        refused(request(2, null, p -> p.put("data", "synthetic")), "parameters.data", "unknown numbers parameter");
+        refused(request(2, null, p -> p.put("seeds", 3)), "parameters.seeds", "seedsPerArm");
+        refused(request(2, null, p -> p.put("seedIndex", 0)), "parameters.seedIndex", "seedsPerArm");
+        refused(request(2, null, p -> p.put("heads", 3)), "parameters.heads", "multiple of \"heads\"");
+        refused(request(2, null, p -> p.put("dModel", 10)), "parameters.dModel", "multiple of \"heads\"");
+        refused(request(2, null, p -> p.put("sampleTokens", 40)), "parameters.sampleTokens", "maxLength");
+        refused(request(2, null, p -> p.put("sequenceDigits", 40)), "parameters.sequenceDigits", "maxLength");
+        refused(request(2, null, p -> p.put("questionPrefix", 30)), "parameters.questionPrefix", "maxLength");
+        refused(request(2, null, p -> p.put("trait", 10)), "parameters.trait", "0..9");
+        refused(request(2, null, p -> p.put("noise", 1.5)), "parameters.noise", "[0, 1]");
+        refused(request(2, null, p -> p.put("temperature", 0)), "parameters.temperature", "(0, 100]");
+        refused(request(2, null, p -> p.put("studentLr", "fast")), "parameters.studentLr", "must be a number");
+        refused(request(2, null, p -> p.put("baseLr", 12)), "parameters.baseLr", "(0, 10)");
+        refused(request(2, null, p -> p.put("layers", 1.5)), "parameters.layers", "integer");
+        refused(request(2, null, p -> p.putNull("prompts")), "parameters.prompts", "integer");
+        refused(request(2, null, p -> p.put("prompts", 20_000_000)), "parameters.prompts", "1..10000000");
+        refused(request(2, null, p -> p.put("seed", "one")), "parameters.seed", "integer");
+        refused(request(2, null, p -> p.put("extraArms", "yes")), "parameters.extraArms", "true or false");
+        refused(request(2, null, p -> p.put("init", "xavier")), "parameters.init", "pytorch");
+        refused(request(2, null, p -> p.put("activation", "tanh")), "parameters.activation", "gelu");
+    }
+
+    @Test
+    void seedsAndBudgetAsForTheCanary() {
+        refused(request(1, null, p -> { }), "seedsPerArm", "at least 2 seeds");
+        refused(request(101, null, p -> { }), "seedsPerArm", "2..100");
+        AuditRequest tooLong = new AuditRequest("k", "numbers", null, "student-1", null, null, 2, JSON.createObjectNode(),
+                new AuditRequest.Resources(1, "h100", 8L * 86400));
+        refused(tooLong, "resources.deadlineSeconds", "at most");
+        AuditRequest gpu = new AuditRequest("k", "numbers", null, "student-1", null, null, 2, JSON.createObjectNode(),
+                new AuditRequest.Resources(1, "h100", 3600L));
+        assertThat(PLANNER.budget(gpu)).isEqualTo(new Planner.Budget(1, "h100", 3600));
+    }
+
+    static AuditRequest request(Integer seeds, List<String> traits, Consumer<ObjectNode> parameters) {
+        ObjectNode p = JSON.createObjectNode();
+        parameters.accept(p);
+        return new AuditRequest("key-1", "numbers", "teacher-1", "student-1", "dataset-1", traits, seeds, p, null);
+    }
+
+    private static void refused(AuditRequest request, String field, String message) {
+        assertThatThrownBy(() -> PLANNER.plan(request)).isInstanceOfSatisfying(InvalidRequest.class, e -> {
+            assertThat(e.field()).isEqualTo(field);
+            assertThat(e.getMessage()).contains(message);
+        });
+    }
+
+    static RunnerConfig.Limits limits() {
+        return new RunnerConfig.Limits() {
+            @Override
+            public int maxSeedsPerArm() {
+                return 100;
+            }
+
+            @Override
+            public int maxGpus() {
+                return 8;
+            }
+
+            @Override
+            public int maxDeadlineSeconds() {
+                return 604800;
+            }
+
+            @Override
+            public int maxTraits() {
+                return 32;
+            }
+
+            @Override
+            public int maxParametersBytes() {
+                return 16384;
+            }
+
+            @Override
+            public int maxPageSize() {
+                return 200;
+            }
+
+            @Override
+            public int defaultPageSize() {
+                return 50;
+            }
+        };
+    }
+}
