@@ -5,6 +5,7 @@ import java.util.List;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -41,8 +42,17 @@ public class ConsoleErrors {
         return page(403, "Forbidden", "Your roles do not allow this.", List.of());
     }
 
+    /**
+     * A console path the console has no page for gets the console's 404 page. Any other path (a browser's
+     * {@code /favicon.ico}, say) is a plain 404: nobody need be signed in there, and the console page's user menu
+     * cannot resolve an identity that was never asked for.
+     */
     @ServerExceptionMapper
-    public Response notFound(NotFoundException e) {
+    public Response notFound(NotFoundException e, UriInfo uri) {
+        String path = uri.getPath();
+        if (!path.equals("/console") && !path.startsWith("/console/")) {
+            return Response.status(404).type(MediaType.TEXT_PLAIN_TYPE).entity("Not found").build();
+        }
         return page(404, "Not found", "The console has no page here.", List.of());
     }
 

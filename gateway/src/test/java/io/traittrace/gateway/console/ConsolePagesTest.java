@@ -299,6 +299,16 @@ class ConsolePagesTest {
     }
 
     @Test
+    void aPathOutsideTheConsoleIsAPlain404() {
+        // Browsers ask every origin for /favicon.ico without being signed in: a 404, not the console's error page,
+        // whose user menu cannot be resolved there (it failed with a 500 on the I/O thread).
+        for (String path : List.of("/favicon.ico", "/no-such-page")) {
+            given().redirects().follow(false).get(path).then().statusCode(404)
+                    .body(org.hamcrest.Matchers.not(containsString("id=\"user-name\"")));
+        }
+    }
+
+    @Test
     void theConsoleNeedsASignIn() {
         // Not signed in: the console tenant starts the authorization code flow, and no service is asked anything.
         given().redirects().follow(false).get("/console/audits").then().statusCode(302)
