@@ -50,7 +50,9 @@ public class Upstream {
     }
 
     private static <T> void guard(TypedGuard.Builder<T> builder, String name, GatewayConfig.Upstream config) {
+        // The calls are non-blocking: keep them on the caller's event loop instead of a worker thread.
         builder.withDescription(name)
+                .withThreadOffload(false)
                 .withCircuitBreaker()
                 .name(name)
                 .requestVolumeThreshold(config.circuitBreaker().requestVolume())
