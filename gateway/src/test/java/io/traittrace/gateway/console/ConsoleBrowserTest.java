@@ -61,10 +61,7 @@ class ConsoleBrowserTest {
 
     @BeforeEach
     void stub() {
-        StandInServices.reset();
-        Fixtures.lineage();
-        Fixtures.runner();
-        Fixtures.report("report/verify-valid.json");
+        Fixtures.everyService();
         // The runner's live progress: one run of the running audit starts. The long retry keeps the browser from
         // reconnecting while the test looks at the page.
         liveProgress(RUNNING_AUDIT, "e2a1b3c4-0000-4000-8000-000000000002");

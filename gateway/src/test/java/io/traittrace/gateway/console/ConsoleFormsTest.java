@@ -45,10 +45,7 @@ class ConsoleFormsTest {
 
     @BeforeEach
     void stub() {
-        StandInServices.reset();
-        Fixtures.lineage();
-        Fixtures.runner();
-        Fixtures.report("report/verify-valid.json");
+        Fixtures.everyService();
     }
 
     /** A page's CSRF cookie and form token, for posting the way a browser would. */

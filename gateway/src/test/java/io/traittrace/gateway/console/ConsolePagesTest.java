@@ -39,10 +39,7 @@ class ConsolePagesTest {
 
     @BeforeEach
     void stub() {
-        StandInServices.reset();
-        Fixtures.lineage();
-        Fixtures.runner();
-        Fixtures.report("report/verify-valid.json");
+        Fixtures.everyService();
     }
 
     static String page(String path) {

@@ -60,6 +60,14 @@ final class Fixtures {
         server.stubFor(get(urlPathEqualTo(path)).willReturn(answer));
     }
 
+    /** Forgets earlier stubs, then stubs every service's answers, with a certificate that verifies. */
+    static void everyService() {
+        StandInServices.reset();
+        lineage();
+        runner();
+        report("report/verify-valid.json");
+    }
+
     /** Every lineage answer of the student's page. */
     static void lineage() {
         WireMockServer lineage = StandInServices.lineage();
