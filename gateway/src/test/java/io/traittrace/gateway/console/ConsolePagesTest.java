@@ -312,7 +312,9 @@ class ConsolePagesTest {
                 .header("Location", containsString("client_id=quarkus-web-app"));
         StandInServices.runner().verify(0, anyRequestedFor(anyUrl()));
         given().get("/signed-out").then().statusCode(200).body(containsString("You have signed out"))
-                .body(containsString("href=\"/console\""));
+                .body(containsString("href=\"/console\""))
+                .header("Content-Security-Policy", containsString("frame-ancestors 'none'"))
+                .header("Cache-Control", "no-store").header("X-Content-Type-Options", "nosniff");
     }
 
     @Test
