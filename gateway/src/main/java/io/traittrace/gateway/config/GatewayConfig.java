@@ -20,6 +20,8 @@ public interface GatewayConfig {
 
     RateLimit rateLimit();
 
+    VerifiedTokens verifiedTokens();
+
     /** Largest request body the gateway accepts and forwards. */
     @WithDefault("16M")
     io.quarkus.runtime.configuration.MemorySize maxBodySize();
@@ -59,6 +61,21 @@ public interface GatewayConfig {
         /** How long it stays open before letting a trial call through. */
         @WithDefault("5s")
         Duration delay();
+    }
+
+    /**
+     * Bearer tokens the gateway has verified, remembered so that a client's next calls skip the signature check
+     * (the services still check every call). An entry lives until the token expires or {@code max-age}, whichever
+     * is first.
+     */
+    interface VerifiedTokens {
+
+        /** Tokens remembered at most; 0 turns the memory off. */
+        @WithDefault("10000")
+        int maxTokens();
+
+        @WithDefault("60s")
+        Duration maxAge();
     }
 
     interface RateLimit {

@@ -1,6 +1,7 @@
 package io.traittrace.gateway.rest;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,6 +23,7 @@ import io.traittrace.gateway.config.GatewayConfig;
 import io.traittrace.gateway.service.ApiRoutes;
 import io.traittrace.gateway.service.ApiRoutes.ApiRoute;
 import io.traittrace.gateway.service.RateLimiter;
+import io.traittrace.gateway.service.VerifiedTokens;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -33,7 +35,8 @@ import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClientResponse;
 
 /**
- * {@code /api/**}: checks the caller against {@link ApiRoutes}, limits its rate, and forwards the request to the
+ * {@code /api/**}: checks the caller against {@link ApiRoutes} (a bearer token verified once is remembered until
+ * it expires, {@link VerifiedTokens}), limits its rate, and forwards the request to the
  * service that owns the route with the caller's access token (a bearer token as sent, or the console session's).
  * Answers, errors and server-sent event streams come back as the service sent them.
  */
@@ -52,12 +55,15 @@ public class ApiProxy {
     private final ApiRoutes routes;
     private final Upstreams upstreams;
     private final RateLimiter rateLimiter;
+    private final VerifiedTokens verifiedTokens;
     private final GatewayConfig config;
 
-    public ApiProxy(ApiRoutes routes, Upstreams upstreams, RateLimiter rateLimiter, GatewayConfig config) {
+    public ApiProxy(ApiRoutes routes, Upstreams upstreams, RateLimiter rateLimiter, VerifiedTokens verifiedTokens,
+            GatewayConfig config) {
         this.routes = routes;
         this.upstreams = upstreams;
         this.rateLimiter = rateLimiter;
+        this.verifiedTokens = verifiedTokens;
         this.config = config;
     }
 
@@ -103,18 +109,42 @@ public class ApiProxy {
             limitedOr(context, clientAddress(context), () -> forward(context, route, null));
             return;
         }
+        String bearer = bearerToken(context);
+        Optional<VerifiedTokens.Caller> known = bearer == null ? Optional.empty() : verifiedTokens.lookup(bearer);
+        if (known.isPresent()) {
+            decide(context, route, known.get(), bearer);
+            return;
+        }
         Uni<SecurityIdentity> identity = context.get(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
         identity.subscribe().with(caller -> {
             if (caller.isAnonymous()) {
                 unauthenticated(context);
-            } else if (!route.allows(caller.getRoles())) {
-                limitedOr(context, subject(caller), () -> Problems.send(context, 403, "Forbidden",
-                        "Your roles do not allow this operation"));
-            } else {
-                AccessTokenCredential token = caller.getCredential(AccessTokenCredential.class);
-                limitedOr(context, subject(caller), () -> forward(context, route, token.getToken()));
+                return;
             }
+            String token = caller.getCredential(AccessTokenCredential.class).getToken();
+            VerifiedTokens.Caller verified = new VerifiedTokens.Caller(subject(caller), caller.getRoles());
+            if (token.equals(bearer) && caller.getPrincipal() instanceof JsonWebToken jwt) {
+                verifiedTokens.remember(bearer, verified, jwt.getExpirationTime());
+            }
+            decide(context, route, verified, token);
         }, failure -> unauthenticated(context));
+    }
+
+    private void decide(RoutingContext context, ApiRoute route, VerifiedTokens.Caller caller, String token) {
+        if (route.allows(caller.roles())) {
+            limitedOr(context, caller.subject(), () -> forward(context, route, token));
+        } else {
+            limitedOr(context, caller.subject(), () -> Problems.send(context, 403, "Forbidden",
+                    "Your roles do not allow this operation"));
+        }
+    }
+
+    /** The token of an {@code Authorization: Bearer} header, or null. */
+    private static String bearerToken(RoutingContext context) {
+        String header = context.request().getHeader(HttpHeaders.AUTHORIZATION);
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && header.length() > 7
+                ? header.substring(7).trim()
+                : null;
     }
 
     private void unauthenticated(RoutingContext context) {

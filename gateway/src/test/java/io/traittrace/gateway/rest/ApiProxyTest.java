@@ -23,6 +23,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
+import io.smallrye.jwt.build.Jwt;
 import io.traittrace.gateway.StandInServices;
 import io.traittrace.testsupport.Callers;
 
@@ -111,6 +112,33 @@ class ApiProxyTest {
 
         StandInServices.lineage().verify(0, anyRequestedFor(anyUrl()));
         StandInServices.runner().verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void aRememberedTokenStopsWorkingWhenItExpires() throws InterruptedException {
+        StandInServices.lineage().stubFor(get(urlEqualTo("/api/lineage/models/m1"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("{}")));
+        long now = System.currentTimeMillis() / 1000;
+        String shortLived = Jwt.preferredUserName("brief").subject("brief").groups(java.util.Set.of("viewer"))
+                .issuer("https://server.example.com").audience("https://server.example.com")
+                .issuedAt(now).expiresAt(now + 2).jws().keyId("1").sign("privateKey.jwk");
+
+        given().auth().oauth2(shortLived).get("/api/lineage/models/m1").then().statusCode(200);
+        given().auth().oauth2(shortLived).get("/api/lineage/models/m1").then().statusCode(200);
+        Thread.sleep(3_500);
+        given().auth().oauth2(shortLived).get("/api/lineage/models/m1").then().statusCode(401);
+        StandInServices.lineage().verify(2, getRequestedFor(urlEqualTo("/api/lineage/models/m1")));
+    }
+
+    @Test
+    void aRememberedTokenKeepsItsRoles() {
+        String viewer = Callers.token("remembered-viewer", "viewer");
+        StandInServices.runner().stubFor(get(urlEqualTo("/api/audits"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("{}")));
+        given().auth().oauth2(viewer).get("/api/audits").then().statusCode(200);
+        given().auth().oauth2(viewer).contentType(ContentType.JSON).body("{}").post("/api/audits").then().statusCode(403);
+        given().auth().oauth2(viewer).get("/api/audits").then().statusCode(200);
+        StandInServices.runner().verify(0, postRequestedFor(urlEqualTo("/api/audits")));
     }
 
     @Test
