@@ -26,6 +26,7 @@ import io.traittrace.gateway.service.RateLimiter;
 import io.traittrace.gateway.service.VerifiedTokens;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -52,6 +53,8 @@ public class ApiProxy {
     private static final Set<String> NOT_RETURNED = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "content-length", "set-cookie");
 
+    private static final Set<HttpMethod> BODILESS = Set.of(HttpMethod.GET, HttpMethod.HEAD);
+
     private final ApiRoutes routes;
     private final Upstreams upstreams;
     private final RateLimiter rateLimiter;
@@ -68,8 +71,16 @@ public class ApiProxy {
     }
 
     void register(@Observes Router router) {
+        BodyHandler bodies = BodyHandler.create(false).setBodyLimit(config.maxBodySize().asLongValue());
         router.route("/api/*")
-                .handler(BodyHandler.create(false).setBodyLimit(config.maxBodySize().asLongValue()))
+                // Reads carry no body: they skip the buffering.
+                .handler(context -> {
+                    if (BODILESS.contains(context.request().method())) {
+                        context.next();
+                    } else {
+                        bodies.handle(context);
+                    }
+                })
                 .handler(this::handle)
                 .failureHandler(this::failed);
     }
@@ -183,7 +194,8 @@ public class ApiProxy {
         UpstreamRequest request = new UpstreamRequest(incoming.method(),
                 context.normalizedPath() + (query == null ? "" : "?" + query),
                 forwardedHeaders(context, token),
-                context.body().buffer() == null ? Buffer.buffer() : Buffer.newInstance(context.body().buffer()));
+                context.body() == null || context.body().buffer() == null ? Buffer.buffer()
+                        : Buffer.newInstance(context.body().buffer()));
         String accept = incoming.getHeader(HttpHeaders.ACCEPT);
         if (accept != null && accept.contains("text/event-stream")) {
             upstreams.of(route.service()).open(request).subscribe()
