@@ -79,6 +79,12 @@ class ConsoleBrowserTest {
         assertThat(driver.findElement(By.id("user-roles")).getText()).isEqualTo("viewer");
         assertThat(browser.present(By.id("home-request-audit"))).isFalse();
         assertRelayedToken(StandInServices.runner().findAll(getRequestedFor(urlPathEqualTo("/api/audits"))), "viewer");
+        // The session cookie: not readable by scripts, sent only over secure connections (localhost counts).
+        assertThat(driver.manage().getCookies()).filteredOn(cookie -> cookie.getName().startsWith("q_session"))
+                .isNotEmpty().allSatisfy(cookie -> {
+                    assertThat(cookie.isSecure()).as(cookie.getName() + " Secure").isTrue();
+                    assertThat(cookie.isHttpOnly()).as(cookie.getName() + " HttpOnly").isTrue();
+                });
 
         // Lineage: search, then the student's page with its exposure and the drawn graph.
         browser.visible("home-q").sendKeys("owl");
