@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +38,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public static EmbeddedKafkaBroker start() {
         try {
             Path logDir = Files.createTempDirectory("traittrace-kafka-");
-            int brokerPort = freePort();
-            int controllerPort = freePort();
+            int brokerPort = Ports.free();
+            int controllerPort = Ports.free();
             Properties props = new Properties();
             props.put("process.roles", "broker,controller");
             props.put("node.id", "1");
@@ -107,12 +106,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         deleteRecursively(logDir);
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-    }
 
     static void deleteRecursively(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {

@@ -134,7 +134,7 @@ public final class KeycloakServer implements AutoCloseable {
     /** Starts a server on free ports from an unpacked distribution (tests). */
     private static KeycloakServer start(Path dist) {
         try {
-            return start(dist, EmbeddedKafkaBroker.freePort(), EmbeddedKafkaBroker.freePort());
+            return start(dist, Ports.free(), Ports.free());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -146,7 +146,7 @@ public final class KeycloakServer implements AutoCloseable {
      */
     public static KeycloakServer start(Path dist, int port, int consolePort) {
         try {
-            int managementPort = EmbeddedKafkaBroker.freePort();
+            int managementPort = Ports.free();
             Map<String, String> secrets = new HashMap<>();
             SECRET_PLACEHOLDERS.keySet().forEach(client -> secrets.put(client, randomSecret()));
             String adminPassword = randomSecret();

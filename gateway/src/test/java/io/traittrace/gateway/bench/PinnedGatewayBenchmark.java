@@ -11,6 +11,7 @@ import java.util.Map;
 
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.traittrace.testsupport.Callers;
+import io.traittrace.testsupport.Ports;
 
 /**
  * The gateway's added cost when it has a core of its own, as it does on a cluster: this process (load generator,
@@ -28,7 +29,7 @@ public final class PinnedGatewayBenchmark {
         String keycloakUrl = oidc.start().get("keycloak.url");
         VerifyingUpstream upstream = new VerifyingUpstream();
         String service = upstream.start().get("gateway.lineage.url");
-        int gatewayPort = freePort();
+        int gatewayPort = Ports.free();
 
         ProcessBuilder gateway = new ProcessBuilder("taskset", "-c", "1", "java", "-jar", jar.toString())
                 .redirectErrorStream(true).redirectOutput(Files.createTempFile("gateway-bench", ".log").toFile());
@@ -58,12 +59,6 @@ public final class PinnedGatewayBenchmark {
             process.waitFor();
             upstream.stop();
             oidc.stop();
-        }
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 
