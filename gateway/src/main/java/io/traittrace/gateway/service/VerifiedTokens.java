@@ -34,6 +34,7 @@ public class VerifiedTokens {
     private record Entry(Caller caller, long expiresAt) {
     }
 
+    private final boolean enabled;
     private final long maxAgeNanos;
     private final LongSupplier clock;
     private final Cache<String, Entry> entries;
@@ -44,6 +45,8 @@ public class VerifiedTokens {
     }
 
     VerifiedTokens(int maxTokens, Duration maxAge, LongSupplier clock) {
+        // Caffeine evicts over the size limit after the fact, so a zero-size cache would still answer for a moment.
+        this.enabled = maxTokens > 0;
         this.maxAgeNanos = maxAge.toNanos();
         this.clock = clock;
         this.entries = Caffeine.newBuilder().maximumSize(maxTokens).expireAfter(new Expiry<String, Entry>() {
@@ -75,7 +78,7 @@ public class VerifiedTokens {
         long untilExpiry = Duration.ofSeconds(expiresAtEpochSecond).toNanos()
                 - Duration.ofMillis(System.currentTimeMillis()).toNanos();
         long lifetime = Math.min(untilExpiry, maxAgeNanos);
-        if (lifetime > 0) {
+        if (enabled && lifetime > 0) {
             entries.put(key(token), new Entry(caller, clock.getAsLong() + lifetime));
         }
     }
