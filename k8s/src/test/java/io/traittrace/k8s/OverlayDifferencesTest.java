@@ -1,0 +1,114 @@
+package io.traittrace.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.traittrace.audit.config.RunnerConfig;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What the production overlay adds to the base (availability, GPU scheduling, monitoring, logs) and dev does not. */
+class OverlayDifferencesTest {
+
+    private static final List<String> STATELESS = List.of("gateway", "lineage-service", "report-service");
+
+    @Test
+    void productionKeepsEveryStatelessServiceUpThroughADrain() {
+        Rendered production = Rendered.of("overlays/production");
+        for (String service : STATELESS) {
+            Deployment deployment = production.one(Deployment.class, service);
+            assertThat(deployment.getSpec().getReplicas()).as(service).isGreaterThanOrEqualTo(2);
+            PodDisruptionBudget budget = production.one(PodDisruptionBudget.class, service);
+            assertThat(budget.getSpec().getSelector().getMatchLabels())
+                    .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+            assertThat(budget.getSpec().getMinAvailable().getIntVal()).isBetween(1, deployment.getSpec().getReplicas() - 1);
+            assertThat(deployment.getSpec().getTemplate().getSpec().getTopologySpreadConstraints()).isNotEmpty();
+        }
+        Deployment runner = production.one(Deployment.class, "audit-runner");
+        assertThat(runner.getSpec().getReplicas()).as("one runner at a time").isEqualTo(1);
+        assertThat(runner.getSpec().getStrategy().getType()).isEqualTo("Recreate");
+        assertThat(production.find(PodDisruptionBudget.class, "audit-runner")).isEmpty();
+    }
+
+    @Test
+    void productionReplicatesKafkaAndPostgres() {
+        Rendered production = Rendered.of("overlays/production");
+        int brokers = production.all(KafkaNodePool.class).stream().mapToInt(pool -> pool.getSpec().getReplicas()).sum();
+        assertThat(brokers).isEqualTo(3);
+        var config = production.one(Kafka.class, "traittrace").getSpec().getKafka().getConfig();
+        assertThat(config).containsEntry("default.replication.factor", 3).containsEntry("min.insync.replicas", 2)
+                .containsEntry("offsets.topic.replication.factor", 3);
+        for (KafkaTopic topic : production.all(KafkaTopic.class)) {
+            assertThat(topic.getSpec().getReplicas()).as(topic.getMetadata().getName()).isEqualTo(brokers);
+            assertThat(topic.getSpec().getConfig()).containsEntry("min.insync.replicas", 2);
+        }
+        for (JsonNode cluster : production.trees("Cluster")) {
+            assertThat(cluster.path("spec").path("instances").asInt()).isEqualTo(3);
+        }
+        assertThat(Rendered.of("overlays/dev").all(KafkaTopic.class))
+                .allSatisfy(topic -> assertThat(topic.getSpec().getReplicas()).isEqualTo(1));
+    }
+
+    @Test
+    void productionSchedulesProbeJobsOnGpusThroughKueue() {
+        Rendered production = Rendered.of("overlays/production");
+        RunnerConfig.Kubernetes jobs = RunnerJobs.of(production).config().kubernetes();
+        String queue = jobs.kueueQueue().orElseThrow();
+        assertThat(production.tree("LocalQueue", queue).path("spec").path("clusterQueue").asText()).isNotEmpty();
+        assertThat(jobs.nodeSelector()).containsEntry("nvidia.com/gpu.present", "true");
+        assertThat(jobs.tolerations()).anySatisfy(toleration -> {
+            assertThat(toleration.key()).isEqualTo(jobs.gpuResource());
+            assertThat(toleration.effect()).contains("NoSchedule");
+        });
+
+        RunnerConfig.Kubernetes dev = RunnerJobs.of(Rendered.of("overlays/dev")).config().kubernetes();
+        assertThat(dev.kueueQueue()).isEmpty();
+        assertThat(dev.tolerations()).isEmpty();
+        assertThat(dev.nodeSelector()).isEmpty();
+    }
+
+    @Test
+    void productionLogsJsonAndIsScrapedByServiceMonitors() {
+        Rendered production = Rendered.of("overlays/production");
+        Rendered dev = Rendered.of("overlays/dev");
+        for (String service : Rendered.SERVICES) {
+            ConfigMap configMap = production.configMap(service);
+            assertThat(configMap.getData()).as(service).containsEntry("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true");
+            assertThat(dev.configMap(service).getData()).doesNotContainKey("QUARKUS_LOG_CONSOLE_JSON_ENABLED");
+            JsonNode monitor = production.tree("ServiceMonitor", service);
+            assertThat(monitor.path("spec").path("selector").path("matchLabels").path("app.kubernetes.io/name").asText())
+                    .isEqualTo(service);
+            assertThat(monitor.path("spec").path("endpoints").get(0).path("path").asText()).isEqualTo("/q/metrics");
+            assertThat(monitor.path("spec").path("endpoints").get(0).path("port").asText()).isEqualTo("http");
+        }
+        assertThat(dev.trees("ServiceMonitor")).isEmpty();
+    }
+
+    @Test
+    void productionPublishesTheGatewayAndLoginUnderTlsAndCertificatesNameThatHost() {
+        Rendered production = Rendered.of("overlays/production");
+        Ingress ingress = production.one(Ingress.class, "traittrace");
+        assertThat(ingress.getSpec().getTls()).hasSize(2);
+        var gatewayRule = ingress.getSpec().getRules().stream()
+                .filter(rule -> rule.getHttp().getPaths().get(0).getBackend().getService().getName().equals("gateway"))
+                .findFirst().orElseThrow();
+        assertThat(ingress.getSpec().getTls()).anySatisfy(tls -> assertThat(tls.getHosts()).contains(gatewayRule.getHost()));
+        assertThat(production.configMap("report-service").getData())
+                .containsEntry("REPORT_PUBLIC_URL", "https://" + gatewayRule.getHost());
+
+        var loginRule = ingress.getSpec().getRules().stream()
+                .filter(rule -> rule.getHttp().getPaths().get(0).getBackend().getService().getName()
+                        .equals("keycloak-service"))
+                .findFirst().orElseThrow();
+        assertThat(production.tree("Keycloak", "keycloak").path("spec").path("hostname").path("hostname").asText())
+                .isEqualTo("https://" + loginRule.getHost());
+        assertThat(Rendered.of("overlays/dev").all(Ingress.class)).isEmpty();
+    }
+}

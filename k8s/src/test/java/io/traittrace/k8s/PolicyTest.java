@@ -1,0 +1,275 @@
+package io.traittrace.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The rules every rendered overlay keeps: pod security, probes, limits, images, secrets, RBAC, network, labels. */
+class PolicyTest {
+
+    /** Environment names that carry credentials: they must come from a Secret, never a literal or a ConfigMap. */
+    private static final Pattern SECRET_NAME =
+            Pattern.compile(".*(PASSWORD|SECRET|TOKEN|CREDENTIAL|_KEY|KEYS?_?ID)$|.*PRIVATE.*");
+
+    @ParameterizedTest
+    @MethodSource("io.traittrace.k8s.Rendered#overlays")
+    void everyPodRunsRestricted(String overlay) {
+        for (Deployment deployment : Rendered.of(overlay).all(Deployment.class)) {
+            String name = deployment.getMetadata().getName();
+            PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+            assertThat(pod.getSecurityContext().getRunAsNonRoot()).as(name + " runAsNonRoot").isTrue();
+            assertThat(pod.getSecurityContext().getRunAsUser()).as(name + " runAsUser").isPositive();
+            assertThat(pod.getSecurityContext().getSeccompProfile().getType()).as(name).isEqualTo("RuntimeDefault");
+            assertThat(pod.getHostNetwork()).as(name + " hostNetwork").isNotEqualTo(Boolean.TRUE);
+            assertThat(pod.getHostPID()).as(name + " hostPID").isNotEqualTo(Boolean.TRUE);
+            assertThat(pod.getHostIPC()).as(name + " hostIPC").isNotEqualTo(Boolean.TRUE);
+            assertThat(pod.getVolumes()).as(name + " volumes").allSatisfy(v -> assertThat(v.getHostPath()).isNull());
+            for (Container container : containers(pod)) {
+                var security = container.getSecurityContext();
+                assertThat(security).as(name + " container securityContext").isNotNull();
+                assertThat(security.getAllowPrivilegeEscalation()).as(name + " allowPrivilegeEscalation").isFalse();
+                assertThat(security.getReadOnlyRootFilesystem()).as(name + " readOnlyRootFilesystem").isTrue();
+                assertThat(security.getPrivileged()).as(name + " privileged").isNotEqualTo(Boolean.TRUE);
+                assertThat(security.getCapabilities().getDrop()).as(name + " drops").contains("ALL");
+                assertThat(security.getCapabilities().getAdd()).as(name + " adds").isNullOrEmpty();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.traittrace.k8s.Rendered#overlays")
+    void everyContainerHasHealthProbesAndResourceBounds(String overlay) {
+        for (Deployment deployment : Rendered.of(overlay).all(Deployment.class)) {
+            for (Container container : containers(deployment.getSpec().getTemplate().getSpec())) {
+                String name = deployment.getMetadata().getName() + "/" + container.getName();
+                Set<String> ports = container.getPorts().stream().map(ContainerPort::getName).collect(Collectors.toSet());
+                assertHealthProbe(name, container.getStartupProbe(), "/q/health/started", ports);
+                assertHealthProbe(name, container.getLivenessProbe(), "/q/health/live", ports);
+                assertHealthProbe(name, container.getReadinessProbe(), "/q/health/ready", ports);
+                var resources = container.getResources();
+                assertThat(resources.getRequests()).as(name + " requests").containsKeys("cpu", "memory");
+                assertThat(resources.getLimits()).as(name + " limits").containsKeys("cpu", "memory");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.traittrace.k8s.Rendered#overlays")
+    void everyImageIsPinnedToAVersion(String overlay) {
+        Rendered rendered = Rendered.of(overlay);
+        for (Deployment deployment : rendered.all(Deployment.class)) {
+            for (Container container : containers(deployment.getSpec().getTemplate().getSpec())) {
+                assertPinned(container.getImage());
+            }
+        }
+        assertPinned(rendered.configMap("audit-runner").getData().get("RUNNER_PROBE_IMAGE"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.traittrace.k8s.Rendered#overlays")
+    void noSecretValueIsWrittenAnywhere(String overlay) {
+        Rendered rendered = Rendered.of(overlay);
+        assertThat(rendered.all(Secret.class)).as("Secrets are created by the operator or the user").isEmpty();
+        for (Deployment deployment : rendered.all(Deployment.class)) {
+            for (Container container : containers(deployment.getSpec().getTemplate().getSpec())) {
+                for (EnvVar env : container.getEnv()) {
+                    if (SECRET_NAME.matcher(env.getName()).matches()) {
+                        assertThat(env.getValue()).as(env.getName() + " literal").isNull();
+                        assertThat(env.getValueFrom().getSecretKeyRef()).as(env.getName() + " from a Secret").isNotNull();
+                    }
+                }
+            }
+        }
+        for (ConfigMap configMap : rendered.all(ConfigMap.class)) {
+            assertThat(configMap.getData().keySet()).as("ConfigMap " + configMap.getMetadata().getName())
+                    .noneMatch(key -> SECRET_NAME.matcher(key).matches());
+        }
+        String everything = rendered.trees().toString();
+        assertThat(everything).doesNotContain("PRIVATE KEY").doesNotContainPattern("(?i)password\"\\s*:\\s*\"[^\"$]");
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.traittrace.k8s.Rendered#overlays")
+    void theRunnerMayTouchOnlyJobsPodsAndLogsInItsNamespace(String overlay) {
+        Rendered rendered = Rendered.of(overlay);
+        assertThat(rendered.all(ClusterRole.class)).isEmpty();
+        assertThat(rendered.all(ClusterRoleBinding.class)).isEmpty();
+        assertThat(rendered.all(Role.class)).extracting(role -> role.getMetadata().getName())
+                .containsExactly("audit-runner");
+        Map<String, Set<String>> allowed = Map.of(
+                "batch/jobs", Set.of("get", "list", "watch", "create", "delete"),
+                "/pods", Set.of("get", "list", "watch"),
+                "/pods/log", Set.of("get"));
+        for (PolicyRule rule : rendered.one(Role.class, "audit-runner").getRules()) {
+            assertThat(rule.getResourceNames()).isNullOrEmpty();
+            for (String group : rule.getApiGroups()) {
+                for (String resource : rule.getResources()) {
+                    assertThat(allowed).as("grant on " + group + "/" + resource).containsKey(group + "/" + resource);
+                    assertThat(allowed.get(group + "/" + resource)).containsAll(rule.getVerbs());
+                }
+            }
+        }
+        RoleBinding binding = rendered.one(RoleBinding.class, "audit-runner");
+        assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
+        assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
+            assertThat(subject.getKind()).isEqualTo("ServiceAccount");
+            assertThat(subject.getName()).isEqualTo("audit-runner");
+            assertThat(Objects.requireNonNullElse(subject.getNamespace(), rendered.namespace()))
+                    .isEqualTo(rendered.namespace());
+        });
+        assertThat(rendered.all(Deployment.class)).allSatisfy(deployment -> {
+            boolean runner = deployment.getMetadata().getName().equals("audit-runner");
+            assertThat(deployment.getSpec().getTemplate().getSpec().getAutomountServiceAccountToken())
+                    .as(deployment.getMetadata().getName() + " mounts an API token").isEqualTo(runner);
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.traittrace.k8s.Rendered#overlays")
+    void onlyTheGatewayIsOpenAndEveryPodIsCoveredByAPolicy(String overlay) {
+        Rendered rendered = Rendered.of(overlay);
+        List<NetworkPolicy> policies = rendered.all(NetworkPolicy.class);
+        NetworkPolicy deny = rendered.one(NetworkPolicy.class, "default-deny-ingress");
+        assertThat(deny.getSpec().getPodSelector().getMatchLabels()).isNullOrEmpty();
+        assertThat(deny.getSpec().getPodSelector().getMatchExpressions()).isNullOrEmpty();
+        assertThat(deny.getSpec().getPolicyTypes()).contains("Ingress");
+        assertThat(deny.getSpec().getIngress()).isNullOrEmpty();
+
+        for (NetworkPolicy policy : policies) {
+            for (NetworkPolicyIngressRule rule : policy.getSpec().getIngress()) {
+                if (rule.getFrom() == null || rule.getFrom().isEmpty()) {
+                    assertThat(policy.getSpec().getPodSelector().getMatchLabels())
+                            .as("policy " + policy.getMetadata().getName() + " admits everyone")
+                            .containsExactly(Map.entry("app.kubernetes.io/name", "gateway"));
+                }
+                for (NetworkPolicyPeer peer : rule.getFrom()) {
+                    assertThat(peer.getIpBlock()).as("no address ranges").isNull();
+                }
+            }
+        }
+        for (Deployment deployment : rendered.all(Deployment.class)) {
+            Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+            assertThat(policies).as(deployment.getMetadata().getName() + " has its own policy")
+                    .anySatisfy(policy -> {
+                        assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isNotEmpty();
+                        assertThat(labels).containsAllEntriesOf(policy.getSpec().getPodSelector().getMatchLabels());
+                        assertThat(policy.getSpec().getIngress()).isNotEmpty();
+                    });
+        }
+        // Behind the gateway: each service takes calls from the gateway and the callers the architecture names.
+        assertThat(callers(rendered, "lineage-service")).containsExactlyInAnyOrder("gateway", "audit-runner");
+        assertThat(callers(rendered, "audit-runner")).containsExactlyInAnyOrder("gateway", "traittrace-probe");
+        assertThat(callers(rendered, "report-service")).containsExactly("gateway");
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.traittrace.k8s.Rendered#overlays")
+    void probePodsReachOnlyTheRunnerAndDns(String overlay) {
+        NetworkPolicy probe = Rendered.of(overlay).one(NetworkPolicy.class, "traittrace-probe");
+        assertThat(probe.getSpec().getPodSelector().getMatchLabels())
+                .containsExactly(Map.entry("app.kubernetes.io/name", "traittrace-probe"));
+        assertThat(probe.getSpec().getPolicyTypes()).contains("Ingress", "Egress");
+        assertThat(probe.getSpec().getIngress()).isNullOrEmpty();
+        assertThat(probe.getSpec().getEgress()).hasSize(2);
+        assertThat(probe.getSpec().getEgress()).allSatisfy(rule -> assertThat(rule.getTo()).isNotEmpty());
+        assertThat(probe.getSpec().getEgress().get(0).getTo()).singleElement().satisfies(peer ->
+                assertThat(peer.getPodSelector().getMatchLabels())
+                        .containsExactly(Map.entry("app.kubernetes.io/name", "audit-runner")));
+        assertThat(probe.getSpec().getEgress().get(1).getPorts()).allSatisfy(port ->
+                assertThat(port.getPort().getIntVal()).isEqualTo(53));
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.traittrace.k8s.Rendered#overlays")
+    void eachDatabaseAdmitsOnlyItsOwner(String overlay) {
+        Rendered rendered = Rendered.of(overlay);
+        for (JsonNode cluster : rendered.trees("Cluster")) {
+            String name = cluster.path("metadata").path("name").asText();
+            String owner = cluster.path("metadata").path("labels").path("traittrace.io/database-of").asText();
+            NetworkPolicy policy = rendered.one(NetworkPolicy.class, name);
+            assertThat(policy.getSpec().getPodSelector().getMatchLabels())
+                    .containsExactly(Map.entry("cnpg.io/cluster", name));
+            List<String> peers = policy.getSpec().getIngress().stream()
+                    .flatMap(rule -> rule.getFrom().stream())
+                    .map(peer -> peer.getNamespaceSelector() != null
+                            ? "namespace " + peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name")
+                            : peer.getPodSelector().getMatchLabels().toString())
+                    .toList();
+            String ownerPeer = owner.equals("keycloak")
+                    ? "{app.kubernetes.io/managed-by=keycloak-operator}"
+                    : "{app.kubernetes.io/name=" + owner + "}";
+            assertThat(peers).as(name).containsExactlyInAnyOrder(
+                    ownerPeer, "{cnpg.io/cluster=" + name + "}", "namespace cnpg-system");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.traittrace.k8s.Rendered#overlays")
+    void everyObjectCarriesTheStandardLabels(String overlay) {
+        Rendered rendered = Rendered.of(overlay);
+        for (int i = 0; i < rendered.objects().size(); i++) {
+            JsonNode labels = rendered.trees().get(i).path("metadata").path("labels");
+            String what = rendered.trees().get(i).path("kind").asText() + " "
+                    + rendered.trees().get(i).path("metadata").path("name").asText();
+            assertThat(labels.path("app.kubernetes.io/name").asText()).as(what + " name label").isNotEmpty();
+            assertThat(labels.path("app.kubernetes.io/part-of").asText()).as(what + " part-of").isEqualTo("traittrace");
+        }
+        for (Deployment deployment : rendered.all(Deployment.class)) {
+            assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+                    .containsEntry("app.kubernetes.io/name", deployment.getMetadata().getName())
+                    .containsEntry("app.kubernetes.io/part-of", "traittrace");
+            assertThat(deployment.getSpec().getSelector().getMatchLabels())
+                    .containsExactly(Map.entry("app.kubernetes.io/name", deployment.getMetadata().getName()));
+        }
+    }
+
+    private static List<String> callers(Rendered rendered, String service) {
+        return rendered.one(NetworkPolicy.class, service).getSpec().getIngress().stream()
+                .flatMap(rule -> rule.getFrom().stream())
+                .filter(peer -> peer.getPodSelector() != null && peer.getNamespaceSelector() == null)
+                .map(peer -> peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/name"))
+                .toList();
+    }
+
+    private static void assertHealthProbe(String name, Probe probe, String path, Set<String> ports) {
+        assertThat(probe).as(name + " probe " + path).isNotNull();
+        assertThat(probe.getHttpGet().getPath()).as(name).isEqualTo(path);
+        assertThat(ports).as(name + " probe port").contains(probe.getHttpGet().getPort().getStrVal());
+    }
+
+    private static void assertPinned(String image) {
+        String lastSegment = image.substring(image.lastIndexOf('/') + 1);
+        assertThat(lastSegment).as(image).contains(":");
+        String tag = lastSegment.substring(lastSegment.indexOf(':') + 1);
+        assertThat(tag).as(image).isNotBlank().isNotEqualToIgnoringCase("latest");
+    }
+
+    private static List<Container> containers(PodSpec pod) {
+        return java.util.stream.Stream.concat(pod.getInitContainers().stream(), pod.getContainers().stream()).toList();
+    }
+
+}
