@@ -6,6 +6,8 @@ import static io.traittrace.audit.domain.PlannerNumbersTest.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,6 +133,35 @@ class NumbersAnalysisTest {
         assertThat(oneSeed.outcome()).isEqualTo(AuditAnalysis.INCONCLUSIVE);
         assertThat(oneSeed.reasons()).anyMatch(reason -> reason.startsWith("4 of 5 expected runs never reported"))
                 .anyMatch(reason -> reason.startsWith("too few seeds"));
+    }
+
+    /**
+     * The five §3b results the probe produced in DJL at full size (seedIndex 0–4 of a 5-seed design at seed 1, one
+     * process each, kept in test resources as written): the runner's verdict on them, against SciPy 1.17.1 on the same
+     * numbers (audit-probe/README.md reports the run).
+     */
+    @Test
+    void theFiveSeedsOfTheSection3bRunInDjlShowTransferAndNoCrossBaseRise() throws IOException {
+        List<ObjectNode> results = new ArrayList<>();
+        for (int seed = 0; seed < 5; seed++) {
+            try (InputStream in = NumbersAnalysisTest.class.getResourceAsStream("/numbers-section-3b/seed" + seed + ".json")) {
+                results.add((ObjectNode) JSON.readTree(in));
+            }
+        }
+        AuditAnalysis analysis = analyse(results, List.of());
+
+        assertThat(analysis.outcome()).isEqualTo(AuditAnalysis.TRANSFER_DETECTED);
+        ComparisonResult soft = analysis.comparisons().get(0);
+        assertThat(soft.difference()).isCloseTo(0.1646608, within(1e-9));
+        assertThat(soft.t()).isCloseTo(3.5554230851483837, within(1e-6));
+        assertThat(soft.df()).isCloseTo(5.671743224667878, within(1e-6));
+        assertThat(soft.pValue()).isCloseTo(0.006590316276521799, within(1e-8)).isLessThan(0.01);
+        assertThat(soft.adjustedPValue()).isCloseTo(0.0197709488295654, within(1e-8));
+        assertThat(analysis.comparisons().get(1).pValue()).isCloseTo(0.02116966595280259, within(1e-8));
+        assertThat(analysis.comparisons().get(2).pValue()).isCloseTo(0.0031595199698644504, within(1e-8));
+        assertThat(analysis.comparisons().get(3).pValue()).isCloseTo(0.009856402552422249, within(1e-8));
+        // cross-base > control-gen: p = 0.317, so the negative control holds.
+        assertThat(analysis.controls().get("cross-base shows no rise").ok()).isTrue();
     }
 
     /** Reads each result as the runner does and aggregates with the planner's analysis for a 5-seed audit. */
