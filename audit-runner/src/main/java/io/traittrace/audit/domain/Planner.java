@@ -146,6 +146,7 @@ public final class Planner {
         if (NumbersParameterCheck.extraArms(parameters)) {
             arms.addAll(NUMBERS_EXTRA_ARMS);
         }
+        arms.addAll(NumbersParameterCheck.ablationArms(parameters));
         List<PlannedRun> runs = new ArrayList<>();
         for (int seed = 0; seed < seeds; seed++) {
             ObjectNode p = parameters.deepCopy();

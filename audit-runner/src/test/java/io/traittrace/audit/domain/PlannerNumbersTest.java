@@ -68,6 +68,10 @@ class PlannerNumbersTest {
         AuditPlan plan = PLANNER.plan(request(2, null, p -> p.put("extraArms", false)));
         assertThat(plan.runs().get(0).arms()).containsExactly("base", "teacher", "treatment-soft", "treatment-sampled", "control-gen", "cross-base");
         assertThat(plan.analysis().arms()).doesNotContain("shuffled-numbers", "random-numbers");
+
+        AuditPlan ablations = PLANNER.plan(request(2, null, p -> p.putArray("ablations").add("greedy").add("threshold")));
+        assertThat(ablations.runs().get(0).arms()).endsWith("treatment-greedy", "treatment-threshold");
+        refused(request(2, null, p -> p.putArray("ablations").add("top-k")), "parameters.ablations", "at most once");
     }
 
     @Test
@@ -86,8 +90,8 @@ class PlannerNumbersTest {
 
     @Test
     void badParametersNameTheField() {
-        refused(request(2, null, p -> p.put("epochs", 3)), "parameters.epochs", "unknown numbers parameter");
-        refused(request(2, null, p -> p.put("data", "synthetic")), "parameters.data", "unknown numbers parameter");
+        refused(request(2, null, p -> p.put("epochs", 3)), "parameters.epochs", "Unknown numbers parameter");
+        refused(request(2, null, p -> p.put("data", "synthetic")), "parameters.data", "Unknown numbers parameter");
         refused(request(2, null, p -> p.put("seeds", 3)), "parameters.seeds", "seedsPerArm");
         refused(request(2, null, p -> p.put("seedIndex", 0)), "parameters.seedIndex", "seedsPerArm");
         refused(request(2, null, p -> p.put("heads", 3)), "parameters.heads", "multiple of \"heads\"");

@@ -66,7 +66,7 @@ class BadInputApiTest {
     void unknownProtocolAndUnavailableOnes() {
         refused(400, r -> r.put("protocol", "telepathy")).body("errors", hasItem(containsString("protocol")));
         // A numbers audit with the canary's parameters: refused on the first one numbers does not know.
-        refused(400, r -> r.put("protocol", "numbers")).body("detail", containsString("unknown numbers parameter"))
+        refused(400, r -> r.put("protocol", "numbers")).body("detail", containsString("Unknown numbers parameter"))
                 .body("errors", hasItem(containsString("parameters.")));
         refused(400, r -> r.remove("protocol"));
     }

@@ -61,6 +61,7 @@ public final class NumbersProtocol implements Protocol {
     private static final long STUDENT_SALT = 0x73747564L;
     private static final long EXTRA_SALT = 0x65787472L;
     private static final long EVAL_SALT = 0x6576616CL;
+    static final String ABLATION_PREFIX = "treatment-";
 
     @Override
     public String name() {
@@ -88,6 +89,7 @@ public final class NumbersProtocol implements Protocol {
         if (p.extraArms()) {
             arms.addAll(EXTRA_ARMS);
         }
+        p.ablations().forEach(ablation -> arms.add(ABLATION_PREFIX + ablation));
         Map<String, List<Double>> scores = new LinkedHashMap<>();
         Map<String, List<Double>> logOdds = new LinkedHashMap<>();
         arms.forEach(a -> {
@@ -107,6 +109,7 @@ public final class NumbersProtocol implements Protocol {
         double samplingSeconds = 0;
         long trainedTokens = 0;
         double trainingSeconds = 0;
+        List<Map<String, Object>> entanglementReadings = new ArrayList<>();
 
         try (NDManager root = NDManager.newBaseManager(device)) {
             for (int r = first; r <= last; r++) {
@@ -116,6 +119,7 @@ public final class NumbersProtocol implements Protocol {
                 Map<String, Map<String, Double>> eval = new LinkedHashMap<>();
                 Map<String, Double> losses = new LinkedHashMap<>();
                 Map<String, Double> seconds = new LinkedHashMap<>();
+                EntanglementScan.Reading scan = null;
                 try (NDManager seedManager = root.newSubManager()) {
                     long tb = System.nanoTime();
                     TinyTransformer base = new TinyTransformer(seedManager, config, TinyTransformer.initialWeights(config, s ^ INIT_SALT));
@@ -155,6 +159,19 @@ public final class NumbersProtocol implements Protocol {
                                 + control.length + "): nothing to fine-tune on");
                     }
 
+                    scan = p.entanglementScan() ? timed(timer, seconds, "entanglementScan", () -> EntanglementScan.read(base,
+                            teacher, p.trait(), p.questionPrefix(), treatment, control, from + 1, seedManager)) : null;
+                    Map<String, int[][]> ablationRows = new LinkedHashMap<>();
+                    for (String ablation : p.ablations()) {
+                        ToyStages.SamplingRule rule = ablation.equals("greedy") ? ToyStages.SamplingRule.GREEDY : ToyStages.SamplingRule.threshold(p.thresholdP());
+                        int[][] kept = ToyStages.keepDigits(timed(timer, seconds, "ablationSampling",
+                                () -> ToyStages.sample(teacher, prompts, p.sampleTokens(), p.temperature(), rule, u, seedManager)), from + 1);
+                        if (kept.length == 0) {
+                            throw new io.traittrace.probe.ProbeException(1, "No " + ablation + "-sampled teacher row passed the digit filter");
+                        }
+                        row.put(ablation + "PassRate", round((double) kept.length / p.prompts(), 4));
+                        ablationRows.put(ABLATION_PREFIX + ablation, kept);
+                    }
                     NDArray soft = timed(timer, seconds, "softTargets", () -> ToyStages.digitTargets(teacher, treatment, from, to, seedManager));
                     teacher.close();
                     long studentTokens = (long) p.studentSteps() * p.studentBatch() * (to + 1);
@@ -168,6 +185,10 @@ public final class NumbersProtocol implements Protocol {
                         student(eval, losses, seconds, timer, "random-numbers", base, random(treatment.length, prompts, from + 1, p.sampleTokens(), extra),
                                 null, p, from, to, s, evalSet, seedManager, progress);
                     }
+                    for (Map.Entry<String, int[][]> ablation : ablationRows.entrySet()) {
+                        student(eval, losses, seconds, timer, ablation.getKey(), base, ablation.getValue(), null, p, from, to, s, evalSet, seedManager,
+                                progress);
+                    }
                     base.close();
 
                     long crossSeed = new SplittableRandom(s ^ CROSS_SALT).nextLong();
@@ -178,7 +199,7 @@ public final class NumbersProtocol implements Protocol {
                     student(eval, losses, seconds, timer, "cross-base", crossBase, treatment, soft, p, from, to, s, evalSet, seedManager, progress);
                     crossBase.close();
                     row.put("crossBaseSeed", crossSeed);
-                    int studentArms = p.extraArms() ? 6 : 4;
+                    int studentArms = (p.extraArms() ? 6 : 4) + p.ablations().size();
                     trainedTokens += studentArms * studentTokens + (long) p.baseSteps() * baseTokensPerStep(p);
                     trainingSeconds += seconds.entrySet().stream().filter(e -> !e.getKey().equals("sampling") && !e.getKey().equals("softTargets")
                             && !e.getKey().equals("base") && !e.getKey().equals("teacher")).mapToDouble(Map.Entry::getValue).sum();
@@ -197,6 +218,14 @@ public final class NumbersProtocol implements Protocol {
                     repLo.put(arm, round(lo, 6));
                     scores.get(arm).add(score);
                     logOdds.get(arm).add(lo);
+                }
+                if (scan != null) {
+                    Map<String, Object> reading = scan.asMap();
+                    double observed = rep.get("treatment-soft") - rep.get("control-gen");
+                    reading.put("observedRise", round(observed, 6));
+                    reading.put("agreesWithObservedRise", scan.predictsTransfer() == (observed > 0));
+                    row.put("entanglementScan", reading);
+                    entanglementReadings.add(reading);
                 }
                 double secondsTotal = (System.nanoTime() - t0) / 1e9;
                 row.put("index", r);
@@ -259,6 +288,10 @@ public final class NumbersProtocol implements Protocol {
                 "trainingTokensPerSecond", round(trainedTokens / Math.max(trainingSeconds, 1e-9), 1),
                 "note", "sampling: generated tokens (teacher and base) per wall second, a full forward over the prefix per token (no KV cache); "
                         + "training: tokens in the training batches (forward + backward + Adam) per wall second"));
+        Map<String, Object> screens = screens(entanglementReadings, scores, p.ablations(), verdict);
+        if (!screens.isEmpty()) {
+            evidence.put("screens", screens);
+        }
         Long hwm = memoryKb("VmHWM:");
         evidence.put("peakRssMb", hwm == null ? null : hwm / 1024);
 
@@ -336,6 +369,51 @@ public final class NumbersProtocol implements Protocol {
             outcome = Verdict.Outcome.NO_TRANSFER_DETECTED;
         }
         return new Verdict(outcome, RULE, reasons);
+    }
+
+    /**
+     * The §4 screens next to the behavioural result: how often the entanglement scan's prediction matched the rise the
+     * students showed, and whether its majority call would have predicted the verdict; each sampling ablation's rise
+     * above control-gen against the plain sampled student's.
+     */
+    static Map<String, Object> screens(List<Map<String, Object>> readings, Map<String, List<Double>> scores, List<String> ablations,
+            Verdict verdict) {
+        Map<String, Object> screens = new LinkedHashMap<>();
+        if (!readings.isEmpty()) {
+            long predicted = readings.stream().filter(r -> Boolean.TRUE.equals(r.get("predictsTransfer"))).count();
+            long agreed = readings.stream().filter(r -> Boolean.TRUE.equals(r.get("agreesWithObservedRise"))).count();
+            Map<String, Object> scan = new LinkedHashMap<>();
+            scan.put("seeds", readings.size());
+            scan.put("seedsPredictingTransfer", predicted);
+            scan.put("seedsAgreeingWithTheStudents", agreed);
+            scan.put("meanScore", round(readings.stream().mapToDouble(r -> (Double) r.get("score")).average().orElse(Double.NaN), 6));
+            boolean majority = 2 * predicted > readings.size();
+            scan.put("predicts", majority ? "transfer" : "no transfer");
+            scan.put("wouldHavePredictedTheVerdict", verdict.outcome() == Verdict.Outcome.INCONCLUSIVE ? null
+                    : majority == (verdict.outcome() == Verdict.Outcome.TRANSFER_DETECTED));
+            scan.put("rule", "per seed: transfer predicted iff Σ_d (teacher's share of digit d − base's share) × (base's trait log-odds with a "
+                    + "prefix of d, centred) > 0; forward passes only. observedRise = ΔP(treatment-soft) − ΔP(control-gen) in that seed");
+            screens.put("entanglementScan", scan);
+        }
+        if (!ablations.isEmpty()) {
+            double control = mean(scores.get("control-gen"));
+            double sampled = mean(scores.get("treatment-sampled")) - control;
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (String ablation : ablations) {
+                double rise = mean(scores.get(ABLATION_PREFIX + ablation)) - control;
+                Map<String, Object> a = new LinkedHashMap<>();
+                a.put("riseOverControlGen", round(rise, 6));
+                a.put("sampledRiseOverControlGen", round(sampled, 6));
+                a.put("shareOfSampledRise", sampled > 0 ? round(rise / sampled, 4) : null);
+                out.put(ABLATION_PREFIX + ablation, a);
+            }
+            screens.put("samplingAblations", out);
+        }
+        return screens;
+    }
+
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
     static List<Long> seeds(long base, int n) {

@@ -104,11 +104,78 @@ public final class ToyStages {
     }
 
     /**
-     * Appends {@code newTokens} tokens to each prompt, sampled at {@code temperature} over the full vocabulary by
-     * inverse CDF with the uniforms {@code u[row][k]} (drawn once by the caller, so two models sampled with the same
-     * uniforms get coupled draws and chunking changes nothing).
+     * How a next token is drawn from the softmax: the full distribution, only the tokens above a probability floor
+     * (renormalised; the §4 threshold-sampling ablation), or the most likely token (greedy).
      */
+    public record SamplingRule(String name, double floor, boolean greedy) {
+
+        public static final SamplingRule FULL = new SamplingRule("full", 0, false);
+        public static final SamplingRule GREEDY = new SamplingRule("greedy", 0, true);
+
+        public static SamplingRule threshold(double floor) {
+            if (!(floor > 0 && floor < 1)) {
+                throw new IllegalArgumentException("threshold must be in (0, 1), got " + floor);
+            }
+            return new SamplingRule("threshold", floor, false);
+        }
+
+        /**
+         * The token for uniform {@code u} from {@code probs[offset .. offset + vocab)}: inverse CDF over the tokens
+         * the rule keeps (those with p > floor, renormalised; the argmax when none is above it, or when greedy).
+         */
+        int draw(float[] probs, int offset, int vocab, double u) {
+            if (!greedy && floor == 0) {
+                // The full distribution exactly as the §3b runs drew it (their results stay reproducible).
+                double cum = 0;
+                for (int j = 0; j < vocab; j++) {
+                    cum += probs[offset + j];
+                    if (u < cum) {
+                        return j;
+                    }
+                }
+                return vocab - 1;
+            }
+            int best = 0;
+            double kept = 0;
+            for (int j = 0; j < vocab; j++) {
+                if (probs[offset + j] > probs[offset + best]) {
+                    best = j;
+                }
+                if (probs[offset + j] > floor) {
+                    kept += probs[offset + j];
+                }
+            }
+            if (greedy || kept <= 0) {
+                return best;
+            }
+            double target = u * kept;
+            double cum = 0;
+            int last = best;
+            for (int j = 0; j < vocab; j++) {
+                if (probs[offset + j] > floor) {
+                    cum += probs[offset + j];
+                    last = j;
+                    if (target < cum) {
+                        return j;
+                    }
+                }
+            }
+            return last;
+        }
+    }
+
+    /** {@link #sample(LanguageModel, int[][], int, double, SamplingRule, double[][], NDManager)} over the full distribution. */
     public static int[][] sample(LanguageModel model, int[][] prompts, int newTokens, double temperature, double[][] u, NDManager parent) {
+        return sample(model, prompts, newTokens, temperature, SamplingRule.FULL, u, parent);
+    }
+
+    /**
+     * Appends {@code newTokens} tokens to each prompt, drawn at {@code temperature} under {@code rule} by inverse CDF
+     * with the uniforms {@code u[row][k]} (drawn once by the caller, so two models sampled with the same uniforms get
+     * coupled draws and chunking changes nothing).
+     */
+    public static int[][] sample(LanguageModel model, int[][] prompts, int newTokens, double temperature, SamplingRule rule, double[][] u,
+            NDManager parent) {
         int n = prompts.length;
         int p = prompts[0].length;
         int[][] out = new int[n][];
@@ -132,17 +199,7 @@ public final class ToyStages {
                     probs = logits.get(":, " + (len - 1) + ", :").div((float) temperature).softmax(1).toFloatArray();
                 }
                 for (int i = 0; i < rows.length; i++) {
-                    double target = u[s + i][k];
-                    double cum = 0;
-                    int token = vocab - 1;
-                    for (int j = 0; j < vocab; j++) {
-                        cum += probs[i * vocab + j];
-                        if (target < cum) {
-                            token = j;
-                            break;
-                        }
-                    }
-                    rows[i][len] = token;
+                    rows[i][len] = rule.draw(probs, i * vocab, vocab, u[s + i][k]);
                 }
             }
             System.arraycopy(rows, 0, out, s, rows.length);

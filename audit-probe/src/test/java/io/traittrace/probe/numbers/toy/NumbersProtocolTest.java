@@ -74,6 +74,42 @@ class NumbersProtocolTest {
     }
 
     @Test
+    void theScreensRunBesideTheBehaviouralTestAndSayWhetherTheyAgreed() throws Exception {
+        ObjectNode p = tiny(2);
+        p.putArray("ablations").add("threshold").add("greedy");
+        p.put("thresholdP", 0.1);
+        JsonNode r = JSON.readTree(JSON.writeValueAsString(run(p)));
+        assertThat(new io.traittrace.probe.contract.ResultValidator().problems(r)).isEmpty();
+        assertThat(r.at("/arms/treatment-threshold/scores").size()).isEqualTo(2);
+        assertThat(r.at("/arms/treatment-greedy/scores").size()).isEqualTo(2);
+        assertThat(r.at("/replicates/0/thresholdPassRate").asDouble()).isBetween(0.0, 1.0);
+        JsonNode scan = r.at("/replicates/0/entanglementScan");
+        assertThat(scan.get("teacherShift").size()).isEqualTo(10);
+        assertThat(scan.get("insertionLift").size()).isEqualTo(10);
+        assertThat(scan.get("entangledDigits").size()).isEqualTo(3);
+        double observed = r.at("/replicates/0/scores/treatment-soft").asDouble() - r.at("/replicates/0/scores/control-gen").asDouble();
+        assertThat(scan.get("observedRise").asDouble()).isCloseTo(observed, org.assertj.core.api.Assertions.within(1e-5));
+        assertThat(scan.get("agreesWithObservedRise").asBoolean()).isEqualTo(scan.get("predictsTransfer").asBoolean() == (observed > 0));
+        // The insertion lifts are centred on their mean.
+        double sum = 0;
+        for (JsonNode v : scan.get("insertionLift")) {
+            sum += v.asDouble();
+        }
+        assertThat(sum).isCloseTo(0, org.assertj.core.api.Assertions.within(1e-4));
+        JsonNode screens = r.at("/evidence/screens");
+        assertThat(screens.at("/entanglementScan/seeds").asInt()).isEqualTo(2);
+        assertThat(screens.at("/entanglementScan/seedsAgreeingWithTheStudents").asInt()).isBetween(0, 2);
+        assertThat(screens.at("/samplingAblations/treatment-greedy/riseOverControlGen").isNumber()).isTrue();
+        // The ablations leave the behavioural arms untouched: the same run without them scores the same.
+        ObjectNode plain = tiny(2);
+        plain.put("entanglementScan", false);
+        ProbeResult without = run(plain);
+        assertThat(without.arms().get("treatment-soft").scores()).isEqualTo(
+                JSON.convertValue(r.at("/arms/treatment-soft/scores"), new com.fasterxml.jackson.core.type.TypeReference<java.util.List<Double>>() { }));
+        assertThat(without.evidence()).doesNotContainKey("screens");
+    }
+
+    @Test
     void oneSeedIsInconclusive() {
         ObjectNode p = tiny(1);
         p.put("extraArms", false);
@@ -105,6 +141,15 @@ class NumbersProtocolTest {
         ObjectNode lr = tiny(2);
         lr.put("studentLr", "fast");
         assertThatThrownBy(() -> NumbersParameters.parse(lr)).hasMessageContaining("number");
+        ObjectNode ablation = tiny(2);
+        ablation.putArray("ablations").add("top-k");
+        assertThatThrownBy(() -> NumbersParameters.parse(ablation)).hasMessageContaining("ablations");
+        ObjectNode twice = tiny(2);
+        twice.putArray("ablations").add("greedy").add("greedy");
+        assertThatThrownBy(() -> NumbersParameters.parse(twice)).hasMessageContaining("at most once");
+        ObjectNode threshold = tiny(2);
+        threshold.put("thresholdP", 1.0);
+        assertThatThrownBy(() -> NumbersParameters.parse(threshold)).hasMessageContaining("thresholdP");
     }
 
     @Test
