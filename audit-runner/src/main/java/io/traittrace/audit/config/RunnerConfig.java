@@ -26,6 +26,8 @@ public interface RunnerConfig {
 
     Events events();
 
+    Metrics metrics();
+
     /**
      * Key (base64, at least 32 bytes) of the per-run result tokens: a run's token is HMAC-SHA256(key, run id), so a
      * restarted runner can re-issue it and nothing secret is stored. Rotating it invalidates runs in flight.
@@ -112,6 +114,13 @@ public interface RunnerConfig {
 
         /** The runner's base URL as pods see it; results go to {@code <resultUrl>/api/runs/<run>/result}. */
         String resultUrl();
+
+        /**
+         * How long the readiness check waits for the Kubernetes API before it reports DOWN; keep it below the
+         * readiness probe's {@code timeoutSeconds}.
+         */
+        @WithDefault("2s")
+        Duration healthCheckTimeout();
     }
 
     interface Toleration {
@@ -177,5 +186,11 @@ public interface RunnerConfig {
     interface Events {
         /** CloudEvents {@code source} of every event this service publishes. */
         String source();
+    }
+
+    interface Metrics {
+        /** How often audits by state and waiting runs are counted in the database (read by the scheduler). */
+        @WithDefault("15s")
+        Duration refreshInterval();
     }
 }

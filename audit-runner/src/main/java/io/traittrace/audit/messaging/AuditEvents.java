@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
 import io.traittrace.audit.config.RunnerConfig;
+import io.traittrace.audit.repository.AuditEntity;
 import io.traittrace.service.outbox.CloudEvents;
 import io.traittrace.service.outbox.OutboxRepository;
 
@@ -42,12 +43,19 @@ public class AuditEvents {
         return "io.traittrace.audits." + topic + ".v1";
     }
 
-    /** {@code fact} distinguishes events of one topic and audit (e.g. a run and its state); null for once-per-audit facts. */
-    public Uni<Void> add(String topic, UUID auditId, String fact, Map<String, Object> data, OffsetDateTime at) {
-        UUID id = UUID.nameUUIDFromBytes((topic + "|" + auditId + "|" + (fact == null ? "" : fact)).getBytes(StandardCharsets.UTF_8));
-        Map<String, Object> event = CloudEvents.envelope(id, config.events().source(), type(topic), topic, auditId.toString(), at, data);
+    /**
+     * {@code fact} distinguishes events of one topic and audit (e.g. a run and its state); null for once-per-audit facts.
+     * The event continues the trace the audit was requested in, whoever reports the change (a probe, the Job
+     * informer, a cancel), so one trace follows the audit to its end; an audit requested outside a trace leaves the
+     * event in the trace in progress.
+     */
+    public Uni<Void> add(String topic, AuditEntity audit, String fact, Map<String, Object> data, OffsetDateTime at) {
+        UUID id = UUID.nameUUIDFromBytes((topic + "|" + audit.id + "|" + (fact == null ? "" : fact)).getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> event = CloudEvents.envelope(id, config.events().source(), type(topic), topic, audit.id.toString(), at, data);
         try {
-            return outbox.add(id, topic, auditId.toString(), mapper.writeValueAsString(event), at);
+            String payload = mapper.writeValueAsString(event);
+            return audit.traceParent == null ? outbox.add(id, topic, audit.id.toString(), payload, at)
+                    : outbox.add(id, topic, audit.id.toString(), payload, at, audit.traceParent);
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }

@@ -78,4 +78,8 @@ public class AuditEntity extends PanacheEntityBase {
 
     @Column(name = "finished_at")
     public OffsetDateTime finishedAt;
+
+    /** The W3C traceparent of the call or record that requested the audit: every event of the audit continues it. */
+    @Column(name = "trace_parent")
+    public String traceParent;
 }

@@ -1,6 +1,7 @@
 package io.traittrace.audit.repository;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.audit.domain.AuditState;
+import io.traittrace.service.repository.Sql;
 
 @ApplicationScoped
 public class AuditRepository implements PanacheRepositoryBase<AuditEntity, UUID> {
@@ -31,6 +33,15 @@ public class AuditRepository implements PanacheRepositoryBase<AuditEntity, UUID>
     public Uni<List<AuditEntity>> page(AuditState state, String student, int page, int size) {
         Sort sort = Sort.descending("createdAt").and("id", Sort.Direction.Descending);
         return find(filter(state, student), sort, params(state, student)).page(Page.of(page, size)).list();
+    }
+
+    /** How many audits are in each state (states without audits are absent). */
+    public Uni<Map<AuditState, Long>> countByState() {
+        return Sql.rows("SELECT state, count(*) FROM audit GROUP BY state", Map.of()).map(rows -> {
+            Map<AuditState, Long> counts = new EnumMap<>(AuditState.class);
+            rows.forEach(row -> counts.put(AuditState.valueOf((String) row[0]), ((Number) row[1]).longValue()));
+            return counts;
+        });
     }
 
     public Uni<Long> count(AuditState state, String student) {

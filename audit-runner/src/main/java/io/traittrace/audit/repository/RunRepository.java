@@ -25,6 +25,16 @@ public class RunRepository implements PanacheRepositoryBase<RunEntity, UUID> {
         return find("launchedAt is null and state = ?1 order by updatedAt", RunState.PENDING).page(0, limit).list();
     }
 
+    /** Pending runs: not yet accepted by the executor, and accepted but not started. */
+    public record Waiting(long unlaunched, long launched) {
+    }
+
+    public Uni<Waiting> countWaiting() {
+        return count("state = ?1 and launchedAt is null", RunState.PENDING)
+                .chain(unlaunched -> count("state = ?1 and launchedAt is not null", RunState.PENDING)
+                        .map(launched -> new Waiting(unlaunched, launched)));
+    }
+
     /** Forget every launch: after a restart, local processes are gone and their runs must start again. */
     public Uni<Integer> forgetLaunches() {
         return update("launchedAt = null, state = ?1, startedAt = null where state in ?2", RunState.PENDING,

@@ -88,7 +88,7 @@ public class AuditCompletion {
         data.put("reasons", reasons);
         data.put("failedAt", now.toString());
         LOG.infof("Audit %s FAILED: no run succeeded", audit.id);
-        return events.add(AuditEvents.FAILED, audit.id, null, data, now);
+        return events.add(AuditEvents.FAILED, audit, null, data, now);
     }
 
     @SuppressWarnings("unchecked")
@@ -132,7 +132,7 @@ public class AuditCompletion {
         audit.outcome = (String) ((Map<String, Object>) result.get("verdict")).get("outcome");
         audit.state = AuditState.COMPLETED;
         LOG.infof("Audit %s COMPLETED: %s", audit.id, audit.outcome);
-        return events.add(AuditEvents.COMPLETED, audit.id, null, completedEvent(audit, first, result, now), now);
+        return events.add(AuditEvents.COMPLETED, audit, null, completedEvent(audit, first, result, now), now);
     }
 
     /** The data of {@code audit-completed} v1, as the report service certifies it. */

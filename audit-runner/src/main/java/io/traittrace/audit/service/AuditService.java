@@ -38,6 +38,7 @@ import io.traittrace.audit.repository.RunRepository;
 import io.traittrace.audit.service.AuditViews.AuditPage;
 import io.traittrace.audit.service.AuditViews.AuditView;
 import io.traittrace.audit.service.AuditViews.ProgressEvent;
+import io.traittrace.service.tracing.TraceParents;
 
 /**
  * Accepts audits (idempotently), answers for them and cancels them. An accepted audit is stored with all its
@@ -59,9 +60,10 @@ public class AuditService {
     private final ProgressHub hub;
     private final ObjectMapper mapper;
     private final RunnerConfig config;
+    private final RunnerMetrics metrics;
 
     public AuditService(AuditRepository audits, RunRepository runs, Planner planner, LineageLookup lineage, AuditEvents events,
-            RunLauncher launcher, ProgressHub hub, ObjectMapper mapper, RunnerConfig config) {
+            RunLauncher launcher, ProgressHub hub, ObjectMapper mapper, RunnerConfig config, RunnerMetrics metrics) {
         this.audits = audits;
         this.runs = runs;
         this.planner = planner;
@@ -71,6 +73,7 @@ public class AuditService {
         this.hub = hub;
         this.mapper = mapper;
         this.config = config;
+        this.metrics = metrics;
     }
 
     public record Submitted(AuditView audit, boolean created) {
@@ -86,9 +89,12 @@ public class AuditService {
         }
         Map<String, Object> normalised = normalise(request);
         String hash = sha256(canonical(normalised));
+        // Taken now, on the caller's context: the API call's span, or the exposure-detected record's.
+        String traceParent = TraceParents.current();
         return Panache.withSession(() -> audits.byIdempotencyKey(request.idempotencyKey()))
                 .chain(existing -> existing != null ? same(existing, hash)
-                        : subjects(request).chain(subjects -> create(request, plan, normalised, hash, subjects, requestedBy, origin)));
+                        : subjects(request).chain(subjects -> create(request, plan, normalised, hash, subjects, requestedBy, origin,
+                                traceParent)));
     }
 
     private Uni<Submitted> same(AuditEntity existing, String hash) {
@@ -137,7 +143,7 @@ public class AuditService {
     }
 
     private Uni<Submitted> create(AuditRequest request, AuditPlan plan, Map<String, Object> normalised, String hash,
-            Map<String, Object> subjects, String requestedBy, String origin) {
+            Map<String, Object> subjects, String requestedBy, String origin, String traceParent) {
         OffsetDateTime now = OffsetDateTime.now();
         AuditEntity audit = new AuditEntity();
         audit.id = UUID.randomUUID();
@@ -155,6 +161,7 @@ public class AuditService {
         audit.runsTotal = plan.runs().size();
         audit.createdAt = now;
         audit.updatedAt = now;
+        audit.traceParent = traceParent;
         List<RunEntity> planned = new ArrayList<>();
         for (PlannedRun p : plan.runs()) {
             RunEntity run = new RunEntity();
@@ -178,7 +185,7 @@ public class AuditService {
         data.put("requestedAt", now.toString());
         return Panache.withTransaction(() -> audits.persist(audit)
                 .chain(() -> runs.persist(planned))
-                .chain(() -> events.add(AuditEvents.REQUESTED, audit.id, null, data, now)))
+                .chain(() -> events.add(AuditEvents.REQUESTED, audit, null, data, now)))
                 .invoke(() -> LOG.infof("Audit %s accepted: %s, %d runs, requested by %s (%s)", audit.id, audit.protocol, planned.size(),
                         requestedBy, origin))
                 .invoke(() -> hub.publish(new ProgressEvent(audit.id.toString(), "audit", null, null, AuditState.RUNNING, null, null, now)))
@@ -233,6 +240,10 @@ public class AuditService {
         });
     }
 
+    /** A cancelled audit, and how many of its runs the cancel ended. */
+    private record Cancelled(AuditEntity audit, int runs) {
+    }
+
     /** Cancels a running audit: its runs end CANCELLED, its Jobs are deleted, {@code audit-failed} says so. */
     public Uni<AuditView> cancel(String id, String by) {
         UUID uuid = uuid(id);
@@ -252,15 +263,23 @@ public class AuditService {
                     data.put("state", AuditState.CANCELLED.name());
                     data.put("reasons", List.of(reason));
                     data.put("failedAt", now.toString());
-                    return runs.ofAudit(uuid).invoke(list -> list.stream().filter(r -> !r.state.finished()).forEach(r -> {
-                        r.state = RunState.CANCELLED;
-                        r.reason = reason;
-                        r.finishedAt = now;
-                        r.updatedAt = now;
-                    })).chain(() -> events.add(AuditEvents.FAILED, uuid, null, data, now)).replaceWith(audit);
+                    return runs.ofAudit(uuid).map(list -> {
+                        List<RunEntity> open = list.stream().filter(r -> !r.state.finished()).toList();
+                        open.forEach(r -> {
+                            r.state = RunState.CANCELLED;
+                            r.reason = reason;
+                            r.finishedAt = now;
+                            r.updatedAt = now;
+                        });
+                        return open.size();
+                    }).chain(cancelled -> events.add(AuditEvents.FAILED, audit, null, data, now).replaceWith(new Cancelled(audit, cancelled)));
                 }))
-                .invoke(audit -> hub.publish(new ProgressEvent(id, "audit", null, null, AuditState.CANCELLED, null, "cancelled by " + by, now)))
-                .chain(audit -> launcher.cancel(id))
+                .invoke(cancelled -> {
+                    metrics.runsFinished(RunState.CANCELLED, null, cancelled.runs());
+                    metrics.auditEnded(cancelled.audit());
+                    hub.publish(new ProgressEvent(id, "audit", null, null, AuditState.CANCELLED, null, "cancelled by " + by, now));
+                })
+                .chain(() -> launcher.cancel(id))
                 .chain(() -> get(id));
     }
 

@@ -45,6 +45,8 @@ import io.vertx.core.Vertx;
 public class RunTracker implements RunListener {
 
     private static final Logger LOG = Logger.getLogger(RunTracker.class);
+    static final String NO_RESULT = "the run completed without handing over a result";
+    static final String RESULT_REFUSED = "the result was refused: ";
 
     private final AuditRepository audits;
     private final RunRepository runs;
@@ -55,10 +57,11 @@ public class RunTracker implements RunListener {
     private final RunTokens tokens;
     private final ObjectMapper mapper;
     private final Vertx vertx;
+    private final RunnerMetrics metrics;
     private final ResultValidator validator = new ResultValidator();
 
     public RunTracker(AuditRepository audits, RunRepository runs, AuditCompletion completion, AuditEvents events, ProgressHub hub,
-            RunLauncher launcher, RunTokens tokens, ObjectMapper mapper, Vertx vertx) {
+            RunLauncher launcher, RunTokens tokens, ObjectMapper mapper, Vertx vertx, RunnerMetrics metrics) {
         this.audits = audits;
         this.runs = runs;
         this.completion = completion;
@@ -68,6 +71,7 @@ public class RunTracker implements RunListener {
         this.tokens = tokens;
         this.mapper = mapper;
         this.vertx = vertx;
+        this.metrics = metrics;
     }
 
     /** A run hands back its result: {@code POST /api/runs/{run}/result} or a local run's file. */
@@ -136,7 +140,7 @@ public class RunTracker implements RunListener {
                 return Uni.createFrom().nullItem();
             }
             // The probe hands its result over before it exits: a run that ended without one failed, whatever its exit.
-            String why = succeeded ? "the run completed without handing over a result" : reason;
+            String why = succeeded ? NO_RESULT : reason;
             return transition(locked.audit(), run, RunState.FAILED, why, now);
         })).invoke(this::publish));
     }
@@ -144,7 +148,7 @@ public class RunTracker implements RunListener {
     @Override
     public void result(String runId, String token, byte[] body) {
         dispatch("result " + runId, () -> accept(runId, token, body)
-                .onFailure(ApiProblem.class).invoke(e -> finished(runId, false, "the result was refused: " + e.getMessage()))
+                .onFailure(ApiProblem.class).invoke(e -> finished(runId, false, RESULT_REFUSED + e.getMessage()))
                 .onFailure(ApiProblem.class).recoverWithNull());
     }
 
@@ -179,18 +183,23 @@ public class RunTracker implements RunListener {
         data.put("reason", reason);
         data.put("at", now.toString());
         ProgressEvent runEvent = new ProgressEvent(audit.id.toString(), "run", run.id.toString(), state, audit.state, null, reason, now);
-        return events.add(AuditEvents.PROGRESS, audit.id, run.id + "|" + state, data, now)
+        return events.add(AuditEvents.PROGRESS, audit, run.id + "|" + state, data, now)
                 .chain(() -> state.finished() ? completion.completeIfDone(audit, now) : Uni.createFrom().item(false))
                 .map(ended -> new Changed(audit, run, runEvent,
                         ended ? new ProgressEvent(audit.id.toString(), "audit", null, null, audit.state, audit.outcome, null, now) : null));
     }
 
+    /** After the commit: live progress, metrics, and the ended audit's tokens released. */
     private void publish(Changed changed) {
         if (changed == null) {
             return;
         }
         hub.publish(changed.runEvent());
+        if (changed.run().state.finished()) {
+            metrics.runsFinished(changed.run().state, changed.run().reason, 1);
+        }
         if (changed.auditEvent() != null) {
+            metrics.auditEnded(changed.audit());
             hub.publish(changed.auditEvent());
             launcher.release(changed.audit().id.toString()).subscribe().with(ignored -> {
             });

@@ -1,5 +1,6 @@
 package io.traittrace.audit.executor;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,7 +12,7 @@ record TestKubernetesConfig(Optional<String> namespace, String image, List<Strin
         String gpuResource, String gpuTypeLabel, Map<String, String> nodeSelector, List<RunnerConfig.Toleration> tolerations,
         Optional<String> priorityClass, Optional<String> kueueQueue, Optional<String> serviceAccount, int backoffLimit,
         int ttlSecondsAfterFinished, String scratchSize, String cpuRequest, String memoryRequest, String memoryLimit,
-        long runAsUser, String resultUrl) implements RunnerConfig.Kubernetes {
+        long runAsUser, String resultUrl, Duration healthCheckTimeout) implements RunnerConfig.Kubernetes {
 
     static TestKubernetesConfig inNamespace(String namespace) {
         return new TestKubernetesConfig(Optional.of(namespace), "ghcr.io/traittrace/probe:0.1.0",
@@ -20,19 +21,20 @@ record TestKubernetesConfig(Optional<String> namespace, String image, List<Strin
                 List.of(new Toleration("nvidia.com/gpu", "Exists", Optional.empty(), Optional.of("NoSchedule")),
                         new Toleration("dedicated", "Equal", Optional.of("audits"), Optional.empty())),
                 Optional.of("audit-batch"), Optional.empty(), Optional.of("traittrace-probe"), 2, 3600, "20Gi", "2",
-                "8Gi", "16Gi", 10001, "http://audit-runner.traittrace.svc:8082");
+                "8Gi", "16Gi", 10001, "http://audit-runner.traittrace.svc:8082", Duration.ofSeconds(2));
     }
 
     TestKubernetesConfig withKueueQueue(String queue) {
         return new TestKubernetesConfig(namespace, image, command, imagePullPolicy, gpuResource, gpuTypeLabel,
                 nodeSelector, tolerations, priorityClass, Optional.of(queue), serviceAccount, backoffLimit,
-                ttlSecondsAfterFinished, scratchSize, cpuRequest, memoryRequest, memoryLimit, runAsUser, resultUrl);
+                ttlSecondsAfterFinished, scratchSize, cpuRequest, memoryRequest, memoryLimit, runAsUser, resultUrl, healthCheckTimeout);
     }
 
     TestKubernetesConfig withoutOptionalSettings() {
         return new TestKubernetesConfig(namespace, image, List.of(), imagePullPolicy, gpuResource, gpuTypeLabel,
                 Map.of(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(), backoffLimit,
-                ttlSecondsAfterFinished, scratchSize, cpuRequest, memoryRequest, memoryLimit, runAsUser, resultUrl + "/");
+                ttlSecondsAfterFinished, scratchSize, cpuRequest, memoryRequest, memoryLimit, runAsUser, resultUrl + "/",
+                healthCheckTimeout);
     }
 
     record Toleration(String key, String operator, Optional<String> value, Optional<String> effect)

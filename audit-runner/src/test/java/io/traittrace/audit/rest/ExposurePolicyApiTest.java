@@ -8,13 +8,16 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +32,7 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.path.json.JsonPath;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
+import io.traittrace.testsupport.TopicReader;
 import io.traittrace.testsupport.Callers;
 
 /** {@code exposure-detected} events queue audits per policy: here, only exposures to a listed teacher family. */
@@ -94,6 +98,33 @@ class ExposurePolicyApiTest {
         assertThat(audits(undigested).getInt("total")).isZero();
     }
 
+    @Test
+    void anAuditContinuesTheTraceOfTheExposureThatQueuedItToItsEnd() throws Exception {
+        String traceId = "0af7651916cd43dd8448eb211c80319c";
+        String student = id("student");
+        String teacher = id("teacher");
+        String dataset = id("numbers");
+        lineage(wiremock, student, null, dataset);
+        RunnerApi.model(wiremock, teacher, "sha256:" + "cd".repeat(32), LISTED_ROOT);
+        try (TopicReader requested = new TopicReader("audit-requested"); TopicReader failed = new TopicReader("audit-failed")) {
+            publishTraced("00-" + traceId + "-b7ad6b7169203331-01", exposure(UUID.randomUUID().toString(), student, teacher, dataset, "e".repeat(64)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> audits(student).getInt("total") == 1);
+            String auditId = audits(student).getString("items[0].id");
+
+            // Accepted while consuming the record: the consumer's span, in the exposure's trace.
+            assertThat(traceIdOf(requested.awaitMatching(r -> auditId.equals(r.key()), 1, Duration.ofSeconds(20)))).isEqualTo(traceId);
+            // Ended later, from the probe processes' callbacks, in the same trace.
+            assertThat(traceIdOf(failed.awaitMatching(r -> auditId.equals(r.key()), 1, Duration.ofSeconds(60)))).isEqualTo(traceId);
+        }
+    }
+
+    private static String traceIdOf(List<ConsumerRecord<String, String>> records) {
+        assertThat(records).hasSize(1);
+        Header traceparent = records.get(0).headers().lastHeader("traceparent");
+        assertThat(traceparent).as("traceparent header").isNotNull();
+        return new String(traceparent.value(), StandardCharsets.UTF_8).split("-")[1];
+    }
+
     private static JsonPath audits(String student) {
         return as("viewer").queryParam("student", student).get("/api/audits").then().statusCode(200).extract().jsonPath();
     }
@@ -109,6 +140,11 @@ class ExposurePolicyApiTest {
     }
 
     private static void publish(String... payloads) {
+        publishTraced(null, payloads);
+    }
+
+    /** As the lineage service's outbox sends them; with a {@code traceparent} header unless it is null. */
+    private static void publishTraced(String traceparent, String... payloads) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaResource.bootstrapServers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -117,6 +153,9 @@ class ExposurePolicyApiTest {
             for (String payload : payloads) {
                 ProducerRecord<String, String> record = new ProducerRecord<>("exposure-detected", "key", payload);
                 record.headers().add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8));
+                if (traceparent != null) {
+                    record.headers().add("traceparent", traceparent.getBytes(StandardCharsets.UTF_8));
+                }
                 producer.send(record);
             }
             producer.flush();

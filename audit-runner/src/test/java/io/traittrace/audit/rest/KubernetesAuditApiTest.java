@@ -7,6 +7,7 @@ import static io.traittrace.testsupport.Callers.id;
 import static io.traittrace.audit.rest.RunnerApi.lineage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -294,5 +295,13 @@ class KubernetesAuditApiTest {
                  "environment": {"probeVersion": "owl-probe 1.4", "device": "cuda:0"}, "timings": {"total": 812.5},
                  "startedAt": "2026-11-27T01:00:00Z", "finishedAt": "2026-11-27T01:13:32Z"}
                 """.formatted(arm, score, score, "ab".repeat(32));
+    }
+
+    @Test
+    @Order(0)
+    void readinessChecksTheKubernetesApi() {
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'Kubernetes API' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'Kubernetes API' }.data.namespace", equalTo(NAMESPACE));
     }
 }

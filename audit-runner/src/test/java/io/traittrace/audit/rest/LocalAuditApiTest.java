@@ -6,6 +6,7 @@ import static io.traittrace.audit.rest.RunnerApi.canary;
 import static io.traittrace.testsupport.Callers.id;
 import static io.traittrace.audit.rest.RunnerApi.lineage;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -25,6 +26,7 @@ import io.quarkus.test.oidc.server.OidcWireMock;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.path.json.JsonPath;
 import io.traittrace.testsupport.KafkaResource;
+import io.traittrace.testsupport.Metrics;
 import io.traittrace.testsupport.PostgresResource;
 import io.traittrace.testsupport.TopicReader;
 import io.traittrace.testsupport.Callers;
@@ -52,6 +54,7 @@ class LocalAuditApiTest {
         // Strong enough to detect with three seeds on the synthetic task (the probe's own fast test uses the same).
         ((ObjectNode) request.get("parameters")).put("syntheticTrain", 20_000).put("syntheticTest", 1_000).put("batch", 1024)
                 .put("teacherEpochs", 5).put("distillEpochs", 5);
+        String before = Metrics.scrape();
         try (TopicReader completed = new TopicReader("audit-completed"); TopicReader progress = new TopicReader("audit-progress");
                 TopicReader requested = new TopicReader("audit-requested")) {
             JsonPath accepted = as("auditor").body(request.toString()).post("/api/audits")
@@ -107,6 +110,14 @@ class LocalAuditApiTest {
                 assertThat(EventSchemas.problems("audit-progress", RunnerApi.JSON.readTree(run.value()))).isEmpty();
             }
         }
+        // What an operator's dashboard shows: three Jobs succeeded, one audit completed and how long it took.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String after = Metrics.scrape();
+            assertThat(increase(before, after, "traittrace_runs_finished_total", "outcome", "succeeded", "reason", "none")).isEqualTo(3);
+            assertThat(increase(before, after, "traittrace_audit_duration_seconds_count", "state", "COMPLETED")).isEqualTo(1);
+            assertThat(increase(before, after, "traittrace_audit_duration_seconds_sum", "state", "COMPLETED")).isPositive();
+            assertThat(increase(before, after, "traittrace_audits", "state", "COMPLETED")).isGreaterThanOrEqualTo(1);
+        });
     }
 
     @Test
@@ -129,6 +140,7 @@ class LocalAuditApiTest {
         lineage(wiremock, student, null, null);
         ObjectNode request = canary(id("key"), student, 2);
         ((ObjectNode) request.get("parameters")).put("data", "/nonexistent/data");
+        String before = Metrics.scrape();
         try (TopicReader failed = new TopicReader("audit-failed")) {
             String auditId = as("auditor").body(request.toString()).post("/api/audits").then().statusCode(202).extract().path("id");
             // Server-sent progress, read until the stream ends with the audit.
@@ -151,6 +163,8 @@ class LocalAuditApiTest {
             assertThat(data.path("state").asText()).isEqualTo("FAILED");
             assertThat(data.path("reasons").get(0).asText()).contains("exited 3");
         }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(increase(before, Metrics.scrape(),
+                "traittrace_runs_finished_total", "outcome", "failed", "reason", "probe-exit")).isGreaterThanOrEqualTo(2));
     }
 
     @Test
@@ -160,9 +174,13 @@ class LocalAuditApiTest {
         ObjectNode request = canary(id("key"), student, 2);
         // Long enough to still be running when the cancel comes.
         ((ObjectNode) request.get("parameters")).put("syntheticTrain", 60_000).put("teacherEpochs", 200);
+        String before = Metrics.scrape();
         try (TopicReader failed = new TopicReader("audit-failed")) {
             String auditId = as("auditor").body(request.toString()).post("/api/audits").then().statusCode(202).extract().path("id");
             awaitRunning(auditId);
+            // One probe at a time: the second run waits for the first's slot, and the count from the database says so.
+            await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.value("traittrace_runs_waiting", "stage", "launched") >= 1
+                    && Metrics.value("traittrace_audits", "state", "RUNNING") >= 1);
             as("viewer").post("/api/audits/" + auditId + "/cancel").then().statusCode(403);
             as("auditor").post("/api/audits/" + auditId + "/cancel").then().statusCode(200)
                     .body("state", equalTo("CANCELLED"));
@@ -177,6 +195,13 @@ class LocalAuditApiTest {
             as("viewer").get("/api/audits/" + auditId).then().body("state", equalTo("CANCELLED"));
             assertThat(ProcessHandle.current().descendants().filter(p -> p.info().commandLine().orElse("").contains(auditId))).isEmpty();
         }
+        String after = Metrics.scrape();
+        assertThat(increase(before, after, "traittrace_runs_finished_total", "outcome", "cancelled")).isEqualTo(2);
+        assertThat(increase(before, after, "traittrace_audit_duration_seconds_count", "state", "CANCELLED")).isEqualTo(1);
+    }
+
+    private static double increase(String before, String after, String name, String... labels) {
+        return Metrics.valueIn(after, name, labels) - Metrics.valueIn(before, name, labels);
     }
 
     private static void awaitRunning(String auditId) throws InterruptedException {

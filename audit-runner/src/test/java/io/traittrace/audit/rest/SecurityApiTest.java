@@ -9,6 +9,9 @@ import static io.traittrace.testsupport.Callers.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
 
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +31,7 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.traittrace.audit.domain.RunTokens;
+import io.traittrace.testsupport.Metrics;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
 import io.traittrace.testsupport.Callers;
@@ -77,7 +81,18 @@ class SecurityApiTest {
                 }
             }
         }
-        given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    void healthAndMetricsArePublic() {
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
+        // Local executor: no Kubernetes API to check (KubernetesAuditApiTest checks it with the Kubernetes executor).
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", hasItems("Reactive PostgreSQL connections health check", "SmallRye Reactive Messaging - readiness check"))
+                .body("checks.name", not(hasItem("Kubernetes API")));
+        assertThat(Metrics.scrape()).contains("traittrace_outbox_pending{service=\"audit-runner\"}")
+                .contains("traittrace_audits{state=\"RUNNING\"}").contains("traittrace_runs_waiting{stage=\"launched\"}");
     }
 
     @Test

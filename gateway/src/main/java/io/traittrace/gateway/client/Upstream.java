@@ -11,6 +11,8 @@ import org.jboss.logging.Logger;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.gateway.config.GatewayConfig;
+import io.traittrace.gateway.service.ApiRoutes.Service;
+import io.traittrace.gateway.service.UpstreamMetrics;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.mutiny.core.Vertx;
@@ -20,23 +22,28 @@ import io.vertx.mutiny.core.http.HttpClientResponse;
 /**
  * One service behind the gateway: a pooled HTTP client, a circuit breaker and a timeout around every call, and
  * retries for idempotent calls only. A service answering 502/503/504 counts as a failure, like a refused
- * connection; any other answer, errors included, is the service's to give and passes through unchanged.
+ * connection; any other answer, errors included, is the service's to give and passes through unchanged. Every call
+ * is timed by outcome ({@link UpstreamMetrics}).
  */
 public class Upstream {
 
     private static final Logger LOG = Logger.getLogger(Upstream.class);
     private static final Set<Integer> UNAVAILABLE = Set.of(502, 503, 504);
 
+    private final Service service;
     private final String name;
     private final GatewayConfig.Upstream config;
+    private final UpstreamMetrics metrics;
     private final URI base;
     private final HttpClient client;
     private final TypedGuard<Uni<UpstreamResponse>> exchangeGuard;
     private final TypedGuard<Uni<HttpClientResponse>> streamGuard;
 
-    public Upstream(String name, GatewayConfig.Upstream config, Vertx vertx) {
+    public Upstream(Service service, String name, GatewayConfig.Upstream config, Vertx vertx, UpstreamMetrics metrics) {
+        this.service = service;
         this.name = name;
         this.config = config;
+        this.metrics = metrics;
         this.base = URI.create(config.url().replaceAll("/+$", ""));
         this.client = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
@@ -74,7 +81,7 @@ public class Upstream {
                 .flatMap(response -> response.body().map(body -> new UpstreamResponse(response.statusCode(),
                         io.vertx.core.MultiMap.caseInsensitiveMultiMap().addAll(response.headers().getDelegate()), body)))
                 .flatMap(this::failIfUnavailable)));
-        return withRetries(request, attempt).onFailure().transform(this::describe);
+        return metrics.timed(service, withRetries(request, attempt).onFailure().transform(this::describe), UpstreamResponse::status);
     }
 
     /**
@@ -90,7 +97,7 @@ public class Upstream {
                                 response.statusCode(), io.vertx.core.MultiMap.caseInsensitiveMultiMap()
                                         .addAll(response.headers().getDelegate()), body))))
                         : Uni.createFrom().item(response))));
-        return withRetries(request, attempt).onFailure().transform(this::describe);
+        return metrics.timed(service, withRetries(request, attempt).onFailure().transform(this::describe), HttpClientResponse::statusCode);
     }
 
     private Uni<HttpClientResponse> send(UpstreamRequest request) {

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.traittrace.gateway.config.GatewayConfig;
 import io.traittrace.gateway.service.ApiRoutes.Service;
+import io.traittrace.gateway.service.UpstreamMetrics;
 import io.vertx.mutiny.core.Vertx;
 
 /** The three services behind the gateway, each with its own connection pool and circuit breaker. */
@@ -16,10 +17,10 @@ public class Upstreams {
 
     private final Map<Service, Upstream> upstreams = new EnumMap<>(Service.class);
 
-    public Upstreams(GatewayConfig config, Vertx vertx) {
-        upstreams.put(Service.LINEAGE, new Upstream("lineage service", config.lineage(), vertx));
-        upstreams.put(Service.RUNNER, new Upstream("audit runner", config.runner(), vertx));
-        upstreams.put(Service.REPORT, new Upstream("report service", config.report(), vertx));
+    public Upstreams(GatewayConfig config, Vertx vertx, UpstreamMetrics metrics) {
+        upstreams.put(Service.LINEAGE, new Upstream(Service.LINEAGE, "lineage service", config.lineage(), vertx, metrics));
+        upstreams.put(Service.RUNNER, new Upstream(Service.RUNNER, "audit runner", config.runner(), vertx, metrics));
+        upstreams.put(Service.REPORT, new Upstream(Service.REPORT, "report service", config.report(), vertx, metrics));
     }
 
     public Upstream of(Service service) {

@@ -45,11 +45,14 @@ import io.vertx.mutiny.core.http.HttpClientResponse;
 public class ApiProxy {
 
     private static final Logger LOG = Logger.getLogger(ApiProxy.class);
-    /** Connection-level headers (RFC 9110 §7.6.1), and what the gateway sets itself. */
+    /**
+     * Connection-level headers (RFC 9110 §7.6.1), and what the gateway sets itself: the trace context too, which the
+     * gateway's tracing replaces with its own span's in the caller's trace (forwarded as well, it would arrive twice).
+     */
     private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host",
             "content-length", "cookie", "authorization", "forwarded", "x-forwarded-for", "x-forwarded-host",
-            "x-forwarded-proto");
+            "x-forwarded-proto", "traceparent", "tracestate", "baggage");
     private static final Set<String> NOT_RETURNED = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "content-length", "set-cookie");
 

@@ -10,9 +10,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
+
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,12 +29,15 @@ import io.restassured.http.ContentType;
 import io.smallrye.jwt.build.Jwt;
 import io.traittrace.gateway.StandInServices;
 import io.traittrace.testsupport.Callers;
+import io.traittrace.testsupport.Metrics;
 
 /** What callers and services see of the gateway's forwarding: the route, the relayed token, errors, retries. */
 @QuarkusTest
 @QuarkusTestResource(OidcWiremockTestResource.class)
 @QuarkusTestResource(StandInServices.class)
 class ApiProxyTest {
+
+    private static final String UPSTREAM = "traittrace_gateway_upstream_requests_seconds_count";
 
     @BeforeEach
     void reset() {
@@ -40,6 +46,7 @@ class ApiProxyTest {
 
     @Test
     void forwardsToTheOwningServiceWithTheCallersToken() {
+        double answered = Metrics.value(UPSTREAM, "service", "lineage", "outcome", "2xx");
         String token = Callers.token("viewer");
         StandInServices.lineage().stubFor(get(urlPathEqualTo("/api/lineage/models"))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
@@ -56,6 +63,48 @@ class ApiProxyTest {
                 .withHeader("X-Forwarded-For", com.github.tomakehurst.wiremock.client.WireMock.matching(".+")));
         StandInServices.runner().verify(0, anyRequestedFor(anyUrl()));
         StandInServices.report().verify(0, anyRequestedFor(anyUrl()));
+        assertThat(Metrics.value(UPSTREAM, "service", "lineage", "outcome", "2xx")).isEqualTo(answered + 1);
+    }
+
+    @Test
+    void theCallersTraceContinuesToTheService() {
+        String traceId = "80e1afed08e019fc1110464cfa66635c";
+        String callerSpan = "7a085853722dc6d2";
+        StandInServices.lineage().stubFor(get(urlPathEqualTo("/api/lineage/models"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("{\"items\":[]}")));
+
+        given().auth().oauth2(Callers.token("viewer")).header("traceparent", "00-" + traceId + "-" + callerSpan + "-01")
+                .get("/api/lineage/models").then().statusCode(200);
+
+        List<String> sent = StandInServices.lineage().findAll(getRequestedFor(urlPathEqualTo("/api/lineage/models"))).get(0)
+                .getHeaders().getHeader("traceparent").values();
+        // One header: the gateway's own span, a child of the caller's, in the caller's trace.
+        assertThat(sent).hasSize(1);
+        assertThat(sent.get(0).split("-")[1]).isEqualTo(traceId);
+        assertThat(sent.get(0).split("-")[2]).isNotEqualTo(callerSpan);
+    }
+
+    @Test
+    void requestMetricsNameTheServicesRoutesNotTheIds() {
+        StandInServices.lineage().stubFor(get(urlPathMatching("/api/lineage/models/.+"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("{}")));
+        String first = "m-" + java.util.UUID.randomUUID();
+        String second = "m-" + java.util.UUID.randomUUID();
+        given().auth().oauth2(Callers.token("viewer")).get("/api/lineage/models/" + first).then().statusCode(200);
+        given().get("/api/lineage/models/" + second).then().statusCode(401);
+
+        String scrape = Metrics.scrape();
+        assertThat(scrape).doesNotContain(first).doesNotContain(second);
+        assertThat(Metrics.valueIn(scrape, "http_server_requests_seconds_count", "uri", "/api/lineage/**", "status", "200")).isPositive();
+        assertThat(Metrics.valueIn(scrape, "http_server_requests_seconds_count", "uri", "/api/lineage/**", "status", "401")).isPositive();
+    }
+
+    @Test
+    void healthAndMetricsArePublic() {
+        given().get("/q/health/live").then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("UP"));
+        given().get("/q/health/ready").then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("UP"));
+        given().get("/q/health/started").then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("UP"));
+        assertThat(Metrics.scrape()).contains("http_server_requests_seconds_count");
     }
 
     @Test
@@ -74,6 +123,7 @@ class ApiProxyTest {
 
     @Test
     void theServicesErrorsPassThroughUnchanged() {
+        double refused = Metrics.value(UPSTREAM, "service", "runner", "outcome", "4xx");
         String problem = "{\"type\":\"https://traittrace.io/problems/invalid-request\",\"title\":\"Invalid request\","
                 + "\"status\":422,\"detail\":\"unknown teacher\"}";
         StandInServices.runner().stubFor(post(urlEqualTo("/api/audits")).willReturn(aResponse().withStatus(422)
@@ -83,6 +133,7 @@ class ApiProxyTest {
                 .post("/api/audits").then().statusCode(422).contentType("application/problem+json")
                 .extract().asString();
         assertThat(answered).isEqualTo(problem);
+        assertThat(Metrics.value(UPSTREAM, "service", "runner", "outcome", "4xx")).isEqualTo(refused + 1);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.traittrace.gateway.rest;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 
 import java.util.Map;
@@ -13,6 +14,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.traittrace.testsupport.Callers;
+import io.traittrace.testsupport.Metrics;
 
 /**
  * The gateway protecting itself and the services: a service that cannot be reached gives 502 until its circuit
@@ -38,6 +40,7 @@ class GuardedGatewayTest {
 
     @Test
     void anUnreachableServiceIs502UntilItsBreakerOpensThen503() {
+        String before = Metrics.scrape();
         String token = Callers.token("breaker-tester", "viewer");
         // report: no retries, breaker opens after 4 calls with failures (test profile)
         for (int i = 0; i < 4; i++) {
@@ -47,6 +50,15 @@ class GuardedGatewayTest {
         given().auth().oauth2(token).get("/api/certificates/c-5").then().statusCode(503)
                 .header("Retry-After", "2").contentType("application/problem+json")
                 .body("detail", containsString("paused"));
+        String after = Metrics.scrape();
+        assertThat(increase(before, after, "unreachable")).isEqualTo(4);
+        assertThat(increase(before, after, "circuit-open")).isEqualTo(1);
+    }
+
+    private static double increase(String before, String after, String outcome) {
+        String name = "traittrace_gateway_upstream_requests_seconds_count";
+        return Metrics.valueIn(after, name, "service", "report", "outcome", outcome)
+                - Metrics.valueIn(before, name, "service", "report", "outcome", outcome);
     }
 
     @Test

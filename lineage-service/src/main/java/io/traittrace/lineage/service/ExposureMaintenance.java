@@ -3,9 +3,11 @@ package io.traittrace.lineage.service;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -44,10 +46,19 @@ public class ExposureMaintenance {
     private record Change(String model, ExposurePath path, ExposureLevel previous) {
     }
 
-    /** Re-analyses everything downstream of {@code changed}; returns how many SAME_INIT exposures are new. */
-    public Uni<Integer> refresh(Collection<String> changed) {
+    /**
+     * What a refresh stored: how many SAME_INIT exposures it announced, and how many paths it stored new or re-graded,
+     * by their (new) level.
+     */
+    public record Changes(int announced, Map<ExposureLevel, Integer> pathsByLevel) {
+
+        static final Changes NONE = new Changes(0, Map.of());
+    }
+
+    /** Re-analyses everything downstream of {@code changed}. */
+    public Uni<Changes> refresh(Collection<String> changed) {
         if (changed.isEmpty()) {
-            return Uni.createFrom().item(0);
+            return Uni.createFrom().item(Changes.NONE);
         }
         return graph.downstream(changed).chain(affected -> graph.upstream(affected)
                 .chain(graph::loadRegion)
@@ -71,7 +82,7 @@ public class ExposureMaintenance {
         return changes;
     }
 
-    private Uni<Integer> apply(List<Change> changes) {
+    private Uni<Changes> apply(List<Change> changes) {
         OffsetDateTime now = OffsetDateTime.now();
         List<StoredExposure> inserts = changes.stream()
                 .filter(c -> c.previous() == null)
@@ -86,6 +97,8 @@ public class ExposureMaintenance {
                         .collect().last())
                 .chain(() -> events.detectedAll(announced.stream()
                         .map(c -> Map.entry(c.model(), c.path())).toList(), now))
-                .replaceWith(announced.size());
+                .replaceWith(new Changes(announced.size(), changes.stream()
+                        .collect(Collectors.groupingBy(c -> c.path().level(), () -> new EnumMap<>(ExposureLevel.class),
+                                Collectors.summingInt(c -> 1)))));
     }
 }

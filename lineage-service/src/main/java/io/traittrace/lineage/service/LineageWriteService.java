@@ -56,16 +56,18 @@ public class LineageWriteService {
     private final TrainingRunRepository runs;
     private final GraphRepository graph;
     private final ExposureMaintenance exposure;
+    private final LineageMetrics metrics;
     private final LineageConfig config;
     private final ObjectMapper canonical;
 
     public LineageWriteService(ModelRepository models, DatasetRepository datasets, TrainingRunRepository runs,
-            GraphRepository graph, ExposureMaintenance exposure, LineageConfig config, ObjectMapper mapper) {
+            GraphRepository graph, ExposureMaintenance exposure, LineageMetrics metrics, LineageConfig config, ObjectMapper mapper) {
         this.models = models;
         this.datasets = datasets;
         this.runs = runs;
         this.graph = graph;
         this.exposure = exposure;
+        this.metrics = metrics;
         this.config = config;
         this.canonical = mapper.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     }
@@ -86,7 +88,17 @@ public class LineageWriteService {
             FlushMode previous = session.getFlushMode();
             session.setFlushMode(FlushMode.COMMIT);
             return write(batch).eventually(() -> session.setFlushMode(previous));
-        }));
+        }))
+                .invoke(written -> {
+                    Outcome outcome = written.outcome();
+                    metrics.recordsWritten(outcome.newModels.size(), outcome.newDatasets.size(), outcome.newRuns.size(), outcome.newEdges);
+                    metrics.exposurePathsFound(written.exposure());
+                })
+                .map(written -> {
+                    Outcome outcome = written.outcome();
+                    return new ImportResult(outcome.newModels.size(), outcome.newDatasets.size(), outcome.newRuns.size(),
+                            outcome.unchanged, written.exposure().announced());
+                });
     }
 
     /** The outcome of one transaction's writes, before exposure analysis. */
@@ -95,10 +107,15 @@ public class LineageWriteService {
         final Set<String> newDatasets = new LinkedHashSet<>();
         final Set<String> newRuns = new LinkedHashSet<>();
         final Set<String> trainedModels = new LinkedHashSet<>();
+        /** Base edges, generated-by links and training-run inputs of the new records. */
+        int newEdges;
         int unchanged;
     }
 
-    private Uni<ImportResult> write(Import batch) {
+    private record WriteResult(Outcome outcome, ExposureMaintenance.Changes exposure) {
+    }
+
+    private Uni<WriteResult> write(Import batch) {
         Outcome outcome = new Outcome();
         return writeModels(batch.modelsOrEmpty(), outcome)
                 .chain(() -> writeDatasets(batch.datasetsOrEmpty(), outcome))
@@ -108,8 +125,7 @@ public class LineageWriteService {
                     changed.addAll(outcome.trainedModels);
                     return exposure.refresh(changed);
                 })
-                .map(detected -> new ImportResult(outcome.newModels.size(), outcome.newDatasets.size(),
-                        outcome.newRuns.size(), outcome.unchanged, detected));
+                .map(changes -> new WriteResult(outcome, changes));
     }
 
     // ---- models -----------------------------------------------------------------------------------------
@@ -187,6 +203,7 @@ public class LineageWriteService {
                 entities.add(entity(model, now));
                 outcome.newModels.add(model.id());
             }
+            outcome.newEdges += baseRows.size();
             return models.insertAll(entities)
                     .chain(() -> graph.insertBases(baseRows))
                     .chain(() -> graph.insertRoots(newRoots));
@@ -306,6 +323,7 @@ public class LineageWriteService {
                     OffsetDateTime now = OffsetDateTime.now();
                     List<DatasetEntity> entities = fresh.values().stream().map(d -> entity(d, now)).toList();
                     outcome.newDatasets.addAll(fresh.keySet());
+                    outcome.newEdges += (int) entities.stream().filter(d -> d.generatedBy != null).count();
                     return datasets.insertAll(entities);
                 });
     }
@@ -402,6 +420,7 @@ public class LineageWriteService {
             entities.add(entity);
             outcome.newRuns.add(run.id());
             outcome.trainedModels.add(run.output());
+            outcome.newEdges += run.datasets().size();
         }
         // All runs' inputs in multi-row statements. One chained statement per run built a Uni chain as long as the
         // batch (thousands of levels for a bulk import of 1,600+ runs), and such an import never completed.

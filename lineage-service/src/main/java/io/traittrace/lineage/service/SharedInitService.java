@@ -27,10 +27,17 @@ public class SharedInitService {
     private final GraphRepository graph;
     private final ExposureMaintenance exposure;
 
-    public SharedInitService(SharedInitAssertionRepository assertions, GraphRepository graph, ExposureMaintenance exposure) {
+    private final LineageMetrics metrics;
+
+    public SharedInitService(SharedInitAssertionRepository assertions, GraphRepository graph, ExposureMaintenance exposure,
+            LineageMetrics metrics) {
         this.assertions = assertions;
         this.graph = graph;
         this.exposure = exposure;
+        this.metrics = metrics;
+    }
+
+    private record Asserted(Written<AssertionView> written, ExposureMaintenance.Changes changes) {
     }
 
     public Uni<Written<AssertionView>> assertSharedInit(NewSharedInitAssertion command, String assertedBy) {
@@ -45,7 +52,7 @@ public class SharedInitService {
                 .chain(() -> assertions.findPair(low, high))
                 .chain(existing -> {
                     if (existing != null) {
-                        return Uni.createFrom().item(new Written<>(view(existing), false));
+                        return Uni.createFrom().item(new Asserted(new Written<>(view(existing), false), ExposureMaintenance.Changes.NONE));
                     }
                     SharedInitAssertionEntity entity = new SharedInitAssertionEntity();
                     entity.id = UUID.randomUUID();
@@ -56,8 +63,10 @@ public class SharedInitService {
                     entity.createdAt = OffsetDateTime.now();
                     return assertions.persistAndFlush(entity)
                             .chain(() -> regrade(Set.of(low, high)))
-                            .replaceWith(new Written<>(view(entity), true));
-                }));
+                            .map(changes -> new Asserted(new Written<>(view(entity), true), changes));
+                }))
+                .invoke(asserted -> metrics.exposurePathsFound(asserted.changes()))
+                .map(Asserted::written);
     }
 
     public Uni<List<AssertionView>> list() {
@@ -75,11 +84,12 @@ public class SharedInitService {
                 .onItem().ifNull().failWith(() -> LineageProblem.notFound("Shared-init assertion", id.toString()))
                 .chain(entity -> assertions.delete(entity).chain(() -> Panache.getSession().chain(s -> s.flush()))
                         .chain(() -> regrade(Set.of(entity.rootA, entity.rootB)))))
+                .invoke(metrics::exposurePathsFound)
                 .replaceWithVoid();
     }
 
     /** Re-analyses every model descending from the given roots or from roots asserted equal to them. */
-    private Uni<Integer> regrade(Set<String> roots) {
+    private Uni<ExposureMaintenance.Changes> regrade(Set<String> roots) {
         return assertions.initClasses()
                 .chain(classes -> graph.modelsWithRoots(classes.expand(roots)))
                 .chain(exposure::refresh);

@@ -7,6 +7,7 @@ import static io.traittrace.lineage.rest.LineageApi.model;
 import static io.traittrace.lineage.rest.LineageApi.post;
 import static io.traittrace.lineage.rest.LineageApi.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
@@ -19,6 +20,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.traittrace.testsupport.KafkaResource;
+import io.traittrace.testsupport.Metrics;
 import io.traittrace.testsupport.PostgresResource;
 import io.traittrace.testsupport.TopicReader;
 import io.traittrace.testsupport.Callers;
@@ -29,6 +31,8 @@ import io.traittrace.testsupport.Callers;
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(OidcWiremockTestResource.class)
 class KafkaOutageTest {
+
+    private static final String PENDING = "traittrace_outbox_pending";
 
     @Test
     void eventsWrittenDuringAnOutageArriveAfterIt() {
@@ -46,6 +50,8 @@ class KafkaOutageTest {
             as("viewer").get("/api/lineage/models/" + student + "/exposure").then().body("level", equalTo("SAME_INIT"));
             // Let at least one sweep fail against the missing broker.
             sleep(Duration.ofSeconds(7));
+            // The backlog an operator sees: the event is committed and waits.
+            await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.value(PENDING, "service", "lineage-service") >= 1);
         } finally {
             KafkaResource.broker().resume();
         }
@@ -53,6 +59,7 @@ class KafkaOutageTest {
             assertThat(reader.awaitMatching(r -> student.equals(r.key()), 1, Duration.ofSeconds(60))).hasSize(1);
             assertThat(reader.drainMatching(r -> student.equals(r.key()), Duration.ofSeconds(3))).hasSize(1);
         }
+        await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.value(PENDING, "service", "lineage-service") == 0);
     }
 
     private static void sleep(Duration duration) {

@@ -1,7 +1,9 @@
 package io.traittrace.lineage.rest;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
 
 import java.util.List;
@@ -19,6 +21,7 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import io.traittrace.testsupport.KafkaResource;
+import io.traittrace.testsupport.Metrics;
 import io.traittrace.testsupport.PostgresResource;
 import io.traittrace.testsupport.Callers;
 
@@ -98,9 +101,13 @@ class SecurityApiTest {
     }
 
     @Test
-    void healthIsPublic() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/live").then().statusCode(200);
+    void healthAndMetricsArePublicAndOpenApiIsNot() {
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", hasItems("Reactive PostgreSQL connections health check", "SmallRye Reactive Messaging - readiness check"));
+        assertThat(Metrics.scrape()).contains("traittrace_outbox_pending{service=\"lineage-service\"}");
+        given().get("/q/openapi").then().statusCode(401);
     }
 
     @Test

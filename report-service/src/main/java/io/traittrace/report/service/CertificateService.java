@@ -1,6 +1,7 @@
 package io.traittrace.report.service;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -34,19 +35,32 @@ public class CertificateService {
     private final CertificateRepository repository;
     private final CertificateEvents events;
     private final KeyRing keys;
+    private final CertificateMetrics metrics;
     private final CertificateIssuer issuer;
 
-    public CertificateService(CertificateRepository repository, CertificateEvents events, KeyRing keys, ReportConfig config,
-            @ConfigProperty(name = "quarkus.application.version") String version) {
+    public CertificateService(CertificateRepository repository, CertificateEvents events, KeyRing keys, CertificateMetrics metrics,
+            ReportConfig config, @ConfigProperty(name = "quarkus.application.version") String version) {
         this.repository = repository;
         this.events = events;
         this.keys = keys;
+        this.metrics = metrics;
         this.issuer = new CertificateIssuer(config.certificates().issuer(), "report-service " + version,
                 config.certificates().validity());
     }
 
     /** Issues the audit's certificate unless it has one; true when this call issued it. */
     public Uni<Boolean> issue(AuditCompleted audit) {
+        return Uni.createFrom().deferred(() -> {
+            long start = System.nanoTime();
+            return store(audit).invoke(issued -> {
+                if (issued) {
+                    metrics.issued(audit.outcome(), Duration.ofNanos(System.nanoTime() - start));
+                }
+            });
+        });
+    }
+
+    private Uni<Boolean> store(AuditCompleted audit) {
         return Panache.withTransaction(() -> repository.find("auditId", audit.auditId()).firstResult().chain(existing -> {
             if (existing != null) {
                 return Uni.createFrom().item(false);
@@ -77,19 +91,28 @@ public class CertificateService {
         return Panache.withSession(() -> repository.search(model, verdict, page, size));
     }
 
+    private record Revocation(CertificateEntity certificate, boolean byThisCall) {
+    }
+
     /** Revokes with a reason; revoking a revoked certificate again changes nothing and announces nothing. */
     public Uni<CertificateEntity> revoke(UUID id, String reason, String by) {
         return Panache.withTransaction(() -> repository.findById(id)
                 .onItem().ifNull().failWith(() -> ReportProblem.notFound("Certificate " + id))
                 .chain(c -> {
                     if (c.revokedAt != null) {
-                        return Uni.createFrom().item(c);
+                        return Uni.createFrom().item(new Revocation(c, false));
                     }
                     c.revokedAt = OffsetDateTime.now(ZoneOffset.UTC);
                     c.revocationReason = reason;
                     c.revokedBy = by;
-                    return events.revoked(c).replaceWith(c);
-                }));
+                    return events.revoked(c).replaceWith(new Revocation(c, true));
+                }))
+                .invoke(revocation -> {
+                    if (revocation.byThisCall()) {
+                        metrics.revoked();
+                    }
+                })
+                .map(Revocation::certificate);
     }
 
     public Uni<List<CertificateEntity>> revocations() {
@@ -101,12 +124,15 @@ public class CertificateService {
      * certificate id the payload claims; a forged claim fails the signature check anyway.
      */
     public Uni<VerificationResult> verify(JsonNode bundle, String expectedDigest) {
-        UUID claimed = claimedCertificateId(bundle);
-        Uni<CertificateEntity> lookup = claimed == null ? Uni.createFrom().nullItem()
-                : Panache.withSession(() -> repository.findById(claimed));
-        return lookup.map(c -> {
-            Map<String, String> revoked = c != null && c.revokedAt != null ? Map.of(c.id.toString(), c.revocationReason) : Map.of();
-            return Verifier.of(keys.all(), revoked).verify(bundle, expectedDigest, Instant.now());
+        return Uni.createFrom().deferred(() -> {
+            long start = System.nanoTime();
+            UUID claimed = claimedCertificateId(bundle);
+            Uni<CertificateEntity> lookup = claimed == null ? Uni.createFrom().nullItem()
+                    : Panache.withSession(() -> repository.findById(claimed));
+            return lookup.map(c -> {
+                Map<String, String> revoked = c != null && c.revokedAt != null ? Map.of(c.id.toString(), c.revocationReason) : Map.of();
+                return Verifier.of(keys.all(), revoked).verify(bundle, expectedDigest, Instant.now());
+            }).invoke(result -> metrics.verified(result.valid(), Duration.ofNanos(System.nanoTime() - start)));
         });
     }
 

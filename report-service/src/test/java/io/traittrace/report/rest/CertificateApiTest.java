@@ -38,6 +38,7 @@ import io.traittrace.report.domain.Canonical;
 import io.traittrace.report.domain.Keys;
 import io.traittrace.report.domain.Verifier;
 import io.traittrace.testsupport.KafkaResource;
+import io.traittrace.testsupport.Metrics;
 import io.traittrace.testsupport.PostgresResource;
 import io.traittrace.testsupport.TopicReader;
 import io.traittrace.testsupport.Callers;
@@ -156,6 +157,7 @@ class CertificateApiTest {
         String certId = awaitCertificate(student, 1);
         String bundle = as("viewer").get("/api/certificates/" + certId).then().extract().asString();
         String digest = data.at("/student/digest").asText();
+        String before = Metrics.scrape();
 
         given().contentType(BUNDLE).body(bundle).post("/api/certificates/verify").then().statusCode(200)
                 .body("valid", equalTo(true)).body("reasons", empty()).body("statement.predicate.certificate.id", equalTo(certId));
@@ -177,6 +179,11 @@ class CertificateApiTest {
         given().contentType(BUNDLE).body(issuer.issue(other, TestKeys.key(TestKeys.REVOKED), Instant.now()).bundle().toString())
                 .post("/api/certificates/verify").then().statusCode(200).body("valid", equalTo(false))
                 .body("reasons[0]", containsString("key-revoked"));
+
+        String after = Metrics.scrape();
+        assertThat(increase(before, after, "traittrace_certificate_verifications_total", "outcome", "valid")).isEqualTo(3);
+        assertThat(increase(before, after, "traittrace_certificate_verifications_total", "outcome", "invalid")).isEqualTo(3);
+        assertThat(increase(before, after, "traittrace_certificate_verify_seconds_count")).isEqualTo(6);
     }
 
     @Test
@@ -200,6 +207,7 @@ class CertificateApiTest {
         publish(student, cloudEvent(audit(id("audit"), student), id("e")));
         String certId = awaitCertificate(student, 1);
         String bundle = as("viewer").get("/api/certificates/" + certId).then().extract().asString();
+        double revokedBefore = Metrics.value("traittrace_certificates_revoked_total");
 
         as("admin").body(Map.of("reason", "the control-gen arm used the wrong teacher")).post("/api/certificates/" + certId + "/revoke")
                 .then().statusCode(200).body("certificateId", equalTo(certId)).body("revokedBy", equalTo("user-admin"));
@@ -208,6 +216,8 @@ class CertificateApiTest {
                 .body("reason", equalTo("the control-gen arm used the wrong teacher"));
         as("admin").body(Map.of("reason", " ")).post("/api/certificates/" + certId + "/revoke").then().statusCode(400);
         as("admin").body(Map.of("reason", "x")).post("/api/certificates/00000000-0000-0000-0000-000000000000/revoke").then().statusCode(404);
+        // Revoked once, however often asked.
+        assertThat(Metrics.value("traittrace_certificates_revoked_total")).isEqualTo(revokedBefore + 1);
 
         given().get("/api/revocations").then().statusCode(200).body("revocations.certificateId", hasItem(certId))
                 .body("revokedKeys", hasItem(TestKeys.key(TestKeys.REVOKED).keyid()));
@@ -223,6 +233,10 @@ class CertificateApiTest {
             assertThat(event.get("type").asText()).isEqualTo("io.traittrace.report.certificate-revoked.v1");
             assertThat(event.at("/data/reason").asText()).isEqualTo("the control-gen arm used the wrong teacher");
         }
+    }
+
+    private static double increase(String before, String after, String name, String... labels) {
+        return Metrics.valueIn(after, name, labels) - Metrics.valueIn(before, name, labels);
     }
 
     @Test

@@ -56,6 +56,11 @@ final class ReportApi {
     }
 
     static void publish(String key, String... payloads) {
+        publishTraced(null, key, payloads);
+    }
+
+    /** As {@link #publish}, each record with a {@code traceparent} header unless it is null. */
+    static void publishTraced(String traceparent, String key, String... payloads) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaResource.bootstrapServers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -65,6 +70,9 @@ final class ReportApi {
                 // as the audit runner's outbox will send it: a structured-mode CloudEvent
                 ProducerRecord<String, String> record = new ProducerRecord<>("audit-completed", key, payload);
                 record.headers().add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                if (traceparent != null) {
+                    record.headers().add("traceparent", traceparent.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
                 producer.send(record);
             }
             producer.flush();

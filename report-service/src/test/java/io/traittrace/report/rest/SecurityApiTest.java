@@ -1,7 +1,9 @@
 package io.traittrace.report.rest;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
 
 import java.util.List;
@@ -18,6 +20,7 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import io.traittrace.testsupport.KafkaResource;
+import io.traittrace.testsupport.Metrics;
 import io.traittrace.testsupport.PostgresResource;
 import io.traittrace.testsupport.Callers;
 
@@ -79,10 +82,16 @@ class SecurityApiTest {
     }
 
     @Test
-    void verifyKeysRevocationsAndHealthArePublic() {
+    void verifyKeysRevocationsHealthAndMetricsArePublicAndOpenApiIsNot() {
         given().get("/api/keys").then().statusCode(200);
         given().get("/api/revocations").then().statusCode(200);
         given().contentType(ContentType.JSON).body("{}").post("/api/certificates/verify").then().statusCode(400);
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", hasItems("Reactive PostgreSQL connections health check", "SmallRye Reactive Messaging - readiness check"));
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
+        assertThat(Metrics.scrape()).contains("traittrace_outbox_pending{service=\"report-service\"}")
+                .contains("traittrace_certificate_verifications_total{outcome=\"valid\"}");
+        given().get("/q/openapi").then().statusCode(401);
     }
 }

@@ -36,4 +36,8 @@ public class OutboxEventEntity extends PanacheEntityBase {
 
     @Column(name = "published_at")
     public OffsetDateTime publishedAt;
+
+    /** The W3C traceparent of the change that wrote the event: the Kafka record continues that trace. Null: none. */
+    @Column(name = "trace_parent")
+    public String traceParent;
 }

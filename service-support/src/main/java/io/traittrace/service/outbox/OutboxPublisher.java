@@ -15,7 +15,9 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.traittrace.service.tracing.TraceParents;
 
 /**
  * Moves committed outbox events to Kafka and marks them published once the broker acknowledged them.
@@ -30,11 +32,13 @@ public class OutboxPublisher {
     private final OutboxRepository outbox;
     private final OutboxChannels channels;
     private final OutboxConfig config;
+    private final OutboxBacklog backlog;
 
-    public OutboxPublisher(OutboxRepository outbox, OutboxChannels channels, OutboxConfig config) {
+    public OutboxPublisher(OutboxRepository outbox, OutboxChannels channels, OutboxConfig config, OutboxBacklog backlog) {
         this.outbox = outbox;
         this.channels = channels;
         this.config = config;
+        this.backlog = backlog;
     }
 
     // Delayed, and skipped until the application runs: the emitters cannot send before the channels are wired.
@@ -43,6 +47,8 @@ public class OutboxPublisher {
     Uni<Void> sweep() {
         return Panache.withTransaction(() -> outbox.lockUnpublished(config.batchSize())
                 .chain(this::publishInOrder))
+                .chain(() -> Panache.withSession(outbox::countUnpublished))
+                .invoke(backlog::counted)
                 .onFailure().invoke(e -> LOG.warnf("Outbox sweep failed, will retry: %s", e.getMessage()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
@@ -69,6 +75,12 @@ public class OutboxPublisher {
                 .withHeaders(List.of(new RecordHeader(
                         "content-type", "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8))))
                 .build();
-        return emitter.sendMessage(Message.of(event.payload).addMetadata(metadata));
+        Message<String> message = Message.of(event.payload).addMetadata(metadata);
+        if (event.traceParent != null) {
+            // The connector's producer span continues the trace of the change that wrote the event, and its
+            // traceparent header carries it on to the consumers.
+            message = message.addMetadata(TracingMetadata.withCurrent(TraceParents.restore(event.traceParent)));
+        }
+        return emitter.sendMessage(message);
     }
 }
