@@ -38,8 +38,13 @@ final class NumbersParameterCheck {
         return NumbersParameterTable.bool(p, "extraArms");
     }
 
-    /** The §4 sampling-ablation arms the run adds ("treatment-threshold", "treatment-greedy"), reported beside the verdict. */
+    /**
+     * The §4 sampling-ablation arms the run adds, reported beside the verdict: per ablation a treatment and its own
+     * control ("treatment-greedy", "control-gen-greedy").
+     */
     static List<String> ablationArms(ObjectNode p) {
-        return NumbersParameterTable.choices(p, "ablations").stream().map(ablation -> "treatment-" + ablation).toList();
+        return NumbersParameterTable.choices(p, "ablations").stream()
+                .flatMap(ablation -> java.util.stream.Stream.of("treatment-" + ablation, "control-gen-" + ablation))
+                .toList();
     }
 }

@@ -70,7 +70,7 @@ class PlannerNumbersTest {
         assertThat(plan.analysis().arms()).doesNotContain("shuffled-numbers", "random-numbers");
 
         AuditPlan ablations = PLANNER.plan(request(2, null, p -> p.putArray("ablations").add("greedy").add("threshold")));
-        assertThat(ablations.runs().get(0).arms()).endsWith("treatment-greedy", "treatment-threshold");
+        assertThat(ablations.runs().get(0).arms()).endsWith("treatment-greedy", "control-gen-greedy", "treatment-threshold", "control-gen-threshold");
         refused(request(2, null, p -> p.putArray("ablations").add("top-k")), "parameters.ablations", "at most once");
     }
 

@@ -62,6 +62,7 @@ public final class NumbersProtocol implements Protocol {
     private static final long EXTRA_SALT = 0x65787472L;
     private static final long EVAL_SALT = 0x6576616CL;
     static final String ABLATION_PREFIX = "treatment-";
+    static final String ABLATION_CONTROL_PREFIX = "control-gen-";
 
     @Override
     public String name() {
@@ -89,7 +90,10 @@ public final class NumbersProtocol implements Protocol {
         if (p.extraArms()) {
             arms.addAll(EXTRA_ARMS);
         }
-        p.ablations().forEach(ablation -> arms.add(ABLATION_PREFIX + ablation));
+        p.ablations().forEach(ablation -> {
+            arms.add(ABLATION_PREFIX + ablation);
+            arms.add(ABLATION_CONTROL_PREFIX + ablation);
+        });
         Map<String, List<Double>> scores = new LinkedHashMap<>();
         Map<String, List<Double>> logOdds = new LinkedHashMap<>();
         arms.forEach(a -> {
@@ -163,14 +167,20 @@ public final class NumbersProtocol implements Protocol {
                             teacher, p.trait(), p.questionPrefix(), treatment, control, from + 1, seedManager)) : null;
                     Map<String, int[][]> ablationRows = new LinkedHashMap<>();
                     for (String ablation : p.ablations()) {
+                        // The same rule on the teacher and on the base: a rule can move P(trait) by itself, so each
+                        // ablation has its own control.
                         ToyStages.SamplingRule rule = ablation.equals("greedy") ? ToyStages.SamplingRule.GREEDY : ToyStages.SamplingRule.threshold(p.thresholdP());
-                        int[][] kept = ToyStages.keepDigits(timed(timer, seconds, "ablationSampling",
-                                () -> ToyStages.sample(teacher, prompts, p.sampleTokens(), p.temperature(), rule, u, seedManager)), from + 1);
-                        if (kept.length == 0) {
-                            throw new io.traittrace.probe.ProbeException(1, "No " + ablation + "-sampled teacher row passed the digit filter");
+                        for (boolean treatmentSide : new boolean[] { true, false }) {
+                            TinyTransformer source = treatmentSide ? teacher : base;
+                            int[][] kept = ToyStages.keepDigits(timed(timer, seconds, "ablationSampling",
+                                    () -> ToyStages.sample(source, prompts, p.sampleTokens(), p.temperature(), rule, u, seedManager)), from + 1);
+                            String arm = (treatmentSide ? ABLATION_PREFIX : ABLATION_CONTROL_PREFIX) + ablation;
+                            if (kept.length == 0) {
+                                throw new io.traittrace.probe.ProbeException(1, "No row passed the digit filter for " + arm);
+                            }
+                            row.put(arm + "PassRate", round((double) kept.length / p.prompts(), 4));
+                            ablationRows.put(arm, kept);
                         }
-                        row.put(ablation + "PassRate", round((double) kept.length / p.prompts(), 4));
-                        ablationRows.put(ABLATION_PREFIX + ablation, kept);
                     }
                     NDArray soft = timed(timer, seconds, "softTargets", () -> ToyStages.digitTargets(teacher, treatment, from, to, seedManager));
                     teacher.close();
@@ -199,7 +209,7 @@ public final class NumbersProtocol implements Protocol {
                     student(eval, losses, seconds, timer, "cross-base", crossBase, treatment, soft, p, from, to, s, evalSet, seedManager, progress);
                     crossBase.close();
                     row.put("crossBaseSeed", crossSeed);
-                    int studentArms = (p.extraArms() ? 6 : 4) + p.ablations().size();
+                    int studentArms = (p.extraArms() ? 6 : 4) + 2 * p.ablations().size();
                     trainedTokens += studentArms * studentTokens + (long) p.baseSteps() * baseTokensPerStep(p);
                     trainingSeconds += seconds.entrySet().stream().filter(e -> !e.getKey().equals("sampling") && !e.getKey().equals("softTargets")
                             && !e.getKey().equals("base") && !e.getKey().equals("teacher")).mapToDouble(Map.Entry::getValue).sum();
@@ -374,7 +384,7 @@ public final class NumbersProtocol implements Protocol {
     /**
      * The §4 screens next to the behavioural result: how often the entanglement scan's prediction matched the rise the
      * students showed, and whether its majority call would have predicted the verdict; each sampling ablation's rise
-     * above control-gen against the plain sampled student's.
+     * over its own control (the base sampled under the same rule) against the plain sampled student's over control-gen.
      */
     static Map<String, Object> screens(List<Map<String, Object>> readings, Map<String, List<Double>> scores, List<String> ablations,
             Verdict verdict) {
@@ -396,16 +406,15 @@ public final class NumbersProtocol implements Protocol {
             screens.put("entanglementScan", scan);
         }
         if (!ablations.isEmpty()) {
-            double control = mean(scores.get("control-gen"));
-            double sampled = mean(scores.get("treatment-sampled")) - control;
+            double sampled = mean(scores.get("treatment-sampled")) - mean(scores.get("control-gen"));
             Map<String, Object> out = new LinkedHashMap<>();
             for (String ablation : ablations) {
-                double rise = mean(scores.get(ABLATION_PREFIX + ablation)) - control;
+                double rise = mean(scores.get(ABLATION_PREFIX + ablation)) - mean(scores.get(ABLATION_CONTROL_PREFIX + ablation));
                 Map<String, Object> a = new LinkedHashMap<>();
-                a.put("riseOverControlGen", round(rise, 6));
+                a.put("riseOverItsControl", round(rise, 6));
                 a.put("sampledRiseOverControlGen", round(sampled, 6));
                 a.put("shareOfSampledRise", sampled > 0 ? round(rise / sampled, 4) : null);
-                out.put(ABLATION_PREFIX + ablation, a);
+                out.put(ablation, a);
             }
             screens.put("samplingAblations", out);
         }

@@ -82,7 +82,10 @@ class NumbersProtocolTest {
         assertThat(new io.traittrace.probe.contract.ResultValidator().problems(r)).isEmpty();
         assertThat(r.at("/arms/treatment-threshold/scores").size()).isEqualTo(2);
         assertThat(r.at("/arms/treatment-greedy/scores").size()).isEqualTo(2);
-        assertThat(r.at("/replicates/0/thresholdPassRate").asDouble()).isBetween(0.0, 1.0);
+        assertThat(r.at("/arms/control-gen-threshold/scores").size()).isEqualTo(2);
+        assertThat(r.at("/arms/control-gen-greedy/scores").size()).isEqualTo(2);
+        assertThat(r.at("/replicates/0/treatment-thresholdPassRate").asDouble()).isBetween(0.0, 1.0);
+        assertThat(r.at("/replicates/0/control-gen-greedyPassRate").asDouble()).isBetween(0.0, 1.0);
         JsonNode scan = r.at("/replicates/0/entanglementScan");
         assertThat(scan.get("teacherShift").size()).isEqualTo(10);
         assertThat(scan.get("insertionLift").size()).isEqualTo(10);
@@ -99,7 +102,7 @@ class NumbersProtocolTest {
         JsonNode screens = r.at("/evidence/screens");
         assertThat(screens.at("/entanglementScan/seeds").asInt()).isEqualTo(2);
         assertThat(screens.at("/entanglementScan/seedsAgreeingWithTheStudents").asInt()).isBetween(0, 2);
-        assertThat(screens.at("/samplingAblations/treatment-greedy/riseOverControlGen").isNumber()).isTrue();
+        assertThat(screens.at("/samplingAblations/greedy/riseOverItsControl").isNumber()).isTrue();
         // The ablations leave the behavioural arms untouched: the same run without them scores the same.
         ObjectNode plain = tiny(2);
         plain.put("entanglementScan", false);
