@@ -80,8 +80,10 @@ class OverlayDifferencesTest {
         Rendered dev = Rendered.of("overlays/dev");
         for (String service : Rendered.SERVICES) {
             ConfigMap configMap = production.configMap(service);
-            assertThat(configMap.getData()).as(service).containsEntry("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true");
-            assertThat(dev.configMap(service).getData()).doesNotContainKey("QUARKUS_LOG_CONSOLE_JSON_ENABLED");
+            assertThat(configMap.getData()).as(service).containsEntry("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true")
+                    .containsEntry("OTEL_SDK_DISABLED", "false")
+                    .hasEntrySatisfying("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint -> assertThat(endpoint).startsWith("http").doesNotContain("localhost"));
+            assertThat(dev.configMap(service).getData()).doesNotContainKeys("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "OTEL_SDK_DISABLED");
             JsonNode monitor = production.tree("ServiceMonitor", service);
             assertThat(monitor.path("spec").path("selector").path("matchLabels").path("app.kubernetes.io/name").asText())
                     .isEqualTo(service);
@@ -97,9 +99,13 @@ class OverlayDifferencesTest {
         Ingress ingress = production.one(Ingress.class, "traittrace");
         assertThat(ingress.getSpec().getTls()).hasSize(2);
         var gatewayRule = ingress.getSpec().getRules().stream()
-                .filter(rule -> rule.getHttp().getPaths().get(0).getBackend().getService().getName().equals("gateway"))
+                .filter(rule -> rule.getHttp().getPaths().stream().allMatch(path -> path.getBackend().getService().getName().equals("gateway")))
                 .findFirst().orElseThrow();
         assertThat(ingress.getSpec().getTls()).anySatisfy(tls -> assertThat(tls.getHosts()).contains(gatewayRule.getHost()));
+        // Health and metrics (/q) stay inside the cluster: no ingress path reaches them on the gateway.
+        assertThat(gatewayRule.getHttp().getPaths()).extracting(path -> path.getPath())
+                .contains("/api", "/console")
+                .allSatisfy(path -> assertThat(path).isNotIn("/", "/q").doesNotStartWith("/q/"));
         assertThat(production.configMap("report-service").getData())
                 .containsEntry("REPORT_PUBLIC_URL", "https://" + gatewayRule.getHost());
 

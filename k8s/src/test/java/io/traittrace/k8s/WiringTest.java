@@ -38,7 +38,8 @@ class WiringTest {
             "RUNNER_WORK_DIR", "local executor only",
             "REPORT_MLFLOW_URL", "MLflow publishing is off unless enabled",
             "REPORT_WEBHOOK_URL", "webhook publishing is off unless enabled",
-            "REPORT_ACTIVE_KEYID", "optional while the key Secret holds one pair");
+            "REPORT_ACTIVE_KEYID", "optional while the key Secret holds one pair",
+            "OTEL_EXPORTER_OTLP_ENDPOINT", "read only with tracing on (OTEL_SDK_DISABLED=false), where the overlay sets it");
 
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(?::([^}]*))?}");
 
