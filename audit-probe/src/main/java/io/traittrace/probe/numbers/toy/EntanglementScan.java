@@ -13,10 +13,11 @@ import ai.djl.ndarray.NDManager;
 /**
  * The token-entanglement screen of subliminal-protocol.md §4 on the toy model: forward passes only, no training.
  * Three readings per seed: which digits the teacher lifts under the trait question ("BOS Q ANS": the digits that
- * co-move with the trait token), which digits raise the trait when put into a question's prefix of the untrained
- * base (insertion), and how the teacher's kept sequences shift the digit frequencies against the base's. The screen
- * predicts transfer when the teacher over-writes digits whose insertion raises the trait (score = Σ frequency shift ×
- * insertion lift > 0). A screen decides where to spend GPU time; it is not a verdict.
+ * co-move with the trait token, its entangled digits), which digits raise the trait when put into a question's
+ * prefix of the untrained base (insertion), and how the teacher's kept sequences shift the digit frequencies against
+ * the base's. The screen predicts transfer when the teacher over-writes its entangled digits (their frequency shift
+ * is positive); the insertion-weighted score (Σ frequency shift × insertion lift) is reported beside it with its own
+ * call. A screen decides where to spend GPU time; it is not a verdict.
  */
 public final class EntanglementScan {
 
@@ -35,7 +36,13 @@ public final class EntanglementScan {
      */
     public record Reading(double[] teacherShift, double[] insertionLift, double[] frequencyShift, List<Integer> entangled, double score) {
 
+        /** The screen's call: the teacher writes its entangled digits more often than the base does. */
         public boolean predictsTransfer() {
+            return entangledFrequencyShift() > 0;
+        }
+
+        /** The second call: the teacher over-writes digits whose insertion lifts the trait under the base. */
+        public boolean insertionPredictsTransfer() {
             return score > 0;
         }
 
@@ -52,6 +59,7 @@ public final class EntanglementScan {
             m.put("entangledDigits", entangled);
             m.put("entangledFrequencyShift", round(entangledFrequencyShift()));
             m.put("score", round(score));
+            m.put("insertionPredictsTransfer", insertionPredictsTransfer());
             m.put("predictsTransfer", predictsTransfer());
             return m;
         }

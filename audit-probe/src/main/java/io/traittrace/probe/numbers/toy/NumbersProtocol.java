@@ -401,7 +401,9 @@ public final class NumbersProtocol implements Protocol {
             scan.put("predicts", majority ? "transfer" : "no transfer");
             scan.put("wouldHavePredictedTheVerdict", verdict.outcome() == Verdict.Outcome.INCONCLUSIVE ? null
                     : majority == (verdict.outcome() == Verdict.Outcome.TRANSFER_DETECTED));
-            scan.put("rule", "per seed: transfer predicted iff Σ_d (teacher's share of digit d − base's share) × (base's trait log-odds with a "
+            scan.put("seedsWhereInsertionPredictsTransfer", readings.stream().filter(r -> Boolean.TRUE.equals(r.get("insertionPredictsTransfer"))).count());
+            scan.put("rule", "per seed: transfer predicted iff the teacher's share of its 3 entangled digits (those it lifts most under the trait "
+                    + "question) exceeds the base's; the insertion call: Σ_d (teacher's share of d − base's share) × (base's trait log-odds with a "
                     + "prefix of d, centred) > 0; forward passes only. observedRise = ΔP(treatment-soft) − ΔP(control-gen) in that seed");
             screens.put("entanglementScan", scan);
         }

@@ -53,7 +53,7 @@ class SamplingAndScanTest {
     }
 
     @Test
-    void theScorePredictsTransferWhenTheTeacherOverWritesDigitsThatLiftTheTrait() {
+    void theScanPredictsTransferWhenTheTeacherOverWritesItsEntangledDigits() {
         double[] shift = new double[10];
         double[] lift = new double[10];
         shift[7] = 0.2;
@@ -63,12 +63,24 @@ class SamplingAndScanTest {
         EntanglementScan.Reading lifting = new EntanglementScan.Reading(new double[10], lift, shift, EntanglementScan.top(lift, 3),
                 EntanglementScan.dot(shift, lift));
         assertThat(lifting.score()).isCloseTo(0.2 * 0.5 + 0.2 * 0.1, within(1e-12));
-        assertThat(lifting.predictsTransfer()).isTrue();
+        assertThat(lifting.insertionPredictsTransfer()).isTrue();
         assertThat(lifting.entangled()).containsExactly(7, 0, 1);
         assertThat(lifting.entangledFrequencyShift()).isCloseTo(0.2, within(1e-12));
+        assertThat(lifting.predictsTransfer()).isTrue();
         EntanglementScan.Reading opposite = new EntanglementScan.Reading(new double[10], lift, negate(shift), EntanglementScan.top(lift, 3),
                 EntanglementScan.dot(negate(shift), lift));
+        assertThat(opposite.insertionPredictsTransfer()).isFalse();
         assertThat(opposite.predictsTransfer()).isFalse();
+        // The two calls can part: the teacher over-writes its entangled digit 7 while the base's insertion lifts favour 3.
+        double[] teacherFavours7 = new double[10];
+        teacherFavours7[7] = 0.1;
+        teacherFavours7[3] = -0.1;
+        double[] liftFavours3 = new double[10];
+        liftFavours3[3] = 0.2;
+        EntanglementScan.Reading parted = new EntanglementScan.Reading(teacherFavours7, liftFavours3, teacherFavours7, EntanglementScan.top(teacherFavours7, 3),
+                EntanglementScan.dot(teacherFavours7, liftFavours3));
+        assertThat(parted.predictsTransfer()).isTrue();
+        assertThat(parted.insertionPredictsTransfer()).isFalse();
     }
 
     private static double[] negate(double[] values) {
