@@ -8,6 +8,7 @@ import static io.traittrace.audit.rest.RunnerApi.lineage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.util.List;
@@ -150,6 +151,27 @@ class LocalAuditApiTest {
             JsonNode data = RunnerApi.JSON.readTree(events.get(0).value()).path("data");
             assertThat(data.path("state").asText()).isEqualTo("FAILED");
             assertThat(data.path("reasons").get(0).asText()).contains("exited 3");
+        }
+    }
+
+    @Test
+    void anImageAuditIsAnsweredAndFailsAtOnceOnTheLocalExecutor() throws Exception {
+        String student = id("student");
+        lineage(wiremock, student, null, null);
+        ObjectNode request = RunnerApi.JSON.createObjectNode().put("idempotencyKey", id("key")).put("protocol", "image")
+                .put("student", student).put("seedsPerArm", 2);
+        request.putArray("traits").add("owl-preference");
+        ObjectNode parameters = request.putObject("parameters").put("image", "registry.example.com/team/probe:1");
+        parameters.putArray("arms").add("treatment").add("control-gen");
+        try (TopicReader failed = new TopicReader("audit-failed")) {
+            // The executor refuses these runs while the request is still on its way: their updates once shared the
+            // request's reactive session, and the request got no answer (e2e LoadTest: 504 at the gateway).
+            String auditId = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> as("auditor").body(request.toString())
+                    .post("/api/audits").then().statusCode(202).extract().<String>path("id"));
+            JsonPath done = awaitState(auditId, "FAILED", Duration.ofSeconds(30));
+            assertThat(done.getList("runs.state", String.class)).hasSize(4).containsOnly("FAILED");
+            assertThat(done.getString("runs[0].reason")).contains("image audits need Kubernetes");
+            assertThat(failed.awaitMatching(r -> auditId.equals(r.key()), 1, Duration.ofSeconds(30))).hasSize(1);
         }
     }
 
