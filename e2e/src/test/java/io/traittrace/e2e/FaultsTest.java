@@ -1,0 +1,125 @@
+package io.traittrace.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.traittrace.e2e.Api.Reply;
+import io.traittrace.e2e.EventLog.Event;
+
+/**
+ * Faults on the running stack, one after the other, each with "nothing lost, nothing twice" asserted: the audit runner
+ * killed mid-audit, the report service down when an audit completes, Kafka down while lineage writes and an audit
+ * completion happen, the lineage service's PostgreSQL restarted under writes. Then every audit of the run must have
+ * ended with exactly one certificate or an explicit failure.
+ */
+@Order(2)
+@ExtendWith(StackExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultsTest {
+
+    private static final String ROOT = "faults-root";
+    private static final Duration AUDIT_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(60);
+    /** Long enough for a record sent twice to show up twice. */
+    private static final Duration SETTLE = Duration.ofSeconds(3);
+
+    private Api api;
+    private EventLog events;
+
+    @BeforeAll
+    void lineage(Stack stack) {
+        api = stack.api();
+        events = stack.events();
+        // Students of one root, with digests and no exposure: audits only when a test asks for one.
+        Reply imported = api.post("/api/lineage/import", "auditor", Lineage.batch(List.of(Lineage.model(ROOT, null, true),
+                Lineage.model("faults-killed-runner", ROOT, true), Lineage.model("faults-report-down", ROOT, true),
+                Lineage.model("faults-kafka-down", ROOT, true)), List.of(), List.of()));
+        assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(1)
+    void aRunnerKilledMidAuditFinishesTheAuditAfterItsRestart(Stack stack) {
+        String auditId;
+        try (var phase = Phases.start("faults: runner SIGKILL mid-audit, restart, audit ends")) {
+            auditId = requestAudit("faults-killed-runner");
+            Audits.awaitRunRunning(api, auditId, AUDIT_TIMEOUT);
+
+            stack.runner().kill();
+            Reply whileDown = api.get("/api/audits/" + auditId, "viewer");
+            assertThat(whileDown.status()).as(whileDown.toString()).isBetween(502, 504);
+            assertThat(whileDown.contentType()).startsWith("application/problem+json");
+            stack.runner().start();
+            stack.runner().awaitReady();
+
+            JsonNode ended = Audits.awaitEnded(api, auditId, AUDIT_TIMEOUT);
+            assertThat(ended.path("state").asText()).as(ended.toPrettyString()).isEqualTo("COMPLETED");
+            // The killed run ran again from the start; nothing of it was lost or counted twice.
+            assertThat(ended.path("runs").findValuesAsText("state")).containsExactly("SUCCEEDED", "SUCCEEDED");
+            Phases.print("probe processes of the killed runner still running when the audit ended: "
+                    + stack.runner().leftoversAlive().size());
+        }
+        assertAnnouncedOnceAndCertifiedOnce(stack, auditId);
+        // Each run's RUNNING and SUCCEEDED once, though one run started twice.
+        List<Event> progress = events.keyed("audit-progress", auditId);
+        assertThat(EventLog.distinctIds(progress)).hasSize(4);
+        assertThat(progress.stream().map(e -> e.data().path("runId").asText() + " " + e.data().path("state").asText()).distinct())
+                .hasSize(4);
+    }
+
+    @Test
+    @Order(5)
+    void everyAuditEndedWithOneCertificateOrAnExplicitFailure(Stack stack) {
+        try (var phase = Phases.start("faults: every audit ended, certified once or failed")) {
+            Audits.until("every audit to end", AUDIT_TIMEOUT,
+                    () -> stack.runnerDb().count("SELECT count(*) FROM audit WHERE state = 'RUNNING'") == 0 ? Optional.of(true) : Optional.empty());
+            List<Map<String, Object>> audits = stack.runnerDb().rows("SELECT CAST(id AS text) AS id, state FROM audit ORDER BY created_at");
+            assertThat(audits).isNotEmpty();
+            for (Map<String, Object> audit : audits) {
+                String id = (String) audit.get("id");
+                String state = (String) audit.get("state");
+                assertThat(state).as(id).isIn("COMPLETED", "FAILED", "CANCELLED");
+                long certificates = "COMPLETED".equals(state)
+                        ? Audits.until("the certificate of " + id, EVENT_TIMEOUT, () -> {
+                            long n = stack.reportDb().count("SELECT count(*) FROM certificate WHERE audit_id = ?", id);
+                            return n > 0 ? Optional.of(n) : Optional.empty();
+                        })
+                        : stack.reportDb().count("SELECT count(*) FROM certificate WHERE audit_id = ?", id);
+                assertThat(certificates).as("certificates of %s audit %s", state, id).isEqualTo("COMPLETED".equals(state) ? 1 : 0);
+            }
+            Phases.print("audits of the run: " + audits.size() + " ended, each certified once or failed");
+        }
+    }
+
+    /** A canary audit of {@code student} with the stack's tiny parameters, requested through the gateway. */
+    private String requestAudit(String student) {
+        Reply accepted = api.post("/api/audits", "auditor", Audits.canary("faults-" + student, student, Stack.POLICY_SEEDS));
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+        return accepted.json().path("id").asText();
+    }
+
+    /** One audit-completed and one certificate-issued event id for the audit, and one certificate row. */
+    private void assertAnnouncedOnceAndCertifiedOnce(Stack stack, String auditId) {
+        events.await("certificate-issued", e -> auditId.equals(e.data().path("auditId").asText()), 1, EVENT_TIMEOUT);
+        events.settle(SETTLE);
+        assertThat(EventLog.distinctIds(events.keyed("audit-completed", auditId))).hasSize(1);
+        assertThat(EventLog.distinctIds(events.on("certificate-issued", e -> auditId.equals(e.data().path("auditId").asText()))))
+                .hasSize(1);
+        assertThat(stack.reportDb().count("SELECT count(*) FROM certificate WHERE audit_id = ?", auditId)).isEqualTo(1);
+    }
+}
