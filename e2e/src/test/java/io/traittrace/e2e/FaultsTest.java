@@ -83,6 +83,33 @@ class FaultsTest {
     }
 
     @Test
+    @Order(2)
+    void anAuditCompletedWhileTheReportServiceIsDownIsCertifiedOnceItIsBack(Stack stack) {
+        String auditId;
+        try (var phase = Phases.start("faults: report service down while an audit completes")) {
+            stack.report().stop();
+            Reply whileDown = api.get("/api/certificates?model=faults-report-down", "viewer");
+            assertThat(whileDown.status()).as(whileDown.toString()).isBetween(502, 504);
+            assertThat(whileDown.contentType()).startsWith("application/problem+json");
+
+            auditId = requestAudit("faults-report-down");
+            JsonNode ended = Audits.awaitEnded(api, auditId, AUDIT_TIMEOUT);
+            assertThat(ended.path("state").asText()).as(ended.toPrettyString()).isEqualTo("COMPLETED");
+            events.awaitKeyed("audit-completed", auditId, 1, EVENT_TIMEOUT);
+            assertThat(stack.reportDb().count("SELECT count(*) FROM certificate WHERE audit_id = ?", auditId)).isZero();
+
+            stack.report().start();
+            stack.report().awaitReady();
+        }
+        assertAnnouncedOnceAndCertifiedOnce(stack, auditId);
+        JsonNode listed = Audits.until("the certificate listed", EVENT_TIMEOUT, () -> {
+            Reply reply = api.get("/api/certificates?model=faults-report-down", "viewer");
+            return reply.status() == 200 ? Optional.of(reply.json().path("items")) : Optional.empty();
+        });
+        assertThat(listed).hasSize(1);
+    }
+
+    @Test
     @Order(5)
     void everyAuditEndedWithOneCertificateOrAnExplicitFailure(Stack stack) {
         try (var phase = Phases.start("faults: every audit ended, certified once or failed")) {
