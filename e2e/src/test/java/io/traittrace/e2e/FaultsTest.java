@@ -110,6 +110,50 @@ class FaultsTest {
     }
 
     @Test
+    @Order(3)
+    void eventsWrittenWhileKafkaIsDownArriveOnceAfterItIsBack(Stack stack) {
+        List<String> exposed = List.of("faults-kafka-student-1", "faults-kafka-student-2", "faults-kafka-student-3");
+        String auditId;
+        try (var phase = Phases.start("faults: Kafka down while lineage writes and an audit complete")) {
+            auditId = requestAudit("faults-kafka-down");
+            Audits.awaitRunRunning(api, auditId, AUDIT_TIMEOUT);
+            stack.kafka().pause();
+
+            // A teacher of the same root and its data; each student trained on it is newly SAME_INIT exposed. The students
+            // have no digest, so the runner's policy refuses to queue audits for them (no probe time spent).
+            Reply teacher = api.post("/api/lineage/import", "auditor", Lineage.batch(List.of(Lineage.model("faults-kafka-teacher", ROOT, true)),
+                    List.of(Lineage.dataset("faults-kafka-numbers", "faults-kafka-teacher")), List.of()));
+            assertThat(teacher.status()).as(teacher.toString()).isEqualTo(200);
+            for (String student : exposed) {
+                Reply written = api.post("/api/lineage/import", "auditor", Lineage.batch(List.of(Lineage.model(student, ROOT, false)),
+                        List.of(), List.of(Lineage.trainingRun(student + "-sft", student, "faults-kafka-numbers"))));
+                assertThat(written.status()).as(written.toString()).isEqualTo(200);
+                assertThat(written.json().path("exposuresDetected").asInt()).isEqualTo(1);
+            }
+            JsonNode ended = Audits.awaitEnded(api, auditId, AUDIT_TIMEOUT);
+            assertThat(ended.path("state").asText()).as(ended.toPrettyString()).isEqualTo("COMPLETED");
+            // The outage was real: the facts wait in the outboxes.
+            assertThat(stack.lineageDb().count("SELECT count(*) FROM outbox_event WHERE published_at IS NULL AND event_key = ANY(?)",
+                    exposed)).isEqualTo(exposed.size());
+            assertThat(stack.runnerDb().count("SELECT count(*) FROM outbox_event WHERE published_at IS NULL AND topic = 'audit-completed'"
+                    + " AND event_key = ?", auditId)).isEqualTo(1);
+
+            stack.kafka().resume();
+            for (String student : exposed) {
+                events.awaitKeyed("exposure-detected", student, 1, EVENT_TIMEOUT);
+            }
+        }
+        assertAnnouncedOnceAndCertifiedOnce(stack, auditId);
+        for (String student : exposed) {
+            assertThat(EventLog.distinctIds(events.keyed("exposure-detected", student))).as(student).hasSize(1);
+        }
+        for (Database db : List.of(stack.lineageDb(), stack.runnerDb(), stack.reportDb())) {
+            Audits.until("the " + db.name() + " outbox drained", EVENT_TIMEOUT,
+                    () -> db.count("SELECT count(*) FROM outbox_event WHERE published_at IS NULL") == 0 ? Optional.of(true) : Optional.empty());
+        }
+    }
+
+    @Test
     @Order(5)
     void everyAuditEndedWithOneCertificateOrAnExplicitFailure(Stack stack) {
         try (var phase = Phases.start("faults: every audit ended, certified once or failed")) {
