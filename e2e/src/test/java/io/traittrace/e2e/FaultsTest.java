@@ -3,9 +3,14 @@ package io.traittrace.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -151,6 +156,69 @@ class FaultsTest {
             Audits.until("the " + db.name() + " outbox drained", EVENT_TIMEOUT,
                     () -> db.count("SELECT count(*) FROM outbox_event WHERE published_at IS NULL") == 0 ? Optional.of(true) : Optional.empty());
         }
+    }
+
+    @Test
+    @Order(4)
+    void writesDuringAPostgresRestartFailClearlyOrLandWhole(Stack stack) throws Exception {
+        Database lineageDb = stack.lineageDb();
+        List<Write> writes = new CopyOnWriteArrayList<>();
+        try (var phase = Phases.start("faults: lineage PostgreSQL restarted under writes")) {
+            // One writer, back to back, from before the outage until the service writes again after it.
+            AtomicBoolean writing = new AtomicBoolean(true);
+            Thread writer = new Thread(() -> {
+                for (int i = 0; writing.get(); i++) {
+                    writes.add(write(i));
+                }
+            }, "e2e-pg-writer");
+            writer.start();
+            Thread.sleep(1000);
+            lineageDb.server().pause();
+            Thread.sleep(5000);
+            lineageDb.server().resume();
+            Audits.until("a lineage write acknowledged after the restart", Duration.ofSeconds(90), () -> {
+                List<Write> sofar = List.copyOf(writes);
+                boolean failedOnce = sofar.stream().anyMatch(w -> !w.reply.ok());
+                return failedOnce && sofar.get(sofar.size() - 1).reply.ok() ? Optional.of(true) : Optional.empty();
+            });
+            writing.set(false);
+            writer.join(60_000);
+        }
+        List<Write> failed = writes.stream().filter(w -> !w.reply.ok()).toList();
+        Phases.print("lineage writes around the PostgreSQL restart: " + writes.size() + ", answers by status: "
+                + writes.stream().collect(Collectors.groupingBy(w -> w.reply.status(), TreeMap::new, Collectors.counting())));
+        assertThat(failed).as("the outage was noticed").isNotEmpty();
+        for (Write w : writes) {
+            Map<String, Object> rows = lineageDb.rows("SELECT (SELECT count(*) FROM model WHERE id = ?) AS models,"
+                    + " (SELECT count(*) FROM dataset WHERE id = ?) AS datasets, (SELECT count(*) FROM training_run WHERE id = ?) AS runs",
+                    w.model, w.dataset, w.run).get(0);
+            if (w.reply.ok()) {
+                assertThat(rows).as("acknowledged %s", w.model).containsValues(1L, 1L, 1L);
+                assertThat(api.get("/api/lineage/models/" + w.model, "viewer").status()).isEqualTo(200);
+            } else {
+                assertThat(w.reply.status()).as(w.reply.toString()).isBetween(500, 504);
+                assertThat(w.reply.contentType()).as(w.reply.toString()).startsWith("application/problem+json");
+                assertThat(new HashSet<>(rows.values())).as("refused %s: all or nothing, %s", w.model, rows).hasSize(1);
+            }
+        }
+        // What was refused can be sent again, and is then there once.
+        for (Write w : failed) {
+            Reply again = api.post("/api/lineage/import", "auditor", w.body);
+            assertThat(again.status()).as(again.toString()).isEqualTo(200);
+            assertThat(lineageDb.count("SELECT count(*) FROM model WHERE id = ?", w.model)).isEqualTo(1);
+        }
+    }
+
+    private record Write(String model, String dataset, String run, JsonNode body, Reply reply) {
+    }
+
+    private Write write(int i) {
+        String model = "faults-pg-model-" + i;
+        String dataset = "faults-pg-data-" + i;
+        String run = "faults-pg-run-" + i;
+        JsonNode body = Lineage.batch(List.of(Lineage.model(model, ROOT, true)), List.of(Lineage.dataset(dataset, null)),
+                List.of(Lineage.trainingRun(run, model, dataset)));
+        return new Write(model, dataset, run, body, api.post("/api/lineage/import", "auditor", body));
     }
 
     @Test
