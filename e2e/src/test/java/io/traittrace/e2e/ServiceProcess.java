@@ -42,10 +42,6 @@ final class ServiceProcess {
         this.log = log;
     }
 
-    String name() {
-        return name;
-    }
-
     URI url() {
         return URI.create("http://localhost:" + port);
     }
@@ -92,15 +88,20 @@ final class ServiceProcess {
         throw new IllegalStateException(name + " was not ready within " + READY_TIMEOUT + "; see " + log);
     }
 
-    /** SIGKILL to the service's JVM alone, as a crash would; its child processes are left running (and remembered). */
-    synchronized void kill() {
+    /**
+     * SIGKILL to the service's JVM alone, as a crash would; its child processes are left running (remembered, and
+     * stopped with the service). Returns how many there were.
+     */
+    synchronized int kill() {
         if (process == null) {
-            return;
+            return 0;
         }
-        leftovers.addAll(process.descendants().toList());
+        List<ProcessHandle> children = process.descendants().toList();
+        leftovers.addAll(children);
         process.destroyForcibly();
         await(process);
         process = null;
+        return children.size();
     }
 
     /** SIGTERM (a graceful shutdown), SIGKILL if it takes too long; then whatever it or a killed instance left running. */

@@ -211,10 +211,6 @@ final class Stack implements AutoCloseable {
         return kafka;
     }
 
-    ServiceProcess lineage() {
-        return lineage;
-    }
-
     ServiceProcess runner() {
         return runner;
     }
