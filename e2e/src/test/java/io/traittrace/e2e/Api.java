@@ -26,7 +26,8 @@ final class Api {
 
     private final URI gateway;
     private final KeycloakServer keycloak;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** HTTP/1.1 as curl and most API clients speak it (the JDK client would otherwise multiplex everything over one h2c connection). */
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
 
     private record Token(String value, long fetchedNanos) {
