@@ -2,6 +2,7 @@ package io.traittrace.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,30 +18,79 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     public static final String USER = "postgres";
     public static final String PASSWORD = "postgres"; // test fixture: local embedded server only
 
-    private final EmbeddedPostgres postgres;
+    private final int port;
+    /** Where a restartable server keeps its data; null for a server whose data zonky deletes at close. */
+    private final Path dataDirectory;
+    private EmbeddedPostgres postgres;
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDirectory) {
         this.postgres = postgres;
+        this.port = postgres.getPort();
+        this.dataDirectory = dataDirectory;
     }
 
     public static EmbeddedPostgresServer start() {
+        return new EmbeddedPostgresServer(launch(configured()), null);
+    }
+
+    /**
+     * A server whose data lives in {@code dataDirectory} (initialised when empty) and that {@link #pause()} stops and
+     * {@link #resume()} starts again on the same port with the same data, as a database restart would. The caller
+     * owns the directory: it is kept after {@link #close()}.
+     */
+    public static EmbeddedPostgresServer startIn(Path dataDirectory) {
         try {
-            return new EmbeddedPostgresServer(EmbeddedPostgres.builder()
-                    .setServerConfig("max_connections", "200")
-                    .setServerConfig("fsync", "off")
-                    .setServerConfig("synchronous_commit", "off")
-                    .start());
+            return new EmbeddedPostgresServer(launch(configured().setPort(Ports.free())
+                    .setDataDirectory(dataDirectory).setCleanDataDirectory(false)), dataDirectory);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static EmbeddedPostgres.Builder configured() {
+        return EmbeddedPostgres.builder()
+                .setServerConfig("max_connections", "200")
+                .setServerConfig("fsync", "off")
+                .setServerConfig("synchronous_commit", "off");
+    }
+
+    private static EmbeddedPostgres launch(EmbeddedPostgres.Builder builder) {
+        try {
+            return builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     public int port() {
-        return postgres.getPort();
+        return port;
+    }
+
+    /** Stops the server (a fast shutdown: clients are disconnected) and keeps its data; only for {@link #startIn}. */
+    public synchronized void pause() {
+        requireRestartable();
+        if (postgres != null) {
+            stop(postgres);
+            postgres = null;
+        }
+    }
+
+    /** Starts a paused server again on its port with its data. */
+    public synchronized void resume() {
+        requireRestartable();
+        if (postgres == null) {
+            postgres = launch(configured().setPort(port).setDataDirectory(dataDirectory).setCleanDataDirectory(false));
+        }
+    }
+
+    private void requireRestartable() {
+        if (dataDirectory == null) {
+            throw new IllegalStateException("Only a server started with startIn(dataDirectory) can be paused and resumed");
+        }
     }
 
     /** Creates a database owned by the superuser and returns its name. */
-    public String createDatabase(String name) {
+    public synchronized String createDatabase(String name) {
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
                 Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE \"" + name + "\"");
@@ -59,7 +109,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (postgres != null) {
+            stop(postgres);
+            postgres = null;
+        }
+    }
+
+    private static void stop(EmbeddedPostgres postgres) {
         try {
             postgres.close();
         } catch (IOException e) {

@@ -206,9 +206,13 @@ public class RunTracker implements RunListener {
         }
     }
 
-    /** Executor callbacks arrive on their own threads; reactive Hibernate needs a (safe) Vert.x context. */
+    /**
+     * Executor callbacks arrive on their own threads, or on the caller's (the local executor refuses an image run inside
+     * the request that launches it); reactive Hibernate needs a (safe) Vert.x context. Each update gets a context of its
+     * own: on the request's, it would share the request's reactive session, which one of them then closes under the other.
+     */
     private void dispatch(String what, Supplier<Uni<?>> work) {
-        Context context = VertxContext.getOrCreateDuplicatedContext(vertx);
+        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
         VertxContextSafetyToggle.setContextSafe(context, true);
         context.runOnContext(ignored -> work.get()
                 .onFailure(e -> !(e instanceof ApiProblem)).retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2)).atMost(5)

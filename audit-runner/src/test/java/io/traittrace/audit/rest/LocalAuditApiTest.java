@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.util.List;
@@ -165,6 +166,27 @@ class LocalAuditApiTest {
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(increase(before, Metrics.scrape(),
                 "traittrace_runs_finished_total", "outcome", "failed", "reason", "probe-exit")).isGreaterThanOrEqualTo(2));
+    }
+
+    @Test
+    void anImageAuditIsAnsweredAndFailsAtOnceOnTheLocalExecutor() throws Exception {
+        String student = id("student");
+        lineage(wiremock, student, null, null);
+        ObjectNode request = RunnerApi.JSON.createObjectNode().put("idempotencyKey", id("key")).put("protocol", "image")
+                .put("student", student).put("seedsPerArm", 2);
+        request.putArray("traits").add("owl-preference");
+        ObjectNode parameters = request.putObject("parameters").put("image", "registry.example.com/team/probe:1");
+        parameters.putArray("arms").add("treatment").add("control-gen");
+        try (TopicReader failed = new TopicReader("audit-failed")) {
+            // The executor refuses these runs while the request is still on its way: their updates once shared the
+            // request's reactive session, and the request got no answer (e2e LoadTest: 504 at the gateway).
+            String auditId = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> as("auditor").body(request.toString())
+                    .post("/api/audits").then().statusCode(202).extract().<String>path("id"));
+            JsonPath done = awaitState(auditId, "FAILED", Duration.ofSeconds(30));
+            assertThat(done.getList("runs.state", String.class)).hasSize(4).containsOnly("FAILED");
+            assertThat(done.getString("runs[0].reason")).contains("image audits need Kubernetes");
+            assertThat(failed.awaitMatching(r -> auditId.equals(r.key()), 1, Duration.ofSeconds(30))).hasSize(1);
+        }
     }
 
     @Test
