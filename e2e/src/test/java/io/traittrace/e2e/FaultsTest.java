@@ -31,7 +31,7 @@ import io.traittrace.e2e.EventLog.Event;
  * completion happen, the lineage service's PostgreSQL restarted under writes. Then every audit of the run must have
  * ended with exactly one certificate or an explicit failure.
  */
-@Order(2)
+@Order(3)
 @ExtendWith(StackExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

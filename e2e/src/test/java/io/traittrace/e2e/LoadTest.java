@@ -38,7 +38,7 @@ import io.traittrace.e2e.Api.Reply;
  * <p>The audits are image audits: the local executor fails each at once (images need Kubernetes), so they exercise
  * acceptance, planning, run bookkeeping and their events without probe processes competing for the two cores.
  */
-@Order(3)
+@Order(4)
 @ExtendWith(StackExtension.class)
 class LoadTest {
 

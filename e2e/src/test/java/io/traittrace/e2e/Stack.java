@@ -195,6 +195,15 @@ final class Stack implements AutoCloseable {
         return events;
     }
 
+    KeycloakServer keycloak() {
+        return keycloak;
+    }
+
+    /** Where a browser opens the console: the gateway, whose origin the realm's console client redirects to. */
+    String consoleUrl() {
+        return gateway.url().toString().replaceAll("/$", "");
+    }
+
     Database lineageDb() {
         return lineageDb;
     }

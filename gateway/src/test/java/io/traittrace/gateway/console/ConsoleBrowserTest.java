@@ -36,6 +36,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.traittrace.gateway.StandInServices;
+import io.traittrace.testsupport.Browser;
 import io.traittrace.testsupport.KeycloakResource;
 import io.traittrace.testsupport.KeycloakServer;
 import io.vertx.core.json.JsonObject;
@@ -71,7 +72,7 @@ class ConsoleBrowserTest {
     void aViewerBrowsesLineageAuditsAndCertificatesMayNotRequestAnAuditAndSignsOut() {
         WebDriver driver = browser.driver();
         browser.open(console + "/console");
-        logIn("viewer");
+        browser.logIn(keycloak, "viewer");
 
         // Home: who is signed in, and no way to request an audit.
         browser.awaitUrl(console + "/console");
@@ -167,7 +168,7 @@ class ConsoleBrowserTest {
 
         // Straight to a model page: after the login the browser is back where it was going.
         browser.open(console + "/console/models/" + MODEL);
-        logIn("auditor");
+        browser.logIn(keycloak, "auditor");
         browser.awaitUrl(console + "/console/models/" + MODEL);
         assertThat(browser.visible("user-name").getText()).isEqualTo("Demo Auditor");
         browser.visible("request-audit-for-model").click();
@@ -221,14 +222,6 @@ class ConsoleBrowserTest {
         assertNoCspViolationsNorScriptErrors();
     }
 
-    /** Keycloak's own login form (realm traittrace), filled in as a user would. */
-    private void logIn(String user) {
-        browser.awaitUrl(keycloak.issuer() + "/protocol/openid-connect/auth");
-        browser.visible("username").sendKeys(user);
-        browser.driver().findElement(By.id("password")).sendKeys(keycloak.demoPassword(user));
-        browser.driver().findElement(By.id("kc-login")).click();
-    }
-
     private void fillValid() {
         replace("student", MODEL);
         replace("teacher", TEACHER);
@@ -270,10 +263,7 @@ class ConsoleBrowserTest {
 
     /** Nothing refused by a page's CSP, no script error, no server error for anything the pages loaded. */
     private void assertNoCspViolationsNorScriptErrors() {
-        List<String> log = browser.consoleLog();
-        assertThat(log).as("the browser console").noneMatch(line -> line.contains("Content Security Policy")
-                || line.contains("Content-Security-Policy") || line.contains("Uncaught")
-                || line.matches(".*status of 5\\d\\d.*"));
+        assertThat(browser.pageErrors()).as("the browser console").isEmpty();
     }
 
     private static void liveProgress(String audit, String run) {

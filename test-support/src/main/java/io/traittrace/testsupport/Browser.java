@@ -1,4 +1,4 @@
-package io.traittrace.gateway.console;
+package io.traittrace.testsupport;
 
 import java.io.File;
 import java.io.IOException;
@@ -40,12 +40,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * that use it are skipped; CI ({@code .ci/run}) installs them. Other paths: system properties
  * {@value #CHROMIUM_PROPERTY} and {@value #DRIVER_PROPERTY}.
  */
-final class Browser implements BeforeEachCallback, AfterTestExecutionCallback, AfterEachCallback {
+public final class Browser implements BeforeEachCallback, AfterTestExecutionCallback, AfterEachCallback {
 
-    static final String CHROMIUM_PROPERTY = "traittrace.chromium";
-    static final String DRIVER_PROPERTY = "traittrace.chromedriver";
+    public static final String CHROMIUM_PROPERTY = "traittrace.chromium";
+    public static final String DRIVER_PROPERTY = "traittrace.chromedriver";
     /** Generous for a loaded 2-core machine; every wait ends as soon as its condition holds. */
-    static final Duration WAIT = Duration.ofSeconds(30);
+    public static final Duration WAIT = Duration.ofSeconds(30);
 
     private final Path failures = Path.of("target", "browser");
     private final List<String> log = new ArrayList<>();
@@ -94,36 +94,36 @@ final class Browser implements BeforeEachCallback, AfterTestExecutionCallback, A
         }
     }
 
-    WebDriver driver() {
+    public WebDriver driver() {
         if (driver == null) {
             throw new IllegalStateException("No browser: the extension starts one before each test");
         }
         return driver;
     }
 
-    void open(String url) {
+    public void open(String url) {
         driver().get(url);
     }
 
     /** Waits until an element is displayed, and returns it. */
-    WebElement visible(By by) {
+    public WebElement visible(By by) {
         return waiting().until(ExpectedConditions.visibilityOfElementLocated(by));
     }
 
-    WebElement visible(String id) {
+    public WebElement visible(String id) {
         return visible(By.id(id));
     }
 
     /** Waits until the browser shows a URL that starts with the prefix (after any redirects). */
-    void awaitUrl(String prefix) {
+    public void awaitUrl(String prefix) {
         waiting().until(d -> d.getCurrentUrl() != null && d.getCurrentUrl().startsWith(prefix));
     }
 
-    WebDriverWait waiting() {
+    public WebDriverWait waiting() {
         return new WebDriverWait(driver(), WAIT);
     }
 
-    boolean present(By by) {
+    public boolean present(By by) {
         return !driver().findElements(by).isEmpty();
     }
 
@@ -131,11 +131,29 @@ final class Browser implements BeforeEachCallback, AfterTestExecutionCallback, A
      * Every line the browser's console printed since the test began ("LEVEL message"); the page's own script errors
      * and Content-Security-Policy refusals show up here.
      */
-    List<String> consoleLog() {
+    public List<String> consoleLog() {
         for (LogEntry entry : driver().manage().logs().get(LogType.BROWSER)) {
             log.add(entry.getLevel() + " " + entry.getMessage());
         }
         return List.copyOf(log);
+    }
+
+    /** Keycloak's own login form (realm traittrace), filled in as a user would; the browser must be on it. */
+    public void logIn(KeycloakServer keycloak, String user) {
+        awaitUrl(keycloak.issuer() + "/protocol/openid-connect/auth");
+        visible("username").sendKeys(user);
+        driver().findElement(By.id("password")).sendKeys(keycloak.demoPassword(user));
+        driver().findElement(By.id("kc-login")).click();
+    }
+
+    /**
+     * The console lines that say a page went wrong: a refusal by its Content-Security-Policy, a script error, or a
+     * server error for anything it loaded. Empty when the pages behaved.
+     */
+    public List<String> pageErrors() {
+        return consoleLog().stream().filter(line -> line.contains("Content Security Policy")
+                || line.contains("Content-Security-Policy") || line.contains("Uncaught")
+                || line.matches(".*status of 5\\d\\d.*")).toList();
     }
 
     private void keepEvidence(String name) {
