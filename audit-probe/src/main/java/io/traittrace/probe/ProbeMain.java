@@ -41,6 +41,7 @@ public final class ProbeMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        ParentWatch.fromEnvironment();
         System.exit(commandLine().execute(args));
     }
 

@@ -76,9 +76,12 @@ class FaultsTest {
             assertThat(ended.path("state").asText()).as(ended.toPrettyString()).isEqualTo("COMPLETED");
             // The killed run ran again from the start; nothing of it was lost or counted twice.
             assertThat(ended.path("runs").findValuesAsText("state")).containsExactly("SUCCEEDED", "SUCCEEDED");
-            // Local probe processes are the runner's children: a SIGKILL leaves them running (reported, not asserted).
-            Phases.print("probe processes the killed runner left running: " + orphans + " at the kill, "
+            // The killed runner's probe processes notice it is gone and stop by themselves.
+            Phases.print("probe processes of the killed runner: " + orphans + " at the kill, "
                     + stack.runner().leftoversAlive().size() + " when the audit ended");
+            assertThat(orphans).as("probe processes running at the kill").isPositive();
+            Audits.until("the killed runner's probe processes to stop", Duration.ofSeconds(30),
+                    () -> stack.runner().leftoversAlive().isEmpty() ? Optional.of(true) : Optional.empty());
         }
         assertAnnouncedOnceAndCertifiedOnce(stack, auditId);
         // Each run's RUNNING and SUCCEEDED once, though one run started twice.

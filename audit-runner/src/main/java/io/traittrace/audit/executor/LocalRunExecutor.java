@@ -108,6 +108,8 @@ public class LocalRunExecutor implements RunExecutor, AutoCloseable {
             // The runner takes the result file itself: the child must not try to submit it.
             builder.environment().remove(ProbeContract.RESULT_URL_ENV);
             builder.environment().remove(ProbeContract.RUN_TOKEN_ENV);
+            // A runner killed outright cannot stop its children; this lets them stop themselves.
+            builder.environment().put(ProbeContract.PARENT_PID_ENV, Long.toString(ProcessHandle.current().pid()));
             entry.process = builder.start();
             listener.running(run.runId());
             boolean exited = entry.process.waitFor(run.deadlineSeconds(), TimeUnit.SECONDS);

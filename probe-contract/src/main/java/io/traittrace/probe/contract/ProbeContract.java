@@ -16,6 +16,11 @@ public final class ProbeContract {
     public static final String RESULT_URL_ENV = "TRAITTRACE_RESULT_URL";
     /** The bearer token that authenticates the POST; valid for this one run only. */
     public static final String RUN_TOKEN_ENV = "TRAITTRACE_RUN_TOKEN";
+    /**
+     * Set by a runner that starts the probe as its child process (the local executor): the runner's process id. The
+     * probe stops when that process is gone, so a runner killed outright leaves no probe running.
+     */
+    public static final String PARENT_PID_ENV = "TRAITTRACE_PARENT_PID";
 
     /** Classpath locations of the two schemas. */
     public static final String SPEC_SCHEMA_RESOURCE = "/schemas/probe-spec.v1.json";
