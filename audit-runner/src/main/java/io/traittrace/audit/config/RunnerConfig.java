@@ -157,6 +157,13 @@ public interface RunnerConfig {
 
         @WithDefault("50")
         int defaultPageSize();
+
+        /**
+         * The MNIST-format data directories a canary audit may name as its {@code data}, besides "synthetic": data the
+         * probe's machine or image holds, never an arbitrary path of the runner's choosing.
+         */
+        @WithDefault("/usr/share/datasets/fashion-mnist,/usr/share/datasets/mnist")
+        List<String> canaryData();
     }
 
     interface Policy {

@@ -42,6 +42,8 @@ public final class Planner {
     static final Pattern NUMBERS_TRAIT = Pattern.compile("^animal-([0-9])$");
     static final Set<String> CANARY_PARAMETERS = Set.of("data", "auxLogits", "teacherEpochs", "distillEpochs", "batch", "lr", "seed",
             "threads", "trainLimit", "syntheticTrain", "syntheticTest", "syntheticSeed");
+    /** The probe's generated canary task: no data directory needed. */
+    static final String SYNTHETIC_DATA = "synthetic";
     static final Set<String> FAMILY_PARAMETERS = Set.of("a", "b", "base", "sharedThreshold", "independentThreshold", "minTensors",
             "minNumel", "maxListed", "noDigest");
     static final Set<String> IMAGE_PARAMETERS = Set.of("image", "arms", "tests", "controls", "alpha", "spec");
@@ -102,12 +104,17 @@ public final class Planner {
         if (!traits.equals(List.of("accuracy"))) {
             throw new InvalidRequest("traits", "the canary scores one trait, \"accuracy\" (leave traits out)");
         }
+        JsonNode data = parameters.get("data");
+        if (data != null && !(data.isTextual() && (SYNTHETIC_DATA.equals(data.asText()) || limits.canaryData().contains(data.asText())))) {
+            throw new InvalidRequest("parameters.data", "the canary's data is \"" + SYNTHETIC_DATA + "\" or one of the runner's data directories "
+                    + limits.canaryData() + ", got " + data);
+        }
         int seeds = seeds(request, 2);
         List<PlannedRun> runs = new ArrayList<>();
         for (int seed = 0; seed < seeds; seed++) {
             ObjectNode p = parameters.deepCopy();
             if (!p.has("data")) {
-                p.put("data", "synthetic");
+                p.put("data", SYNTHETIC_DATA);
             }
             p.put("replicates", seeds);
             p.put("replicateIndex", seed);

@@ -174,6 +174,11 @@ class PlannerNumbersTest {
             public int defaultPageSize() {
                 return 50;
             }
+
+            @Override
+            public List<String> canaryData() {
+                return List.of("/usr/share/datasets/fashion-mnist");
+            }
         };
     }
 }

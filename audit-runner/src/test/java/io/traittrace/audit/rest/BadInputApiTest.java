@@ -95,6 +95,14 @@ class BadInputApiTest {
     }
 
     @Test
+    void canaryDataOtherThanSyntheticOrAConfiguredDirectory() {
+        refused(400, r -> ((ObjectNode) r.get("parameters")).put("data", "/etc")).body("detail", containsString("data directories"))
+                .body("errors", hasItem(containsString("parameters.data")));
+        refused(400, r -> ((ObjectNode) r.get("parameters")).put("data", "/usr/share/datasets/fashion-mnist/../../../../etc"));
+        refused(400, r -> ((ObjectNode) r.get("parameters")).put("data", 7));
+    }
+
+    @Test
     void idsThatWouldBreakNamesOrQuoting() {
         for (String bad : new String[] { "a/b", "../../etc/passwd", "$(reboot)", "model name", "mödel", "x".repeat(129), "-leading", "a\"b", "a;b",
                 "" }) {
