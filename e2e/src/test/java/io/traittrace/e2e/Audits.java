@@ -68,12 +68,7 @@ final class Audits {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("Waited " + timeout + " for " + what);
             }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            Pause.millis(250);
         }
     }
 }

@@ -106,7 +106,7 @@ final class EventLog implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<Event> seen = on(topic, match);
         while (seen.size() < count && System.nanoTime() < deadline) {
-            sleep(100);
+            Pause.millis(100);
             seen = on(topic, match);
         }
         if (seen.size() < count) {
@@ -122,21 +122,12 @@ final class EventLog implements AutoCloseable {
 
     /** Lets records still under way arrive, so that a duplicate would be seen. */
     void settle(Duration quiet) {
-        sleep(quiet.toMillis());
+        Pause.millis(quiet.toMillis());
     }
 
     /** The distinct event ids of a list of records. */
     static List<String> distinctIds(List<Event> events) {
         return new ArrayList<>(events.stream().map(Event::id).distinct().toList());
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

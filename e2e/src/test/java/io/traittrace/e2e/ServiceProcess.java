@@ -83,14 +83,14 @@ final class ServiceProcess {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while waiting for " + name, e);
             }
-            sleep(250);
+            Pause.millis(250);
         }
         throw new IllegalStateException(name + " was not ready within " + READY_TIMEOUT + "; see " + log);
     }
 
     /**
-     * SIGKILL to the service's JVM alone, as a crash would; its child processes are left running (remembered, and
-     * stopped with the service). Returns how many there were.
+     * SIGKILL to the service's JVM alone, as a crash would; its child processes are left to themselves (remembered,
+     * and stopped with the service if still running). Returns how many there were.
      */
     synchronized int kill() {
         if (process == null) {
@@ -147,15 +147,6 @@ final class ServiceProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

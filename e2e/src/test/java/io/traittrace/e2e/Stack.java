@@ -8,14 +8,10 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
@@ -25,6 +21,7 @@ import io.traittrace.testsupport.EmbeddedKafkaBroker;
 import io.traittrace.testsupport.EmbeddedPostgresServer;
 import io.traittrace.testsupport.KeycloakServer;
 import io.traittrace.testsupport.Ports;
+import io.traittrace.testsupport.ServiceEnvironment;
 
 /**
  * The whole of TraitTrace on this machine, started once for all e2e test classes: a PostgreSQL server per service
@@ -117,39 +114,28 @@ final class Stack implements AutoCloseable {
         api = new Api(gateway.url(), keycloak);
     }
 
-    /** What bin/run-local exports to every service (LocalStack's env and its own lines), with this run's ports. */
+    /** What bin/run-local exports to every service (LocalStack's variables and its own lines), with this run's ports. */
     private Map<String, String> environment(int lineagePort, int runnerPort, int reportPort) {
-        Map<String, String> env = new LinkedHashMap<>();
+        ServiceEnvironment env = new ServiceEnvironment();
         for (Database db : List.of(lineageDb, runnerDb, reportDb)) {
-            String prefix = db.name().toUpperCase(Locale.ROOT) + "_DB_";
-            env.put(prefix + "URL", db.server().reactiveUrl(db.name()));
-            env.put(prefix + "JDBC_URL", db.server().jdbcUrl(db.name()));
-            env.put(prefix + "USER", EmbeddedPostgresServer.USER);
-            env.put(prefix + "PASSWORD", EmbeddedPostgresServer.PASSWORD);
+            env.database(db.name(), db.server(), db.name());
         }
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("OIDC_AUTH_SERVER_URL", keycloak.issuer());
-        env.put("OIDC_AUDIENCE", "traittrace-api");
-        env.put("RUNNER_OIDC_CLIENT_ID", "audit-runner");
-        env.put("RUNNER_OIDC_CLIENT_SECRET", keycloak.clientSecret("audit-runner"));
-        env.put("CONSOLE_CLIENT_SECRET", keycloak.clientSecret(KeycloakServer.CONSOLE_CLIENT));
-        env.put("CONSOLE_STATE_SECRET", randomHex(32));
-
-        env.put("LINEAGE_URL", "http://localhost:" + lineagePort);
-        env.put("RUNNER_URL", "http://localhost:" + runnerPort);
-        env.put("REPORT_URL", "http://localhost:" + reportPort);
-        env.put("RUNNER_PROBE_COMMAND", root.resolve("bin/probe").toString());
-        env.put("RUNNER_WORK_DIR", dir.resolve("runs").toString());
-        env.put("RUNNER_POLICY", "all");
-        env.put("RUNNER_POLICY_SEEDS_PER_ARM", Integer.toString(POLICY_SEEDS));
-        env.put("RUNNER_POLICY_PARAMETERS", TINY_CANARY.replace('\n', ' '));
-        env.put("RUNNER_RUN_TOKEN_KEY", Base64.getEncoder().encodeToString(randomBytes(32)));
-        env.put("REPORT_KEYS_DIR", writeSigningKey().toString());
-        env.put("REPORT_PUBLIC_URL", "http://localhost:" + reportPort);
-        // One demo client's tokens carry all load-test calls: the gateway's per-client limit must not be what is measured.
-        env.put("GATEWAY_RATE_LIMIT_REQUESTS_PER_SECOND", "100000");
-        env.put("GATEWAY_RATE_LIMIT_BURST", "100000");
-        return env;
+        return env.broker(kafka).realm(keycloak)
+                .put("LINEAGE_URL", "http://localhost:" + lineagePort)
+                .put("RUNNER_URL", "http://localhost:" + runnerPort)
+                .put("REPORT_URL", "http://localhost:" + reportPort)
+                .put("RUNNER_PROBE_COMMAND", root.resolve("bin/probe").toString())
+                .put("RUNNER_WORK_DIR", dir.resolve("runs").toString())
+                .put("RUNNER_POLICY", "all")
+                .put("RUNNER_POLICY_SEEDS_PER_ARM", Integer.toString(POLICY_SEEDS))
+                .put("RUNNER_POLICY_PARAMETERS", TINY_CANARY.replace('\n', ' '))
+                .put("RUNNER_RUN_TOKEN_KEY", Base64.getEncoder().encodeToString(ServiceEnvironment.randomBytes(32)))
+                .put("REPORT_KEYS_DIR", writeSigningKey().toString())
+                .put("REPORT_PUBLIC_URL", "http://localhost:" + reportPort)
+                // One demo client's tokens carry all load-test calls: the gateway's per-client limit must not be what is measured.
+                .put("GATEWAY_RATE_LIMIT_REQUESTS_PER_SECOND", "100000")
+                .put("GATEWAY_RATE_LIMIT_BURST", "100000")
+                .toMap();
     }
 
     private ServiceProcess service(String name, String module, int port, Map<String, String> env) {
@@ -285,16 +271,6 @@ final class Stack implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static byte[] randomBytes(int n) {
-        byte[] bytes = new byte[n];
-        new SecureRandom().nextBytes(bytes);
-        return bytes;
-    }
-
-    private static String randomHex(int n) {
-        return HexFormat.of().formatHex(randomBytes(n));
     }
 
     private static Path createDirectories(Path dir) {

@@ -2,8 +2,7 @@ package io.traittrace.testsupport;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 
 
@@ -37,33 +36,15 @@ public final class LocalStack {
         KeycloakServer keycloak = KeycloakServer.start(Path.of(System.getProperty(KeycloakServer.DIST_PROPERTY)),
                 keycloakPort, gatewayPort);
 
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("LINEAGE_DB_URL", postgres.reactiveUrl(lineageDb));
-        env.put("LINEAGE_DB_JDBC_URL", postgres.jdbcUrl(lineageDb));
-        env.put("LINEAGE_DB_USER", EmbeddedPostgresServer.USER);
-        env.put("LINEAGE_DB_PASSWORD", EmbeddedPostgresServer.PASSWORD);
-        env.put("RUNNER_DB_URL", postgres.reactiveUrl(runnerDb));
-        env.put("RUNNER_DB_JDBC_URL", postgres.jdbcUrl(runnerDb));
-        env.put("RUNNER_DB_USER", EmbeddedPostgresServer.USER);
-        env.put("RUNNER_DB_PASSWORD", EmbeddedPostgresServer.PASSWORD);
-        env.put("REPORT_DB_URL", postgres.reactiveUrl(reportDb));
-        env.put("REPORT_DB_JDBC_URL", postgres.jdbcUrl(reportDb));
-        env.put("REPORT_DB_USER", EmbeddedPostgresServer.USER);
-        env.put("REPORT_DB_PASSWORD", EmbeddedPostgresServer.PASSWORD);
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("OIDC_AUTH_SERVER_URL", keycloak.issuer());
-        env.put("OIDC_AUDIENCE", "traittrace-api");
-        env.put("RUNNER_OIDC_CLIENT_ID", "audit-runner");
-        env.put("RUNNER_OIDC_CLIENT_SECRET", keycloak.clientSecret("audit-runner"));
-        env.put("CONSOLE_CLIENT_SECRET", keycloak.clientSecret(KeycloakServer.CONSOLE_CLIENT));
-        env.put("CONSOLE_STATE_SECRET", randomSecret());
-        env.put("KEYCLOAK_TOKEN_URL", keycloak.issuer() + "/protocol/openid-connect/token");
-        env.put("KEYCLOAK_DEMO_CLIENT", KeycloakServer.DEMO_CLIENT);
+        ServiceEnvironment env = new ServiceEnvironment().database("lineage", postgres, lineageDb).database("runner", postgres, runnerDb)
+                .database("report", postgres, reportDb).broker(kafka).realm(keycloak)
+                .put("KEYCLOAK_TOKEN_URL", keycloak.issuer() + "/protocol/openid-connect/token")
+                .put("KEYCLOAK_DEMO_CLIENT", KeycloakServer.DEMO_CLIENT);
         for (String role : ROLES) {
-            env.put("DEMO_PASSWORD_" + role.toUpperCase(java.util.Locale.ROOT), keycloak.demoPassword(role));
+            env.put("DEMO_PASSWORD_" + role.toUpperCase(Locale.ROOT), keycloak.demoPassword(role));
         }
         StringBuilder lines = new StringBuilder();
-        env.forEach((k, v) -> lines.append("export ").append(k).append("='").append(v).append("'\n"));
+        env.toMap().forEach((k, v) -> lines.append("export ").append(k).append("='").append(v).append("'\n"));
         Files.writeString(dir.resolve("env"), lines.toString());
 
         CountDownLatch stopped = new CountDownLatch(1);
@@ -76,12 +57,5 @@ public final class LocalStack {
         System.out.println("Local stack ready: PostgreSQL on " + postgres.port() + ", Kafka on " + kafka.bootstrapServers()
                 + ", Keycloak at " + keycloak.issuer() + "; settings in " + dir.resolve("env"));
         stopped.await();
-    }
-
-    /** A fresh secret for this run only. */
-    private static String randomSecret() {
-        byte[] bytes = new byte[32];
-        new java.security.SecureRandom().nextBytes(bytes);
-        return java.util.HexFormat.of().formatHex(bytes);
     }
 }
