@@ -66,38 +66,45 @@ public final class Sql {
         return result;
     }
 
-    /**
-     * Inserts rows with multi-row VALUES statements. {@code rowTemplate} is one row's placeholders, e.g.
-     * {@code "(?, ?, CAST(CAST(? AS text) AS jsonb))"} (a String bound straight to jsonb would be stored as a JSON string); {@code suffix} may add e.g. "ON CONFLICT DO NOTHING".
-     */
-    public static Uni<Void> insertRows(String tableAndColumns, String rowTemplate, List<Object[]> rows, String suffix) {
-        int columns = (int) rowTemplate.chars().filter(ch -> ch == '?').count();
-        int perStatement = Math.max(1, CHUNK * 8 / columns);
-        Uni<Void> result = Uni.createFrom().voidItem();
-        for (int from = 0; from < rows.size(); from += perStatement) {
-            List<Object[]> batch = rows.subList(from, Math.min(rows.size(), from + perStatement));
-            StringBuilder sql = new StringBuilder("INSERT INTO ").append(tableAndColumns).append(" VALUES ");
-            List<Object> params = new ArrayList<>(batch.size() * columns);
-            for (int r = 0; r < batch.size(); r++) {
-                if (r > 0) {
-                    sql.append(',');
-                }
-                for (char ch : rowTemplate.toCharArray()) {
-                    if (ch == '?') {
-                        params.add(batch.get(r)[params.size() % columns]);
-                        sql.append('?').append(params.size());
-                    } else {
-                        sql.append(ch);
-                    }
-                }
-            }
-            sql.append(' ').append(suffix);
-            result = result.chain(() -> update(sql.toString(), params)).replaceWithVoid();
-        }
-        return result;
+    /** One column of {@link #insertRows}: its name and its PostgreSQL type (e.g. {@code text}, {@code int}, {@code jsonb}). */
+    public record Column(String name, String type) {
     }
 
-    /** A map as JSON text for a {@code CAST(CAST(? AS text) AS jsonb)} placeholder; null stays null. */
+    /**
+     * Inserts rows in one statement with one array parameter per column,
+     * {@code INSERT … SELECT * FROM unnest(…)}, whatever the number of rows. Values are sent as text (their
+     * {@code toString()}, null stays null) and cast to each column's type. A multi-row VALUES statement needs a
+     * placeholder per value: Hibernate's bookkeeping of thousands of them, and PostgreSQL parsing a new statement
+     * for each row count, led the profile of bulk imports. {@code suffix} may add e.g. "ON CONFLICT DO NOTHING".
+     */
+    public static Uni<Void> insertRows(String table, List<Column> columns, List<Object[]> rows, String suffix) {
+        if (rows.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(table).append(" (");
+        StringBuilder arrays = new StringBuilder();
+        List<Object> params = new ArrayList<>(columns.size());
+        for (int c = 0; c < columns.size(); c++) {
+            Column column = columns.get(c);
+            sql.append(c == 0 ? "" : ", ").append(column.name());
+            arrays.append(c == 0 ? "" : ", ").append("CAST(CAST(?").append(c + 1).append(" AS text[]) AS ").append(column.type()).append("[])");
+            String[] values = new String[rows.size()];
+            for (int r = 0; r < rows.size(); r++) {
+                Object value = rows.get(r)[c];
+                values[r] = value == null ? null : value.toString();
+            }
+            params.add(values);
+        }
+        sql.append(") SELECT * FROM unnest(").append(arrays).append(") ").append(suffix);
+        return update(sql.toString(), params).replaceWithVoid();
+    }
+
+    /** Ids as one {@code text[]} parameter, for {@code = ANY(CAST(:ids AS text[]))}: one placeholder however many ids. */
+    public static String[] textArray(Collection<String> ids) {
+        return ids.toArray(String[]::new);
+    }
+
+    /** A map as JSON text, for a {@code jsonb} column of {@link #insertRows}; null stays null. */
     public static String json(ObjectMapper mapper, Map<String, Object> value) {
         if (value == null) {
             return null;
