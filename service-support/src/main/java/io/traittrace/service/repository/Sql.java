@@ -72,22 +72,29 @@ public final class Sql {
 
     /**
      * Inserts rows in one statement with one array parameter per column,
-     * {@code INSERT … SELECT * FROM unnest(…)}, whatever the number of rows. Values are sent as text (their
-     * {@code toString()}, null stays null) and cast to each column's type. A multi-row VALUES statement needs a
-     * placeholder per value: Hibernate's bookkeeping of thousands of them, and PostgreSQL parsing a new statement
-     * for each row count, led the profile of bulk imports. {@code suffix} may add e.g. "ON CONFLICT DO NOTHING".
+     * {@code INSERT … SELECT CAST(c1 AS type), … FROM unnest(…) AS u(c1, …)}, whatever the number of rows. Values
+     * are sent as text (their {@code toString()}, null stays null) and each is cast to its column's type after the
+     * unnest: casting a whole array instead ({@code CAST(text[] AS jsonb[])}) took about 100 µs per element, a second
+     * per 10,000 exposure paths. A multi-row VALUES statement needs a placeholder per value: Hibernate's bookkeeping
+     * of thousands of them, and PostgreSQL parsing a new statement for each row count, led the profile of bulk
+     * imports. {@code suffix} may add e.g. "ON CONFLICT DO NOTHING".
      */
     public static Uni<Void> insertRows(String table, List<Column> columns, List<Object[]> rows, String suffix) {
         if (rows.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(table).append(" (");
+        StringBuilder names = new StringBuilder();
+        StringBuilder casts = new StringBuilder();
         StringBuilder arrays = new StringBuilder();
+        StringBuilder aliases = new StringBuilder();
         List<Object> params = new ArrayList<>(columns.size());
         for (int c = 0; c < columns.size(); c++) {
             Column column = columns.get(c);
-            sql.append(c == 0 ? "" : ", ").append(column.name());
-            arrays.append(c == 0 ? "" : ", ").append("CAST(CAST(?").append(c + 1).append(" AS text[]) AS ").append(column.type()).append("[])");
+            String separator = c == 0 ? "" : ", ";
+            names.append(separator).append(column.name());
+            casts.append(separator).append("CAST(c").append(c).append(" AS ").append(column.type()).append(')');
+            arrays.append(separator).append("CAST(?").append(c + 1).append(" AS text[])");
+            aliases.append(separator).append('c').append(c);
             String[] values = new String[rows.size()];
             for (int r = 0; r < rows.size(); r++) {
                 Object value = rows.get(r)[c];
@@ -95,8 +102,9 @@ public final class Sql {
             }
             params.add(values);
         }
-        sql.append(") SELECT * FROM unnest(").append(arrays).append(") ").append(suffix);
-        return update(sql.toString(), params).replaceWithVoid();
+        String sql = "INSERT INTO " + table + " (" + names + ") SELECT " + casts + " FROM unnest(" + arrays + ") AS u("
+                + aliases + ") " + suffix;
+        return update(sql, params).replaceWithVoid();
     }
 
     /** Ids as one {@code text[]} parameter, for {@code = ANY(CAST(:ids AS text[]))}: one placeholder however many ids. */
