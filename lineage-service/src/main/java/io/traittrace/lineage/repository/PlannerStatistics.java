@@ -23,8 +23,8 @@ import io.traittrace.service.repository.Sql;
 public class PlannerStatistics {
 
     private static final Logger LOG = Logger.getLogger(PlannerStatistics.class);
-    private static final String GRAPH_TABLES = "model, model_base, model_root, root_family_size, dataset, training_run,"
-            + " training_run_dataset, exposure";
+    /** The tables the walks and region loads read; exposure is read by its unique index only and left to autovacuum. */
+    private static final String GRAPH_TABLES = "model, model_base, model_root, dataset, training_run, training_run_dataset";
 
     private final long minimumRows;
     private final AtomicLong writtenSinceAnalyze = new AtomicLong();
