@@ -1,6 +1,7 @@
 package io.traittrace.lineage.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 @ConfigMapping(prefix = "lineage")
 public interface LineageConfig {
@@ -8,6 +9,8 @@ public interface LineageConfig {
     Limits limits();
 
     Events events();
+
+    Statistics statistics();
 
     interface Limits {
 
@@ -20,6 +23,15 @@ public interface LineageConfig {
 
         /** Most records in one bulk import request. */
         int maxBatch();
+    }
+
+    interface Statistics {
+        /**
+         * Fewest rows written before this instance analyses the graph tables itself; past that it does so each time
+         * its writes have doubled the graph (see {@code PlannerStatistics}).
+         */
+        @WithDefault("5000")
+        long analyzeAfterRows();
     }
 
     interface Events {

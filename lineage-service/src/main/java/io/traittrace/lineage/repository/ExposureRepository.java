@@ -17,6 +17,7 @@ import io.smallrye.mutiny.Uni;
 import io.traittrace.lineage.domain.ExposureLevel;
 import io.traittrace.lineage.domain.Step;
 import io.traittrace.service.repository.Sql;
+import io.traittrace.service.repository.Sql.Column;
 
 /** Materialised exposure paths, one row per model and hop chain. */
 @ApplicationScoped
@@ -41,8 +42,8 @@ public class ExposureRepository {
 
     /** model → path key → level, for the given models. */
     public Uni<Map<String, Map<String, ExposureLevel>>> levels(Collection<String> models) {
-        return Sql.chunked(models, chunk -> Sql.rows(
-                "SELECT model_id, path_key, level FROM exposure WHERE model_id IN (:ids)", Map.of("ids", chunk)))
+        return Sql.rows("SELECT model_id, path_key, level FROM exposure WHERE model_id = ANY(CAST(:ids AS text[]))",
+                Map.of("ids", Sql.textArray(models)))
                 .map(rows -> {
                     Map<String, Map<String, ExposureLevel>> result = new HashMap<>();
                     rows.forEach(row -> result.computeIfAbsent((String) row[0], k -> new HashMap<>())
@@ -57,9 +58,10 @@ public class ExposureRepository {
             rows.add(new Object[] { e.model(), e.pathKey(), e.level().name(), e.trainedModel(), e.dataset(), e.teacher(),
                     e.hopCount(), json(e.steps()), e.detectedAt() });
         }
-        return Sql.insertRows(
-                "exposure (model_id, path_key, level, trained_model, dataset_id, teacher_id, hop_count, path, detected_at)",
-                "(?, ?, ?, ?, ?, ?, ?, CAST(CAST(? AS text) AS jsonb), ?)", rows, "");
+        return Sql.insertRows("exposure", List.of(new Column("model_id", "text"), new Column("path_key", "text"),
+                new Column("level", "text"), new Column("trained_model", "text"), new Column("dataset_id", "text"),
+                new Column("teacher_id", "text"), new Column("hop_count", "int"), new Column("path", "jsonb"),
+                new Column("detected_at", "timestamptz")), rows, "");
     }
 
     public Uni<Void> updateLevel(String model, String pathKey, ExposureLevel level) {

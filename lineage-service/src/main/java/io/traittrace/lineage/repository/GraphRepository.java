@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -17,6 +18,7 @@ import io.traittrace.lineage.domain.InMemoryLineageGraph;
 import io.traittrace.lineage.domain.LineageGraph.BaseEdge;
 import io.traittrace.lineage.domain.Relation;
 import io.traittrace.service.repository.Sql;
+import io.traittrace.service.repository.Sql.Column;
 
 /** The lineage graph's edges: bases, materialised roots, training-run inputs, and walks over them. */
 @ApplicationScoped
@@ -51,6 +53,9 @@ public class GraphRepository {
               JOIN training_run r ON r.id = rd.run_id
              WHERE d.generated_by = w.id""";
 
+    /** Counter slots per root in {@code root_family_size} (V4 migration). */
+    private static final int FAMILY_SIZE_SLOTS = 16;
+
     public record BaseRow(String model, String base, Relation relation, int position) {
     }
 
@@ -63,11 +68,15 @@ public class GraphRepository {
     }
 
     public Uni<Void> insertBases(List<BaseRow> rows) {
-        return Sql.insertRows("model_base (model_id, base_id, relation, position)", "(?, ?, ?, ?)",
+        return Sql.insertRows("model_base", List.of(new Column("model_id", "text"), new Column("base_id", "text"),
+                new Column("relation", "text"), new Column("position", "int")),
                 rows.stream().map(r -> new Object[] { r.model(), r.base(), r.relation().wire(), r.position() }).toList(), "");
     }
 
-    /** Stores each new model's roots and adds the new models to their roots' family sizes. */
+    /**
+     * Stores each new model's roots and adds the new models to their roots' family sizes, in one counter slot per
+     * transaction: concurrent writes to one family mostly land on different slots instead of queueing on one row.
+     */
     public Uni<Void> insertRoots(Map<String, Set<String>> rootsByModel) {
         List<Object[]> rows = new ArrayList<>();
         Map<String, Long> added = new java.util.TreeMap<>(); // sorted: concurrent imports lock roots in one order
@@ -75,22 +84,25 @@ public class GraphRepository {
             rows.add(new Object[] { model, root });
             added.merge(root, 1L, Long::sum);
         }));
-        List<Object[]> sizes = added.entrySet().stream().map(e -> new Object[] { e.getKey(), e.getValue() }).toList();
-        return Sql.insertRows("model_root (model_id, root_id)", "(?, ?)", rows, "")
-                .chain(() -> Sql.insertRows("root_family_size (root_id, members)", "(?, ?)", sizes,
-                        "ON CONFLICT (root_id) DO UPDATE SET members = root_family_size.members + EXCLUDED.members"));
+        short slot = (short) ThreadLocalRandom.current().nextInt(FAMILY_SIZE_SLOTS);
+        List<Object[]> sizes = added.entrySet().stream().map(e -> new Object[] { e.getKey(), slot, e.getValue() }).toList();
+        return Sql.insertRows("model_root", List.of(new Column("model_id", "text"), new Column("root_id", "text")), rows, "")
+                .chain(() -> Sql.insertRows("root_family_size", List.of(new Column("root_id", "text"),
+                        new Column("slot", "smallint"), new Column("members", "bigint")), sizes,
+                        "ON CONFLICT (root_id, slot) DO UPDATE SET members = root_family_size.members + EXCLUDED.members"));
     }
 
     public Uni<Void> insertRunDatasets(Map<String, ? extends Collection<String>> datasetsByRun) {
         List<Object[]> rows = new ArrayList<>();
         datasetsByRun.forEach((run, datasets) -> datasets.forEach(d -> rows.add(new Object[] { run, d })));
-        return Sql.insertRows("training_run_dataset (run_id, dataset_id)", "(?, ?)", rows, "");
+        return Sql.insertRows("training_run_dataset", List.of(new Column("run_id", "text"), new Column("dataset_id", "text")),
+                rows, "");
     }
 
     public Uni<Map<String, List<BaseEdge>>> basesOf(Collection<String> models) {
-        return Sql.chunked(models, chunk -> Sql.rows(
-                "SELECT model_id, base_id, relation FROM model_base WHERE model_id IN (:ids) ORDER BY model_id, position",
-                Map.of("ids", chunk)))
+        return Sql.rows(
+                "SELECT model_id, base_id, relation FROM model_base WHERE model_id = ANY(CAST(:ids AS text[])) ORDER BY model_id, position",
+                Map.of("ids", Sql.textArray(models)))
                 .map(rows -> {
                     Map<String, List<BaseEdge>> result = new LinkedHashMap<>();
                     for (Object[] row : rows) {
@@ -102,9 +114,9 @@ public class GraphRepository {
     }
 
     public Uni<Map<String, Set<String>>> rootsOf(Collection<String> models) {
-        return Sql.chunked(models, chunk -> Sql.rows(
-                "SELECT model_id, root_id FROM model_root WHERE model_id IN (:ids) ORDER BY model_id, root_id",
-                Map.of("ids", chunk)))
+        return Sql.rows(
+                "SELECT model_id, root_id FROM model_root WHERE model_id = ANY(CAST(:ids AS text[])) ORDER BY model_id, root_id",
+                Map.of("ids", Sql.textArray(models)))
                 .map(rows -> {
                     Map<String, Set<String>> result = new HashMap<>();
                     rows.forEach(row -> result.computeIfAbsent((String) row[0], k -> new LinkedHashSet<>()).add((String) row[1]));
@@ -113,9 +125,9 @@ public class GraphRepository {
     }
 
     public Uni<Map<String, List<String>>> datasetsOfRuns(Collection<String> runs) {
-        return Sql.chunked(runs, chunk -> Sql.rows(
-                "SELECT run_id, dataset_id FROM training_run_dataset WHERE run_id IN (:ids) ORDER BY run_id, dataset_id",
-                Map.of("ids", chunk)))
+        return Sql.rows(
+                "SELECT run_id, dataset_id FROM training_run_dataset WHERE run_id = ANY(CAST(:ids AS text[])) ORDER BY run_id, dataset_id",
+                Map.of("ids", Sql.textArray(runs)))
                 .map(rows -> {
                     Map<String, List<String>> result = new HashMap<>();
                     rows.forEach(row -> result.computeIfAbsent((String) row[0], k -> new ArrayList<>()).add((String) row[1]));
@@ -134,10 +146,13 @@ public class GraphRepository {
     }
 
     private Uni<Set<String>> walk(Collection<String> seeds, String step) {
-        String sql = "WITH RECURSIVE w(id) AS (SELECT m.id FROM model m WHERE m.id IN (:ids) UNION SELECT x.id"
+        if (seeds.isEmpty()) {
+            return Uni.createFrom().item(new LinkedHashSet<>());
+        }
+        // All seeds in one walk: the recursion's UNION then visits a region shared by many seeds once.
+        String sql = "WITH RECURSIVE w(id) AS (SELECT m.id FROM model m WHERE m.id = ANY(CAST(:ids AS text[])) UNION SELECT x.id"
                 + " FROM w CROSS JOIN LATERAL (" + step + ") x(id)) SELECT id FROM w";
-        return Sql.chunked(seeds, chunk -> Sql.column(sql, String.class, Map.of("ids", chunk)))
-                .map(LinkedHashSet::new);
+        return Sql.column(sql, String.class, Map.of("ids", Sql.textArray(seeds))).map(LinkedHashSet::new);
     }
 
     /** Loads bases, training data and roots of the given models into memory for exposure analysis. */
@@ -147,13 +162,13 @@ public class GraphRepository {
                 .invoke(bases -> bases.forEach((model, edges) -> edges.forEach(e -> graph.addBase(model, e.base(), e.relation()))))
                 .chain(() -> rootsOf(models))
                 .invoke(roots -> roots.forEach((model, set) -> set.forEach(root -> graph.addRoot(model, root))))
-                .chain(() -> Sql.chunked(models, chunk -> Sql.rows("""
+                .chain(() -> Sql.rows("""
                         SELECT r.output_model, d.id, d.generated_by, d.origin
                           FROM training_run r
                           JOIN training_run_dataset rd ON rd.run_id = r.id
                           JOIN dataset d ON d.id = rd.dataset_id
-                         WHERE r.output_model IN (:ids)
-                         ORDER BY r.output_model, r.created_at, r.id, d.id""", Map.of("ids", chunk))))
+                         WHERE r.output_model = ANY(CAST(:ids AS text[]))
+                         ORDER BY r.output_model, r.created_at, r.id, d.id""", Map.of("ids", Sql.textArray(models))))
                 .invoke(rows -> rows.forEach(row -> graph.addTrainingData((String) row[0], (String) row[1], (String) row[2],
                         DatasetOrigin.parse((String) row[3]).orElseThrow())))
                 .replaceWith(graph);
@@ -228,8 +243,8 @@ public class GraphRepository {
     /** How many models share any of the given roots, other than {@code exclude} (a member of that family). */
     public Uni<Long> countFamilyMembers(Collection<String> roots, String exclude) {
         if (roots.size() == 1) {
-            return Sql.column("SELECT members FROM root_family_size WHERE root_id = :root", Long.class,
-                    Map.of("root", roots.iterator().next())).map(list -> list.isEmpty() ? 0L : list.get(0) - 1);
+            return Sql.column("SELECT CAST(coalesce(sum(members), 0) AS bigint) FROM root_family_size WHERE root_id = :root",
+                    Long.class, Map.of("root", roots.iterator().next())).map(list -> Math.max(0L, list.get(0) - 1));
         }
         // Several roots (a merge, or roots asserted to share an init): members of more than one count once.
         return Sql.column("SELECT count(*) FROM (SELECT model_id FROM model_root WHERE root_id IN (:roots)"

@@ -2,6 +2,8 @@ package io.traittrace.lineage.repository;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -12,12 +14,19 @@ import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.lineage.domain.Ids;
 import io.traittrace.service.repository.Sql;
+import io.traittrace.service.repository.Sql.Column;
 
 @ApplicationScoped
 public class ModelRepository implements PanacheRepositoryBase<ModelEntity, String> {
 
     public Uni<List<ModelEntity>> findByIds(Collection<String> ids) {
         return Sql.chunked(ids, chunk -> list("id in ?1", chunk));
+    }
+
+    /** Which of the ids are registered: an index-only read, without loading entities into the session. */
+    public Uni<Set<String>> existingIds(Collection<String> ids) {
+        return Sql.column("SELECT id FROM model WHERE id = ANY(CAST(:ids AS text[]))", String.class,
+                Map.of("ids", Sql.textArray(ids))).map(Set::copyOf);
     }
 
     /**
@@ -52,11 +61,12 @@ public class ModelRepository implements PanacheRepositoryBase<ModelEntity, Strin
     }
 
     /**
-     * Inserts new models in multi-row statements. Bulk imports write thousands of records; Hibernate's
+     * Inserts new models in one statement ({@link Sql#insertRows}). Bulk imports write thousands of records; Hibernate's
      * per-entity persist bookkeeping was the largest cost of an import, and these records are never updated.
      */
     public Uni<Void> insertAll(List<ModelEntity> models) {
-        return Sql.insertRows("model (id, name, uri, revision, digest, created_at)", "(?, ?, ?, ?, ?, ?)",
+        return Sql.insertRows("model", List.of(new Column("id", "text"), new Column("name", "text"), new Column("uri", "text"),
+                new Column("revision", "text"), new Column("digest", "text"), new Column("created_at", "timestamptz")),
                 models.stream().map(m -> new Object[] { m.id, m.name, m.uri, m.revision, m.digest, m.createdAt }).toList(), "");
     }
 }

@@ -11,6 +11,7 @@ import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.service.repository.Sql;
+import io.traittrace.service.repository.Sql.Column;
 
 @ApplicationScoped
 public class TrainingRunRepository implements PanacheRepositoryBase<TrainingRunEntity, String> {
@@ -29,10 +30,10 @@ public class TrainingRunRepository implements PanacheRepositoryBase<TrainingRunE
         return list("outputModel", Sort.by("createdAt").and("id"), model);
     }
 
-    /** Inserts new training runs in multi-row statements (see {@link ModelRepository#insertAll}). */
+    /** Inserts new training runs in one statement (see {@link ModelRepository#insertAll}). */
     public Uni<Void> insertAll(List<TrainingRunEntity> runs) {
-        return Sql.insertRows("training_run (id, output_model, method, hyperparameters, created_at)",
-                "(?, ?, ?, CAST(CAST(? AS text) AS jsonb), ?)",
+        return Sql.insertRows("training_run", List.of(new Column("id", "text"), new Column("output_model", "text"),
+                new Column("method", "text"), new Column("hyperparameters", "jsonb"), new Column("created_at", "timestamptz")),
                 runs.stream().map(r -> new Object[] { r.id, r.outputModel, r.method, Sql.json(mapper, r.hyperparameters),
                         r.createdAt }).toList(), "");
     }

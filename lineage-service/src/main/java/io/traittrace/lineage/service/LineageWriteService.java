@@ -34,6 +34,7 @@ import io.traittrace.lineage.repository.GraphRepository;
 import io.traittrace.lineage.repository.GraphRepository.BaseRow;
 import io.traittrace.lineage.repository.ModelEntity;
 import io.traittrace.lineage.repository.ModelRepository;
+import io.traittrace.lineage.repository.PlannerStatistics;
 import io.traittrace.lineage.repository.TrainingRunEntity;
 import io.traittrace.lineage.repository.TrainingRunRepository;
 import io.traittrace.lineage.service.Commands.BaseRef;
@@ -57,17 +58,20 @@ public class LineageWriteService {
     private final GraphRepository graph;
     private final ExposureMaintenance exposure;
     private final LineageMetrics metrics;
+    private final PlannerStatistics statistics;
     private final LineageConfig config;
     private final ObjectMapper canonical;
 
     public LineageWriteService(ModelRepository models, DatasetRepository datasets, TrainingRunRepository runs,
-            GraphRepository graph, ExposureMaintenance exposure, LineageMetrics metrics, LineageConfig config, ObjectMapper mapper) {
+            GraphRepository graph, ExposureMaintenance exposure, LineageMetrics metrics, PlannerStatistics statistics,
+            LineageConfig config, ObjectMapper mapper) {
         this.models = models;
         this.datasets = datasets;
         this.runs = runs;
         this.graph = graph;
         this.exposure = exposure;
         this.metrics = metrics;
+        this.statistics = statistics;
         this.config = config;
         this.canonical = mapper.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     }
@@ -94,6 +98,7 @@ public class LineageWriteService {
                     metrics.recordsWritten(outcome.newModels.size(), outcome.newDatasets.size(), outcome.newRuns.size(), outcome.newEdges);
                     metrics.exposurePathsFound(written.exposure());
                 })
+                .call(written -> statistics.rowsCommitted(written.rowsWritten()))
                 .map(written -> {
                     Outcome outcome = written.outcome();
                     return new ImportResult(outcome.newModels.size(), outcome.newDatasets.size(), outcome.newRuns.size(),
@@ -113,6 +118,12 @@ public class LineageWriteService {
     }
 
     private record WriteResult(Outcome outcome, ExposureMaintenance.Changes exposure) {
+
+        /** Records, edges and exposure paths written: how much this write grew the graph tables. */
+        long rowsWritten() {
+            return outcome.newModels.size() + outcome.newDatasets.size() + outcome.newRuns.size() + outcome.newEdges
+                    + exposure.pathsByLevel().values().stream().mapToLong(Integer::longValue).sum();
+        }
     }
 
     private Uni<WriteResult> write(Import batch) {
@@ -301,8 +312,7 @@ public class LineageWriteService {
         Set<String> generators = byId.values().stream().map(NewDataset::generatedBy).filter(Objects::nonNull)
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         return datasets.findByIds(byId.keySet())
-                .chain(existing -> models.findByIds(generators).map(found -> {
-                    Set<String> foundIds = found.stream().map(m -> m.id).collect(Collectors.toSet());
+                .chain(existing -> models.existingIds(generators).map(foundIds -> {
                     List<String> unknown = generators.stream().filter(g -> !foundIds.contains(g)).toList();
                     if (!unknown.isEmpty()) {
                         throw LineageProblem.invalid("Unknown generator model(s): " + String.join(", ", unknown),
@@ -377,17 +387,16 @@ public class LineageWriteService {
                 throw LineageProblem.invalid("Training run '" + run.id() + "' lists a dataset twice");
             }
         }
-        return models.findByIds(outputs)
-                .chain(foundModels -> datasets.findByIds(inputs).map(foundDatasets -> {
+        // Only existence matters for outputs and inputs: id reads, not entities the session would dirty-check at commit.
+        return models.existingIds(outputs)
+                .chain(modelIds -> datasets.existingIds(inputs).map(datasetIds -> {
                     List<String> errors = new ArrayList<>();
-                    Set<String> modelIds = foundModels.stream().map(m -> m.id).collect(Collectors.toSet());
-                    Set<String> datasetIds = foundDatasets.stream().map(d -> d.id).collect(Collectors.toSet());
                     outputs.stream().filter(id -> !modelIds.contains(id)).forEach(id -> errors.add("output: unknown model " + id));
                     inputs.stream().filter(id -> !datasetIds.contains(id)).forEach(id -> errors.add("datasets: unknown dataset " + id));
                     if (!errors.isEmpty()) {
                         throw LineageProblem.invalid("Training run(s) reference unknown records: " + String.join("; ", errors), errors);
                     }
-                    return foundModels;
+                    return modelIds;
                 }))
                 .chain(() -> runs.findByIds(byId.keySet()))
                 .chain(existing -> graph.datasetsOfRuns(existing.stream().map(r -> r.id).toList()).map(stored -> {

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
 import io.traittrace.service.repository.Sql;
+import io.traittrace.service.repository.Sql.Column;
 import io.traittrace.service.tracing.TraceParents;
 
 @ApplicationScoped
@@ -38,7 +39,9 @@ public class OutboxRepository implements io.quarkus.hibernate.reactive.panache.P
      */
     public Uni<Void> addAll(List<NewEvent> events) {
         String traceParent = TraceParents.current();
-        return Sql.insertRows("outbox_event (id, topic, event_key, payload, created_at, trace_parent)", "(?, ?, ?, ?, ?, ?)",
+        return Sql.insertRows("outbox_event", List.of(new Column("id", "uuid"), new Column("topic", "text"),
+                new Column("event_key", "text"), new Column("payload", "text"), new Column("created_at", "timestamptz"),
+                new Column("trace_parent", "text")),
                 events.stream().map(e -> new Object[] { e.id(), e.topic(), e.key(), e.payload(), e.at(), traceParent }).toList(),
                 "ON CONFLICT (id) DO NOTHING");
     }

@@ -27,6 +27,12 @@ public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
     private static final String TYPE_BASE = "https://traittrace.io/problems/";
 
+    private final ProblemConfig config;
+
+    public ProblemMappers(ProblemConfig config) {
+        this.config = config;
+    }
+
     @ServerExceptionMapper
     public Response refused(ApiProblem problem, UriInfo uri) {
         return respond(problem.status(), problem.title(), problem.getMessage(), uri, problem.errors());
@@ -97,8 +103,19 @@ public class ProblemMappers {
         return respond(status, e.getResponse().getStatusInfo().getReasonPhrase(), e.getMessage(), uri, List.of());
     }
 
+    /**
+     * Unexpected failures. A database outage is not a bug: it is answered 503 with a {@code Retry-After} and logged
+     * in one line, since during an outage every request fails the same way and a stack trace each says nothing new.
+     */
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e, UriInfo uri) {
+        var outage = DatabaseOutage.describe(e);
+        if (outage.isPresent()) {
+            LOG.warnf("Database unavailable, answered %s with 503: %s", uri == null ? "a request" : uri.getPath(), outage.get());
+            return Response.fromResponse(respond(503, "Service unavailable", "The service's database is unavailable;"
+                    + " nothing was written. Retry the request later.", uri, List.of()))
+                    .header(HttpHeaders.RETRY_AFTER, Math.max(1, config.databaseRetryAfter().toSeconds())).build();
+        }
         LOG.error("Unexpected failure", e);
         return respond(500, "Server error", "The request could not be completed; nothing was written", uri, List.of());
     }
