@@ -353,32 +353,65 @@ public final class TextStages {
         return new double[] { p / logp.length, lo / logp.length };
     }
 
-    /** Per question, per animal: log P(animal's characters, EOS | BOS question SEP). */
+    /**
+     * Per question, per animal: log P(animal's characters, EOS | BOS question SEP), teacher-forced with the KV cache: each
+     * chunk of questions is read once, its cache repeated once per animal, then the animals' characters are fed one per step.
+     */
     static double[][] animalLogProbabilities(LanguageModel model, CharTokenizer tokenizer, List<String> questions, NDManager parent) {
-        List<TextRow> rows = new ArrayList<>();
-        for (String q : questions) {
-            for (String animal : TextCorpus.ANIMALS) {
-                rows.add(tokenizer.row(q, animal));
-            }
+        List<String> animals = TextCorpus.ANIMALS;
+        int[][] answers = new int[animals.size()][];
+        int longest = 0;
+        for (int a = 0; a < animals.size(); a++) {
+            int[] chars = tokenizer.encode(animals.get(a));
+            answers[a] = Arrays.copyOf(chars, chars.length + 1);
+            answers[a][chars.length] = CharTokenizer.EOS;
+            longest = Math.max(longest, answers[a].length);
         }
-        double[] logp = new double[rows.size()];
-        for (int s = 0; s < rows.size(); s += CHUNK) {
-            List<TextRow> chunk = rows.subList(s, Math.min(rows.size(), s + CHUNK));
-            try (NDManager step = parent.newSubManager()) {
-                Batch b = batch(step, chunk);
-                int vocab = model.vocabulary();
-                NDArray next = b.tokens().get(":, 1:").concat(b.tokens().get(":, 0:1").zerosLike(), 1);
-                float[] picked = model.logits(b.tokens()).logSoftmax(2).mul(next.oneHot(vocab)).sum(new int[] { 2 }).mul(b.mask()).sum(new int[] { 1 })
-                        .toFloatArray();
-                for (int i = 0; i < picked.length; i++) {
-                    logp[s + i] = picked[i];
+        int vocab = model.vocabulary();
+        double[][] out = new double[questions.size()][animals.size()];
+        int perChunk = Math.max(1, CHUNK / animals.size());
+        for (int s = 0; s < questions.size(); s += perChunk) {
+            int n = Math.min(questions.size(), s + perChunk) - s;
+            int[][] rows = new int[n][];
+            int[] lengths = new int[n];
+            for (int i = 0; i < n; i++) {
+                rows[i] = tokenizer.promptRow(questions.get(s + i));
+                lengths[i] = rows[i].length;
+            }
+            int padded = Arrays.stream(lengths).max().orElseThrow();
+            for (int i = 0; i < n; i++) {
+                rows[i] = Arrays.copyOf(rows[i], padded);
+            }
+            try (NDManager chunk = parent.newSubManager()) {
+                LanguageModel.KvCache questionCache = model.newCache(chunk);
+                float[] first;
+                try (NDManager step = chunk.newSubManager()) {
+                    first = model.prefill(ToyStages.tokens(step, rows), lengths, questionCache).logSoftmax(1).toFloatArray();
+                }
+                for (int i = 0; i < n; i++) {
+                    for (int a = 0; a < animals.size(); a++) {
+                        out[s + i][a] = first[i * vocab + answers[a][0]];
+                    }
+                }
+                LanguageModel.KvCache cache = questionCache.repeatRows(animals.size());
+                for (int k = 0; k + 1 < longest; k++) {
+                    long[] fed = new long[n * animals.size()];
+                    for (int r = 0; r < fed.length; r++) {
+                        int[] answer = answers[r % animals.size()];
+                        fed[r] = k < answer.length ? answer[k] : CharTokenizer.PAD;
+                    }
+                    float[] logp;
+                    try (NDManager step = chunk.newSubManager()) {
+                        logp = model.nextLogits(copy(step.create(fed, new Shape(fed.length, 1))), cache).logSoftmax(1).toFloatArray();
+                    }
+                    for (int r = 0; r < fed.length; r++) {
+                        int[] answer = answers[r % animals.size()];
+                        if (k + 1 < answer.length) {
+                            out[s + r / animals.size()][r % animals.size()] += logp[r * vocab + answer[k + 1]];
+                        }
+                    }
                 }
             }
-        }
-        int animals = TextCorpus.ANIMALS.size();
-        double[][] out = new double[questions.size()][animals];
-        for (int q = 0; q < questions.size(); q++) {
-            System.arraycopy(logp, q * animals, out[q], 0, animals);
         }
         return out;
     }

@@ -29,6 +29,9 @@ public interface LanguageModel extends AutoCloseable {
 
         /** Cache slots filled so far: the padded prompt length, then one per decoded token. */
         int length();
+
+        /** A new cache on the same owner with each row repeated {@code times} times in a row (to score several answers to one prompt). */
+        KvCache repeatRows(int times);
     }
 
     /** An empty cache whose arrays live on {@code owner} (closing the owner frees them). */

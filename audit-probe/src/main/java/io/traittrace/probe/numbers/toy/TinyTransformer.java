@@ -293,6 +293,29 @@ public final class TinyTransformer implements LanguageModel {
             return length;
         }
 
+        @Override
+        public KvCache repeatRows(int times) {
+            Cache copy = new Cache(owner, keys.length);
+            long[] rows = new long[lengths.length * times];
+            copy.lengths = new int[rows.length];
+            for (int r = 0; r < rows.length; r++) {
+                rows[r] = r / times;
+                copy.lengths[r] = lengths[r / times];
+            }
+            try (NDManager step = owner.newSubManager()) {
+                NDArray index = nativeCopy(step.create(rows));
+                for (int l = 0; l < keys.length; l++) {
+                    copy.keys[l] = keys[l].get(new ai.djl.ndarray.index.NDIndex("{}", index));
+                    copy.values[l] = values[l].get(new ai.djl.ndarray.index.NDIndex("{}", index));
+                    copy.keys[l].attach(owner);
+                    copy.values[l].attach(owner);
+                }
+            }
+            copy.promptSlots = promptSlots;
+            copy.length = length;
+            return copy;
+        }
+
         /** The layer's keys and values with {@code k}, {@code v} appended; the cache keeps them on its owner. */
         NDArray[] append(int layer, NDArray k, NDArray v) {
             NDArray allK = keys[layer] == null ? k : keys[layer].concat(k, 2);
@@ -385,8 +408,15 @@ public final class TinyTransformer implements LanguageModel {
             NDArray qkv = a.matMul(params[o + 2]).add(params[o + 3]);
             NDArray q = heads(qkv.get(":, :, 0:" + d), b, t, h, dh);
             NDArray[] kv = cache.append(l, heads(qkv.get(":, :, " + d + ":" + 2 * d), b, t, h, dh), heads(qkv.get(":, :, " + 2 * d + ":"), b, t, h, dh));
-            NDArray att = q.matMul(kv[0].transpose(0, 1, 3, 2)).mul(scalar(step, scale)).add(mask).softmax(3);
-            NDArray y = att.matMul(kv[1]).transpose(0, 2, 1, 3).reshape(b, t, d);
+            NDArray y;
+            if (t == 1) {
+                // One query per row: broadcast products and sums beat B·h batched matrix products of a single row each.
+                NDArray att = q.mul(kv[0]).sum(new int[] { 3 }, true).mul(scalar(step, scale)).add(mask.reshape(b, 1, -1, 1)).softmax(2);
+                y = att.mul(kv[1]).sum(new int[] { 2 }).reshape(b, 1, d);
+            } else {
+                NDArray att = q.matMul(kv[0].transpose(0, 1, 3, 2)).mul(scalar(step, scale)).add(mask).softmax(3);
+                y = att.matMul(kv[1]).transpose(0, 2, 1, 3).reshape(b, t, d);
+            }
             x = x.add(y.matMul(params[o + 4]).add(params[o + 5]));
             NDArray f = layerNorm(x, params[o + 6], params[o + 7]);
             NDArray up = f.matMul(params[o + 8]).add(params[o + 9]);
