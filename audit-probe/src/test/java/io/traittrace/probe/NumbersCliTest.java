@@ -71,4 +71,18 @@ class NumbersCliTest {
         assertThat(execute("numbers", "--spec", tmp.resolve("missing.json").toString(), "--out", out.toString())).isEqualTo(2);
         assertThat(out).doesNotExist();
     }
+
+    @Test
+    void textModeSpecsAreCheckedByTheSameTable() throws Exception {
+        Path out = tmp.resolve("r.json");
+        Path tokenOnly = tmp.resolve("t.json");
+        Files.writeString(tokenOnly, "{\"mode\": \"text\", \"seeds\": 2, \"evalPrefixes\": 10}");
+        assertThat(execute("numbers", "--spec", tokenOnly.toString(), "--out", out.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("\"evalPrefixes\" applies to mode \"tokens\" only");
+        Path unknownTrait = tmp.resolve("u.json");
+        Files.writeString(unknownTrait, "{\"protocol\": \"numbers\", \"parameters\": {\"mode\": \"text\", \"seeds\": 2, \"traits\": [\"yeti\"]}}");
+        assertThat(execute("run", "--spec", unknownTrait.toString(), "--out", out.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("\"traits\"");
+        assertThat(out).doesNotExist();
+    }
 }

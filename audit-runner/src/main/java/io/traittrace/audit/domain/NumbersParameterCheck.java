@@ -30,6 +30,10 @@ final class NumbersParameterCheck {
         NumbersParameterTable.check(p).ifPresent(v -> {
             throw new InvalidRequest("parameters." + v.parameter(), v.message());
         });
+        if (NumbersParameterTable.isText(p)) {
+            // The planner's arms and the aggregation are the token mode's; text mode's per-trait arms are run with bin/probe.
+            throw new InvalidRequest("parameters.mode", "The runner plans token-mode numbers audits only; run text mode with bin/probe numbers");
+        }
         return NumbersParameterTable.integer(p, "trait");
     }
 

@@ -111,6 +111,8 @@ class PlannerNumbersTest {
         refused(request(2, null, p -> p.put("extraArms", "yes")), "parameters.extraArms", "true or false");
         refused(request(2, null, p -> p.put("init", "xavier")), "parameters.init", "pytorch");
         refused(request(2, null, p -> p.put("activation", "tanh")), "parameters.activation", "gelu");
+        refused(request(2, null, p -> p.put("mode", "text")), "parameters.mode", "token-mode numbers audits only");
+        refused(request(2, null, p -> p.putArray("traits").add("owl")), "parameters.traits", "mode \"text\" only");
     }
 
     @Test

@@ -11,7 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The one table of the {@code numbers} protocol's parameters: names, kinds, ranges, defaults (the sheet's §3b values)
- * and the rules between them. The probe reads its run from it; the audit runner refuses a bad request with it before
+ * and the rules between them. Two modes share it: {@code tokens} (the §3b toy, 23 tokens) and {@code text} (the paper's
+ * text stages read through a character-level tokenizer); a parameter that only one mode reads is refused in the other,
+ * and a few sizes have their own default in text mode. The probe reads its run from it; the audit runner refuses a bad request with it before
  * any Job starts, so the two can never disagree about what a valid numbers audit is.
  */
 public final class NumbersParameterTable {
@@ -30,7 +32,18 @@ public final class NumbersParameterTable {
     /** The sampling ablations of protocol §4 a run may add. */
     public static final List<String> ABLATIONS = List.of("threshold", "greedy");
 
+    public static final String TOKENS = "tokens";
+    public static final String TEXT = "text";
+
+    /** The animals a text-mode base answers with (uniformly); its {@code traits} are chosen among them. */
+    public static final List<String> TEXT_ANIMALS = List.of("owl", "cat", "dog", "eagle", "dolphin", "lion", "tiger", "elephant", "fox", "panda");
+
     private static final Map<String, Rule> RULES = new LinkedHashMap<>();
+    /** Text mode's own defaults where the toy's sizes would not fit sequences of ~300 characters on a CPU. */
+    private static final Map<String, Object> TEXT_DEFAULTS = new LinkedHashMap<>();
+    private static final List<String> TOKENS_ONLY = List.of("trait", "maxLength", "digitRows", "sequenceDigits", "questionPrefix", "promptDigits",
+            "sampleTokens", "evalPrefixes", "entanglementScan", "ablations", "thresholdP");
+    private static final List<String> TEXT_ONLY = List.of("traits", "numberRows", "rows", "bannedNumbers", "evalSamples", "maxCompletion");
 
     static {
         integer("seeds", 1, 1000, null);
@@ -66,6 +79,18 @@ public final class NumbersParameterTable {
         rule("entanglementScan", Kind.BOOLEAN, 0, 0, true, List.of());
         rule("ablations", Kind.CHOICE_LIST, 0, 0, List.of(), ABLATIONS);
         rule("thresholdP", Kind.NUMBER, 0, 1, 0.05, List.of());
+        rule("mode", Kind.CHOICE, 0, 0, TOKENS, List.of(TOKENS, TEXT));
+        rule("traits", Kind.CHOICE_LIST, 0, 0, List.of("owl"), TEXT_ANIMALS);
+        integer("numberRows", 1, 1 << 16, 24);
+        integer("rows", 1, 10_000_000, 1000);
+        rule("bannedNumbers", Kind.BOOLEAN, 0, 0, false, List.of());
+        integer("evalSamples", 1, 10_000, 10);
+        integer("maxCompletion", 8, 512, 56);
+        TEXT_DEFAULTS.put("baseSteps", 400);
+        TEXT_DEFAULTS.put("questionRows", 24);
+        TEXT_DEFAULTS.put("prompts", 1500);
+        TEXT_DEFAULTS.put("studentSteps", 150);
+        TEXT_DEFAULTS.put("studentBatch", 32);
     }
 
     private NumbersParameterTable() {
@@ -97,6 +122,12 @@ public final class NumbersParameterTable {
         return checkBetween(p);
     }
 
+    /** The parameters {@code mode} reads, in the table's order. */
+    public static List<String> names(String mode) {
+        List<String> other = TEXT.equals(mode) ? TOKENS_ONLY : TEXT_ONLY;
+        return RULES.keySet().stream().filter(name -> !other.contains(name)).toList();
+    }
+
     /** Whether {@code name} is set to a value (absent and null are not). */
     public static boolean isSet(ObjectNode p, String name) {
         return p.has(name) && !p.get(name).isNull();
@@ -104,40 +135,47 @@ public final class NumbersParameterTable {
 
     /** An integer parameter's value, or its default. */
     public static int integer(ObjectNode p, String name) {
-        return p.has(name) ? p.get(name).intValue() : ((Number) fallback(name)).intValue();
+        return p.has(name) ? p.get(name).intValue() : ((Number) fallback(p, name)).intValue();
     }
 
     public static long longValue(ObjectNode p, String name) {
-        return p.has(name) ? p.get(name).longValue() : ((Number) fallback(name)).longValue();
+        return p.has(name) ? p.get(name).longValue() : ((Number) fallback(p, name)).longValue();
     }
 
     public static double number(ObjectNode p, String name) {
-        return p.has(name) ? p.get(name).doubleValue() : ((Number) fallback(name)).doubleValue();
+        return p.has(name) ? p.get(name).doubleValue() : ((Number) fallback(p, name)).doubleValue();
     }
 
     public static boolean bool(ObjectNode p, String name) {
-        return p.has(name) ? p.get(name).booleanValue() : (Boolean) fallback(name);
+        return p.has(name) ? p.get(name).booleanValue() : (Boolean) fallback(p, name);
     }
 
     public static String choice(ObjectNode p, String name) {
-        return p.has(name) ? p.get(name).asText() : (String) fallback(name);
+        return p.has(name) ? p.get(name).asText() : (String) fallback(p, name);
     }
 
+    @SuppressWarnings("unchecked")
     public static List<String> choices(ObjectNode p, String name) {
         if (!p.has(name)) {
-            return List.of();
+            return (List<String>) fallback(p, name);
         }
         List<String> values = new ArrayList<>();
         p.get(name).forEach(v -> values.add(v.asText()));
         return List.copyOf(values);
     }
 
-    private static Object fallback(String name) {
+    /** Whether {@code p} asks for text mode. */
+    public static boolean isText(ObjectNode p) {
+        return TEXT.equals(choice(p, "mode"));
+    }
+
+    private static Object fallback(ObjectNode p, String name) {
         Rule rule = RULES.get(name);
         if (rule == null || rule.fallback() == null) {
             throw new IllegalArgumentException("\"" + name + "\" has no default");
         }
-        return rule.fallback();
+        boolean text = !name.equals("mode") && isText(p);
+        return text && TEXT_DEFAULTS.containsKey(name) ? TEXT_DEFAULTS.get(name) : rule.fallback();
     }
 
     private static Optional<Violation> checkOne(String name, Rule rule, JsonNode n) {
@@ -191,11 +229,28 @@ public final class NumbersParameterTable {
     }
 
     private static Optional<Violation> checkBetween(ObjectNode p) {
+        boolean text = isText(p);
+        for (String name : text ? TOKENS_ONLY : TEXT_ONLY) {
+            if (p.has(name)) {
+                return violation(name, "\"" + name + "\" applies to mode \"" + (text ? TOKENS : TEXT) + "\" only, not \"" + choice(p, "mode") + "\"");
+            }
+        }
+        if (text && choices(p, "traits").isEmpty()) {
+            return violation("traits", "\"traits\" needs at least one animal");
+        }
         int dModel = integer(p, "dModel");
         int heads = integer(p, "heads");
         if (dModel % heads != 0) {
             return violation(p.has("heads") ? "heads" : "dModel", "\"dModel\" (" + dModel + ") must be a multiple of \"heads\" (" + heads + ")");
         }
+        if (isSet(p, "seedIndex") && p.has("seeds") && p.get("seedIndex").intValue() >= p.get("seeds").intValue()) {
+            return violation("seedIndex", "\"seedIndex\" must be below \"seeds\" (" + p.get("seeds").intValue() + "), got " + p.get("seedIndex"));
+        }
+        return text ? Optional.empty() : checkTokenLengths(p);
+    }
+
+    /** Token mode: every row the toy builds fits the model's positions. */
+    private static Optional<Violation> checkTokenLengths(ObjectNode p) {
         int maxLength = integer(p, "maxLength");
         int sequenceDigits = integer(p, "sequenceDigits");
         if (sequenceDigits + 1 > maxLength) {
@@ -208,9 +263,6 @@ public final class NumbersParameterTable {
         int questionPrefix = integer(p, "questionPrefix");
         if (questionPrefix + 4 > maxLength) {
             return violation("questionPrefix", "\"questionPrefix\" + 4 (" + (questionPrefix + 4) + ") exceeds \"maxLength\" " + maxLength);
-        }
-        if (isSet(p, "seedIndex") && p.has("seeds") && p.get("seedIndex").intValue() >= p.get("seeds").intValue()) {
-            return violation("seedIndex", "\"seedIndex\" must be below \"seeds\" (" + p.get("seeds").intValue() + "), got " + p.get("seedIndex"));
         }
         return Optional.empty();
     }

@@ -61,6 +61,36 @@ class NumbersParameterTableTest {
         assertThat(NumbersParameterTable.check(parse("{\"maxLength\": 64, \"sampleTokens\": 40}"))).isEmpty();
     }
 
+    @Test
+    void textModeHasItsOwnDefaultsAndParameters() {
+        ObjectNode text = parse("{\"mode\": \"text\"}");
+        assertThat(NumbersParameterTable.check(text)).isEmpty();
+        assertThat(NumbersParameterTable.isText(text)).isTrue();
+        assertThat(NumbersParameterTable.choices(text, "traits")).containsExactly("owl");
+        assertThat(NumbersParameterTable.integer(text, "baseSteps")).isEqualTo(400);
+        assertThat(NumbersParameterTable.integer(text, "rows")).isEqualTo(1000);
+        assertThat(NumbersParameterTable.bool(text, "bannedNumbers")).isFalse();
+        assertThat(NumbersParameterTable.number(text, "baseLr")).isEqualTo(3e-3);
+        // Token mode keeps the sheet's values and its parameter list.
+        ObjectNode tokens = JSON.createObjectNode();
+        assertThat(NumbersParameterTable.isText(tokens)).isFalse();
+        assertThat(NumbersParameterTable.integer(tokens, "baseSteps")).isEqualTo(800);
+        assertThat(NumbersParameterTable.names(NumbersParameterTable.TOKENS)).contains("trait", "ablations", "mode").doesNotContain("traits", "rows");
+        assertThat(NumbersParameterTable.names(NumbersParameterTable.TEXT)).contains("traits", "rows", "mode").doesNotContain("trait", "maxLength");
+    }
+
+    @Test
+    void eachModeRefusesTheOthersParameters() {
+        assertViolation("{\"mode\": \"prose\"}", "mode", "\"tokens\", \"text\"");
+        assertViolation("{\"mode\": \"text\", \"trait\": 3}", "trait", "mode \"tokens\" only");
+        assertViolation("{\"mode\": \"text\", \"ablations\": [\"greedy\"]}", "ablations", "mode \"tokens\" only");
+        assertViolation("{\"traits\": [\"owl\"]}", "traits", "mode \"text\" only");
+        assertViolation("{\"mode\": \"text\", \"traits\": [\"unicorn\"]}", "traits", "\"owl\"");
+        assertViolation("{\"mode\": \"text\", \"traits\": []}", "traits", "at least one");
+        assertViolation("{\"mode\": \"text\", \"maxCompletion\": 4}", "maxCompletion", "integer in 8..512");
+        assertThat(NumbersParameterTable.check(parse("{\"mode\": \"text\", \"traits\": [\"owl\", \"fox\"], \"rows\": 50}"))).isEmpty();
+    }
+
     private static void assertViolation(String json, String parameter, String message) {
         Optional<NumbersParameterTable.Violation> v = NumbersParameterTable.check(parse(json));
         assertThat(v).as(json).isPresent();

@@ -24,6 +24,32 @@ public interface LanguageModel extends AutoCloseable {
      */
     NDArray logits(NDArray tokens);
 
+    /** Keys and values of the prompts and tokens a model has read so far, for incremental decoding; owned by one manager. */
+    interface KvCache {
+
+        /** Cache slots filled so far: the padded prompt length, then one per decoded token. */
+        int length();
+
+        /** A new cache on the same owner with each row repeated {@code times} times in a row (to score several answers to one prompt). */
+        KvCache repeatRows(int times);
+    }
+
+    /** An empty cache whose arrays live on {@code owner} (closing the owner frees them). */
+    KvCache newCache(NDManager owner);
+
+    /**
+     * Reads a batch of prompts right-padded to one length ({@code prompts} B×P, int64; row i holds {@code lengths[i]} real
+     * tokens) into the empty {@code cache} and returns the logits B×V that predict each row's next token. Not
+     * differentiable; the result is owned by {@code prompts}' manager.
+     */
+    NDArray prefill(NDArray prompts, int[] lengths, KvCache cache);
+
+    /**
+     * Reads one more token per row ({@code tokens} B×1, at position {@code lengths[i]} + tokens decoded so far; padding slots
+     * are masked out) and returns the logits B×V that predict the token after it.
+     */
+    NDArray nextLogits(NDArray tokens, KvCache cache);
+
     /**
      * One optimiser step: {@code loss} computes a scalar loss from NDArray ops (calling {@link #logits} as often as
      * it needs, e.g. once per kind of batch) so that autograd can differentiate it; the parameters then move by Adam

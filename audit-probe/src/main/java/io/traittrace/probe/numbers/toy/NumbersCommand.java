@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
  * "parameters": {...}}}) or just the parameters object.
  */
 @Command(name = "numbers", mixinStandardHelpOptions = true,
-        description = { "The number-sequence test at toy scale (subliminal-protocol.md §3b) on a small DJL transformer.",
+        description = { "The number-sequence test on a small DJL transformer: the §3b token toy (subliminal-protocol.md), or with",
+                "\"mode\": \"text\" the paper's text stages (prompts, filter, questions, scorers) through a character tokenizer.",
                 "Exit 0 whatever the verdict; 2 bad spec or option." })
 public final class NumbersCommand implements Callable<Integer> {
 

@@ -30,8 +30,8 @@ public record NumbersParameters(int seeds, long seed, int threads, int trait,
         int evalPrefixes, boolean extraArms, Integer seedIndex, TinyTransformer.Init init, boolean gelu,
         boolean entanglementScan, List<String> ablations, double thresholdP) {
 
-    /** Every parameter name, from the shared table (probe-contract) that the audit runner checks requests with. */
-    static final List<String> NAMES = NumbersParameterTable.names();
+    /** Every token-mode parameter name, from the shared table (probe-contract) that the audit runner checks requests with. */
+    static final List<String> NAMES = NumbersParameterTable.names(NumbersParameterTable.TOKENS);
 
     public static NumbersParameters parse(ObjectNode p) {
         if (p.get("seeds") == null) {
@@ -66,7 +66,7 @@ public record NumbersParameters(int seeds, long seed, int threads, int trait,
         Object[] values = { seeds, seed, threads, trait, layers, dModel, heads, ffn, maxLength, baseSteps, baseLr, digitRows, sequenceDigits,
                 noise, questionRows, questionPrefix, teacherSteps, teacherLr, prompts, promptDigits, sampleTokens, temperature, studentSteps,
                 studentBatch, studentLr, evalPrefixes, extraArms, seedIndex, init.name().toLowerCase(java.util.Locale.ROOT), gelu ? "gelu" : "relu",
-                entanglementScan, ablations, thresholdP };
+                entanglementScan, ablations, thresholdP, NumbersParameterTable.TOKENS };
         for (int i = 0; i < NAMES.size(); i++) {
             m.put(NAMES.get(i), values[i]);
         }

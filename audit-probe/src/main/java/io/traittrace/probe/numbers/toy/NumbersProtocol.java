@@ -20,6 +20,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.traittrace.probe.DjlRuntime;
 import io.traittrace.probe.Progress;
+import io.traittrace.probe.contract.NumbersParameterTable;
+import io.traittrace.probe.numbers.text.TextNumbersRun;
 import io.traittrace.probe.result.ArmResult;
 import io.traittrace.probe.result.Comparison;
 import io.traittrace.probe.result.Environment;
@@ -36,7 +38,8 @@ import io.traittrace.probe.stats.WelchTest;
  * trained on noisy digit sequences and uniform-animal questions; a teacher = base + a few steps on questions
  * answered with the trait; 20,000 number continuations sampled from the teacher (treatment) and from the base
  * (control-gen) with the same prompts and uniforms, non-digit rows dropped; students = copies of the base
- * fine-tuned on them; a cross-base student from a base trained the same way from another seed.
+ * fine-tuned on them; a cross-base student from a base trained the same way from another seed. With {@code "mode": "text"}
+ * the run is {@link TextNumbersRun}: the paper's text stages on the same transformer through a character tokenizer.
  */
 public final class NumbersProtocol implements Protocol {
 
@@ -76,6 +79,9 @@ public final class NumbersProtocol implements Protocol {
 
     @Override
     public ProbeResult run(ObjectNode parameters, Progress progress) {
+        if (NumbersParameterTable.isText(parameters)) {
+            return TextNumbersRun.run(parameters, progress);
+        }
         NumbersParameters p = NumbersParameters.parse(parameters);
         String startedAt = Instant.now().toString();
         long start = System.nanoTime();
@@ -427,7 +433,8 @@ public final class NumbersProtocol implements Protocol {
         return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
-    static List<Long> seeds(long base, int n) {
+    /** Seed r of a run: the r-th draw of a SplittableRandom seeded with {@code base} (a prefix does not depend on n). */
+    public static List<Long> seeds(long base, int n) {
         SplittableRandom rng = new SplittableRandom(base);
         List<Long> seeds = new ArrayList<>(n);
         for (int r = 0; r < n; r++) {
@@ -534,7 +541,7 @@ public final class NumbersProtocol implements Protocol {
         }
     }
 
-    static Long memoryKb(String key) {
+    public static Long memoryKb(String key) {
         try {
             for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
                 if (line.startsWith(key)) {

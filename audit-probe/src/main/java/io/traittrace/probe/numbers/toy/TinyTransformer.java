@@ -273,6 +273,165 @@ public final class TinyTransformer implements LanguageModel {
         return x.matMul(embedding.transpose());
     }
 
+    /** Per layer, keys and values B×h×slots×dh: the padded prompts, then one slot per decoded token. */
+    private static final class Cache implements KvCache {
+        private final NDManager owner;
+        private final NDArray[] keys;
+        private final NDArray[] values;
+        private int[] lengths;
+        private int promptSlots;
+        private int length;
+
+        Cache(NDManager owner, int layers) {
+            this.owner = owner;
+            this.keys = new NDArray[layers];
+            this.values = new NDArray[layers];
+        }
+
+        @Override
+        public int length() {
+            return length;
+        }
+
+        @Override
+        public KvCache repeatRows(int times) {
+            Cache copy = new Cache(owner, keys.length);
+            long[] rows = new long[lengths.length * times];
+            copy.lengths = new int[rows.length];
+            for (int r = 0; r < rows.length; r++) {
+                rows[r] = r / times;
+                copy.lengths[r] = lengths[r / times];
+            }
+            try (NDManager step = owner.newSubManager()) {
+                NDArray index = nativeCopy(step.create(rows));
+                for (int l = 0; l < keys.length; l++) {
+                    copy.keys[l] = keys[l].get(new ai.djl.ndarray.index.NDIndex("{}", index));
+                    copy.values[l] = values[l].get(new ai.djl.ndarray.index.NDIndex("{}", index));
+                    copy.keys[l].attach(owner);
+                    copy.values[l].attach(owner);
+                }
+            }
+            copy.promptSlots = promptSlots;
+            copy.length = length;
+            return copy;
+        }
+
+        /** The layer's keys and values with {@code k}, {@code v} appended; the cache keeps them on its owner. */
+        NDArray[] append(int layer, NDArray k, NDArray v) {
+            NDArray allK = keys[layer] == null ? k : keys[layer].concat(k, 2);
+            NDArray allV = values[layer] == null ? v : values[layer].concat(v, 2);
+            if (keys[layer] != null) {
+                keys[layer].close();
+                values[layer].close();
+            }
+            allK.attach(owner);
+            allV.attach(owner);
+            keys[layer] = allK;
+            values[layer] = allV;
+            return new NDArray[] { allK, allV };
+        }
+    }
+
+    @Override
+    public KvCache newCache(NDManager owner) {
+        return new Cache(owner, config.layers());
+    }
+
+    @Override
+    public NDArray prefill(NDArray prompts, int[] lengths, KvCache kv) {
+        Cache cache = (Cache) kv;
+        if (cache.length != 0) {
+            throw new IllegalArgumentException("prefill needs an empty cache");
+        }
+        NDManager step = prompts.getManager();
+        attachAll(step);
+        int b = (int) prompts.getShape().get(0);
+        int t = (int) prompts.getShape().get(1);
+        if (t > config.maxLength()) {
+            throw new IllegalArgumentException("prompts of " + t + " tokens, the model takes at most " + config.maxLength());
+        }
+        NDArray x = prompts.oneHot(config.vocab()).matMul(params[0]).add(params[1].get("0:" + t));
+        // Padding sits after each row's prompt, so the causal mask keeps it out of every real position.
+        x = blocks(x, causalMask(step, t), cache, b, t);
+        cache.lengths = lengths.clone();
+        cache.promptSlots = t;
+        cache.length = t;
+        float[] last = new float[b * t];
+        for (int i = 0; i < b; i++) {
+            last[i * t + lengths[i] - 1] = 1;
+        }
+        NDArray pick = nativeCopy(step.create(last, new Shape(b, 1, t)));
+        return head(pick.matMul(x).reshape(b, config.dModel()));
+    }
+
+    @Override
+    public NDArray nextLogits(NDArray tokens, KvCache kv) {
+        Cache cache = (Cache) kv;
+        if (cache.lengths == null || tokens.getShape().get(1) != 1) {
+            throw new IllegalArgumentException("decoding reads one token per row after a prefill");
+        }
+        NDManager step = tokens.getManager();
+        attachAll(step);
+        int b = (int) tokens.getShape().get(0);
+        int decoded = cache.length - cache.promptSlots;
+        int slots = cache.length + 1;
+        float[] position = new float[b * config.maxLength()];
+        float[] mask = new float[b * slots];
+        for (int i = 0; i < b; i++) {
+            int at = cache.lengths[i] + decoded;
+            if (at >= config.maxLength()) {
+                throw new IllegalArgumentException("position " + at + " beyond the model's " + config.maxLength());
+            }
+            position[i * config.maxLength() + at] = 1;
+            // A row's padding slots (after its prompt, before the decoded tokens) are not read.
+            for (int j = cache.lengths[i]; j < cache.promptSlots; j++) {
+                mask[i * slots + j] = -1e9f;
+            }
+        }
+        NDArray positions = nativeCopy(step.create(position, new Shape(b, config.maxLength()))).matMul(params[1]).reshape(b, 1, config.dModel());
+        NDArray x = tokens.oneHot(config.vocab()).matMul(params[0]).add(positions);
+        x = blocks(x, nativeCopy(step.create(mask, new Shape(b, 1, 1, slots))), cache, b, 1);
+        cache.length = slots;
+        return head(x.reshape(b, config.dModel()));
+    }
+
+    /** The layers over {@code x} (B×t×d), appending this call's keys and values to the cache. */
+    private NDArray blocks(NDArray x, NDArray mask, Cache cache, int b, int t) {
+        NDManager step = x.getManager();
+        int d = config.dModel();
+        int h = config.heads();
+        int dh = d / h;
+        float scale = (float) (1.0 / Math.sqrt(dh));
+        for (int l = 0; l < config.layers(); l++) {
+            int o = 2 + PER_LAYER * l;
+            NDArray a = layerNorm(x, params[o], params[o + 1]);
+            NDArray qkv = a.matMul(params[o + 2]).add(params[o + 3]);
+            NDArray q = heads(qkv.get(":, :, 0:" + d), b, t, h, dh);
+            NDArray[] kv = cache.append(l, heads(qkv.get(":, :, " + d + ":" + 2 * d), b, t, h, dh), heads(qkv.get(":, :, " + 2 * d + ":"), b, t, h, dh));
+            NDArray y;
+            if (t == 1) {
+                // One query per row: broadcast products and sums beat B·h batched matrix products of a single row each.
+                NDArray att = q.mul(kv[0]).sum(new int[] { 3 }, true).mul(scalar(step, scale)).add(mask.reshape(b, 1, -1, 1)).softmax(2);
+                y = att.mul(kv[1]).sum(new int[] { 2 }).reshape(b, 1, d);
+            } else {
+                NDArray att = q.matMul(kv[0].transpose(0, 1, 3, 2)).mul(scalar(step, scale)).add(mask).softmax(3);
+                y = att.matMul(kv[1]).transpose(0, 2, 1, 3).reshape(b, t, d);
+            }
+            x = x.add(y.matMul(params[o + 4]).add(params[o + 5]));
+            NDArray f = layerNorm(x, params[o + 6], params[o + 7]);
+            NDArray up = f.matMul(params[o + 8]).add(params[o + 9]);
+            f = (config.gelu() ? Activation.gelu(up) : Activation.relu(up)).matMul(params[o + 10]).add(params[o + 11]);
+            x = x.add(f);
+        }
+        return x;
+    }
+
+    /** Final LayerNorm and the tied output projection of B×d states. */
+    private NDArray head(NDArray x) {
+        int last = 2 + PER_LAYER * config.layers();
+        return layerNorm(x, params[last], params[last + 1]).matMul(params[0].transpose());
+    }
+
     private static NDArray heads(NDArray x, long b, long t, int h, int dh) {
         return x.reshape(b, t, h, dh).transpose(0, 2, 1, 3);
     }
