@@ -1,9 +1,14 @@
 package io.traittrace.service.rest;
 
-import java.net.ConnectException;
+import java.net.SocketException;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.Optional;
 import java.util.Set;
 
+import io.smallrye.mutiny.CompositeException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.DatabaseException;
 
@@ -23,15 +28,32 @@ final class DatabaseOutage {
     private DatabaseOutage() {
     }
 
-    /** The cause in {@code failure}'s chain that shows the database is unavailable, if any, in one line. */
+    /**
+     * The cause in {@code failure}'s chain that shows the database is unavailable, if any, in one line. Mutiny's
+     * {@link CompositeException} (a failure and the failure of its clean-up) is searched through all its causes.
+     */
     static Optional<String> describe(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof ConnectException || cause instanceof ClosedConnectionException) {
+        Deque<Throwable> pending = new ArrayDeque<>();
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        pending.add(failure);
+        while (!pending.isEmpty()) {
+            Throwable cause = pending.poll();
+            if (!seen.add(cause)) {
+                continue;
+            }
+            // Refused, reset or broken connections (ConnectException is a SocketException).
+            if (cause instanceof SocketException || cause instanceof ClosedConnectionException) {
                 return Optional.of(cause.getClass().getSimpleName() + ": " + cause.getMessage());
             }
             if (cause instanceof DatabaseException db && db.getSqlState() != null
                     && (db.getSqlState().startsWith("08") || UNAVAILABLE_STATES.contains(db.getSqlState()))) {
                 return Optional.of("SQLSTATE " + db.getSqlState() + ": " + db.getMessage());
+            }
+            if (cause instanceof CompositeException composite) {
+                pending.addAll(composite.getCauses());
+            }
+            if (cause.getCause() != null) {
+                pending.add(cause.getCause());
             }
         }
         return Optional.empty();
