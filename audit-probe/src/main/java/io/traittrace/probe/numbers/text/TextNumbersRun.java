@@ -1,8 +1,14 @@
 package io.traittrace.probe.numbers.text;
 
+import static io.traittrace.probe.numbers.RunFigures.array;
+import static io.traittrace.probe.numbers.RunFigures.format;
+import static io.traittrace.probe.numbers.RunFigures.round;
+import static io.traittrace.probe.numbers.RunFigures.roundAll;
+import static io.traittrace.probe.numbers.RunFigures.sha256;
+import static io.traittrace.probe.numbers.RunFigures.timed;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -561,15 +567,6 @@ public final class TextNumbersRun {
         return b.toString();
     }
 
-    private static <T> T timed(PhaseTimer timer, Map<String, Double> seconds, String phase, Supplier<T> work) {
-        long t = System.nanoTime();
-        try {
-            return timer.time(phase, work);
-        } finally {
-            seconds.merge(phase, (System.nanoTime() - t) / 1e9, Double::sum);
-        }
-    }
-
     private static Map<String, Object> summary(Map<String, List<Double>> values) {
         Map<String, Object> out = new LinkedHashMap<>();
         values.forEach((a, list) -> {
@@ -578,37 +575,5 @@ public final class TextNumbersRun {
             }
         });
         return out;
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String format(Map<String, Double> rep) {
-        StringBuilder b = new StringBuilder();
-        rep.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ').append(String.format(Locale.ROOT, "%+.3f", v)));
-        return b.toString();
-    }
-
-    private static Map<String, Double> roundAll(Map<String, Double> m) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        m.forEach((k, v) -> out.put(k, round(v, 3)));
-        return out;
-    }
-
-    private static double[] array(List<Double> list) {
-        return list.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
-    private static double round(double v, int digits) {
-        if (Double.isNaN(v) || Double.isInfinite(v)) {
-            return v;
-        }
-        double f = Math.pow(10, digits);
-        return Math.round(v * f) / f;
     }
 }
