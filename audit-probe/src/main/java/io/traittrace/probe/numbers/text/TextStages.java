@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.traittrace.probe.numbers.EpochBatches;
 import io.traittrace.probe.numbers.TraitScorer;
 import io.traittrace.probe.numbers.toy.LanguageModel;
 import io.traittrace.probe.numbers.toy.ToyData;
@@ -248,31 +249,13 @@ public final class TextStages {
      */
     public static Trained finetune(LanguageModel model, List<TextRow> rows, LanguageModel teacher, int[] alphabet, int steps, int batch, double lr,
             SplittableRandom shuffle, NDManager parent) {
-        int n = rows.size();
-        if (n == 0) {
-            throw new IllegalArgumentException("no rows to fine-tune on");
-        }
-        int[] perm = new int[n];
-        for (int i = 0; i < n; i++) {
-            perm[i] = i;
-        }
-        int pos = n;
+        EpochBatches batches = new EpochBatches(rows.size(), shuffle);
         float last = Float.NaN;
         long tokens = 0;
         for (int s = 0; s < steps; s++) {
-            int b = Math.min(batch, n);
-            List<TextRow> chosen = new ArrayList<>(b);
-            for (int i = 0; i < b; i++) {
-                if (pos == n) {
-                    for (int k = n - 1; k > 0; k--) {
-                        int j = shuffle.nextInt(k + 1);
-                        int t = perm[k];
-                        perm[k] = perm[j];
-                        perm[j] = t;
-                    }
-                    pos = 0;
-                }
-                chosen.add(rows.get(perm[pos++]));
+            List<TextRow> chosen = new ArrayList<>(batch);
+            for (int index : batches.next(batch)) {
+                chosen.add(rows.get(index));
             }
             try (NDManager step = parent.newSubManager()) {
                 Batch x = batch(step, chosen);

@@ -10,6 +10,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
+import io.traittrace.probe.numbers.EpochBatches;
+
 /**
  * The stages of subliminal-protocol.md §3b on a {@link LanguageModel}: base training, the trait teacher, sampling
  * number continuations, soft targets, student fine-tuning and the P(trait) evaluation. Every random draw is made
@@ -246,33 +248,15 @@ public final class ToyStages {
      */
     public static float finetune(LanguageModel model, int[][] rows, NDArray soft, int from, int to, int steps, int batch, double lr,
             SplittableRandom shuffle, NDManager parent) {
-        int n = rows.length;
-        if (n == 0) {
-            throw new IllegalArgumentException("no rows to fine-tune on");
-        }
-        int[] perm = new int[n];
-        for (int i = 0; i < n; i++) {
-            perm[i] = i;
-        }
-        int pos = n;
+        EpochBatches batches = new EpochBatches(rows.length, shuffle);
         float last = Float.NaN;
         for (int s = 0; s < steps; s++) {
-            int b = Math.min(batch, n);
-            long[] idx = new long[b];
-            int[][] batchRows = new int[b][];
-            for (int i = 0; i < b; i++) {
-                if (pos == n) {
-                    for (int k = n - 1; k > 0; k--) {
-                        int j = shuffle.nextInt(k + 1);
-                        int t = perm[k];
-                        perm[k] = perm[j];
-                        perm[j] = t;
-                    }
-                    pos = 0;
-                }
-                idx[i] = perm[pos];
-                batchRows[i] = rows[perm[pos]];
-                pos++;
+            int[] chosen = batches.next(batch);
+            long[] idx = new long[chosen.length];
+            int[][] batchRows = new int[chosen.length][];
+            for (int i = 0; i < chosen.length; i++) {
+                idx[i] = chosen[i];
+                batchRows[i] = rows[chosen[i]];
             }
             try (NDManager step = parent.newSubManager()) {
                 NDArray x = tokens(step, batchRows);
