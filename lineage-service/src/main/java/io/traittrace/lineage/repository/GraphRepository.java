@@ -81,12 +81,13 @@ public class GraphRepository {
         List<Object[]> rows = new ArrayList<>();
         Map<String, Long> added = new java.util.TreeMap<>(); // sorted: concurrent imports lock roots in one order
         rootsByModel.forEach((model, roots) -> roots.forEach(root -> {
-            rows.add(new Object[] { model, root });
+            rows.add(new Object[] { model, root, roots.size() });
             added.merge(root, 1L, Long::sum);
         }));
         short slot = (short) ThreadLocalRandom.current().nextInt(FAMILY_SIZE_SLOTS);
         List<Object[]> sizes = added.entrySet().stream().map(e -> new Object[] { e.getKey(), slot, e.getValue() }).toList();
-        return Sql.insertRows("model_root", List.of(new Column("model_id", "text"), new Column("root_id", "text")), rows, "")
+        return Sql.insertRows("model_root", List.of(new Column("model_id", "text"), new Column("root_id", "text"),
+                new Column("root_count", "smallint")), rows, "")
                 .chain(() -> Sql.insertRows("root_family_size", List.of(new Column("root_id", "text"),
                         new Column("slot", "smallint"), new Column("members", "bigint")), sizes,
                         "ON CONFLICT (root_id, slot) DO UPDATE SET members = root_family_size.members + EXCLUDED.members"));
@@ -240,16 +241,23 @@ public class GraphRepository {
                 String.class, params);
     }
 
-    /** How many models share any of the given roots, other than {@code exclude} (a member of that family). */
+    /**
+     * How many models share any of the given roots, other than {@code exclude} (a member of that family): the roots'
+     * counted sizes, less the models counted more than once. Only a model with several roots can be, and those rows
+     * are read from a partial index, so a merge across two 100,000-model families does not read both families.
+     */
     public Uni<Long> countFamilyMembers(Collection<String> roots, String exclude) {
+        Map<String, Object> params = Map.of("roots", Sql.textArray(roots));
+        Uni<Long> counted = Sql.column("SELECT CAST(coalesce(sum(members), 0) AS bigint) FROM root_family_size"
+                + " WHERE root_id = ANY(CAST(:roots AS text[]))", Long.class, params).map(list -> list.get(0));
         if (roots.size() == 1) {
-            return Sql.column("SELECT CAST(coalesce(sum(members), 0) AS bigint) FROM root_family_size WHERE root_id = :root",
-                    Long.class, Map.of("root", roots.iterator().next())).map(list -> Math.max(0L, list.get(0) - 1));
+            return counted.map(members -> Math.max(0L, members - 1));
         }
-        // Several roots (a merge, or roots asserted to share an init): members of more than one count once.
-        return Sql.column("SELECT count(*) FROM (SELECT model_id FROM model_root WHERE root_id IN (:roots)"
-                + " AND model_id <> :exclude GROUP BY model_id) members", Long.class,
-                Map.of("roots", List.copyOf(roots), "exclude", exclude)).map(list -> list.get(0));
+        return counted.chain(members -> Sql.column("""
+                SELECT CAST(coalesce(sum(n - 1), 0) AS bigint) FROM (
+                  SELECT count(*) AS n FROM model_root
+                   WHERE root_count > 1 AND root_id = ANY(CAST(:roots AS text[])) GROUP BY model_id) shared""",
+                Long.class, params).map(list -> Math.max(0L, members - list.get(0) - 1)));
     }
 
     /** Models whose roots include any of the given roots (used when an assertion changes which roots share an init). */

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -202,12 +204,22 @@ class LineageBenchmark {
         }
         Histogram s = new Histogram(3_600_000_000_000L, 3);
         Histogram b = new Histogram(3_600_000_000_000L, 3);
+        // The service's slowest calls and their targets: the tail a p99 over a few hundred calls is made of.
+        PriorityQueue<Map.Entry<Long, String>> slowest = new PriorityQueue<>(Map.Entry.comparingByKey());
         for (int i = warmup; i < targets.length; i++) {
-            s.recordValue(time(service.apply(targets[i])));
+            long nanos = time(service.apply(targets[i]));
+            s.recordValue(nanos);
+            slowest.add(Map.entry(nanos, targets[i]));
+            if (slowest.size() > 3) {
+                slowest.poll();
+            }
             b.recordValue(time(baseline.apply(targets[i])));
         }
         System.out.printf(Locale.ROOT, "[bench] %s: service p50 %.2f ms p99 %.2f ms max %.2f ms; baseline p50 %.2f ms p99 %.2f ms max %.2f ms%n",
                 name, ms(s, 50), ms(s, 99), s.getMaxValue() / 1e6, ms(b, 50), ms(b, 99), b.getMaxValue() / 1e6);
+        System.out.printf(Locale.ROOT, "[bench] %s: slowest service calls %s%n", name, slowest.stream()
+                .sorted(Map.Entry.<Long, String>comparingByKey().reversed())
+                .map(e -> String.format(Locale.ROOT, "%s %.1f ms", e.getValue(), e.getKey() / 1e6)).toList());
         return new Result(name, ms(s, 50), ms(s, 99), ms(b, 50), ms(b, 99));
     }
 

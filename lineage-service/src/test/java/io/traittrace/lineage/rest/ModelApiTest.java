@@ -144,6 +144,26 @@ class ModelApiTest {
     }
 
     @Test
+    void familyOfSeveralRootsCountsEachMemberOnce() {
+        String r1 = id("r1");
+        String r2 = id("r2");
+        String r3 = id("r3");
+        String m12 = id("m12");
+        String ft = id("ft12");
+        String m123 = id("m123");
+        post("/api/lineage/import", Map.of("models", List.of(model(r1), model(r2), model(r3),
+                model(m12, r1, "merge", r2, "merge"), model(ft, m12, "finetune"), model(m123, m12, "merge", r3, "merge"))))
+                .statusCode(200);
+        // m12, ft and m123 each descend from two or three roots; each is one member.
+        as("viewer").get("/api/lineage/models/" + ft + "/family").then().statusCode(200)
+                .body("members.items.id", containsInAnyOrder(r1, r2, m12, m123)).body("members.total", equalTo(4));
+        as("viewer").get("/api/lineage/models/" + m123 + "/family").then().statusCode(200)
+                .body("members.items.id", containsInAnyOrder(r1, r2, r3, m12, ft)).body("members.total", equalTo(5));
+        as("viewer").get("/api/lineage/models/" + r3 + "/family").then().statusCode(200)
+                .body("members.items.id", contains(m123)).body("members.total", equalTo(1));
+    }
+
+    @Test
     void openApiIsServedToAuthenticatedCallers() {
         given().get("/q/openapi").then().statusCode(401);
         as("viewer").get("/q/openapi").then().statusCode(200).body(containsString("/api/lineage/models"));
