@@ -1,10 +1,8 @@
 package io.traittrace.lineage.domain;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -17,20 +15,28 @@ import java.util.Set;
  * its generator shares an init with the model that was trained on it; and, transitively, the teacher's own
  * exposures (a teacher that acquired a trait subliminally passes it on: multi-hop teacher chains).
  *
- * <p>Each distinct hop chain is reported once, through the shortest base path. Cycles through training
- * data (A trained on B's data, B on A's) end the chain instead of looping. One analyzer memoises per teacher,
- * so analysing many models over one loaded region costs each teacher once.
+ * <p>Each distinct hop chain is reported once, through the shortest base path (of equal ones, the one through the
+ * earliest-declared bases). A model's exposures are its own training data's and its bases' exposures, one base
+ * step longer; so one analyzer memoises every model it analyses, and exposures already known for models this
+ * analysis does not change ({@code settled}, e.g. the stored rows of a new model's bases and teachers) are used
+ * as they are instead of walking the graph above them. Cycles through training data (A trained on B's data, B on
+ * A's) end the chain instead of looping.
  */
 public final class ExposureAnalyzer {
 
     private final LineageGraph graph;
     private final InitClasses initClasses;
-    private final Map<String, List<ExposurePath>> memo = new HashMap<>();
+    private final Map<String, List<ExposurePath>> memo;
     private final Set<String> inProgress = new HashSet<>();
 
     public ExposureAnalyzer(LineageGraph graph, InitClasses initClasses) {
+        this(graph, initClasses, Map.of());
+    }
+
+    public ExposureAnalyzer(LineageGraph graph, InitClasses initClasses, Map<String, List<ExposurePath>> settled) {
         this.graph = graph;
         this.initClasses = initClasses;
+        this.memo = new HashMap<>(settled);
     }
 
     /** The overall level: the strongest over all paths, NONE when there are none. */
@@ -52,25 +58,22 @@ public final class ExposureAnalyzer {
         return result;
     }
 
-    private record Visit(String model, List<Step> prefix) {
-    }
-
     private List<ExposurePath> compute(String model) {
         Map<List<Hop>, ExposurePath> byHops = new LinkedHashMap<>();
-        Set<String> visited = new HashSet<>();
-        Deque<Visit> queue = new ArrayDeque<>();
-        queue.add(new Visit(model, List.of(Step.start(model))));
-        visited.add(model);
-        // Breadth-first over bases, so the first path to each ancestor is a shortest one.
-        while (!queue.isEmpty()) {
-            Visit visit = queue.poll();
-            for (LineageGraph.TrainingData data : graph.trainingData(visit.model())) {
-                collect(visit, data, byHops);
-            }
-            for (LineageGraph.BaseEdge edge : graph.bases(visit.model())) {
-                if (visited.add(edge.base())) {
-                    queue.add(new Visit(edge.base(), append(visit.prefix(), Step.base(edge.base(), edge.relation()))));
-                }
+        for (LineageGraph.TrainingData data : graph.trainingData(model)) {
+            collect(model, data, byHops);
+        }
+        // Bases in declaration order, and a tie keeps the path found first: the same path a breadth-first walk
+        // over the bases would find first.
+        for (LineageGraph.BaseEdge edge : graph.bases(model)) {
+            Step viaBase = Step.base(edge.base(), edge.relation());
+            for (ExposurePath inherited : exposures(edge.base())) {
+                List<Step> tail = inherited.steps().subList(1, inherited.steps().size());
+                List<Step> steps = new ArrayList<>(tail.size() + 2);
+                steps.add(Step.start(model));
+                steps.add(viaBase);
+                steps.addAll(tail);
+                keepShortest(byHops, new ExposurePath(inherited.level(), inherited.hops(), steps));
             }
         }
         List<ExposurePath> result = new ArrayList<>(byHops.values());
@@ -79,25 +82,25 @@ public final class ExposureAnalyzer {
         return List.copyOf(result);
     }
 
-    private void collect(Visit visit, LineageGraph.TrainingData data, Map<List<Hop>, ExposurePath> byHops) {
-        List<Step> toDataset = append(visit.prefix(), Step.trainedOn(data.dataset()));
+    private void collect(String model, LineageGraph.TrainingData data, Map<List<Hop>, ExposurePath> byHops) {
         if (data.generator() == null) {
             if (data.origin() == DatasetOrigin.UNKNOWN) {
-                Hop hop = new Hop(visit.model(), data.dataset(), null);
-                keepShortest(byHops, new ExposurePath(ExposureLevel.UNKNOWN, List.of(hop), toDataset));
+                Hop hop = new Hop(model, data.dataset(), null);
+                keepShortest(byHops, new ExposurePath(ExposureLevel.UNKNOWN, List.of(hop),
+                        List.of(Step.start(model), Step.trainedOn(data.dataset()))));
             }
             return;
         }
         String teacher = data.generator();
-        Hop hop = new Hop(visit.model(), data.dataset(), teacher);
-        ExposureLevel hopLevel = initClasses.shareInit(graph.roots(visit.model()), graph.roots(teacher))
+        Hop hop = new Hop(model, data.dataset(), teacher);
+        ExposureLevel hopLevel = initClasses.shareInit(graph.roots(model), graph.roots(teacher))
                 ? ExposureLevel.SAME_INIT
                 : ExposureLevel.CROSS_FAMILY;
-        List<Step> toTeacher = append(toDataset, Step.generatedBy(teacher));
+        List<Step> toTeacher = List.of(Step.start(model), Step.trainedOn(data.dataset()), Step.generatedBy(teacher));
         keepShortest(byHops, new ExposurePath(hopLevel, List.of(hop), toTeacher));
 
         for (ExposurePath upstream : exposures(teacher)) {
-            if (upstream.hops().stream().anyMatch(h -> h.key().equals(hop.key()))) {
+            if (upstream.hops().contains(hop)) {
                 continue; // the chain would revisit this hop
             }
             List<Hop> hops = new ArrayList<>(upstream.hops().size() + 1);
@@ -111,12 +114,5 @@ public final class ExposureAnalyzer {
 
     private static void keepShortest(Map<List<Hop>, ExposurePath> byHops, ExposurePath path) {
         byHops.merge(path.hops(), path, (old, candidate) -> candidate.steps().size() < old.steps().size() ? candidate : old);
-    }
-
-    private static List<Step> append(List<Step> prefix, Step step) {
-        List<Step> steps = new ArrayList<>(prefix.size() + 1);
-        steps.addAll(prefix);
-        steps.add(step);
-        return steps;
     }
 }

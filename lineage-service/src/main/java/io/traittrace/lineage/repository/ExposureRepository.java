@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
 import io.traittrace.lineage.domain.ExposureLevel;
+import io.traittrace.lineage.domain.ExposurePath;
 import io.traittrace.lineage.domain.Step;
 import io.traittrace.service.repository.Sql;
 import io.traittrace.service.repository.Sql.Column;
@@ -48,6 +49,22 @@ public class ExposureRepository {
                     Map<String, Map<String, ExposureLevel>> result = new HashMap<>();
                     rows.forEach(row -> result.computeIfAbsent((String) row[0], k -> new HashMap<>())
                             .put(((String) row[1]).trim(), ExposureLevel.valueOf((String) row[2])));
+                    return result;
+                });
+    }
+
+    /** The stored paths of each given model; a model without any maps to an empty list. */
+    public Uni<Map<String, List<ExposurePath>>> pathsOf(Collection<String> models) {
+        if (models.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return Sql.rows("SELECT model_id, level, CAST(path AS text) FROM exposure WHERE model_id = ANY(CAST(:ids AS text[]))",
+                Map.of("ids", Sql.textArray(models)))
+                .map(rows -> {
+                    Map<String, List<ExposurePath>> result = new HashMap<>();
+                    models.forEach(model -> result.put(model, new ArrayList<>()));
+                    rows.forEach(row -> result.get((String) row[0])
+                            .add(ExposurePath.ofSteps(ExposureLevel.valueOf((String) row[1]), steps((String) row[2]))));
                     return result;
                 });
     }
@@ -93,10 +110,14 @@ public class ExposureRepository {
     }
 
     private StoredExposure stored(Object[] row) {
+        return new StoredExposure((String) row[0], ((String) row[1]).trim(), ExposureLevel.valueOf((String) row[2]),
+                (String) row[3], (String) row[4], (String) row[5], ((Number) row[6]).intValue(),
+                steps((String) row[7]), timestamp(row[8]));
+    }
+
+    private List<Step> steps(String json) {
         try {
-            return new StoredExposure((String) row[0], ((String) row[1]).trim(), ExposureLevel.valueOf((String) row[2]),
-                    (String) row[3], (String) row[4], (String) row[5], ((Number) row[6]).intValue(),
-                    mapper.readValue((String) row[7], STEPS), timestamp(row[8]));
+            return mapper.readValue(json, STEPS);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Stored exposure path is not valid JSON", e);
         }

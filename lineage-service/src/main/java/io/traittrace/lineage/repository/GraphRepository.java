@@ -25,25 +25,13 @@ import io.traittrace.service.repository.Sql.Column;
 public class GraphRepository {
 
     /*
-     * The edges a trait can travel along: a model's bases, and the generators of the data it was trained on.
-     * Each walk step is a LATERAL subquery keyed on the node just reached, so every step is a handful of index
-     * probes (model_base_pkey / model_base_by_base, training_run_by_output, training_run_dataset_pkey /
-     * training_run_dataset_by_dataset, dataset_pkey / dataset_by_generator). Joining the worktable to a view of
-     * all edges instead made PostgreSQL scan and sort every training-run input on each iteration of the
-     * recursion, so a walk cost grew with the whole graph rather than with the region walked.
+     * The edges a trait travels down: from a model to the models declaring it as a base, and to the models trained
+     * on data it generated. Each walk step is a LATERAL subquery keyed on the node just reached, so every step is a
+     * handful of index probes (model_base_by_base, dataset_by_generator, training_run_dataset_by_dataset,
+     * training_run_pkey). Joining the worktable to a view of all edges instead made PostgreSQL scan and sort every
+     * training-run input on each iteration of the recursion, so a walk cost grew with the whole graph rather than
+     * with the region walked.
      */
-
-    /** From a model to its bases and to the generators of its training data. */
-    private static final String UP_STEP = """
-            SELECT b.base_id FROM model_base b WHERE b.model_id = w.id
-            UNION ALL
-            SELECT d.generated_by
-              FROM training_run r
-              JOIN training_run_dataset rd ON rd.run_id = r.id
-              JOIN dataset d ON d.id = rd.dataset_id
-             WHERE r.output_model = w.id AND d.generated_by IS NOT NULL""";
-
-    /** From a model to the models declaring it as a base and to the models trained on data it generated. */
     private static final String DOWN_STEP = """
             SELECT b.model_id FROM model_base b WHERE b.base_id = w.id
             UNION ALL
@@ -138,25 +126,16 @@ public class GraphRepository {
 
     /** The seeds and every model whose exposure can depend on them: descendants and students of their data. */
     public Uni<Set<String>> downstream(Collection<String> seeds) {
-        return walk(seeds, DOWN_STEP);
-    }
-
-    /** The seeds and every model their exposure can depend on: ancestors and the generators of their data. */
-    public Uni<Set<String>> upstream(Collection<String> seeds) {
-        return walk(seeds, UP_STEP);
-    }
-
-    private Uni<Set<String>> walk(Collection<String> seeds, String step) {
         if (seeds.isEmpty()) {
             return Uni.createFrom().item(new LinkedHashSet<>());
         }
         // All seeds in one walk: the recursion's UNION then visits a region shared by many seeds once.
         String sql = "WITH RECURSIVE w(id) AS (SELECT m.id FROM model m WHERE m.id = ANY(CAST(:ids AS text[])) UNION SELECT x.id"
-                + " FROM w CROSS JOIN LATERAL (" + step + ") x(id)) SELECT id FROM w";
+                + " FROM w CROSS JOIN LATERAL (" + DOWN_STEP + ") x(id)) SELECT id FROM w";
         return Sql.column(sql, String.class, Map.of("ids", Sql.textArray(seeds))).map(LinkedHashSet::new);
     }
 
-    /** Loads bases, training data and roots of the given models into memory for exposure analysis. */
+    /** Loads the bases, training data and roots of the given models into memory for exposure analysis. */
     public Uni<InMemoryLineageGraph> loadRegion(Collection<String> models) {
         InMemoryLineageGraph graph = new InMemoryLineageGraph();
         return basesOf(models)

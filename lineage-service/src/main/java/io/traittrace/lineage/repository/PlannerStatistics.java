@@ -23,7 +23,7 @@ import io.traittrace.service.repository.Sql;
 public class PlannerStatistics {
 
     private static final Logger LOG = Logger.getLogger(PlannerStatistics.class);
-    /** The tables the walks and region loads read; exposure is read by its unique index only and left to autovacuum. */
+    /** The tables the walks and region loads read; exposure is read by its primary key only and left to autovacuum. */
     private static final String GRAPH_TABLES = "model, model_base, model_root, dataset, training_run, training_run_dataset";
 
     private final long minimumRows;

@@ -4,8 +4,10 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -16,6 +18,7 @@ import io.smallrye.mutiny.Uni;
 import io.traittrace.lineage.domain.ExposureAnalyzer;
 import io.traittrace.lineage.domain.ExposureLevel;
 import io.traittrace.lineage.domain.ExposurePath;
+import io.traittrace.lineage.domain.LineageGraph;
 import io.traittrace.lineage.messaging.ExposureEvents;
 import io.traittrace.lineage.repository.ExposureRepository;
 import io.traittrace.lineage.repository.ExposureRepository.StoredExposure;
@@ -24,8 +27,9 @@ import io.traittrace.lineage.repository.SharedInitAssertionRepository;
 
 /**
  * Keeps the materialised exposure paths current. After any write that can change exposure, the models
- * downstream of what changed are re-analysed over the region of the graph upstream of them; new paths are
- * stored and every path that newly reaches SAME_INIT is announced once, in the same transaction.
+ * downstream of what changed are re-analysed from their own edges and the stored paths of the models just above
+ * them; new paths are stored and every path that newly reaches SAME_INIT is announced once, in the same
+ * transaction.
  */
 @ApplicationScoped
 public class ExposureMaintenance {
@@ -60,11 +64,30 @@ public class ExposureMaintenance {
         if (changed.isEmpty()) {
             return Uni.createFrom().item(Changes.NONE);
         }
-        return graph.downstream(changed).chain(affected -> graph.upstream(affected)
-                .chain(graph::loadRegion)
-                .chain(region -> assertions.initClasses().map(classes -> new ExposureAnalyzer(region, classes)))
+        return graph.downstream(changed).chain(affected -> analyzer(affected)
                 .chain(analyzer -> exposures.levels(affected).map(stored -> diff(affected, analyzer, stored)))
                 .chain(this::apply));
+    }
+
+    /**
+     * An analyzer over the affected models' own edges. Their bases and teachers outside the affected set are not
+     * changed by this write, so their stored paths stand for everything above them: a batch of new models reads
+     * one step of the graph, however deep the fine-tune and teacher chains above it go.
+     */
+    private Uni<ExposureAnalyzer> analyzer(Set<String> affected) {
+        return graph.loadRegion(affected).chain(region -> {
+            Set<String> neighbours = new LinkedHashSet<>();
+            for (String model : affected) {
+                region.bases(model).forEach(edge -> neighbours.add(edge.base()));
+                region.trainingData(model).stream().map(LineageGraph.TrainingData::generator).filter(Objects::nonNull)
+                        .forEach(neighbours::add);
+            }
+            neighbours.removeAll(affected);
+            return graph.rootsOf(neighbours)
+                    .invoke(roots -> roots.forEach((model, set) -> set.forEach(root -> region.addRoot(model, root))))
+                    .chain(() -> exposures.pathsOf(neighbours))
+                    .chain(settled -> assertions.initClasses().map(classes -> new ExposureAnalyzer(region, classes, settled)));
+        });
     }
 
     private static List<Change> diff(Set<String> affected, ExposureAnalyzer analyzer,
