@@ -101,6 +101,9 @@ class LineageBenchmark {
         double ingestSeconds = writeNanos / 1e9;
         double wallSeconds = (System.nanoTime() - started) / 1e9;
         long exposureRows = await(() -> count("SELECT count(*) FROM exposure"));
+        // Order-independent checksum of every stored path: equal across runs of one seed iff the same rows were stored.
+        long exposureChecksum = await(() -> count(
+                "SELECT coalesce(sum(hashtext(model_id || path_key || level || CAST(path AS text))), 0) FROM exposure"));
         long rootRows = await(() -> count("SELECT count(*) FROM model_root"));
         long largestFamily = await(() -> count("SELECT max(c) FROM (SELECT count(*) AS c FROM model_root GROUP BY root_id) f"));
         long maxDepth = await(() -> count("""
@@ -168,6 +171,7 @@ class LineageBenchmark {
                 generator.edges(), generator.baseEdges(), generator.runDatasetEdges(), generator.generatorEdges()));
         out.append(String.format(Locale.ROOT, "graph             largest family %,d models, deepest chain %d base edges, model_root rows %,d, exposure rows %,d%n",
                 largestFamily, maxDepth, rootRows, exposureRows));
+        out.append(String.format(Locale.ROOT, "exposure checksum %d (sum of row hashes; compare runs of one seed)%n", exposureChecksum));
         out.append(String.format(Locale.ROOT, "ingest            %.1f s in importRecords (%.1f s wall)  ->  %,.0f edges/s, %,.0f models/s%n",
                 ingestSeconds, wallSeconds, generator.edges() / ingestSeconds, emitted / ingestSeconds));
         out.append(String.format(Locale.ROOT, "queries           %,d measured per query type and implementation after %,d warm-up; "
