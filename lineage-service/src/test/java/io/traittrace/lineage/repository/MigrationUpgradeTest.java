@@ -1,0 +1,82 @@
+package io.traittrace.lineage.repository;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+
+import io.traittrace.testsupport.EmbeddedPostgresServer;
+
+/**
+ * A deployment upgrades with its data in place: the migrations after V4 run over a populated V4 schema and keep
+ * every row, filling what they add from what is there.
+ */
+class MigrationUpgradeTest {
+
+    @Test
+    void v5KeepsEveryRowAndCountsEachModelsRoots() throws SQLException {
+        try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start()) {
+            String url = server.jdbcUrl(server.createDatabase("upgrade"));
+            flyway(url, "4").migrate();
+            try (Connection db = DriverManager.getConnection(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
+                    Statement sql = db.createStatement()) {
+                // Two roots, a merge of them and a fine-tune of the merge, as V4 stored them.
+                sql.execute("""
+                        INSERT INTO model (id, name, created_at) VALUES
+                          ('r1', 'r1', now()), ('r2', 'r2', now()), ('m12', 'm12', now()), ('ft', 'ft', now());
+                        INSERT INTO model_base (model_id, base_id, relation, position) VALUES
+                          ('m12', 'r1', 'merge', 0), ('m12', 'r2', 'merge', 1), ('ft', 'm12', 'finetune', 0);
+                        INSERT INTO model_root (model_id, root_id) VALUES
+                          ('r1', 'r1'), ('r2', 'r2'), ('m12', 'r1'), ('m12', 'r2'), ('ft', 'r1'), ('ft', 'r2');
+                        INSERT INTO root_family_size (root_id, slot, members) VALUES ('r1', 0, 3), ('r2', 3, 3);
+                        INSERT INTO exposure (model_id, path_key, level, trained_model, dataset_id, teacher_id, hop_count,
+                                              path, detected_at)
+                        VALUES ('ft', repeat('a', 64), 'UNKNOWN', 'm12', 'web', NULL, 1,
+                                '[{"model":"ft"},{"model":"m12","relation":"finetune"},{"dataset":"web","relation":"trained-on"}]',
+                                now())""");
+
+                flyway(url, null).migrate();
+
+                assertThat(rows(sql, "SELECT model_id || '>' || root_id, root_count FROM model_root"))
+                        .containsExactlyInAnyOrderEntriesOf(Map.of("r1>r1", "1", "r2>r2", "1", "m12>r1", "2", "m12>r2", "2",
+                                "ft>r1", "2", "ft>r2", "2"));
+                assertThat(rows(sql, "SELECT model_id, CAST(path AS text) FROM exposure"))
+                        .containsOnlyKeys("ft").extractingByKey("ft").asString().contains("trained-on");
+                // (model_id, path_key) is the key now: the same path twice is refused, another path is not.
+                assertThatThrownBy(() -> sql.execute("""
+                        INSERT INTO exposure (model_id, path_key, level, trained_model, dataset_id, hop_count, path, detected_at)
+                        VALUES ('ft', repeat('a', 64), 'UNKNOWN', 'm12', 'web', 1, '[]', now())""")).hasMessageContaining("exposure_pkey");
+                sql.execute("""
+                        INSERT INTO exposure (model_id, path_key, level, trained_model, dataset_id, hop_count, path, detected_at)
+                        VALUES ('ft', repeat('b', 64), 'UNKNOWN', 'm12', 'web2', 1, '[]', now())""");
+                assertThat(rows(sql, "SELECT indexname, indexdef FROM pg_indexes WHERE indexname = 'model_root_shared'"))
+                        .extractingByKey("model_root_shared").asString().contains("WHERE (root_count > 1)");
+            }
+        }
+    }
+
+    private static Flyway flyway(String url, String target) {
+        var configuration = Flyway.configure().dataSource(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD)
+                .locations("classpath:db/migration");
+        return (target == null ? configuration : configuration.target(target)).load();
+    }
+
+    private static Map<String, String> rows(Statement sql, String query) throws SQLException {
+        Map<String, String> result = new LinkedHashMap<>();
+        try (ResultSet rows = sql.executeQuery(query)) {
+            while (rows.next()) {
+                result.put(rows.getString(1), rows.getString(2));
+            }
+        }
+        return result;
+    }
+}
