@@ -1,11 +1,7 @@
 package io.traittrace.audit.rest;
 
-import static io.restassured.RestAssured.given;
 import static io.traittrace.testsupport.Callers.as;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
 
-import java.time.Duration;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -13,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.traittrace.testsupport.DatabaseOutage;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
 
@@ -26,17 +23,7 @@ class DatabaseOutageTest {
     @Test
     void anOutageIsAnswered503WithRetryAfter() {
         String unknown = "/api/audits/" + UUID.randomUUID();
-        PostgresResource.server().pause();
-        try {
-            as("viewer").get(unknown).then().statusCode(503)
-                    .contentType("application/problem+json")
-                    .header("Retry-After", equalTo("5"))
-                    .body("status", equalTo(503)).body("title", equalTo("Service unavailable"));
-        } finally {
-            PostgresResource.server().resume();
-        }
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as("viewer").get(unknown).then().statusCode(404));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP")));
+        DatabaseOutage.whileDown(() -> DatabaseOutage.assertUnavailable(as("viewer").get(unknown).then()));
+        DatabaseOutage.awaitRecovery(() -> as("viewer").get(unknown).then().statusCode(404));
     }
 }
