@@ -1,6 +1,7 @@
 package io.traittrace.audit.repository;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,12 +9,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.audit.domain.RunState;
+import io.traittrace.service.repository.Sql;
 
 @ApplicationScoped
 public class RunRepository implements PanacheRepositoryBase<RunEntity, UUID> {
 
     public Uni<List<RunEntity>> ofAudit(UUID auditId) {
         return list("auditId = ?1 order by runIndex", auditId);
+    }
+
+    /** The audit a run belongs to (null for an unknown run), read without loading the run into the session. */
+    public Uni<UUID> auditOf(UUID runId) {
+        return Sql.column("SELECT audit_id FROM audit_run WHERE id = :id", UUID.class, Map.of("id", runId))
+                .map(ids -> ids.isEmpty() ? null : ids.get(0));
     }
 
     public Uni<Long> openRuns(UUID auditId) {

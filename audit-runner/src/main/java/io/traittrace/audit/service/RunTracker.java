@@ -158,11 +158,12 @@ public class RunTracker implements RunListener {
     record Changed(AuditEntity audit, RunEntity run, ProgressEvent runEvent, ProgressEvent auditEvent) {
     }
 
+    /** The run and its audit, the audit locked first so that the run is read as the last transition left it. */
     private Uni<Locked> locked(UUID runId) {
-        return runs.findById(runId)
+        return runs.auditOf(runId)
                 .onItem().ifNull().failWith(() -> AuditProblem.notFound("run", runId.toString()))
-                .chain(run -> audits.lock(run.auditId)
-                        .chain(audit -> Panache.getSession().chain(session -> session.refresh(run)).replaceWith(new Locked(audit, run))));
+                .chain(audits::lock)
+                .chain(audit -> runs.findById(runId).map(run -> new Locked(audit, run)));
     }
 
     private Uni<Changed> transition(AuditEntity audit, RunEntity run, RunState state, String reason, OffsetDateTime now) {
