@@ -114,8 +114,11 @@ public class AuditService {
                 lineage.exposure(request.student()))
                 .asTuple()
                 .onFailure(e -> !(e instanceof AuditProblem))
-                .transform(e -> AuditProblem.unavailable("the lineage service cannot answer now; nothing was created, retry later ("
-                        + e.getClass().getSimpleName() + ")"))
+                .transform(e -> {
+                    LOG.warnf("Lineage lookups for an audit of %s failed, answered 503: %s", request.student(), e);
+                    return AuditProblem.unavailable("the lineage service cannot answer now; nothing was created, retry later ("
+                            + e.getClass().getSimpleName() + ")");
+                })
                 .map(t -> {
                     List<String> errors = new ArrayList<>();
                     if (t.getItem1() == null) {
