@@ -1,5 +1,8 @@
 package io.traittrace.probe.family;
 
+import io.traittrace.probe.safetensors.Checkpoint;
+import io.traittrace.probe.safetensors.TensorInfo;
+
 import io.traittrace.digest.ModelDirectoryDigest;
 
 import java.nio.file.Path;

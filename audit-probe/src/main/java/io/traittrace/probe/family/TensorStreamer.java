@@ -1,5 +1,9 @@
 package io.traittrace.probe.family;
 
+import io.traittrace.probe.safetensors.HalfFloats;
+import io.traittrace.probe.safetensors.SafetensorsReader;
+import io.traittrace.probe.safetensors.TensorInfo;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

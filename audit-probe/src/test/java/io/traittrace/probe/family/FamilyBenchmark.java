@@ -1,5 +1,12 @@
 package io.traittrace.probe.family;
 
+import io.traittrace.probe.safetensors.Checkpoint;
+import io.traittrace.probe.safetensors.Dtype;
+import io.traittrace.probe.safetensors.HalfFloats;
+import io.traittrace.probe.safetensors.SafetensorsReader;
+import io.traittrace.probe.safetensors.TensorInfo;
+import io.traittrace.probe.safetensors.SafetensorsWriter;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

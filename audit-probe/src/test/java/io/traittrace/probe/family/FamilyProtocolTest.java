@@ -1,5 +1,7 @@
 package io.traittrace.probe.family;
 
+import io.traittrace.probe.safetensors.Dtype;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package io.traittrace.probe.family;
 
+import io.traittrace.probe.safetensors.SafetensorsWriter;
+
 import java.nio.file.Path;
 
 /** Checkpoints for tests outside this package (the command-line tests). */

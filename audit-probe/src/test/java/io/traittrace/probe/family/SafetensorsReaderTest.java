@@ -1,4 +1,11 @@
 package io.traittrace.probe.family;
+import io.traittrace.probe.safetensors.Checkpoint;
+import io.traittrace.probe.safetensors.Dtype;
+import io.traittrace.probe.safetensors.HalfFloats;
+import io.traittrace.probe.safetensors.SafetensorsReader;
+import io.traittrace.probe.safetensors.SafetensorsWriter;
+import io.traittrace.probe.safetensors.TensorInfo;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,8 @@
 package io.traittrace.probe.family;
 
+import io.traittrace.probe.safetensors.Dtype;
+import io.traittrace.probe.safetensors.SafetensorsWriter;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

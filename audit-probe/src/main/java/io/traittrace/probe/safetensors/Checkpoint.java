@@ -1,4 +1,4 @@
-package io.traittrace.probe.family;
+package io.traittrace.probe.safetensors;
 
 import io.traittrace.digest.ModelDirectoryDigest;
 

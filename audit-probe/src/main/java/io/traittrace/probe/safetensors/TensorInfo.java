@@ -1,4 +1,4 @@
-package io.traittrace.probe.family;
+package io.traittrace.probe.safetensors;
 
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.traittrace.probe.family;
+package io.traittrace.probe.safetensors;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,7 +22,7 @@ import io.traittrace.probe.ProbeException;
  * Reads the header of one {@code .safetensors} file: an unsigned 64-bit little-endian length N, N bytes of
  * UTF-8 JSON ({@code {"name": {"dtype": "F16", "shape": [..], "data_offsets": [begin, end]}, "__metadata__":
  * {..}}}), then the data, with offsets relative to its start. Only the header is read here; the data is
- * streamed later by {@link TensorStreamer}. Anything malformed is {@link ProbeException#badData}.
+ * streamed later by the family test's {@code TensorStreamer}. Anything malformed is {@link ProbeException#badData}.
  */
 public final class SafetensorsReader {
 
@@ -164,7 +164,7 @@ public final class SafetensorsReader {
         return new TensorInfo(name, dtype, dtypeName, shape, file, dataStart + begin, end - begin);
     }
 
-    static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+    public static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
         long at = position;
         while (buffer.hasRemaining()) {
             int n = channel.read(buffer, at);

@@ -1,4 +1,4 @@
-package io.traittrace.probe.family;
+package io.traittrace.probe.safetensors;
 
 /**
  * IEEE 754 binary16 and bfloat16 to float, by bit manipulation (Java 17 has no {@code Float.float16ToFloat}).
@@ -27,7 +27,7 @@ public final class HalfFloats {
      * binary16 → float by its fields: sign 1 bit, exponent 5 bits (bias 15), mantissa 10 bits. Subnormals
      * (exponent 0) are mantissa × 2⁻²⁴; exponent 31 is infinity (mantissa 0) or NaN (payload kept, shifted).
      */
-    static float halfToFloatSlow(short half) {
+    public static float halfToFloatSlow(short half) {
         int h = half & 0xffff;
         int sign = (h & 0x8000) << 16;
         int exponent = (h >>> 10) & 0x1f;
@@ -49,7 +49,7 @@ public final class HalfFloats {
     }
 
     /** The lookup table itself, for the bulk decoding loop. */
-    static float[] halfTable() {
+    public static float[] halfTable() {
         return HALF_TABLE;
     }
 }
