@@ -1,19 +1,17 @@
 package io.traittrace.probe;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.traittrace.probe.canary.CanaryCommand;
 import io.traittrace.probe.contract.ProbeContract;
 import io.traittrace.probe.canary.CanaryProtocol;
 import io.traittrace.probe.family.FamilyCommand;
 import io.traittrace.probe.family.FamilyProtocol;
+import io.traittrace.probe.lm.LmCommand;
 import io.traittrace.probe.numbers.toy.NumbersCommand;
 import io.traittrace.probe.numbers.toy.NumbersProtocol;
 import io.traittrace.probe.result.ProbeResult;
@@ -30,10 +28,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "probe", mixinStandardHelpOptions = true, versionProvider = ProbeMain.Version.class,
         description = "TraitTrace probe: subliminal-learning distillation tests. Progress on stderr, result JSON to --out.",
-        subcommands = { ProbeMain.RunCommand.class, CanaryCommand.class, FamilyCommand.class, NumbersCommand.class })
+        subcommands = { ProbeMain.RunCommand.class, CanaryCommand.class, FamilyCommand.class, NumbersCommand.class, LmCommand.class })
 public final class ProbeMain implements Callable<Integer> {
 
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = JsonFiles.JSON;
 
     /** Every protocol this probe can run, by name. */
     static List<Protocol> protocols() {
@@ -81,18 +79,7 @@ public final class ProbeMain implements Callable<Integer> {
     }
 
     static void write(ProbeResult result, Path out) {
-        try {
-            Path parent = out.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Path partial = out.resolveSibling(out.getFileName() + ".partial");
-            JSON.writeValue(partial.toFile(), result);
-            // Renamed into place so a reader never sees half a result.
-            Files.move(partial, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new ProbeException(1, "Cannot write the result to " + out + ": " + e.getMessage(), e);
-        }
+        JsonFiles.write(result, out);
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,

@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Test utility: writes safetensors files the way the Hugging Face library does (header padded with spaces to a
+ * Writes safetensors files the way the Hugging Face library does (header padded with spaces to a
  * multiple of 8, tensors back to back in the order added). Values come from a {@link Source} and are written
  * in windows, so the benchmark can write gigabytes without holding them.
  */

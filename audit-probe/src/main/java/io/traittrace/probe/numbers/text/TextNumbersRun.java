@@ -36,7 +36,7 @@ import io.traittrace.probe.numbers.PromptGenerator;
 import io.traittrace.probe.numbers.Questions;
 import io.traittrace.probe.numbers.Subsample;
 import io.traittrace.probe.numbers.TraitWord;
-import io.traittrace.probe.numbers.toy.LanguageModel;
+import io.traittrace.probe.lm.LanguageModel;
 import io.traittrace.probe.numbers.toy.NumbersProtocol;
 import io.traittrace.probe.numbers.toy.TinyTransformer;
 import io.traittrace.probe.result.ArmResult;

@@ -12,7 +12,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.traittrace.probe.numbers.EpochBatches;
 import io.traittrace.probe.numbers.TraitScorer;
-import io.traittrace.probe.numbers.toy.LanguageModel;
+import io.traittrace.probe.lm.LanguageModel;
 import io.traittrace.probe.numbers.toy.ToyData;
 import io.traittrace.probe.numbers.toy.ToyStages;
 

@@ -1,5 +1,7 @@
 package io.traittrace.probe.numbers.toy;
 
+import io.traittrace.probe.lm.LanguageModel;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.traittrace.probe.numbers.PromptGenerator;
-import io.traittrace.probe.numbers.toy.LanguageModel;
+import io.traittrace.probe.lm.LanguageModel;
 import io.traittrace.probe.numbers.toy.TinyTransformer;
 import io.traittrace.probe.numbers.toy.ToyStages;
 

@@ -1,4 +1,4 @@
-package io.traittrace.probe.numbers.toy;
+package io.traittrace.probe.lm;
 
 import java.util.function.Supplier;
 
@@ -6,9 +6,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 /**
- * A causal language model as the number-sequence test uses it: next-token logits for a batch of token sequences,
- * and one optimiser step on a loss computed from those logits. {@link TinyTransformer} implements it; a real
- * Hugging Face causal LM (through DJL's PyTorch engine) could stand behind the same interface.
+ * A causal language model as the probe's protocols use it: next-token logits for a batch of token sequences,
+ * and one optimiser step on a loss computed from those logits. The number test's small transformer implements it,
+ * and so does {@link CausalLm}, a Hugging Face Llama, Qwen2 or Mistral checkpoint.
  */
 public interface LanguageModel extends AutoCloseable {
 
@@ -23,6 +23,23 @@ public interface LanguageModel extends AutoCloseable {
      * token t + 1 and depend on tokens 0..t only.
      */
     NDArray logits(NDArray tokens);
+
+    /**
+     * Logits N×V at the flat positions {@code at} (row·T + slot) of a padded batch {@code tokens} (B×T, int64) whose row r
+     * holds its tokens at slots {@code starts[r]} .. {@code starts[r] + lengths[r] − 1}: the positions a score or a loss
+     * reads, without projecting every slot onto the vocabulary. Differentiable. This default serves models that take
+     * right-padded rows only.
+     */
+    default NDArray logitsAt(NDArray tokens, int[] starts, int[] lengths, long[] at) {
+        for (int start : starts) {
+            if (start != 0) {
+                throw new IllegalArgumentException("this model reads right-padded rows only");
+            }
+        }
+        NDArray all = logits(tokens);
+        NDArray index = tokens.getManager().create(at).duplicate();
+        return all.reshape(-1, all.getShape().get(2)).get(new ai.djl.ndarray.index.NDIndex("{}", index));
+    }
 
     /** Keys and values of the prompts and tokens a model has read so far, for incremental decoding; owned by one manager. */
     interface KvCache {

@@ -1,0 +1,108 @@
+package io.traittrace.probe.lm;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.traittrace.probe.numbers.EpochBatches;
+
+/**
+ * Supervised fine-tuning of a {@link CausalLm} on prompt → completion rows, loss on completion tokens only: each optimiser
+ * step reads {@code accumulation} micro-batches of {@code batch} rows (drawn epoch by epoch from a seeded shuffle) and
+ * minimises the mean cross-entropy over all their completion tokens (each micro-batch's summed loss divided by the step's
+ * token count, so accumulating k micro-batches equals one batch k times larger). Learning rate: linear warm-up over
+ * {@code warmupSteps}, then constant or linear decay to 0 (transformers' {@code linear} schedule). AdamW with
+ * {@code weightDecay} and the gradient norm clipped to {@code maxGradNorm} (0: off).
+ */
+public final class Trainer {
+
+    /** One fine-tuning run's settings. */
+    public record Recipe(int steps, int batch, int accumulation, double lr, int warmupSteps, boolean linearDecay, double weightDecay, double maxGradNorm) {
+        public Recipe {
+            if (steps < 1 || batch < 1 || accumulation < 1 || !(lr > 0) || warmupSteps < 0 || weightDecay < 0 || maxGradNorm < 0) {
+                throw new IllegalArgumentException("steps, batch and accumulation ≥ 1, lr > 0, warm-up, weight decay and max grad norm ≥ 0");
+            }
+        }
+
+        /** The learning rate of step {@code s} (0-based). */
+        double lrAt(int s) {
+            if (s < warmupSteps) {
+                return lr * (s + 1) / (warmupSteps + 1);
+            }
+            return linearDecay ? lr * Math.max(0, steps - s) / Math.max(1, steps - warmupSteps) : lr;
+        }
+    }
+
+    /** What a run did: its last loss and the tokens it read (completion tokens trained, all tokens read). */
+    public record Trained(float lastLoss, long trainedTokens, long tokens) {
+    }
+
+    private Trainer() {
+    }
+
+    public static Trained finetune(CausalLm model, List<Scorer.Row> rows, Recipe recipe, SplittableRandom shuffle, NDManager parent) {
+        model.optimizer(CausalLm.Optimizer.adamw(recipe.weightDecay(), recipe.maxGradNorm()));
+        EpochBatches batches = new EpochBatches(rows.size(), shuffle);
+        float last = Float.NaN;
+        long trained = 0;
+        long read = 0;
+        for (int s = 0; s < recipe.steps(); s++) {
+            try (NDManager step = parent.newSubManager()) {
+                int[][] micro = new int[recipe.accumulation()][];
+                long stepTokens = 0;
+                for (int a = 0; a < micro.length; a++) {
+                    micro[a] = batches.next(recipe.batch());
+                    for (int r : micro[a]) {
+                        stepTokens += rows.get(r).completion().length;
+                        read += rows.get(r).length();
+                    }
+                }
+                if (stepTokens == 0) {
+                    throw new IllegalArgumentException("a training step drew rows without completion tokens");
+                }
+                float loss = 0;
+                for (int[] m : micro) {
+                    List<Scorer.Row> part = java.util.Arrays.stream(m).mapToObj(rows::get).toList();
+                    long tokens = stepTokens;
+                    loss += model.accumulate(step, () -> summedLoss(model, part, step).div((float) tokens));
+                }
+                model.update(step, (float) recipe.lrAt(s));
+                last = loss;
+                trained += stepTokens;
+            }
+        }
+        return new Trained(last, trained, read);
+    }
+
+    /** The summed cross-entropy of the rows' completion tokens (a differentiable scalar). */
+    static NDArray summedLoss(LanguageModel model, List<Scorer.Row> rows, NDManager step) {
+        int b = rows.size();
+        int t = rows.stream().mapToInt(Scorer.Row::length).max().orElseThrow();
+        if (t > model.maxLength()) {
+            throw new IllegalArgumentException("a training row of " + t + " tokens; the model's context is " + model.maxLength());
+        }
+        long[] tokens = new long[b * t];
+        int[] lengths = new int[b];
+        int picks = rows.stream().mapToInt(r -> r.completion().length).sum();
+        long[] at = new long[picks];
+        long[] targets = new long[picks];
+        int k = 0;
+        for (int r = 0; r < b; r++) {
+            Scorer.Row row = rows.get(r);
+            lengths[r] = row.length();
+            System.arraycopy(java.util.Arrays.stream(row.prompt()).asLongStream().toArray(), 0, tokens, r * t, row.prompt().length);
+            for (int i = 0; i < row.completion().length; i++) {
+                int slot = row.prompt().length + i;
+                tokens[r * t + slot] = row.completion()[i];
+                at[k] = (long) r * t + slot - 1;
+                targets[k++] = row.completion()[i];
+            }
+        }
+        NDArray logits = model.logitsAt(NdArrays.owned(step, tokens, new Shape(b, t)), new int[b], lengths, at).toType(DataType.FLOAT32, false);
+        NDArray picked = logits.logSoftmax(1).gather(NdArrays.owned(step, targets, new Shape(picks, 1)), 1);
+        return picked.sum().neg();
+    }
+}
