@@ -43,7 +43,7 @@ public final class ProbeMain implements Callable<Integer> {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new ProbeMain());
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
             if (e instanceof ProbeException probe) {

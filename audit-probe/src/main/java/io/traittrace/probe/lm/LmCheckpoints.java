@@ -1,6 +1,7 @@
 package io.traittrace.probe.lm;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -121,28 +122,41 @@ public final class LmCheckpoints {
         }
     }
 
-    /** One tensor: its bytes mapped from the file, wrapped without a copy, then converted once into a native array on the device. */
+    /**
+     * One tensor: its bytes mapped from the file and wrapped without a copy (F32, F16), then converted once into a native
+     * array on the device. BF16 bytes cannot be wrapped (DJL's PyTorch binding has no BF16 buffer type), so they are widened
+     * to F32 in an off-heap buffer first — exact, BF16 being the upper half of an F32.
+     */
     static NDArray read(TensorInfo t, NDManager manager, DataType dtype) {
-        DataType stored = switch (t.dtype()) {
-        case F32 -> DataType.FLOAT32;
-        case F16 -> DataType.FLOAT16;
-        case BF16 -> DataType.BFLOAT16;
-        default -> throw new IllegalStateException(t.dtypeName());
-        };
         Shape shape = new Shape(t.shape());
         try (FileChannel channel = FileChannel.open(t.file(), StandardOpenOption.READ);
                 NDManager cpu = manager.newSubManager(Device.cpu())) {
             MappedByteBuffer bytes = channel.map(FileChannel.MapMode.READ_ONLY, t.offset(), t.length());
             bytes.order(ByteOrder.LITTLE_ENDIAN);
-            NDArray mapped = cpu.create(bytes, shape, stored);
-            // torch's to() returns the tensor itself when nothing changes, which here would alias the mapping; duplicate() always copies.
-            NDArray onDevice = mapped.toDevice(manager.getDevice(), false);
-            NDArray converted = stored == dtype ? onDevice.duplicate() : onDevice.toType(dtype, false);
+            NDArray wrapped = switch (t.dtype()) {
+            case F32 -> cpu.create(bytes, shape, DataType.FLOAT32);
+            case F16 -> cpu.create(bytes, shape, DataType.FLOAT16);
+            case BF16 -> cpu.create(widenBf16(bytes, t.numel()), shape, DataType.FLOAT32);
+            default -> throw new IllegalStateException(t.dtypeName());
+            };
+            // torch's to() returns the tensor itself when nothing changes, which would alias the mapping; duplicate() always copies.
+            NDArray onDevice = wrapped.toDevice(manager.getDevice(), false);
+            NDArray converted = onDevice.getDataType() == dtype ? onDevice.duplicate() : onDevice.toType(dtype, false);
             converted.attach(manager);
             return converted;
         } catch (IOException e) {
             throw ProbeException.badData("Cannot read " + t.name() + " from " + t.file() + ": " + e.getMessage(), e);
         }
+    }
+
+    private static ByteBuffer widenBf16(ByteBuffer bf16, long numel) {
+        ByteBuffer f32 = ByteBuffer.allocateDirect(Math.toIntExact(numel * 4)).order(ByteOrder.nativeOrder());
+        java.nio.ShortBuffer in = bf16.asShortBuffer();
+        java.nio.IntBuffer out = f32.asIntBuffer();
+        for (int i = 0; i < numel; i++) {
+            out.put(i, (in.get(i) & 0xFFFF) << 16);
+        }
+        return f32;
     }
 
     /** The safetensors dtype a model saves its weights in. */
