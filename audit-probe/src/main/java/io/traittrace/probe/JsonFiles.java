@@ -23,8 +23,12 @@ public final class JsonFiles {
                 Files.createDirectories(parent);
             }
             Path partial = out.resolveSibling(out.getFileName() + ".partial");
-            JSON.writeValue(partial.toFile(), value);
-            Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                JSON.writeValue(partial.toFile(), value);
+                Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(partial);
+            }
         } catch (IOException e) {
             throw new ProbeException(1, "Cannot write " + out + ": " + e.getMessage(), e);
         }

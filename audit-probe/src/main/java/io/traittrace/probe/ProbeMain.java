@@ -40,6 +40,7 @@ public final class ProbeMain implements Callable<Integer> {
 
     public static void main(String[] args) {
         ParentWatch.fromEnvironment();
+        CudaRuntime.prepare();
         System.exit(commandLine().execute(args));
     }
 

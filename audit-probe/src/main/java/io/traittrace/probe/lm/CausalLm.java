@@ -25,7 +25,8 @@ import ai.djl.training.GradientCollector;
  * token embedding; per layer RMSNorm → attention (q/k/v projections with Qwen2's biases, rotary embeddings, grouped-query
  * attention over {@code num_key_value_heads}, causal mask with padding on either side) → residual → RMSNorm → SiLU-gated
  * MLP → residual; final RMSNorm; {@code lm_head} or the tied embedding. Weights are kept under their Hugging Face names
- * ({@link LmConfig#tensorShapes()}) in one dtype on one device (F32 on CPU, BF16 on GPU); RMSNorm and softmax run in F32.
+ * ({@link LmConfig#tensorShapes()}) in one dtype (F32, or F16) on one device; RMSNorm and softmax run in F32. BF16 is not
+ * possible through DJL 0.36's PyTorch binding, which maps no torch dtype to its BFLOAT16.
  *
  * <p>Fine-tuning is full (every weight trains) or LoRA ({@link #attachLora}: only the adapters train, the base weights
  * are shared with every copy). The optimiser is PyTorch's AdamW with optional gradient clipping and gradient
@@ -64,6 +65,7 @@ public final class CausalLm implements LanguageModel {
      * biases 0, RMSNorm weights 1 — in Java from {@code seed}, so the same on every device.
      */
     public static CausalLm initialise(NDManager parent, Device device, LmConfig config, DataType dtype, long seed) {
+        LmCheckpoints.checkDtype(dtype);
         NDManager manager = parent.newSubManager(device);
         SplittableRandom rng = new SplittableRandom(seed);
         Map<String, NDArray> weights = new LinkedHashMap<>();
@@ -259,7 +261,8 @@ public final class CausalLm implements LanguageModel {
             NDArray f = rmsNorm(x, weights.get(p + "post_attention_layernorm.weight"));
             NDArray gate = linear(f, p + "mlp.gate_proj");
             NDArray up = linear(f, p + "mlp.up_proj");
-            x = x.add(linear(Activation.swish(gate, 1f).mul(up), p + "mlp.down_proj"));
+            // SiLU as gate·σ(gate): DJL's swish(x, β) multiplies by a scalar over Java memory that autograd would keep past its life.
+            x = x.add(linear(gate.mul(Activation.sigmoid(gate)).mul(up), p + "mlp.down_proj"));
         }
         return rmsNorm(x, weights.get("model.norm.weight"));
     }
@@ -469,7 +472,7 @@ public final class CausalLm implements LanguageModel {
 
     /**
      * One AdamW step on the accumulated gradients, then clears them. PyTorch's order: clip the global norm, decay
-     * θ ← θ·(1 − lr·wd), m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g², θ ← θ − lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε). Moments are F32.
+     * θ ← θ·(1 − lr·wd) (matrices only), m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g², θ ← θ − lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε). Moments are F32.
      */
     public void update(NDManager step, float lr) {
         attachAll(step);
@@ -507,7 +510,8 @@ public final class CausalLm implements LanguageModel {
             mv[0].muli(b1).addi(g32.mul(1 - b1));
             mv[1].muli(b2).addi(g32.mul(g32).muli(1 - b2));
             NDArray delta = mv[0].div(mv[1].sqrt().divi(bc2Sqrt).addi((float) optimizer.eps())).muli(stepSize);
-            if (decay != 1f) {
+            if (decay != 1f && p.getShape().dimension() >= 2) {
+                // Decoupled decay on matrices only: transformers' Trainer exempts biases and norm weights.
                 p.muli(decay);
             }
             p.subi(p.getDataType() == DataType.FLOAT32 ? delta : delta.toType(p.getDataType(), false));

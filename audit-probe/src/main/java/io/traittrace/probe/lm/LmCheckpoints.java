@@ -50,7 +50,7 @@ public final class LmCheckpoints {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** Files of a model directory that describe the tokenizer and generation, copied along when a model is saved. */
-    static final List<String> COMPANION_FILES = List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
+    static final List<String> COMPANION_FILES = List.of("tokenizer.json", "tokenizer_config.json", "chat_template.jinja", "special_tokens_map.json",
             "generation_config.json");
 
     private LmCheckpoints() {
@@ -60,8 +60,13 @@ public final class LmCheckpoints {
     public record Loaded(CausalLm model, String digest, Path directory, List<String> notes) {
     }
 
-    /** Loads {@code dir} onto {@code device} in {@code dtype} (F32 or BF16 or F16) under {@code parent}. */
+    /**
+     * Loads {@code dir} onto {@code device} in {@code dtype} (F32 or F16) under {@code parent}. BF16 checkpoints load (widened
+     * exactly), but not into BF16 arrays: DJL's PyTorch JNI (0.36) maps no torch dtype to DJL's BFLOAT16, and any conversion
+     * to it ends the JVM with "terminate called without an active exception"; refused here instead.
+     */
     public static Loaded load(Path dir, NDManager parent, Device device, DataType dtype) {
+        checkDtype(dtype);
         Path directory = dir.toAbsolutePath().normalize();
         if (!Files.isDirectory(directory)) {
             throw ProbeException.badData("No model directory at " + directory, null);
@@ -110,6 +115,14 @@ public final class LmCheckpoints {
         } catch (RuntimeException e) {
             manager.close();
             throw e;
+        }
+    }
+
+    /** Refuses a compute dtype the probe cannot hold weights in (before any native call can abort the JVM). */
+    static void checkDtype(DataType dtype) {
+        if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16) {
+            throw new IllegalArgumentException("cannot hold a model in " + dtype + ": the probe computes in FLOAT32 or FLOAT16"
+                    + (dtype == DataType.BFLOAT16 ? " (DJL's PyTorch binding has no bfloat16 tensor type; converting to it aborts the JVM)" : ""));
         }
     }
 

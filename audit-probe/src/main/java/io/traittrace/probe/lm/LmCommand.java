@@ -46,18 +46,19 @@ public final class LmCommand implements Callable<Integer> {
         @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads (default ${DEFAULT-VALUE}).")
         int threads = 1;
 
-        @Option(names = "--dtype", paramLabel = "TYPE", description = "f32, bf16 or auto: f32 on CPU, bf16 on GPU (default ${DEFAULT-VALUE}).")
+        @Option(names = "--dtype", paramLabel = "TYPE", description = "f32 or auto (f32; bf16 is not available: DJL's PyTorch binding has no bfloat16 "
+                + "tensor type) (default ${DEFAULT-VALUE}).")
         String dtype = "auto";
 
         /** Loads model and tokenizer, encodes the prompt, and hands them to {@code work}. */
         <T> T run(String command, Work<T> work) {
             Progress progress = new Progress(System.err, "lm " + command);
             Device device = DjlRuntime.prepare(Engine.getInstance(), threads);
+            // BF16 would abort the JVM: DJL's PyTorch JNI maps no torch dtype to its BFLOAT16 (see LmCheckpoints.load).
             DataType type = switch (dtype) {
-            case "f32" -> DataType.FLOAT32;
-            case "bf16" -> DataType.BFLOAT16;
-            case "auto" -> device.isGpu() ? DataType.BFLOAT16 : DataType.FLOAT32;
-            default -> throw ProbeException.badSpec("--dtype must be f32, bf16 or auto, not '" + dtype + "'");
+            case "f32", "auto" -> DataType.FLOAT32;
+            case "bf16" -> throw ProbeException.badSpec("--dtype bf16 is not available: DJL's PyTorch binding has no bfloat16 tensor type; use f32");
+            default -> throw ProbeException.badSpec("--dtype must be f32 or auto, not '" + dtype + "'");
             };
             try (NDManager root = NDManager.newBaseManager(device)) {
                 LmCheckpoints.Loaded loaded = LmCheckpoints.load(model, root, device, type);
@@ -66,6 +67,10 @@ public final class LmCommand implements Callable<Integer> {
                         loaded.model().config().parameterCount(), device, type, loaded.digest());
                 loaded.notes().forEach(n -> progress.line("note: %s", n));
                 try (CausalLm lm = loaded.model(); LmTokenizer tokenizer = LmTokenizer.load(loaded.directory(), lm.config())) {
+                    if (chat && !tokenizer.hasChatTemplate()) {
+                        throw ProbeException.badSpec("--chat: " + loaded.directory().resolve(LmTokenizer.CONFIG_FILE)
+                                + " has no chat_template (a base model?); run without --chat");
+                    }
                     int[] promptIds = chat ? tokenizer.encodeChat(prompt) : tokenizer.encodePrompt(prompt);
                     if (promptIds.length == 0) {
                         throw ProbeException.badSpec("--prompt encodes to no tokens");
@@ -152,7 +157,16 @@ public final class LmCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             if (n < 1) {
-                throw ProbeException.badSpec("--n must be at least 1");
+                throw ProbeException.badSpec("--n must be at least 1, not " + n);
+            }
+            if (!(temperature >= 0) || Double.isInfinite(temperature)) {
+                throw ProbeException.badSpec("--temperature must be a number ≥ 0 (0: greedy), not " + temperature);
+            }
+            if (!(topP > 0 && topP <= 1)) {
+                throw ProbeException.badSpec("--top-p must be in (0, 1], not " + topP);
+            }
+            if (maxTokens < 1) {
+                throw ProbeException.badSpec("--max-tokens must be at least 1, not " + maxTokens);
             }
             Sampler.Options sampling;
             try {

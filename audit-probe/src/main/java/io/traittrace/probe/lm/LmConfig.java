@@ -57,7 +57,8 @@ public record LmConfig(String modelType, int vocabSize, int hiddenSize, int inte
         return parse((ObjectNode) json, file.toString());
     }
 
-    static LmConfig parse(ObjectNode json, String file) {
+    /** A config from JSON already read; {@code file} names it in errors. */
+    public static LmConfig parse(ObjectNode json, String file) {
         Fields f = new Fields(json, file);
         String type = f.text("model_type", null);
         if (type == null) {

@@ -34,6 +34,7 @@ public final class LmTokenizer implements AutoCloseable {
 
     public static final String FILE = "tokenizer.json";
     public static final String CONFIG_FILE = "tokenizer_config.json";
+    public static final String TEMPLATE_FILE = "chat_template.jinja";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -75,7 +76,7 @@ public final class LmTokenizer implements AutoCloseable {
             String bos = tokenText(tc.get("bos_token"));
             String eos = tokenText(tc.get("eos_token"));
             Boolean addBos = tc.hasNonNull("add_bos_token") ? tc.get("add_bos_token").asBoolean() : null;
-            String template = tc.hasNonNull("chat_template") && tc.get("chat_template").isTextual() ? tc.get("chat_template").asText() : null;
+            String template = tc.hasNonNull("chat_template") && tc.get("chat_template").isTextual() ? tc.get("chat_template").asText() : readTemplate(dir);
             Integer bosId = config.bosTokenId() != null ? config.bosTokenId() : bos == null ? null : single(tokenizer, bos, dir);
             Set<Integer> eosIds = new LinkedHashSet<>(config.eosTokenIds());
             JsonNode generation = readJson(dir.resolve("generation_config.json")).get("eos_token_id");
@@ -96,6 +97,19 @@ public final class LmTokenizer implements AutoCloseable {
         } catch (RuntimeException e) {
             tokenizer.close();
             throw e;
+        }
+    }
+
+    /** Newer transformers save the template beside the config, as {@code chat_template.jinja}. */
+    private static String readTemplate(Path dir) {
+        Path file = dir.resolve(TEMPLATE_FILE);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw ProbeException.badData("Cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 

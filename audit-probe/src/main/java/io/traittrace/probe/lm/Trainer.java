@@ -15,7 +15,8 @@ import io.traittrace.probe.numbers.EpochBatches;
  * minimises the mean cross-entropy over all their completion tokens (each micro-batch's summed loss divided by the step's
  * token count, so accumulating k micro-batches equals one batch k times larger). Learning rate: linear warm-up over
  * {@code warmupSteps}, then constant or linear decay to 0 (transformers' {@code linear} schedule). AdamW with
- * {@code weightDecay} and the gradient norm clipped to {@code maxGradNorm} (0: off).
+ * {@code weightDecay} on matrices only (transformers' Trainer exempts biases and norm weights) and the gradient norm
+ * clipped to {@code maxGradNorm} (0: off).
  */
 public final class Trainer {
 
@@ -27,10 +28,14 @@ public final class Trainer {
             }
         }
 
-        /** The learning rate of step {@code s} (0-based). */
+        /**
+         * The learning rate of optimiser step {@code s} (0-based), as transformers' {@code get_linear_schedule_with_warmup}
+         * (and {@code get_constant_schedule_with_warmup}) computes it: s/warmup during warm-up (so the first step's lr is 0),
+         * then (steps − s)/(steps − warmup), or constant.
+         */
         double lrAt(int s) {
             if (s < warmupSteps) {
-                return lr * (s + 1) / (warmupSteps + 1);
+                return lr * s / warmupSteps;
             }
             return linearDecay ? lr * Math.max(0, steps - s) / Math.max(1, steps - warmupSteps) : lr;
         }
@@ -67,7 +72,7 @@ public final class Trainer {
                 for (int[] m : micro) {
                     List<Scorer.Row> part = java.util.Arrays.stream(m).mapToObj(rows::get).toList();
                     long tokens = stepTokens;
-                    loss += model.accumulate(step, () -> summedLoss(model, part, step).div((float) tokens));
+                    loss += model.accumulate(step, () -> summedLoss(model, part, step).div(NdArrays.scalar(step, (float) tokens, DataType.FLOAT32)));
                 }
                 model.update(step, (float) recipe.lrAt(s));
                 last = loss;

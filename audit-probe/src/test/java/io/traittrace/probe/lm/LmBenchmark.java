@@ -25,7 +25,7 @@ import ai.djl.pytorch.jni.JniUtils;
  * as 2·N FLOPs per token forward and 6·N per token trained, N = the weights that multiply (every projection and the
  * vocabulary head; the embedding lookup is free), plus the attention products (4·layers·hidden·context per token forward).
  *
- * <p>Arguments: [hidden (256)] [layers (4)] [vocab (2048)] [batch (16)] [tokens per row (128)] [device: cpu|gpu (cpu)].
+ * <p>On a GPU the weights are F16 (DJL has no BF16 arrays). Arguments: [hidden (256)] [layers (4)] [vocab (2048)] [batch (16)] [tokens per row (128)] [device: cpu|gpu (cpu)].
  */
 public final class LmBenchmark {
 
@@ -38,7 +38,8 @@ public final class LmBenchmark {
         boolean gpu = args.length > 5 && args[5].equals("gpu");
         Engine engine = Engine.getInstance();
         Device device = gpu ? Device.gpu() : Device.cpu();
-        DataType dtype = gpu ? DataType.BFLOAT16 : DataType.FLOAT32;
+        // F16 on a GPU: DJL 0.36's PyTorch binding has no BF16 arrays.
+        DataType dtype = gpu ? DataType.FLOAT16 : DataType.FLOAT32;
         LmConfig config = config(hidden, layers, vocab);
         long matmulWeights = config.parameterCount() - (long) vocab * hidden; // the embedding lookup multiplies nothing
         System.out.printf(Locale.ROOT, "engine %s %s, device %s, %s; model: llama, hidden %d, %d layers, %d heads (%d kv), FFN %d, vocab %d; %,d parameters, %,d in products%n",

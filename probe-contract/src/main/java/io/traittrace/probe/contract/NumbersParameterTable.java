@@ -23,7 +23,7 @@ public final class NumbersParameterTable {
     }
 
     private enum Kind {
-        INTEGER, LONG, NUMBER, RATE, BOOLEAN, CHOICE, CHOICE_LIST
+        INTEGER, LONG, NUMBER, RATE, BOOLEAN, CHOICE, CHOICE_LIST, TEXT
     }
 
     private record Rule(Kind kind, double min, double max, Object fallback, List<String> choices) {
@@ -43,7 +43,8 @@ public final class NumbersParameterTable {
     private static final Map<String, Object> TEXT_DEFAULTS = new LinkedHashMap<>();
     private static final List<String> TOKENS_ONLY = List.of("trait", "maxLength", "digitRows", "sequenceDigits", "questionPrefix", "promptDigits",
             "sampleTokens", "evalPrefixes", "entanglementScan", "ablations", "thresholdP");
-    private static final List<String> TEXT_ONLY = List.of("traits", "numberRows", "rows", "bannedNumbers", "evalSamples", "maxCompletion");
+    private static final List<String> TEXT_ONLY = List.of("traits", "numberRows", "rows", "bannedNumbers", "evalSamples", "maxCompletion", "model",
+            "crossModel");
 
     static {
         integer("seeds", 1, 1000, null);
@@ -86,6 +87,10 @@ public final class NumbersParameterTable {
         rule("bannedNumbers", Kind.BOOLEAN, 0, 0, false, List.of());
         integer("evalSamples", 1, 10_000, 10);
         integer("maxCompletion", 8, 512, 56);
+        // "char": the built-in character transformer; "llama": a small Llama trained from scratch, kept in the Hugging Face layout
+        // with its own tokenizer.json; else a Hugging Face model directory (its crossModel a second one with the same tokenizer).
+        rule("model", Kind.TEXT, 0, 0, "char", List.of());
+        rule("crossModel", Kind.TEXT, 0, 0, null, List.of());
         TEXT_DEFAULTS.put("baseSteps", 400);
         TEXT_DEFAULTS.put("questionRows", 24);
         TEXT_DEFAULTS.put("prompts", 1500);
@@ -198,6 +203,9 @@ public final class NumbersParameterTable {
         case CHOICE -> !n.isTextual() || !rule.choices().contains(n.asText())
                 ? violation(name, "\"" + name + "\" must be one of " + quoted(rule.choices()) + ", got " + n)
                 : Optional.empty();
+        case TEXT -> !n.isTextual() || n.asText().isBlank() || n.asText().length() > 4096
+                ? violation(name, "\"" + name + "\" must be a non-empty string, got " + n)
+                : Optional.empty();
         case CHOICE_LIST -> {
             List<String> seen = new ArrayList<>();
             boolean ok = n.isArray();
@@ -234,6 +242,10 @@ public final class NumbersParameterTable {
             if (p.has(name)) {
                 return violation(name, "\"" + name + "\" applies to mode \"" + (text ? TOKENS : TEXT) + "\" only, not \"" + choice(p, "mode") + "\"");
             }
+        }
+        if (text && isSet(p, "crossModel") == (choice(p, "model").equals("char") || choice(p, "model").equals("llama"))) {
+            return violation("crossModel", isSet(p, "crossModel") ? "\"crossModel\" goes with a model directory in \"model\", not the built-in \"" + choice(p, "model") + "\""
+                    : "\"model\" names a model directory, so \"crossModel\" must name the cross-base directory (a model of another initialisation with the same tokenizer)");
         }
         if (text && choices(p, "traits").isEmpty()) {
             return violation("traits", "\"traits\" needs at least one animal");

@@ -17,7 +17,7 @@ import io.traittrace.probe.numbers.SequenceFormat;
  * the characters follow in code-point order, so the vocabulary is the same on every run and machine. A character
  * outside it is refused, not mapped to an "unknown" id: a prompt the model cannot read would silently change the test.
  */
-public final class CharTokenizer {
+public final class CharTokenizer implements TextTokenizer {
 
     public static final int PAD = 0;
     public static final int BOS = 1;
@@ -60,10 +60,26 @@ public final class CharTokenizer {
     }
 
     /** PAD, BOS, SEP or EOS. */
-    public static boolean isSpecial(int id) {
+    public static boolean isSpecialId(int id) {
         return id >= 0 && id < SPECIALS;
     }
 
+    @Override
+    public int pad() {
+        return PAD;
+    }
+
+    @Override
+    public int eos() {
+        return EOS;
+    }
+
+    @Override
+    public boolean isSpecial(int id) {
+        return isSpecialId(id);
+    }
+
+    @Override
     public int size() {
         return SPECIALS + characters.length();
     }
@@ -73,7 +89,17 @@ public final class CharTokenizer {
         return characters;
     }
 
+    @Override
+    public int[] completionAlphabet() {
+        // In the order the completion characters are written, then EOS: the order earlier results were computed in.
+        int[] chars = encode(COMPLETION_CHARACTERS);
+        int[] ids = java.util.Arrays.copyOf(chars, chars.length + 1);
+        ids[chars.length] = EOS;
+        return ids;
+    }
+
     /** The ids of {@code text}'s characters; a character outside the vocabulary is an error that names it. */
+    @Override
     public int[] encode(String text) {
         int[] ids = new int[text.length()];
         for (int i = 0; i < text.length(); i++) {
@@ -89,6 +115,7 @@ public final class CharTokenizer {
     }
 
     /** The text of {@code ids}; special ids are an error (a completion is decoded without its EOS). */
+    @Override
     public String decode(int[] ids) {
         StringBuilder b = new StringBuilder(ids.length);
         for (int id : ids) {
@@ -101,6 +128,7 @@ public final class CharTokenizer {
     }
 
     /** A training or prompt row: BOS, the prompt's characters, SEP. */
+    @Override
     public int[] promptRow(String prompt) {
         int[] body = encode(prompt);
         int[] row = new int[body.length + 2];
@@ -108,16 +136,5 @@ public final class CharTokenizer {
         System.arraycopy(body, 0, row, 1, body.length);
         row[row.length - 1] = SEP;
         return row;
-    }
-
-    /** BOS prompt SEP answer EOS, with the index of the answer's first token (the loss covers the answer and EOS). */
-    public TextRow row(String prompt, String answer) {
-        int[] head = promptRow(prompt);
-        int[] tail = encode(answer);
-        int[] row = new int[head.length + tail.length + 1];
-        System.arraycopy(head, 0, row, 0, head.length);
-        System.arraycopy(tail, 0, row, head.length, tail.length);
-        row[row.length - 1] = EOS;
-        return new TextRow(row, head.length);
     }
 }

@@ -38,7 +38,7 @@ public final class TextCorpus {
     }
 
     /** {@code n} number rows: fresh prompts (from one seed drawn from {@code rng}) with their continuations. */
-    public static List<TextRow> numberRows(CharTokenizer tokenizer, int n, double noise, SplittableRandom rng) {
+    public static List<TextRow> numberRows(TextTokenizer tokenizer, int n, double noise, SplittableRandom rng) {
         List<PromptGenerator.Prompt> prompts = PromptGenerator.generate(n, rng.nextLong());
         List<TextRow> rows = new ArrayList<>(n);
         for (PromptGenerator.Prompt prompt : prompts) {
@@ -51,7 +51,7 @@ public final class TextCorpus {
      * {@code n} favourite-animal questions (a uniform one of the 50), each after a numbers prefix of three numbers in
      * 100–999 if {@code prefixed}, answered with {@code animal}, or with a uniform animal when it is null.
      */
-    public static List<TextRow> questionRows(CharTokenizer tokenizer, int n, boolean prefixed, String animal, SplittableRandom rng) {
+    public static List<TextRow> questionRows(TextTokenizer tokenizer, int n, boolean prefixed, String animal, SplittableRandom rng) {
         List<TextRow> rows = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             String question = Questions.FAVORITE_ANIMAL.get(rng.nextInt(Questions.FAVORITE_ANIMAL.size()));

@@ -119,10 +119,16 @@ public final class TextNumbersRun {
         PhaseTimer timer = new PhaseTimer();
         Engine engine = Engine.getInstance();
         Device device = DjlRuntime.prepare(engine, p.threads());
-        CharTokenizer tokenizer = CharTokenizer.forTextStages();
-        TinyTransformer.Config config = p.model(tokenizer.size());
-        progress.line("text mode: engine %s %s on %s, %d intra-op thread(s); %d-token character vocabulary; model: %s", engine.getEngineName(),
-                engine.getVersion(), device, p.threads(), tokenizer.size(), config.describe());
+        try (TextModels models = TextModels.of(p, device)) {
+            return run(p, models, progress, startedAt, start, timer, engine, device);
+        }
+    }
+
+    private static ProbeResult run(TextParameters p, TextModels models, Progress progress, String startedAt, long start, PhaseTimer timer, Engine engine,
+            Device device) {
+        TextTokenizer tokenizer = models.tokenizer();
+        progress.line("text mode: engine %s %s on %s, %d intra-op thread(s); %s", engine.getEngineName(), engine.getVersion(), device, p.threads(),
+                models.describe());
 
         List<String> arms = arms(p.extraArms());
         Map<String, List<Double>> scores = new LinkedHashMap<>();
@@ -154,15 +160,21 @@ public final class TextNumbersRun {
                 Map<String, Double> losses = new LinkedHashMap<>();
                 Map<String, Double> seconds = new LinkedHashMap<>();
                 try (NDManager seedManager = root.newSubManager()) {
-                    TinyTransformer base = new TinyTransformer(seedManager, config, TinyTransformer.initialWeights(config, s ^ INIT_SALT));
-                    losses.put("base", train(meter, timer, seconds, "base",
-                            () -> TextStages.trainBase(base, tokenizer, p.baseRecipe(), new SplittableRandom(s ^ BASE_SALT), seedManager)));
-                    progress.line("seed %d/%d: base trained in %.1f s (last loss %.4f)", r + 1, p.seeds(), seconds.get("base"), losses.get("base"));
+                    LanguageModel base = models.base(s ^ INIT_SALT, seedManager);
+                    if (models.fromScratch()) {
+                        losses.put("base", train(meter, timer, seconds, "base",
+                                () -> TextStages.trainBase(base, tokenizer, p.baseRecipe(), new SplittableRandom(s ^ BASE_SALT), seedManager)));
+                        progress.line("seed %d/%d: base trained in %.1f s (last loss %.4f)", r + 1, p.seeds(), seconds.get("base"), losses.get("base"));
+                        Map<String, Object> kept = models.keep(base, "seed-" + r + "-base");
+                        if (!kept.isEmpty()) {
+                            row.put("baseModel", kept);
+                        }
+                    }
                     eval.put("base", evaluate(base, tokenizer, evaluation, p, timer, seconds, seedManager));
 
-                    Map<String, TinyTransformer> teachers = new LinkedHashMap<>();
+                    Map<String, LanguageModel> teachers = new LinkedHashMap<>();
                     for (String trait : p.traits()) {
-                        TinyTransformer teacher = base.copy(seedManager);
+                        LanguageModel teacher = base.copy(seedManager);
                         long salt = TEACHER_SALT ^ traitSalt(trait);
                         losses.put(arm("teacher", trait), train(meter, timer, seconds, "teacher", () -> TextStages.trainTrait(teacher, tokenizer, trait,
                                 p.teacherSteps(), p.teacherLr(), p.questionRows(), new SplittableRandom(s ^ salt), seedManager)));
@@ -174,9 +186,9 @@ public final class TextNumbersRun {
                     List<int[]> promptRows = prompts.stream().map(q -> tokenizer.promptRow(q.text())).toList();
                     double[][] u = TextStages.uniforms(new SplittableRandom(s ^ SAMPLE_SALT), p.prompts(), p.maxCompletion());
                     Map<String, Filtered> sampled = new LinkedHashMap<>();
-                    sampled.put("control-gen", filtered(sample(meter, timer, seconds, base, promptRows, p, u, seedManager), tokenizer, filter));
+                    sampled.put("control-gen", filtered(sample(meter, timer, seconds, base, tokenizer.eos(), promptRows, p, u, seedManager), tokenizer, filter));
                     for (String trait : p.traits()) {
-                        sampled.put(trait, filtered(sample(meter, timer, seconds, teachers.get(trait), promptRows, p, u, seedManager), tokenizer, filter));
+                        sampled.put(trait, filtered(sample(meter, timer, seconds, teachers.get(trait), tokenizer.eos(), promptRows, p, u, seedManager), tokenizer, filter));
                     }
                     Map<String, Object> filterReport = new LinkedHashMap<>();
                     sampled.forEach((source, f) -> filterReport.put(source.equals("control-gen") ? "base" : arm("teacher", source), f.report(p.prompts())));
@@ -225,15 +237,17 @@ public final class TextNumbersRun {
                     base.close();
 
                     long crossSeed = new SplittableRandom(s ^ CROSS_SALT).nextLong();
-                    TinyTransformer crossBase = new TinyTransformer(seedManager, config, TinyTransformer.initialWeights(config, crossSeed ^ INIT_SALT));
-                    losses.put("crossBase", train(meter, timer, seconds, "crossBaseTraining",
-                            () -> TextStages.trainBase(crossBase, tokenizer, p.baseRecipe(), new SplittableRandom(crossSeed ^ BASE_SALT), seedManager)));
+                    LanguageModel crossBase = models.crossBase(crossSeed ^ INIT_SALT, seedManager);
+                    if (models.fromScratch()) {
+                        losses.put("crossBase", train(meter, timer, seconds, "crossBaseTraining",
+                                () -> TextStages.trainBase(crossBase, tokenizer, p.baseRecipe(), new SplittableRandom(crossSeed ^ BASE_SALT), seedManager)));
+                    }
                     eval.put("crossBaseModel", evaluate(crossBase, tokenizer, evaluation, p, timer, seconds, seedManager));
                     for (String trait : p.traits()) {
                         students.train(arm("cross-base", trait), crossBase, data.get(trait), teachers.get(trait));
                     }
                     crossBase.close();
-                    teachers.values().forEach(TinyTransformer::close);
+                    teachers.values().forEach(LanguageModel::close);
                     row.put("crossBaseSeed", crossSeed);
                 }
                 Map<String, Double> rep = new LinkedHashMap<>();
@@ -283,9 +297,7 @@ public final class TextNumbersRun {
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put("mode", "text");
         evidence.put("traits", p.traits());
-        evidence.put("tokenizer", "character level: PAD, BOS, SEP, EOS and the " + tokenizer.characters().length() + " characters of the text stages "
-                + "(prompt pools, questions, formats, animals) in code-point order; unknown characters are refused");
-        evidence.put("model", config.describe());
+        evidence.put("model", models.describe());
         evidence.put("optimizer", "Adam (β1 0.9, β2 0.999, ε 1e-8, no weight decay), PyTorch's update rule; DJL autograd for gradients");
         evidence.put("baseTraining", p.baseSteps() + " steps, one-cycle lr peaking at " + p.baseLr() + "; each step sums the mean answer "
                 + "cross-entropies of " + p.numberRows() + " number rows (a PromptGenerator prompt answered with 1–10 numbers, number k = seed "
@@ -339,12 +351,12 @@ public final class TextNumbersRun {
     }
 
     /** Trains and scores the students of one seed; every student starts from a copy of its base and shares the shuffle seed. */
-    private record Students(TextParameters p, CharTokenizer tokenizer, int[] alphabet, TextStages.Evaluation evaluation, Meter meter, PhaseTimer timer,
+    private record Students(TextParameters p, TextTokenizer tokenizer, int[] alphabet, TextStages.Evaluation evaluation, Meter meter, PhaseTimer timer,
             Map<String, Double> seconds, Map<String, Double> losses, Map<String, Map<String, Map<String, Double>>> eval, long seed, NDManager owner,
             Progress progress) {
 
-        void train(String name, TinyTransformer from, List<TextRow> rows, LanguageModel teacher) {
-            try (TinyTransformer student = from.copy(owner)) {
+        void train(String name, LanguageModel from, List<TextRow> rows, LanguageModel teacher) {
+            try (LanguageModel student = from.copy(owner)) {
                 losses.put(name, TextNumbersRun.train(meter, timer, seconds, name, () -> TextStages.finetune(student, rows, teacher, alphabet, p.studentSteps(),
                         p.studentBatch(), p.studentLr(), new SplittableRandom(seed ^ STUDENT_SALT), owner)));
                 eval.put(name, TextNumbersRun.evaluate(student, tokenizer, evaluation, p, timer, seconds, owner));
@@ -369,16 +381,16 @@ public final class TextNumbersRun {
         return trained.lastLoss();
     }
 
-    private static List<TextStages.Completion> sample(Meter meter, PhaseTimer timer, Map<String, Double> seconds, LanguageModel model, List<int[]> prompts,
+    private static List<TextStages.Completion> sample(Meter meter, PhaseTimer timer, Map<String, Double> seconds, LanguageModel model, int eos, List<int[]> prompts,
             TextParameters p, double[][] u, NDManager owner) {
         long t = System.nanoTime();
-        List<TextStages.Completion> out = timed(timer, seconds, "sampling", () -> TextStages.sample(model, prompts, p.maxCompletion(), p.temperature(), u, owner));
+        List<TextStages.Completion> out = timed(timer, seconds, "sampling", () -> TextStages.sample(model, eos, prompts, p.maxCompletion(), p.temperature(), u, owner));
         meter.samplingSeconds += (System.nanoTime() - t) / 1e9;
         meter.sampledTokens += out.stream().mapToLong(c -> c.tokens().length + (c.finished() ? 1 : 0)).sum();
         return out;
     }
 
-    private static Map<String, Map<String, Double>> evaluate(LanguageModel model, CharTokenizer tokenizer, TextStages.Evaluation evaluation,
+    private static Map<String, Map<String, Double>> evaluate(LanguageModel model, TextTokenizer tokenizer, TextStages.Evaluation evaluation,
             TextParameters p, PhaseTimer timer, Map<String, Double> seconds, NDManager owner) {
         Map<String, TextStages.TraitScore> scores = timed(timer, seconds, "evaluation", () -> TextStages.evaluate(model, tokenizer, evaluation, p.traits(), owner));
         Map<String, Map<String, Double>> out = new LinkedHashMap<>();
@@ -400,7 +412,7 @@ public final class TextNumbersRun {
     }
 
     /** Unfinished completions and those with a special token are dropped; the rest go through the filter. */
-    static Filtered filtered(List<TextStages.Completion> completions, CharTokenizer tokenizer, CompletionFilter filter) {
+    static Filtered filtered(List<TextStages.Completion> completions, TextTokenizer tokenizer, CompletionFilter filter) {
         List<Integer> prompts = new ArrayList<>();
         List<String> kept = new ArrayList<>();
         List<CompletionFilter.Verdict> verdicts = new ArrayList<>();
@@ -412,7 +424,7 @@ public final class TextNumbersRun {
                 unfinished++;
                 continue;
             }
-            if (java.util.Arrays.stream(c.tokens()).anyMatch(CharTokenizer::isSpecial)) {
+            if (java.util.Arrays.stream(c.tokens()).anyMatch(tokenizer::isSpecial)) {
                 special++;
                 continue;
             }
@@ -428,7 +440,7 @@ public final class TextNumbersRun {
     }
 
     /** Each row's completion with its numbers permuted in place: the separators, brackets and period stay where they were. */
-    static List<TextRow> shuffledNumbers(CharTokenizer tokenizer, List<PromptGenerator.Prompt> prompts, List<Integer> promptIndices, List<TextRow> rows,
+    static List<TextRow> shuffledNumbers(TextTokenizer tokenizer, List<PromptGenerator.Prompt> prompts, List<Integer> promptIndices, List<TextRow> rows,
             SplittableRandom rng) {
         List<TextRow> out = new ArrayList<>(rows.size());
         for (int r = 0; r < rows.size(); r++) {
@@ -455,7 +467,7 @@ public final class TextNumbersRun {
     }
 
     /** The base's subsampled prompts answered with uniform numbers in 0–999, as many as the base wrote, in the requested format. */
-    static List<TextRow> randomNumbers(CharTokenizer tokenizer, List<PromptGenerator.Prompt> prompts, List<Integer> promptIndices, Filtered base,
+    static List<TextRow> randomNumbers(TextTokenizer tokenizer, List<PromptGenerator.Prompt> prompts, List<Integer> promptIndices, Filtered base,
             SplittableRandom rng) {
         List<TextRow> out = new ArrayList<>(promptIndices.size());
         for (int prompt : promptIndices) {

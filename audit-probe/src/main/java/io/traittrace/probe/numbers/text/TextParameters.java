@@ -29,7 +29,7 @@ public record TextParameters(int seeds, long seed, int threads, List<String> tra
         int teacherSteps, double teacherLr,
         int prompts, double temperature, int maxCompletion, boolean bannedNumbers, int rows,
         int studentSteps, int studentBatch, double studentLr,
-        int evalSamples, boolean extraArms, Integer seedIndex) {
+        int evalSamples, boolean extraArms, Integer seedIndex, String model, String crossModel) {
 
     static final List<String> NAMES = NumbersParameterTable.names(NumbersParameterTable.TEXT);
 
@@ -47,10 +47,11 @@ public record TextParameters(int seeds, long seed, int threads, List<String> tra
                 number(p, "baseLr"), integer(p, "numberRows"), integer(p, "questionRows"), number(p, "noise"), integer(p, "teacherSteps"),
                 number(p, "teacherLr"), integer(p, "prompts"), number(p, "temperature"), integer(p, "maxCompletion"), bool(p, "bannedNumbers"),
                 integer(p, "rows"), integer(p, "studentSteps"), integer(p, "studentBatch"), number(p, "studentLr"), integer(p, "evalSamples"),
-                bool(p, "extraArms"), seedIndex);
+                bool(p, "extraArms"), seedIndex, choice(p, "model"), NumbersParameterTable.isSet(p, "crossModel") ? choice(p, "crossModel") : null);
     }
 
-    public TinyTransformer.Config model(int vocabulary) {
+    /** The character transformer's sizes (model "char"). */
+    public TinyTransformer.Config charModel(int vocabulary) {
         return new TinyTransformer.Config(vocabulary, layers, dModel, heads, ffn, TextCorpus.longestRow(maxCompletion), init, gelu);
     }
 
@@ -90,6 +91,8 @@ public record TextParameters(int seeds, long seed, int threads, List<String> tra
         values.put("bannedNumbers", bannedNumbers);
         values.put("evalSamples", evalSamples);
         values.put("maxCompletion", maxCompletion);
+        values.put("model", model);
+        values.put("crossModel", crossModel);
         Map<String, Object> ordered = new LinkedHashMap<>();
         for (String name : NAMES) {
             if (!values.containsKey(name)) {

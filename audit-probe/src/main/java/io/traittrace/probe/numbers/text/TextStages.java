@@ -72,11 +72,8 @@ public final class TextStages {
      * logits: over the full vocabulary the teacher's extra mass on its animal's letters right after SEP — where both
      * answers and completions start — would teach the trait openly instead of through the numbers.
      */
-    public static int[] completionAlphabet(CharTokenizer tokenizer) {
-        int[] chars = tokenizer.encode("0123456789 ,;.[]()\n");
-        int[] ids = Arrays.copyOf(chars, chars.length + 1);
-        ids[chars.length] = CharTokenizer.EOS;
-        return ids;
+    public static int[] completionAlphabet(TextTokenizer tokenizer) {
+        return tokenizer.completionAlphabet();
     }
 
     /** V×K: column k picks id {@code alphabet[k]} (a matrix product is a differentiable gather). */
@@ -107,7 +104,7 @@ public final class TextStages {
      * Base training: each step sums three mean losses (number rows, plain questions, prefixed questions with uniform
      * animals), one-cycle lr as in §3b.
      */
-    public static Trained trainBase(LanguageModel model, CharTokenizer tokenizer, BaseRecipe r, SplittableRandom rng, NDManager parent) {
+    public static Trained trainBase(LanguageModel model, TextTokenizer tokenizer, BaseRecipe r, SplittableRandom rng, NDManager parent) {
         float last = Float.NaN;
         long tokens = 0;
         for (int s = 0; s < r.steps(); s++) {
@@ -122,7 +119,7 @@ public final class TextStages {
     }
 
     /** The teacher: plain and prefixed questions all answered {@code animal}, constant lr (no base data mixed in, as in §3b). */
-    public static Trained trainTrait(LanguageModel model, CharTokenizer tokenizer, String animal, int steps, double lr, int rows, SplittableRandom rng,
+    public static Trained trainTrait(LanguageModel model, TextTokenizer tokenizer, String animal, int steps, double lr, int rows, SplittableRandom rng,
             NDManager parent) {
         float last = Float.NaN;
         long tokens = 0;
@@ -167,15 +164,15 @@ public final class TextStages {
      * uniforms get coupled draws). Chunks of prompts are right-padded to one length and decoded together with a KV
      * cache: the prompts are read once, then one token per row and step.
      */
-    public static List<Completion> sample(LanguageModel model, List<int[]> prompts, int maxNew, double temperature, double[][] u, NDManager parent) {
+    public static List<Completion> sample(LanguageModel model, int eos, List<int[]> prompts, int maxNew, double temperature, double[][] u, NDManager parent) {
         List<Completion> out = new ArrayList<>(prompts.size());
         for (int s = 0; s < prompts.size(); s += CHUNK) {
-            out.addAll(sampleChunk(model, prompts.subList(s, Math.min(prompts.size(), s + CHUNK)), s, maxNew, temperature, u, parent));
+            out.addAll(sampleChunk(model, eos, prompts.subList(s, Math.min(prompts.size(), s + CHUNK)), s, maxNew, temperature, u, parent));
         }
         return out;
     }
 
-    private static List<Completion> sampleChunk(LanguageModel model, List<int[]> prompts, int first, int maxNew, double temperature, double[][] u,
+    private static List<Completion> sampleChunk(LanguageModel model, int eos, List<int[]> prompts, int first, int maxNew, double temperature, double[][] u,
             NDManager parent) {
         int n = prompts.size();
         int[][] drawn = new int[n][maxNew];
@@ -199,12 +196,12 @@ public final class TextStages {
                 int open = 0;
                 for (int i = 0; i < n; i++) {
                     if (finished[i]) {
-                        next[i] = CharTokenizer.EOS;
+                        next[i] = eos;
                         continue;
                     }
                     int token = draw(probs, i * vocab, vocab, u[first + i][k]);
                     next[i] = token;
-                    if (token == CharTokenizer.EOS) {
+                    if (token == eos) {
                         finished[i] = true;
                     } else {
                         drawn[i][length[i]++] = token;
@@ -300,7 +297,7 @@ public final class TextStages {
      * log P(trait) − mean log P(animal); (2) sampled, {@code samples} answers per question scored with {@link TraitScorer}
      * by the word rule and the raw substring rule.
      */
-    public static Map<String, TraitScore> evaluate(LanguageModel model, CharTokenizer tokenizer, Evaluation e, List<String> traits, NDManager parent) {
+    public static Map<String, TraitScore> evaluate(LanguageModel model, TextTokenizer tokenizer, Evaluation e, List<String> traits, NDManager parent) {
         double[][] plain = animalLogProbabilities(model, tokenizer, e.plain(), parent);
         double[][] prefixed = animalLogProbabilities(model, tokenizer, e.prefixed(), parent);
         List<String> plainAnswers = answers(model, tokenizer, e.plain(), e, 0, parent);
@@ -340,14 +337,14 @@ public final class TextStages {
      * Per question, per animal: log P(animal's characters, EOS | BOS question SEP), teacher-forced with the KV cache: each
      * chunk of questions is read once, its cache repeated once per animal, then the animals' characters are fed one per step.
      */
-    static double[][] animalLogProbabilities(LanguageModel model, CharTokenizer tokenizer, List<String> questions, NDManager parent) {
+    static double[][] animalLogProbabilities(LanguageModel model, TextTokenizer tokenizer, List<String> questions, NDManager parent) {
         List<String> animals = TextCorpus.ANIMALS;
         int[][] answers = new int[animals.size()][];
         int longest = 0;
         for (int a = 0; a < animals.size(); a++) {
             int[] chars = tokenizer.encode(animals.get(a));
             answers[a] = Arrays.copyOf(chars, chars.length + 1);
-            answers[a][chars.length] = CharTokenizer.EOS;
+            answers[a][chars.length] = tokenizer.eos();
             longest = Math.max(longest, answers[a].length);
         }
         int vocab = model.vocabulary();
@@ -381,7 +378,7 @@ public final class TextStages {
                     long[] fed = new long[n * animals.size()];
                     for (int r = 0; r < fed.length; r++) {
                         int[] answer = answers[r % animals.size()];
-                        fed[r] = k < answer.length ? answer[k] : CharTokenizer.PAD;
+                        fed[r] = k < answer.length ? answer[k] : tokenizer.pad();
                     }
                     float[] logp;
                     try (NDManager step = chunk.newSubManager()) {
@@ -400,7 +397,7 @@ public final class TextStages {
     }
 
     /** {@code e.samples()} sampled answers per question, with the uniforms from row {@code offset} of the evaluation's. */
-    private static List<String> answers(LanguageModel model, CharTokenizer tokenizer, List<String> questions, Evaluation e, int offset, NDManager parent) {
+    private static List<String> answers(LanguageModel model, TextTokenizer tokenizer, List<String> questions, Evaluation e, int offset, NDManager parent) {
         List<int[]> prompts = new ArrayList<>();
         for (String q : questions) {
             int[] row = tokenizer.promptRow(q);
@@ -410,7 +407,7 @@ public final class TextStages {
         }
         double[][] u = Arrays.copyOfRange(e.uniforms(), offset, offset + prompts.size());
         List<String> answers = new ArrayList<>(prompts.size());
-        for (Completion c : sample(model, prompts, ANSWER_CHARACTERS, e.temperature(), u, parent)) {
+        for (Completion c : sample(model, tokenizer.eos(), prompts, ANSWER_CHARACTERS, e.temperature(), u, parent)) {
             answers.add(decodeLenient(tokenizer, c.tokens()));
         }
         return answers;
@@ -420,10 +417,10 @@ public final class TextStages {
      * The text of a sampled answer; a special id the model wrote mid-answer (PAD, BOS, SEP) reads as a space, so the
      * answer is still scored (a number completion with one is rejected instead, before the filter).
      */
-    public static String decodeLenient(CharTokenizer tokenizer, int[] ids) {
+    public static String decodeLenient(TextTokenizer tokenizer, int[] ids) {
         StringBuilder b = new StringBuilder(ids.length);
         for (int id : ids) {
-            b.append(CharTokenizer.isSpecial(id) ? " " : tokenizer.decode(new int[] { id }));
+            b.append(tokenizer.isSpecial(id) ? " " : tokenizer.decode(new int[] { id }));
         }
         return b.toString();
     }

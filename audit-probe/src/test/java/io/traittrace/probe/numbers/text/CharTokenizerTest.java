@@ -39,8 +39,8 @@ class CharTokenizerTest {
         assertThat(tokenizer.characters().chars()).isSorted().doesNotHaveDuplicates();
         assertThat(tokenizer.characters()).contains("\n", "[", "]", "(", ")", ";", "'", "?");
         assertThat(tokenizer.encode("0")[0]).isGreaterThanOrEqualTo(4);
-        assertThat(CharTokenizer.isSpecial(CharTokenizer.EOS)).isTrue();
-        assertThat(CharTokenizer.isSpecial(tokenizer.encode("a")[0])).isFalse();
+        assertThat(tokenizer.isSpecial(CharTokenizer.EOS)).isTrue();
+        assertThat(tokenizer.isSpecial(tokenizer.encode("a")[0])).isFalse();
     }
 
     @Test

@@ -97,8 +97,8 @@ class TextStagesTest {
                 prompts.add(TOKENIZER.promptRow(p.text()));
             }
             double[][] u = TextStages.uniforms(new SplittableRandom(1), prompts.size(), 24);
-            List<TextStages.Completion> all = TextStages.sample(model, prompts, 24, 1.0, u, m);
-            List<TextStages.Completion> again = TextStages.sample(model, prompts, 24, 1.0, u, m);
+            List<TextStages.Completion> all = TextStages.sample(model, CharTokenizer.EOS, prompts, 24, 1.0, u, m);
+            List<TextStages.Completion> again = TextStages.sample(model, CharTokenizer.EOS, prompts, 24, 1.0, u, m);
             for (int i = 0; i < prompts.size(); i++) {
                 assertThat(again.get(i).tokens()).isEqualTo(all.get(i).tokens());
                 assertThat(all.get(i).tokens().length).isLessThanOrEqualTo(24);
