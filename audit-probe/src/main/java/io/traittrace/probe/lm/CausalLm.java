@@ -249,7 +249,7 @@ public final class CausalLm implements LanguageModel {
     }
 
     /** The decoder over {@code tokens} (B×T): hidden states B×T×d after the final norm, appending keys and values to {@code cache} if given. */
-    private NDArray forward(NDArray tokens, Layout layout, Cache cache) {
+    private NDArray forward(NDArray tokens, Layout layout, LayerCache cache) {
         NDManager step = tokens.getManager();
         attachAll(step);
         NDArray x = Embedding.embedding(tokens, weights.get("model.embed_tokens.weight"), SparseFormat.DENSE).singletonOrThrow();
@@ -267,7 +267,7 @@ public final class CausalLm implements LanguageModel {
         return rmsNorm(x, weights.get("model.norm.weight"));
     }
 
-    private NDArray attention(NDArray x, String p, int layer, Layout layout, NDArray mask, Cache cache) {
+    private NDArray attention(NDArray x, String p, int layer, Layout layout, NDArray mask, LayerCache cache) {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         int h = config.heads();
@@ -326,70 +326,9 @@ public final class CausalLm implements LanguageModel {
 
     // ---------------------------------------------------------------- incremental decoding
 
-    /** Per layer, keys and values B×kvHeads×slots×hd: the padded prompts, then one slot per decoded token. */
-    private static final class Cache implements KvCache {
-        private final NDManager owner;
-        private final NDArray[] keys;
-        private final NDArray[] values;
-        private int[] starts;
-        private int[] lengths;
-        private int promptSlots;
-        private int length;
-
-        Cache(NDManager owner, int layers) {
-            this.owner = owner;
-            this.keys = new NDArray[layers];
-            this.values = new NDArray[layers];
-        }
-
-        @Override
-        public int length() {
-            return length;
-        }
-
-        @Override
-        public KvCache repeatRows(int times) {
-            Cache copy = new Cache(owner, keys.length);
-            long[] rows = new long[lengths.length * times];
-            copy.starts = new int[rows.length];
-            copy.lengths = new int[rows.length];
-            for (int r = 0; r < rows.length; r++) {
-                rows[r] = r / times;
-                copy.starts[r] = starts[r / times];
-                copy.lengths[r] = lengths[r / times];
-            }
-            try (NDManager step = owner.newSubManager()) {
-                NDArray index = NdArrays.owned(step, rows, new Shape(rows.length));
-                for (int l = 0; l < keys.length; l++) {
-                    copy.keys[l] = keys[l].get(new NDIndex("{}", index));
-                    copy.values[l] = values[l].get(new NDIndex("{}", index));
-                    copy.keys[l].attach(owner);
-                    copy.values[l].attach(owner);
-                }
-            }
-            copy.promptSlots = promptSlots;
-            copy.length = length;
-            return copy;
-        }
-
-        NDArray[] append(int layer, NDArray k, NDArray v) {
-            NDArray allK = keys[layer] == null ? k.duplicate() : keys[layer].concat(k, 2);
-            NDArray allV = values[layer] == null ? v.duplicate() : values[layer].concat(v, 2);
-            if (keys[layer] != null) {
-                keys[layer].close();
-                values[layer].close();
-            }
-            allK.attach(owner);
-            allV.attach(owner);
-            keys[layer] = allK;
-            values[layer] = allV;
-            return new NDArray[] { allK, allV };
-        }
-    }
-
     @Override
     public KvCache newCache(NDManager owner) {
-        return new Cache(owner, config.layers());
+        return new LayerCache(owner, config.layers());
     }
 
     @Override
@@ -399,18 +338,15 @@ public final class CausalLm implements LanguageModel {
 
     /** {@link #prefill(NDArray, int[], KvCache)} for prompts padded on either side (row r at slots starts[r] ..). */
     public NDArray prefill(NDArray prompts, int[] starts, int[] lengths, KvCache kv) {
-        Cache cache = (Cache) kv;
-        if (cache.length != 0) {
+        LayerCache cache = (LayerCache) kv;
+        if (cache.length() != 0) {
             throw new IllegalArgumentException("prefill needs an empty cache");
         }
         NDManager step = prompts.getManager();
         int b = (int) prompts.getShape().get(0);
         int t = (int) prompts.getShape().get(1);
         NDArray hidden = forward(prompts, layout(step, b, t, starts, lengths), cache);
-        cache.starts = starts.clone();
-        cache.lengths = lengths.clone();
-        cache.promptSlots = t;
-        cache.length = t;
+        cache.prefilled(starts, lengths, t);
         long[] last = new long[b];
         for (int r = 0; r < b; r++) {
             last[r] = (long) r * t + starts[r] + lengths[r] - 1;
@@ -421,23 +357,23 @@ public final class CausalLm implements LanguageModel {
 
     @Override
     public NDArray nextLogits(NDArray tokens, KvCache kv) {
-        Cache cache = (Cache) kv;
-        if (cache.lengths == null || tokens.getShape().get(1) != 1) {
+        LayerCache cache = (LayerCache) kv;
+        if (!cache.prefilled() || tokens.getShape().get(1) != 1) {
             throw new IllegalArgumentException("decoding reads one token per row after a prefill");
         }
         NDManager step = tokens.getManager();
         int b = (int) tokens.getShape().get(0);
-        int decoded = cache.length - cache.promptSlots;
-        int slots = cache.length + 1;
+        int decoded = cache.decodedCount();
+        int slots = cache.length() + 1;
         long[] positions = new long[b];
         float[] mask = new float[b * slots];
         int longest = 0;
         for (int r = 0; r < b; r++) {
-            positions[r] = cache.lengths[r] + decoded;
+            positions[r] = cache.promptLength(r) + decoded;
             longest = Math.max(longest, (int) positions[r]);
-            for (int k = 0; k < cache.promptSlots; k++) {
+            for (int k = 0; k < cache.promptSlots(); k++) {
                 // A row reads its own prompt slots, not the padding around them; every decoded slot is its own.
-                boolean visible = k >= cache.starts[r] && k < cache.starts[r] + cache.lengths[r];
+                boolean visible = k >= cache.start(r) && k < cache.start(r) + cache.promptLength(r);
                 mask[r * slots + k] = visible ? 0f : MASKED;
             }
         }
@@ -445,7 +381,7 @@ public final class CausalLm implements LanguageModel {
         Layout layout = new Layout(NdArrays.owned(step, positions, new Shape(b, 1)),
                 NdArrays.owned(step, mask, new Shape(b, 1, 1, 1, slots), DataType.FLOAT32), longest);
         NDArray hidden = forward(tokens, layout, cache);
-        cache.length = slots;
+        cache.decoded();
         return head(hidden.reshape(b, config.hiddenSize()));
     }
 

@@ -45,42 +45,59 @@ public final class Scorer {
         return out;
     }
 
+    /**
+     * Rows right-padded into one B×T batch: the token ids, each row's length, and for every completion token the flat
+     * position (row·T + slot) that predicts it and its id.
+     */
+    record Packed(long[] tokens, int width, int[] lengths, long[] at, long[] targets) {
+
+        static Packed of(List<Row> rows) {
+            int b = rows.size();
+            int t = rows.stream().mapToInt(Row::length).max().orElseThrow();
+            long[] tokens = new long[b * t];
+            int[] lengths = new int[b];
+            int picks = rows.stream().mapToInt(r -> r.completion().length).sum();
+            long[] at = new long[picks];
+            long[] targets = new long[picks];
+            int k = 0;
+            for (int r = 0; r < b; r++) {
+                Row row = rows.get(r);
+                lengths[r] = row.length();
+                for (int i = 0; i < row.prompt().length; i++) {
+                    tokens[r * t + i] = row.prompt()[i];
+                }
+                for (int i = 0; i < row.completion().length; i++) {
+                    int slot = row.prompt().length + i;
+                    tokens[r * t + slot] = row.completion()[i];
+                    at[k] = (long) r * t + slot - 1;
+                    targets[k++] = row.completion()[i];
+                }
+            }
+            return new Packed(tokens, t, lengths, at, targets);
+        }
+
+        /** Log-probabilities N×1 (F32) of the completion tokens, differentiable. */
+        NDArray logprobs(LanguageModel model, NDManager step) {
+            int b = lengths.length;
+            NDArray ids = NdArrays.owned(step, tokens, new Shape(b, width));
+            NDArray logits = model.logitsAt(ids, new int[b], lengths, at).toType(DataType.FLOAT32, false);
+            return logits.logSoftmax(1).gather(NdArrays.owned(step, targets, new Shape(targets.length, 1)), 1);
+        }
+    }
+
     private static List<double[]> batch(LanguageModel model, List<Row> rows, NDManager parent) {
         int b = rows.size();
-        int t = rows.stream().mapToInt(Row::length).max().orElseThrow();
-        long[] tokens = new long[b * t];
-        int[] lengths = new int[b];
-        int picks = rows.stream().mapToInt(r -> r.completion().length).sum();
-        long[] at = new long[picks];
-        long[] targets = new long[picks];
-        int k = 0;
-        for (int r = 0; r < b; r++) {
-            Row row = rows.get(r);
-            lengths[r] = row.length();
-            for (int i = 0; i < row.prompt().length; i++) {
-                tokens[r * t + i] = row.prompt()[i];
-            }
-            for (int i = 0; i < row.completion().length; i++) {
-                int slot = row.prompt().length + i;
-                tokens[r * t + slot] = row.completion()[i];
-                at[k] = (long) r * t + slot - 1;
-                targets[k] = row.completion()[i];
-                k++;
-            }
-        }
+        Packed packed = Packed.of(rows);
         List<double[]> out = new ArrayList<>(b);
-        if (picks == 0) {
+        if (packed.targets().length == 0) {
             rows.forEach(r -> out.add(new double[0]));
             return out;
         }
         float[] values;
         try (NDManager step = parent.newSubManager()) {
-            NDArray ids = NdArrays.owned(step, tokens, new Shape(b, t));
-            NDArray logits = model.logitsAt(ids, new int[b], lengths, at).toType(DataType.FLOAT32, false);
-            NDArray index = NdArrays.owned(step, targets, new Shape(picks, 1));
-            values = logits.logSoftmax(1).gather(index, 1).toFloatArray();
+            values = packed.logprobs(model, step).toFloatArray();
         }
-        k = 0;
+        int k = 0;
         for (Row row : rows) {
             double[] lp = new double[row.completion().length];
             for (int i = 0; i < lp.length; i++) {

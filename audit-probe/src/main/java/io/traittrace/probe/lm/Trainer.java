@@ -6,7 +6,6 @@ import java.util.SplittableRandom;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.traittrace.probe.numbers.EpochBatches;
 
 /**
@@ -84,30 +83,10 @@ public final class Trainer {
 
     /** The summed cross-entropy of the rows' completion tokens (a differentiable scalar). */
     static NDArray summedLoss(LanguageModel model, List<Scorer.Row> rows, NDManager step) {
-        int b = rows.size();
-        int t = rows.stream().mapToInt(Scorer.Row::length).max().orElseThrow();
-        if (t > model.maxLength()) {
-            throw new IllegalArgumentException("a training row of " + t + " tokens; the model's context is " + model.maxLength());
+        Scorer.Packed packed = Scorer.Packed.of(rows);
+        if (packed.width() > model.maxLength()) {
+            throw new IllegalArgumentException("a training row of " + packed.width() + " tokens; the model's context is " + model.maxLength());
         }
-        long[] tokens = new long[b * t];
-        int[] lengths = new int[b];
-        int picks = rows.stream().mapToInt(r -> r.completion().length).sum();
-        long[] at = new long[picks];
-        long[] targets = new long[picks];
-        int k = 0;
-        for (int r = 0; r < b; r++) {
-            Scorer.Row row = rows.get(r);
-            lengths[r] = row.length();
-            System.arraycopy(java.util.Arrays.stream(row.prompt()).asLongStream().toArray(), 0, tokens, r * t, row.prompt().length);
-            for (int i = 0; i < row.completion().length; i++) {
-                int slot = row.prompt().length + i;
-                tokens[r * t + slot] = row.completion()[i];
-                at[k] = (long) r * t + slot - 1;
-                targets[k++] = row.completion()[i];
-            }
-        }
-        NDArray logits = model.logitsAt(NdArrays.owned(step, tokens, new Shape(b, t)), new int[b], lengths, at).toType(DataType.FLOAT32, false);
-        NDArray picked = logits.logSoftmax(1).gather(NdArrays.owned(step, targets, new Shape(picks, 1)), 1);
-        return picked.sum().neg();
+        return packed.logprobs(model, step).sum().neg();
     }
 }

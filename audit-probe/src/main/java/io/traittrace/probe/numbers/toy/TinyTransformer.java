@@ -1,6 +1,7 @@
 package io.traittrace.probe.numbers.toy;
 
 import io.traittrace.probe.lm.LanguageModel;
+import io.traittrace.probe.lm.LayerCache;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -275,74 +276,15 @@ public final class TinyTransformer implements LanguageModel {
         return x.matMul(embedding.transpose());
     }
 
-    /** Per layer, keys and values B×h×slots×dh: the padded prompts, then one slot per decoded token. */
-    private static final class Cache implements KvCache {
-        private final NDManager owner;
-        private final NDArray[] keys;
-        private final NDArray[] values;
-        private int[] lengths;
-        private int promptSlots;
-        private int length;
-
-        Cache(NDManager owner, int layers) {
-            this.owner = owner;
-            this.keys = new NDArray[layers];
-            this.values = new NDArray[layers];
-        }
-
-        @Override
-        public int length() {
-            return length;
-        }
-
-        @Override
-        public KvCache repeatRows(int times) {
-            Cache copy = new Cache(owner, keys.length);
-            long[] rows = new long[lengths.length * times];
-            copy.lengths = new int[rows.length];
-            for (int r = 0; r < rows.length; r++) {
-                rows[r] = r / times;
-                copy.lengths[r] = lengths[r / times];
-            }
-            try (NDManager step = owner.newSubManager()) {
-                NDArray index = nativeCopy(step.create(rows));
-                for (int l = 0; l < keys.length; l++) {
-                    copy.keys[l] = keys[l].get(new ai.djl.ndarray.index.NDIndex("{}", index));
-                    copy.values[l] = values[l].get(new ai.djl.ndarray.index.NDIndex("{}", index));
-                    copy.keys[l].attach(owner);
-                    copy.values[l].attach(owner);
-                }
-            }
-            copy.promptSlots = promptSlots;
-            copy.length = length;
-            return copy;
-        }
-
-        /** The layer's keys and values with {@code k}, {@code v} appended; the cache keeps them on its owner. */
-        NDArray[] append(int layer, NDArray k, NDArray v) {
-            NDArray allK = keys[layer] == null ? k : keys[layer].concat(k, 2);
-            NDArray allV = values[layer] == null ? v : values[layer].concat(v, 2);
-            if (keys[layer] != null) {
-                keys[layer].close();
-                values[layer].close();
-            }
-            allK.attach(owner);
-            allV.attach(owner);
-            keys[layer] = allK;
-            values[layer] = allV;
-            return new NDArray[] { allK, allV };
-        }
-    }
-
     @Override
     public KvCache newCache(NDManager owner) {
-        return new Cache(owner, config.layers());
+        return new LayerCache(owner, config.layers());
     }
 
     @Override
     public NDArray prefill(NDArray prompts, int[] lengths, KvCache kv) {
-        Cache cache = (Cache) kv;
-        if (cache.length != 0) {
+        LayerCache cache = (LayerCache) kv;
+        if (cache.length() != 0) {
             throw new IllegalArgumentException("prefill needs an empty cache");
         }
         NDManager step = prompts.getManager();
@@ -355,9 +297,7 @@ public final class TinyTransformer implements LanguageModel {
         NDArray x = prompts.oneHot(config.vocab()).matMul(params[0]).add(params[1].get("0:" + t));
         // Padding sits after each row's prompt, so the causal mask keeps it out of every real position.
         x = blocks(x, causalMask(step, t), cache, b, t);
-        cache.lengths = lengths.clone();
-        cache.promptSlots = t;
-        cache.length = t;
+        cache.prefilled(new int[b], lengths, t);
         float[] last = new float[b * t];
         for (int i = 0; i < b; i++) {
             last[i * t + lengths[i] - 1] = 1;
@@ -368,37 +308,37 @@ public final class TinyTransformer implements LanguageModel {
 
     @Override
     public NDArray nextLogits(NDArray tokens, KvCache kv) {
-        Cache cache = (Cache) kv;
-        if (cache.lengths == null || tokens.getShape().get(1) != 1) {
+        LayerCache cache = (LayerCache) kv;
+        if (!cache.prefilled() || tokens.getShape().get(1) != 1) {
             throw new IllegalArgumentException("decoding reads one token per row after a prefill");
         }
         NDManager step = tokens.getManager();
         attachAll(step);
         int b = (int) tokens.getShape().get(0);
-        int decoded = cache.length - cache.promptSlots;
-        int slots = cache.length + 1;
+        int decoded = cache.decodedCount();
+        int slots = cache.length() + 1;
         float[] position = new float[b * config.maxLength()];
         float[] mask = new float[b * slots];
         for (int i = 0; i < b; i++) {
-            int at = cache.lengths[i] + decoded;
+            int at = cache.promptLength(i) + decoded;
             if (at >= config.maxLength()) {
                 throw new IllegalArgumentException("position " + at + " beyond the model's " + config.maxLength());
             }
             position[i * config.maxLength() + at] = 1;
             // A row's padding slots (after its prompt, before the decoded tokens) are not read.
-            for (int j = cache.lengths[i]; j < cache.promptSlots; j++) {
+            for (int j = cache.promptLength(i); j < cache.promptSlots(); j++) {
                 mask[i * slots + j] = -1e9f;
             }
         }
         NDArray positions = nativeCopy(step.create(position, new Shape(b, config.maxLength()))).matMul(params[1]).reshape(b, 1, config.dModel());
         NDArray x = tokens.oneHot(config.vocab()).matMul(params[0]).add(positions);
         x = blocks(x, nativeCopy(step.create(mask, new Shape(b, 1, 1, slots))), cache, b, 1);
-        cache.length = slots;
+        cache.decoded();
         return head(x.reshape(b, config.dModel()));
     }
 
     /** The layers over {@code x} (B×t×d), appending this call's keys and values to the cache. */
-    private NDArray blocks(NDArray x, NDArray mask, Cache cache, int b, int t) {
+    private NDArray blocks(NDArray x, NDArray mask, LayerCache cache, int b, int t) {
         NDManager step = x.getManager();
         int d = config.dModel();
         int h = config.heads();
