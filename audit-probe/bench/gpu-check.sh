@@ -2,7 +2,7 @@
 # GPU smoke check of the probe's CUDA build (-Dprobe.cuda: DJL 0.33.0, pytorch-jni 2.5.1-0.33.0, pytorch-native-cu124
 # 2.5.1), for a machine with an NVIDIA GPU and no network. One command:
 #
-#   audit-probe/bench/gpu-check.sh [--build] [--no-canary] [--size N]
+#   audit-probe/bench/gpu-check.sh [--build] [--no-canary] [--size N] [--lm-benchmark [ARGS]]
 #
 # 1. Takes audit-probe/target (or $GPU_CHECK_TARGET: a copied target/ holding audit-probe.jar and lib/) if its jar
 #    is the CUDA build; otherwise (or with --build) builds it offline, main code only (tests need not compile
@@ -21,6 +21,10 @@
 #    matmul on the device the protocols pick (DjlRuntime.prepare), checked against the CPU's product.
 # 4. Unless --no-canary: a tiny synthetic canary through the probe's own command line (ProbeMain, the Job's code
 #    path) and the device its result records (environment.device).
+# 5. With --lm-benchmark: the causal LM's throughput harness (src/test/java/io/traittrace/probe/lm/LmBenchmark.java)
+#    on the GPU, F16 weights, by default a random Qwen2.5-0.5B-shaped Llama (hidden 896, 24 layers, vocabulary
+#    151,936, batch 8 × 512 tokens): scoring, training and KV-cache sampling against the card's measured GEMM rate.
+#    ARGS (quoted, one word) override "896 24 151936 8 512".
 #
 # Never downloads: -Dai.djl.offline=true. DJL unpacks the natives (≈ 4.1 GB for cu124) into DJL_CACHE_DIR
 # (default: TARGET/djl-cache). Exit status: 0 GPU visible, matmul agrees and the canary ran on the GPU; else not 0.
@@ -30,11 +34,16 @@ target="${GPU_CHECK_TARGET:-$root/audit-probe/target}"
 build=0
 canary=1
 size=2048
+lm_benchmark=""
+
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=1 ;;
     --no-canary) canary=0 ;;
     --size) size="$2"; shift ;;
+    --lm-benchmark)
+      lm_benchmark="896 24 151936 8 512"
+      if [ $# -gt 1 ] && [ "${2#--}" = "$2" ]; then lm_benchmark="$2"; shift; fi ;;
     -h|--help) awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit 0 ;;
     *) echo "gpu-check: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -140,5 +149,15 @@ if [ "$canary" = 1 ]; then
     gpu*) ;;
     *) echo "== gpu-check: FAILED (the canary ran on '${device:-?}', not the GPU)"; exit 1 ;;
   esac
+fi
+if [ -n "$lm_benchmark" ]; then
+  bench_src="$root/audit-probe/src/test/java/io/traittrace/probe/lm/LmBenchmark.java"
+  bench_classes="$target/lm-benchmark-classes"
+  mkdir -p "$bench_classes"
+  "${JAVAC:-javac}" -nowarn -d "$bench_classes" -cp "$jar" "$bench_src"
+  echo "== LmBenchmark $lm_benchmark gpu"
+  # shellcheck disable=SC2086
+  "$java" "${jvm_opts[@]}" ${PROBE_JAVA_OPTS:-} -cp "$jar:$bench_classes" io.traittrace.probe.lm.LmBenchmark $lm_benchmark gpu \
+    || { status=$?; echo "== gpu-check: FAILED (LmBenchmark exit $status)"; exit "$status"; }
 fi
 echo "== gpu-check: OK"
