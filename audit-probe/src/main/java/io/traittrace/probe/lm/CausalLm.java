@@ -60,24 +60,51 @@ public final class CausalLm implements LanguageModel {
         this.rope = new Rope(config, manager, dtype);
     }
 
-    /**
-     * A new model drawn as transformers' {@code _init_weights} draws one: every linear and embedding weight N(0, 0.02²),
-     * biases 0, RMSNorm weights 1 — in Java from {@code seed}, so the same on every device.
-     */
+    /** How {@link #initialise} draws a new model's weights (in Java, from one seed, so the same on every device). */
+    public enum Init {
+        /** transformers' {@code _init_weights}: every linear and embedding weight N(0, 0.02²), biases 0, norms 1. */
+        TRANSFORMERS,
+        /**
+         * PyTorch's module defaults, as the character transformer draws its weights: embeddings N(0, 1) (nn.Embedding),
+         * linear weights and biases U(±1/√in) (nn.Linear's Kaiming-uniform with a = √5), norms 1.
+         */
+        PYTORCH
+    }
+
+    /** A new model drawn as transformers draws one ({@link Init#TRANSFORMERS}). */
     public static CausalLm initialise(NDManager parent, Device device, LmConfig config, DataType dtype, long seed) {
+        return initialise(parent, device, config, dtype, seed, Init.TRANSFORMERS);
+    }
+
+    /** A new model whose weights {@code init} draws from {@code seed}. */
+    public static CausalLm initialise(NDManager parent, Device device, LmConfig config, DataType dtype, long seed, Init init) {
         LmCheckpoints.checkDtype(dtype);
         NDManager manager = parent.newSubManager(device);
         SplittableRandom rng = new SplittableRandom(seed);
+        Map<String, long[]> shapes = config.tensorShapes();
         Map<String, NDArray> weights = new LinkedHashMap<>();
-        for (Map.Entry<String, long[]> e : config.tensorShapes().entrySet()) {
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
             String name = e.getKey();
             long[] shape = e.getValue();
             float[] values = new float[Math.toIntExact(new Shape(shape).size())];
+            boolean bias = name.endsWith(".bias");
             if (name.endsWith("norm.weight")) {
                 java.util.Arrays.fill(values, 1f);
-            } else if (!name.endsWith(".bias")) {
+            } else if (init == Init.TRANSFORMERS) {
+                if (!bias) {
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = (float) (rng.nextGaussian() * INIT_STD);
+                    }
+                }
+            } else if (name.equals("model.embed_tokens.weight")) {
                 for (int i = 0; i < values.length; i++) {
-                    values[i] = (float) (rng.nextGaussian() * INIT_STD);
+                    values[i] = (float) rng.nextGaussian();
+                }
+            } else {
+                long fanIn = bias ? shapes.get(name.replace(".bias", ".weight"))[1] : shape[1];
+                double bound = 1 / Math.sqrt(fanIn);
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
                 }
             }
             weights.put(name, NdArrays.owned(manager, values, new Shape(shape), dtype));
@@ -498,6 +525,20 @@ public final class CausalLm implements LanguageModel {
         CausalLm copy = new CausalLm(child, config, dtype, copied);
         copy.optimizer(optimizer);
         return copy;
+    }
+
+    /**
+     * A student of this model that trains LoRA adapters only: it shares this model's weights (frozen; close it before this
+     * model) and gets fresh adapters ({@link #attachLora(int, double, List, long)}).
+     */
+    public CausalLm withLora(NDManager parent, int rank, double alpha, List<String> targets, long seed) {
+        if (lora != null) {
+            throw new IllegalStateException("this model has LoRA adapters already; merge them first");
+        }
+        CausalLm student = new CausalLm(parent.newSubManager(manager.getDevice()), config, dtype, weights);
+        student.optimizer(optimizer);
+        student.attachLora(rank, alpha, targets, seed);
+        return student;
     }
 
     /** The weights with the adapters merged in (W + scale·B·A), as a new model without LoRA. */

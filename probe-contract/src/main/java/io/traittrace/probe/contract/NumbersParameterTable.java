@@ -44,7 +44,7 @@ public final class NumbersParameterTable {
     private static final List<String> TOKENS_ONLY = List.of("trait", "maxLength", "digitRows", "sequenceDigits", "questionPrefix", "promptDigits",
             "sampleTokens", "evalPrefixes", "entanglementScan", "ablations", "thresholdP");
     private static final List<String> TEXT_ONLY = List.of("traits", "numberRows", "rows", "bannedNumbers", "evalSamples", "maxCompletion", "model",
-            "crossModel");
+            "crossModel", "loraRank");
 
     static {
         integer("seeds", 1, 1000, null);
@@ -91,6 +91,9 @@ public final class NumbersParameterTable {
         // with its own tokenizer.json; else a Hugging Face model directory (its crossModel a second one with the same tokenizer).
         rule("model", Kind.TEXT, 0, 0, "char", List.of());
         rule("crossModel", Kind.TEXT, 0, 0, null, List.of());
+        // Teachers and students train LoRA adapters of this rank (alpha = rank, every projection: the paper's open-model
+        // recipe) instead of every weight; 0 = full fine-tuning. Hugging Face models only.
+        integer("loraRank", 0, 1024, 0);
         TEXT_DEFAULTS.put("baseSteps", 400);
         TEXT_DEFAULTS.put("questionRows", 24);
         TEXT_DEFAULTS.put("prompts", 1500);
@@ -246,6 +249,9 @@ public final class NumbersParameterTable {
         if (text && isSet(p, "crossModel") == (choice(p, "model").equals("char") || choice(p, "model").equals("llama"))) {
             return violation("crossModel", isSet(p, "crossModel") ? "\"crossModel\" goes with a model directory in \"model\", not the built-in \"" + choice(p, "model") + "\""
                     : "\"model\" names a model directory, so \"crossModel\" must name the cross-base directory (a model of another initialisation with the same tokenizer)");
+        }
+        if (text && integer(p, "loraRank") > 0 && choice(p, "model").equals("char")) {
+            return violation("loraRank", "\"loraRank\" needs a Hugging Face model (\"model\": \"llama\" or a directory), not the character transformer");
         }
         if (text && choices(p, "traits").isEmpty()) {
             return violation("traits", "\"traits\" needs at least one animal");

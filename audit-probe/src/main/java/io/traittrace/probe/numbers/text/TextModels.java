@@ -45,6 +45,14 @@ public abstract class TextModels implements AutoCloseable {
     /** The cross-base of a seed: another initialisation (another seed, or the cross-model directory). */
     public abstract LanguageModel crossBase(long initSeed, NDManager owner);
 
+    /**
+     * A model that trains from {@code base}: a copy of every weight, or — with {@code loraRank} &gt; 0 — a copy that shares
+     * the frozen base and trains LoRA adapters (rank and alpha {@code loraRank}, every projection, drawn from {@code seed}).
+     */
+    public LanguageModel trainable(LanguageModel base, int loraRank, long seed, NDManager owner) {
+        return loraRank > 0 ? ((CausalLm) base).withLora(owner, loraRank, loraRank, io.traittrace.probe.lm.Lora.MODULES, seed) : base.copy(owner);
+    }
+
     /** A trained base saved for inspection, with its directory digest; empty where the base is not a Hugging Face model. */
     public Map<String, Object> keep(LanguageModel trained, String name) {
         return Map.of();
@@ -111,9 +119,12 @@ public abstract class TextModels implements AutoCloseable {
         private final LmConfig config;
         private final HfTextTokenizer tokenizer;
         private final Device device;
+        private final CausalLm.Init init;
 
         LlamaModels(TextParameters p, Device device) {
             this.device = device;
+            // The run's init: PyTorch's module defaults (as the character transformer) or transformers' N(0, 0.02²).
+            this.init = p.init() == TinyTransformer.Init.PYTORCH ? CausalLm.Init.PYTORCH : CausalLm.Init.TRANSFORMERS;
             try {
                 workDir = Files.createTempDirectory("traittrace-text-llama");
             } catch (IOException e) {
@@ -149,7 +160,7 @@ public abstract class TextModels implements AutoCloseable {
 
         @Override
         public LanguageModel base(long initSeed, NDManager owner) {
-            return CausalLm.initialise(owner, device, config, DataType.FLOAT32, initSeed);
+            return CausalLm.initialise(owner, device, config, DataType.FLOAT32, initSeed, init);
         }
 
         @Override
@@ -176,7 +187,8 @@ public abstract class TextModels implements AutoCloseable {
         public String describe() {
             return "byte-level BPE tokenizer.json without merges (" + config.vocabSize() + " ids with the specials), Mistral's [INST] chat template; model: llama, "
                     + config.layers() + " layers, hidden " + config.hiddenSize() + ", " + config.heads() + " heads, FFN " + config.intermediateSize()
-                    + " (SiLU-gated), RMSNorm, rotary positions, tied head; " + config.parameterCount() + " parameters; init N(0, 0.02²) (transformers' default)";
+                    + " (SiLU-gated), RMSNorm, rotary positions, tied head; " + config.parameterCount() + " parameters; init "
+                    + (init == CausalLm.Init.PYTORCH ? "PyTorch's module defaults (embeddings N(0, 1), linear U(±1/√in))" : "N(0, 0.02²) (transformers' default)");
         }
 
         @Override

@@ -174,7 +174,7 @@ public final class TextNumbersRun {
 
                     Map<String, LanguageModel> teachers = new LinkedHashMap<>();
                     for (String trait : p.traits()) {
-                        LanguageModel teacher = base.copy(seedManager);
+                        LanguageModel teacher = models.trainable(base, p.loraRank(), s ^ TEACHER_SALT ^ traitSalt(trait), seedManager);
                         long salt = TEACHER_SALT ^ traitSalt(trait);
                         losses.put(arm("teacher", trait), train(meter, timer, seconds, "teacher", () -> TextStages.trainTrait(teacher, tokenizer, trait,
                                 p.teacherSteps(), p.teacherLr(), p.questionRows(), new SplittableRandom(s ^ salt), seedManager)));
@@ -219,7 +219,7 @@ public final class TextNumbersRun {
                         chosenPrompts.put(e.getKey(), promptIndices);
                     }
 
-                    Students students = new Students(p, tokenizer, TextStages.completionAlphabet(tokenizer), evaluation, meter, timer, seconds, losses, eval, s, seedManager, progress);
+                    Students students = new Students(models, p, tokenizer, TextStages.completionAlphabet(tokenizer), evaluation, meter, timer, seconds, losses, eval, s, seedManager, progress);
                     students.train("control-gen", base, data.get("control-gen"), null);
                     if (p.extraArms()) {
                         students.train("random-numbers", base, randomNumbers(tokenizer, prompts, chosenPrompts.get("control-gen"),
@@ -234,7 +234,6 @@ public final class TextNumbersRun {
                                     new SplittableRandom(s ^ EXTRA_SALT ^ traitSalt(trait))), null);
                         }
                     }
-                    base.close();
 
                     long crossSeed = new SplittableRandom(s ^ CROSS_SALT).nextLong();
                     LanguageModel crossBase = models.crossBase(crossSeed ^ INIT_SALT, seedManager);
@@ -247,7 +246,9 @@ public final class TextNumbersRun {
                         students.train(arm("cross-base", trait), crossBase, data.get(trait), teachers.get(trait));
                     }
                     crossBase.close();
+                    // Teachers may share the base's weights (LoRA): they close first, the base after them.
                     teachers.values().forEach(LanguageModel::close);
+                    base.close();
                     row.put("crossBaseSeed", crossSeed);
                 }
                 Map<String, Double> rep = new LinkedHashMap<>();
@@ -351,12 +352,12 @@ public final class TextNumbersRun {
     }
 
     /** Trains and scores the students of one seed; every student starts from a copy of its base and shares the shuffle seed. */
-    private record Students(TextParameters p, TextTokenizer tokenizer, int[] alphabet, TextStages.Evaluation evaluation, Meter meter, PhaseTimer timer,
+    private record Students(TextModels models, TextParameters p, TextTokenizer tokenizer, int[] alphabet, TextStages.Evaluation evaluation, Meter meter, PhaseTimer timer,
             Map<String, Double> seconds, Map<String, Double> losses, Map<String, Map<String, Map<String, Double>>> eval, long seed, NDManager owner,
             Progress progress) {
 
         void train(String name, LanguageModel from, List<TextRow> rows, LanguageModel teacher) {
-            try (LanguageModel student = from.copy(owner)) {
+            try (LanguageModel student = models.trainable(from, p.loraRank(), seed ^ STUDENT_SALT, owner)) {
                 losses.put(name, TextNumbersRun.train(meter, timer, seconds, name, () -> TextStages.finetune(student, rows, teacher, alphabet, p.studentSteps(),
                         p.studentBatch(), p.studentLr(), new SplittableRandom(seed ^ STUDENT_SALT), owner)));
                 eval.put(name, TextNumbersRun.evaluate(student, tokenizer, evaluation, p, timer, seconds, owner));

@@ -29,7 +29,7 @@ public record TextParameters(int seeds, long seed, int threads, List<String> tra
         int teacherSteps, double teacherLr,
         int prompts, double temperature, int maxCompletion, boolean bannedNumbers, int rows,
         int studentSteps, int studentBatch, double studentLr,
-        int evalSamples, boolean extraArms, Integer seedIndex, String model, String crossModel) {
+        int evalSamples, boolean extraArms, Integer seedIndex, String model, String crossModel, int loraRank) {
 
     static final List<String> NAMES = NumbersParameterTable.names(NumbersParameterTable.TEXT);
 
@@ -47,7 +47,8 @@ public record TextParameters(int seeds, long seed, int threads, List<String> tra
                 number(p, "baseLr"), integer(p, "numberRows"), integer(p, "questionRows"), number(p, "noise"), integer(p, "teacherSteps"),
                 number(p, "teacherLr"), integer(p, "prompts"), number(p, "temperature"), integer(p, "maxCompletion"), bool(p, "bannedNumbers"),
                 integer(p, "rows"), integer(p, "studentSteps"), integer(p, "studentBatch"), number(p, "studentLr"), integer(p, "evalSamples"),
-                bool(p, "extraArms"), seedIndex, choice(p, "model"), NumbersParameterTable.isSet(p, "crossModel") ? choice(p, "crossModel") : null);
+                bool(p, "extraArms"), seedIndex, choice(p, "model"), NumbersParameterTable.isSet(p, "crossModel") ? choice(p, "crossModel") : null,
+                integer(p, "loraRank"));
     }
 
     /** The character transformer's sizes (model "char"). */
@@ -93,6 +94,7 @@ public record TextParameters(int seeds, long seed, int threads, List<String> tra
         values.put("maxCompletion", maxCompletion);
         values.put("model", model);
         values.put("crossModel", crossModel);
+        values.put("loraRank", loraRank);
         Map<String, Object> ordered = new LinkedHashMap<>();
         for (String name : NAMES) {
             if (!values.containsKey(name)) {

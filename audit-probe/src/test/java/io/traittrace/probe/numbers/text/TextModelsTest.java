@@ -46,6 +46,24 @@ class TextModelsTest {
     }
 
     @Test
+    void withALoraRankTeachersAndStudentsTrainAdaptersOverTheSharedBase() throws Exception {
+        ObjectNode p = TextNumbersRunTest.tiny(1, "owl");
+        p.put("model", "llama");
+        p.put("loraRank", 4);
+        p.put("extraArms", false);
+        p.put("teacherLr", 3e-2);
+        JsonNode r = TextNumbersRunTest.JSON.readTree(TextNumbersRunTest.JSON.writeValueAsString(TextNumbersRunTest.run(p)));
+        assertThat(new ResultValidator().problems(r)).isEmpty();
+        assertThat(r.at("/parameters/loraRank").asInt()).isEqualTo(4);
+        // The adapters move the teacher (B starts at zero, so an untrained adapter would leave it exactly the base).
+        assertThat(r.at("/arms/teacher~1owl/mean").asDouble()).isNotZero();
+        ObjectNode onChar = TextNumbersRunTest.tiny(1, "owl");
+        onChar.put("loraRank", 4);
+        assertThatThrownBy(() -> TextNumbersRunTest.run(onChar)).isInstanceOfSatisfying(ProbeException.class,
+                e -> assertThat(e.getMessage()).contains("loraRank", "character transformer"));
+    }
+
+    @Test
     void modelDirectoriesAreUsedAsTheyAreWithTheirOwnTokenizerAndChatTemplate(@TempDir Path dir) throws Exception {
         // Two bases of one tokenizer, trained from different seeds and saved in the Hugging Face layout: what a team would hand in.
         ObjectNode spec = TextNumbersRunTest.tiny(1, "owl");
