@@ -46,8 +46,8 @@ public final class LmCommand implements Callable<Integer> {
         @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads (default ${DEFAULT-VALUE}).")
         int threads = 1;
 
-        @Option(names = "--dtype", paramLabel = "TYPE", description = "f32 or auto (f32; bf16 is not available: DJL's PyTorch binding has no bfloat16 "
-                + "tensor type) (default ${DEFAULT-VALUE}).")
+        @Option(names = "--dtype", paramLabel = "TYPE", description = "f32, f16 or auto (f32; bf16 is not available: DJL's PyTorch binding has no "
+                + "bfloat16 tensor type) (default ${DEFAULT-VALUE}).")
         String dtype = "auto";
 
         /** Loads model and tokenizer, encodes the prompt, and hands them to {@code work}. */
@@ -57,8 +57,9 @@ public final class LmCommand implements Callable<Integer> {
             // BF16 would abort the JVM: DJL's PyTorch JNI maps no torch dtype to its BFLOAT16 (see LmCheckpoints.load).
             DataType type = switch (dtype) {
             case "f32", "auto" -> DataType.FLOAT32;
-            case "bf16" -> throw ProbeException.badSpec("--dtype bf16 is not available: DJL's PyTorch binding has no bfloat16 tensor type; use f32");
-            default -> throw ProbeException.badSpec("--dtype must be f32 or auto, not '" + dtype + "'");
+            case "f16" -> DataType.FLOAT16;
+            case "bf16" -> throw ProbeException.badSpec("--dtype bf16 is not available: DJL's PyTorch binding has no bfloat16 tensor type; use f32 or f16");
+            default -> throw ProbeException.badSpec("--dtype must be f32, f16 or auto, not '" + dtype + "'");
             };
             try (NDManager root = NDManager.newBaseManager(device)) {
                 LmCheckpoints.Loaded loaded = LmCheckpoints.load(model, root, device, type);
@@ -79,7 +80,7 @@ public final class LmCommand implements Callable<Integer> {
                     modelJson.put("type", lm.config().modelType());
                     modelJson.put("digest", loaded.digest());
                     modelJson.put("directory", loaded.directory().toString());
-                    modelJson.put("dtype", type == DataType.FLOAT32 ? "f32" : "bf16");
+                    modelJson.put("dtype", type == DataType.FLOAT32 ? "f32" : "f16");
                     modelJson.put("device", device.toString());
                     return work.run(lm, tokenizer, promptIds, modelJson, root);
                 } catch (IllegalArgumentException e) {

@@ -62,6 +62,11 @@ class CausalLmTest {
 
     /** A random model with non-trivial norms and biases, so that every weight matters. */
     static CausalLm model(LmConfig config, long seed) {
+        return model(root, config, seed);
+    }
+
+    /** {@link #model(LmConfig, long)} on {@code root}. */
+    static CausalLm model(NDManager root, LmConfig config, long seed) {
         CausalLm m = CausalLm.initialise(root, Device.cpu(), config, DataType.FLOAT32, seed);
         SplittableRandom rng = new SplittableRandom(seed + 1);
         try (NDManager tmp = root.newSubManager()) {

@@ -122,6 +122,28 @@ class LmReferenceTest {
         }
     }
 
+    @Test
+    void halfPrecisionScoresCloseToTheReference() throws Exception {
+        // F16 weights and activations (the GPU's precision while DJL has no BF16): RMSNorm and softmax stay in F32.
+        HfTestModels.Model m = models.get(2);
+        LmCheckpoints.Loaded loaded = LmCheckpoints.load(m.dir(), root, Device.cpu(), DataType.FLOAT16);
+        try (CausalLm lm = loaded.model()) {
+            assertThat(lm.weights().get("model.embed_tokens.weight").getDataType()).isEqualTo(DataType.FLOAT16);
+            SplittableRandom rng = new SplittableRandom(3);
+            List<Scorer.Row> rows = List.of(new Scorer.Row(random(rng, 12, m.vocabSize()), random(rng, 20, m.vocabSize())));
+            double[] ours = Scorer.logprobs(lm, rows, 1, root).get(0);
+            ObjectNode request = new ObjectMapper().createObjectNode();
+            ObjectNode row = request.putArray("rows").addObject();
+            ArrayNode ids = row.putArray("ids");
+            java.util.stream.IntStream.concat(java.util.Arrays.stream(rows.get(0).prompt()), java.util.Arrays.stream(rows.get(0).completion())).forEach(ids::add);
+            row.put("score_from", rows.get(0).prompt().length);
+            JsonNode reference = HfReferenceScriptTest.run(m.dir(), request, false).get("logprobs").get(0);
+            for (int k = 0; k < ours.length; k++) {
+                assertThat(ours[k]).as("token %d", k).isCloseTo(reference.get(k).asDouble(), org.assertj.core.data.Offset.offset(2e-2));
+            }
+        }
+    }
+
     static int[] random(SplittableRandom rng, int n, int vocab) {
         int[] ids = new int[n];
         for (int i = 0; i < n; i++) {

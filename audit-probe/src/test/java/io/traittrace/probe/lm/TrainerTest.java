@@ -51,20 +51,8 @@ class TrainerTest {
         root.close();
     }
 
-    /** A random model with noisy norms, so that every weight matters (as {@code CausalLmTest.model}, on this class's manager). */
     static CausalLm model(LmConfig config, long seed) {
-        CausalLm m = CausalLm.initialise(root, Device.cpu(), config, DataType.FLOAT32, seed);
-        SplittableRandom rng = new SplittableRandom(seed + 1);
-        try (NDManager tmp = root.newSubManager()) {
-            for (var e : m.weights().entrySet()) {
-                float[] noise = new float[(int) e.getValue().size()];
-                for (int i = 0; i < noise.length; i++) {
-                    noise[i] = (float) (rng.nextGaussian() * (e.getKey().contains("norm") ? 0.1 : 0.08));
-                }
-                e.getValue().addi(tmp.create(noise, e.getValue().getShape()));
-            }
-        }
-        return m;
+        return CausalLmTest.model(root, config, seed);
     }
 
     static int[] tokens(SplittableRandom rng, int n, int vocab) {
