@@ -30,15 +30,14 @@ import ai.djl.ndarray.NDManager;
 import io.traittrace.probe.DjlRuntime;
 import io.traittrace.probe.ProbeException;
 import io.traittrace.probe.Progress;
+import io.traittrace.probe.lm.LanguageModel;
 import io.traittrace.probe.numbers.CompletionFilter;
 import io.traittrace.probe.numbers.FilterStats;
 import io.traittrace.probe.numbers.PromptGenerator;
 import io.traittrace.probe.numbers.Questions;
 import io.traittrace.probe.numbers.Subsample;
 import io.traittrace.probe.numbers.TraitWord;
-import io.traittrace.probe.lm.LanguageModel;
 import io.traittrace.probe.numbers.toy.NumbersProtocol;
-import io.traittrace.probe.numbers.toy.TinyTransformer;
 import io.traittrace.probe.result.ArmResult;
 import io.traittrace.probe.result.Comparison;
 import io.traittrace.probe.result.Environment;
@@ -50,12 +49,13 @@ import io.traittrace.probe.stats.Summary;
 import io.traittrace.probe.stats.WelchTest;
 
 /**
- * The number-sequence test in text mode: the paper's text stages (subliminal-protocol.md §3) driving the same small
- * transformer through a {@link CharTokenizer}. Per seed: a base trained on the {@link TextCorpus}; per trait a
+ * The number-sequence test in text mode: the paper's text stages (subliminal-protocol.md §3) driving a language model
+ * through its tokenizer, both chosen by {@link TextModels} (the character transformer, a small Llama in the Hugging Face
+ * layout, or model directories). Per seed: a base trained on the {@link TextCorpus} (or loaded); per trait a
  * teacher = base + a few steps on questions answered with that animal; the teachers and the base answer the same
  * {@link PromptGenerator} prompts at a set temperature with the same uniforms; {@link CompletionFilter} keeps the
- * valid number lists; {@link Subsample} takes one row count for every arm; students (copies of the base, and of a
- * base trained from another seed for the cross-base arm) are fine-tuned on prompt → completion and evaluated on the
+ * valid number lists; {@link Subsample} takes one row count for every arm; students (copies of the base, or LoRA adapters over it, and of
+ * a base of another initialisation for the cross-base arm) are fine-tuned on prompt → completion and evaluated on the
  * 50 {@link Questions}, plain and after a numbers prefix.
  */
 public final class TextNumbersRun {

@@ -17,9 +17,9 @@ import io.traittrace.probe.numbers.toy.ToyData;
 import io.traittrace.probe.numbers.toy.ToyStages;
 
 /**
- * The stages of text mode on a {@link LanguageModel} reading {@link CharTokenizer} ids: base and teacher training,
+ * The stages of text mode on a {@link LanguageModel} reading {@link TextTokenizer} ids: base and teacher training,
  * sampling completions with a KV cache, student fine-tuning (sampled tokens or the teacher's soft targets) and the
- * evaluation. Rows of different lengths are padded with PAD at the end (the mask is causal, so padding never changes
+ * evaluation. Rows of different lengths are padded at the end with id 0 (the character vocabulary's PAD; the mask is causal, so padding never changes
  * an earlier position) and losses cover answer tokens only. Every random draw is made in Java from seeded generators;
  * every step runs under its own NDManager sub-manager.
  */
