@@ -3,7 +3,6 @@ package io.traittrace.probe.numbers.text;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,8 +52,11 @@ public abstract class TextModels implements AutoCloseable {
         return loraRank > 0 ? ((CausalLm) base).withLora(owner, loraRank, loraRank, io.traittrace.probe.lm.Lora.MODULES, seed) : base.copy(owner);
     }
 
-    /** A trained base saved for inspection, with its directory digest; empty where the base is not a Hugging Face model. */
-    public Map<String, Object> keep(LanguageModel trained, String name) {
+    /**
+     * What identifies a base or cross-base the run evaluated: the Hugging Face directory it was loaded from, or was saved to
+     * after training, with the directory digest the probe computed; empty for the character transformer.
+     */
+    public Map<String, Object> identify(LanguageModel model, String name) {
         return Map.of();
     }
 
@@ -174,7 +176,7 @@ public abstract class TextModels implements AutoCloseable {
         }
 
         @Override
-        public Map<String, Object> keep(LanguageModel trained, String name) {
+        public Map<String, Object> identify(LanguageModel trained, String name) {
             Path dir = workDir.resolve(name);
             LmCheckpoints.save((CausalLm) trained, dir, workDir.resolve("tokenizer"));
             Map<String, Object> m = new LinkedHashMap<>();
@@ -210,7 +212,7 @@ public abstract class TextModels implements AutoCloseable {
         private final Path cross;
         private final Device device;
         private final HfTextTokenizer tokenizer;
-        private final List<String> identities = new ArrayList<>();
+        private final Map<LanguageModel, Map<String, Object>> loaded = new java.util.IdentityHashMap<>();
 
         DirectoryModels(Path base, Path cross, Device device) {
             this.base = base;
@@ -253,14 +255,24 @@ public abstract class TextModels implements AutoCloseable {
         }
 
         private LanguageModel load(Path dir, NDManager owner) {
-            LmCheckpoints.Loaded loaded = LmCheckpoints.load(dir, owner, device, DataType.FLOAT32);
-            identities.add(dir + " " + loaded.digest());
-            return loaded.model();
+            LmCheckpoints.Loaded model = LmCheckpoints.load(dir, owner, device, DataType.FLOAT32);
+            Map<String, Object> identity = new LinkedHashMap<>();
+            identity.put("format", "huggingface");
+            identity.put("directory", model.directory().toString());
+            identity.put("digest", model.digest());
+            loaded.put(model.model(), identity);
+            return model.model();
+        }
+
+        @Override
+        public Map<String, Object> identify(LanguageModel model, String name) {
+            return loaded.getOrDefault(model, Map.of());
         }
 
         @Override
         public String describe() {
-            return "Hugging Face model directories " + base + " (base) and " + cross + " (cross-base), their tokenizer.json and chat template; loaded: " + identities;
+            return "Hugging Face model directories " + base + " (base) and " + cross + " (cross-base), their tokenizer.json and chat template; "
+                    + "each seed's baseModel and crossBaseModel name the directory digests the probe computed";
         }
 
         @Override

@@ -165,11 +165,8 @@ public final class TextNumbersRun {
                         losses.put("base", train(meter, timer, seconds, "base",
                                 () -> TextStages.trainBase(base, tokenizer, p.baseRecipe(), new SplittableRandom(s ^ BASE_SALT), seedManager)));
                         progress.line("seed %d/%d: base trained in %.1f s (last loss %.4f)", r + 1, p.seeds(), seconds.get("base"), losses.get("base"));
-                        Map<String, Object> kept = models.keep(base, "seed-" + r + "-base");
-                        if (!kept.isEmpty()) {
-                            row.put("baseModel", kept);
-                        }
                     }
+                    identify(models, base, "seed-" + r + "-base", "baseModel", row);
                     eval.put("base", evaluate(base, tokenizer, evaluation, p, timer, seconds, seedManager));
 
                     Map<String, LanguageModel> teachers = new LinkedHashMap<>();
@@ -241,6 +238,7 @@ public final class TextNumbersRun {
                         losses.put("crossBase", train(meter, timer, seconds, "crossBaseTraining",
                                 () -> TextStages.trainBase(crossBase, tokenizer, p.baseRecipe(), new SplittableRandom(crossSeed ^ BASE_SALT), seedManager)));
                     }
+                    identify(models, crossBase, "seed-" + r + "-cross-base", "crossBaseModel", row);
                     eval.put("crossBaseModel", evaluate(crossBase, tokenizer, evaluation, p, timer, seconds, seedManager));
                     for (String trait : p.traits()) {
                         students.train(arm("cross-base", trait), crossBase, data.get(trait), teachers.get(trait));
@@ -349,6 +347,14 @@ public final class TextNumbersRun {
         return new ProbeResult(ProbeResult.SCHEMA, new ProbeResult.ProtocolId(NumbersProtocol.NAME, NumbersProtocol.VERSION), verdict, armResults,
                 comparisons, p.asMap(), new ProbeResult.Seeds(p.seed(), seeds.subList(first, last + 1)), dataIdentity, replicates, evidence, environment,
                 timings, startedAt, Instant.now().toString());
+    }
+
+    /** Records in the seed's row which weights {@code model} was (a Hugging Face directory and its digest), where there are any. */
+    private static void identify(TextModels models, LanguageModel model, String name, String key, Map<String, Object> row) {
+        Map<String, Object> identity = models.identify(model, name);
+        if (!identity.isEmpty()) {
+            row.put(key, identity);
+        }
     }
 
     /** Trains and scores the students of one seed; every student starts from a copy of its base and shares the shuffle seed. */
