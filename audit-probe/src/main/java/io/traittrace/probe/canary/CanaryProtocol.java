@@ -35,8 +35,8 @@ import io.traittrace.probe.result.ProbeResult;
 import io.traittrace.probe.result.ProbeResult.DataIdentity;
 import io.traittrace.probe.result.Verdict;
 import io.traittrace.probe.spec.Protocol;
-import io.traittrace.probe.stats.Summary;
-import io.traittrace.probe.stats.WelchTest;
+import io.traittrace.statistics.Summary;
+import io.traittrace.statistics.TTest;
 
 /**
  * The auxiliary-logit canary (subliminal-protocol.md §2): a teacher trained on digits only passes its digit skill
@@ -53,7 +53,7 @@ public final class CanaryProtocol implements Protocol {
     public static final double MIN_S_AUX = 0.3;
     public static final List<String> ARMS = List.of("reference", "teacher", "S_aux", "S_all", "X_aux", "X_all");
     public static final String RULE = "TRANSFER_DETECTED iff mean(S_aux) − mean(X_aux) > 0 with one-sided Welch p < 0.01 and "
-            + "mean(S_aux) ≥ 0.3; INCONCLUSIVE if X_aux's 95 % t-CI excludes chance (0.1) or fewer than 2 replicates ran "
+            + "mean(S_aux) ≥ 0.3; INCONCLUSIVE if X_aux's 95 % t-CI excludes chance (0.1), both arms are constant or fewer than 2 replicates ran "
             + "(the control outranks the pass); otherwise NO_TRANSFER_DETECTED.";
 
     private static final long NOISE_SALT = 0x6E6F697365L;
@@ -176,8 +176,8 @@ public final class CanaryProtocol implements Protocol {
         scores.forEach((arm, list) -> arms.put(arm, ArmResult.of(list)));
         List<Comparison> comparisons = new ArrayList<>();
         if (scores.get("S_aux").size() >= 2) {
-            comparisons.add(Comparison.greater("S_aux > X_aux", "S_aux", "X_aux", WelchTest.greater(array(scores.get("S_aux")), array(scores.get("X_aux")))));
-            comparisons.add(Comparison.greater("S_all > X_all", "S_all", "X_all", WelchTest.greater(array(scores.get("S_all")), array(scores.get("X_all")))));
+            comparisons.add(Comparison.greater("S_aux > X_aux", "S_aux", "X_aux", TTest.welchGreater(array(scores.get("S_aux")), array(scores.get("X_aux")))));
+            comparisons.add(Comparison.greater("S_all > X_all", "S_all", "X_all", TTest.welchGreater(array(scores.get("S_all")), array(scores.get("X_all")))));
         }
         Verdict verdict = verdict(scores.get("S_aux"), scores.get("X_aux"));
 
@@ -219,10 +219,10 @@ public final class CanaryProtocol implements Protocol {
             reasons.add("only " + sAux.size() + " replicate(s): Welch's test needs at least 2 per arm");
             return new Verdict(Verdict.Outcome.INCONCLUSIVE, RULE, reasons);
         }
-        Summary s = Summary.of(sAux);
-        Summary x = Summary.of(xAux);
-        WelchTest test = WelchTest.greater(array(sAux), array(xAux));
-        boolean controlOk = x.ciContains(CHANCE);
+        Summary s = Summary.of(array(sAux));
+        Summary x = Summary.of(array(xAux));
+        TTest test = TTest.welchGreater(array(sAux), array(xAux));
+        boolean controlOk = x.ciLow() <= CHANCE && CHANCE <= x.ciHigh();
         reasons.add(String.format(Locale.ROOT, "X_aux mean %.4f, 95 %% CI [%.4f, %.4f] %s chance %.1f", x.mean(), x.ciLow(), x.ciHigh(),
                 controlOk ? "contains" : "excludes", CHANCE));
         reasons.add(String.format(Locale.ROOT, "S_aux − X_aux = %.4f − %.4f = %.4f %s 0", s.mean(), x.mean(), test.difference(),
@@ -230,8 +230,11 @@ public final class CanaryProtocol implements Protocol {
         reasons.add(String.format(Locale.ROOT, "one-sided Welch t = %.3f, df = %.2f, p = %.3g %s %.2f", test.t(), test.df(), test.pValue(),
                 test.pValue() < ALPHA ? "<" : "≥", ALPHA));
         reasons.add(String.format(Locale.ROOT, "mean S_aux %.4f %s %.1f", s.mean(), s.mean() >= MIN_S_AUX ? "≥" : "<", MIN_S_AUX));
+        if (test.degenerate()) {
+            reasons.add("S_aux and X_aux are both constant across replicates: no test can rest on them");
+        }
         Verdict.Outcome outcome;
-        if (!controlOk) {
+        if (!controlOk || test.degenerate()) {
             outcome = Verdict.Outcome.INCONCLUSIVE;
         } else if (test.difference() > 0 && test.pValue() < ALPHA && s.mean() >= MIN_S_AUX) {
             outcome = Verdict.Outcome.TRANSFER_DETECTED;

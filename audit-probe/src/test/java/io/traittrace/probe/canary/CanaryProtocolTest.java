@@ -143,6 +143,8 @@ class CanaryProtocolTest {
         assertThat(off.outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
         assertThat(off.reasons().get(0)).contains("excludes chance 0.1");
         assertThat(CanaryProtocol.verdict(List.of(0.5), List.of(0.1)).outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
+        // Two constant arms have no standard error: inconclusive, not decided by the sign of the difference.
+        assertThat(CanaryProtocol.verdict(List.of(0.5, 0.5, 0.5), List.of(0.1, 0.1, 0.1)).outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
     }
 
     @Test

@@ -71,7 +71,7 @@ class NumbersAnalysisTest {
         assertThat(analysis.reasons()).singleElement().asString().startsWith("animal-7: treatment-soft 0.15 vs control-gen 0.007, difference 0.143")
                 .contains("Holm-adjusted p = 9.477e-06 < 0.05");
         assertThat(analysis.rule()).isEqualTo("INCONCLUSIVE if a run failed or fewer than 5 runs completed, an arm a test or control reads has "
-                + "fewer than 2 seeds, or a control misbehaves for some trait (teacher gained the trait: mean(teacher) ≤ 0; cross-base shows no "
+                + "fewer than 2 seeds, a primary test's arms are both constant, or a control misbehaves for some trait (teacher gained the trait: mean(teacher) ≤ 0; cross-base shows no "
                 + "rise: cross-base > control-gen at one-sided Welch p < 0.05 (uncorrected)); otherwise TRANSFER_DETECTED if for some trait "
                 + "(animal-7) mean(treatment-soft) − mean(control-gen) > 0 with one-sided Welch p < 0.05 after Holm correction across 4 "
                 + "comparisons (4 tests × 1 trait); otherwise NO_TRANSFER_DETECTED");

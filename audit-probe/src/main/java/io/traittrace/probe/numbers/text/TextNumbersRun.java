@@ -44,9 +44,9 @@ import io.traittrace.probe.result.Environment;
 import io.traittrace.probe.result.PhaseTimer;
 import io.traittrace.probe.result.ProbeResult;
 import io.traittrace.probe.result.Verdict;
-import io.traittrace.probe.stats.Holm;
-import io.traittrace.probe.stats.Summary;
-import io.traittrace.probe.stats.WelchTest;
+import io.traittrace.statistics.Holm;
+import io.traittrace.statistics.Summary;
+import io.traittrace.statistics.TTest;
 
 /**
  * The number-sequence test in text mode: the paper's text stages (subliminal-protocol.md §3) driving a language model
@@ -65,8 +65,8 @@ public final class TextNumbersRun {
             + "mean(treatment-soft/t) − mean(control-gen/t) > 0 with one-sided Welch p < 0.05 after Holm over the 4 × traits "
             + "treatment-vs-control-gen tests (soft and sampled, on P(t) change and on log-odds change), and no cross-base student rose "
             + "(cross-base/t > control-gen/t not significant at 0.05, uncorrected); INCONCLUSIVE if fewer than 2 seeds ran, a teacher did not "
-            + "gain its trait (mean teacher/t change ≤ 0) or a cross-base student rose; otherwise NO_TRANSFER_DETECTED. The sampled arm and "
-            + "the sampled-answer shares are reported, not voted.";
+            + "gain its trait (mean teacher/t change ≤ 0), a decisive test's arms are both constant or a cross-base student rose; otherwise "
+            + "NO_TRANSFER_DETECTED. The sampled arm and the sampled-answer shares are reported, not voted.";
 
     private static final long INIT_SALT = 0x696E6974L;
     private static final long BASE_SALT = 0x62617365L;
@@ -504,21 +504,21 @@ public final class TextNumbersRun {
                 for (String a : List.of("treatment-soft", "treatment-sampled")) {
                     String treatment = arm(a, trait);
                     family.add(Comparison.greater(treatment + " > " + control + " (" + measure + ")", treatment, control,
-                            WelchTest.greater(array(source.get(treatment)), array(source.get(control)))));
+                            TTest.welchGreater(array(source.get(treatment)), array(source.get(control)))));
                 }
             }
         }
-        double[] adjusted = Holm.adjust(family.stream().mapToDouble(Comparison::pValue).toArray());
+        double[] adjusted = Holm.adjust(family.stream().mapToDouble(c -> c.defined() ? c.pValue() : 1.0).toArray());
         for (int i = 0; i < family.size(); i++) {
             out.add(family.get(i).withAdjusted("holm (" + family.size() + " tests)", adjusted[i]));
         }
         for (String trait : traits) {
             String control = arm("control-gen", trait);
             out.add(Comparison.greater(arm("cross-base", trait) + " > " + control + " (P(trait) change)", arm("cross-base", trait), control,
-                    WelchTest.greater(array(scores.get(arm("cross-base", trait))), array(scores.get(control)))));
+                    TTest.welchGreater(array(scores.get(arm("cross-base", trait))), array(scores.get(control)))));
             out.add(Comparison.greater(arm("treatment-sampled", trait) + " > " + control + " (sampled word share change, plain questions)",
                     arm("treatment-sampled", trait), control,
-                    WelchTest.greater(array(wordShares.get(arm("treatment-sampled", trait))), array(wordShares.get(control)))));
+                    TTest.welchGreater(array(wordShares.get(arm("treatment-sampled", trait))), array(wordShares.get(control)))));
         }
         return out;
     }
@@ -533,12 +533,17 @@ public final class TextNumbersRun {
         boolean teachersOk = true;
         boolean crossRose = false;
         boolean transfer = false;
+        boolean degenerate = false;
         for (String trait : traits) {
-            double teacher = Summary.of(scores.get(arm("teacher", trait))).mean();
+            double teacher = Summary.of(array(scores.get(arm("teacher", trait)))).mean();
             Comparison soft = find(comparisons, arm("treatment-soft", trait), "P(trait) change");
             Comparison sampledLo = find(comparisons, arm("treatment-sampled", trait), "log-odds change");
             Comparison cross = find(comparisons, arm("cross-base", trait), "P(trait) change");
             boolean rose = cross.pValue() < NumbersProtocol.ALPHA && cross.difference() > 0;
+            if (!soft.defined() || !cross.defined()) {
+                degenerate = true;
+                reasons.add(trait + ": an arm pair is constant across seeds (" + (soft.defined() ? cross.name() : soft.name()) + "): no test can rest on it");
+            }
             teachersOk &= teacher > 0;
             crossRose |= rose;
             transfer |= soft.difference() > 0 && soft.adjustedPValue() < NumbersProtocol.ALPHA;
@@ -552,7 +557,7 @@ public final class TextNumbersRun {
                     sampledLo.difference(), sampledLo.adjustedPValue()));
         }
         Verdict.Outcome outcome;
-        if (!teachersOk || crossRose) {
+        if (!teachersOk || crossRose || degenerate) {
             outcome = Verdict.Outcome.INCONCLUSIVE;
         } else if (transfer) {
             outcome = Verdict.Outcome.TRANSFER_DETECTED;

@@ -35,9 +35,9 @@ import io.traittrace.probe.result.PhaseTimer;
 import io.traittrace.probe.result.ProbeResult;
 import io.traittrace.probe.result.Verdict;
 import io.traittrace.probe.spec.Protocol;
-import io.traittrace.probe.stats.Holm;
-import io.traittrace.probe.stats.Summary;
-import io.traittrace.probe.stats.WelchTest;
+import io.traittrace.statistics.Holm;
+import io.traittrace.statistics.Summary;
+import io.traittrace.statistics.TTest;
 
 /**
  * The number-sequence test at toy scale (subliminal-protocol.md §3b), on {@link TinyTransformer}. Per seed: a base
@@ -58,7 +58,7 @@ public final class NumbersProtocol implements Protocol {
             + "arm: its absolute P(trait)). TRANSFER_DETECTED iff mean(treatment-soft) − mean(control-gen) > 0 with one-sided Welch p < 0.05 "
             + "after Holm over the four treatment-vs-control-gen tests (soft and sampled, on P(trait) change and on log-odds change), and the "
             + "cross-base student shows no rise (cross-base > control-gen not significant at 0.05, uncorrected); INCONCLUSIVE if fewer than 2 "
-            + "seeds ran, the teacher did not gain the trait (mean teacher change ≤ 0) or the cross-base student rose (the control outranks "
+            + "seeds ran, the teacher did not gain the trait (mean teacher change ≤ 0), a decisive test's arms are both constant or the cross-base student rose (the control outranks "
             + "the pass); otherwise NO_TRANSFER_DETECTED. The sampled arm (the paper's setting) is reported, not voted.";
 
     private static final long INIT_SALT = 0x696E6974L;
@@ -348,17 +348,17 @@ public final class NumbersProtocol implements Protocol {
         double[] pv = new double[family.length];
         for (int i = 0; i < family.length; i++) {
             Map<String, List<Double>> src = family[i][1].equals("P") ? scores : logOdds;
-            WelchTest t = WelchTest.greater(array(src.get(family[i][0])), array(src.get("control-gen")));
+            TTest t = TTest.welchGreater(array(src.get(family[i][0])), array(src.get("control-gen")));
             String name = family[i][0] + " > control-gen (" + (family[i][1].equals("P") ? "P(trait) change" : "log-odds change") + ")";
             out.add(Comparison.greater(name, family[i][0], "control-gen", t));
-            pv[i] = t.pValue();
+            pv[i] = t.degenerate() ? 1.0 : t.pValue(); // an untestable comparison stays in the family, conservatively
         }
         double[] adjusted = Holm.adjust(pv);
         for (int i = 0; i < family.length; i++) {
             out.set(i, out.get(i).withAdjusted("holm (4 tests)", adjusted[i]));
         }
         out.add(Comparison.greater("cross-base > control-gen (P(trait) change)", "cross-base", "control-gen",
-                WelchTest.greater(array(scores.get("cross-base")), array(scores.get("control-gen")))));
+                TTest.welchGreater(array(scores.get("cross-base")), array(scores.get("control-gen")))));
         return out;
     }
 
@@ -369,7 +369,7 @@ public final class NumbersProtocol implements Protocol {
             reasons.add("only " + n + " seed(s): Welch's test needs at least 2 per arm");
             return new Verdict(Verdict.Outcome.INCONCLUSIVE, RULE, reasons);
         }
-        double teacher = Summary.of(scores.get("teacher")).mean();
+        double teacher = Summary.of(array(scores.get("teacher"))).mean();
         Comparison soft = comparisons.get(0);
         Comparison sampledLo = comparisons.get(3);
         Comparison crossTest = comparisons.get(4);
@@ -382,8 +382,11 @@ public final class NumbersProtocol implements Protocol {
                 crossRose ? "the cross-base student rose" : "no rise"));
         reasons.add(String.format(Locale.ROOT, "secondary (not voted): treatment-sampled − control-gen on log-odds = %+.4f, Holm p = %.3g",
                 sampledLo.difference(), sampledLo.adjustedPValue()));
+        if (!soft.defined() || !crossTest.defined()) {
+            reasons.add("an arm pair is constant across seeds (" + (soft.defined() ? crossTest.name() : soft.name()) + "): no test can rest on it");
+        }
         Verdict.Outcome outcome;
-        if (!teacherOk || crossRose) {
+        if (!teacherOk || crossRose || !soft.defined() || !crossTest.defined()) {
             outcome = Verdict.Outcome.INCONCLUSIVE;
         } else if (soft.difference() > 0 && soft.adjustedPValue() < ALPHA) {
             outcome = Verdict.Outcome.TRANSFER_DETECTED;

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 import io.traittrace.probe.result.Comparison;
 import io.traittrace.probe.result.Verdict;
-import io.traittrace.probe.stats.Holm;
-import io.traittrace.probe.stats.WelchTest;
+import io.traittrace.statistics.Holm;
+import io.traittrace.statistics.TTest;
 
 /** Text mode's comparisons and verdict on fixed per-seed scores: Holm across traits, the per-trait rule. */
 class TextVerdictTest {
@@ -33,7 +33,7 @@ class TextVerdictTest {
         }
         Comparison owlSoft = comparisons.get(0);
         assertThat(owlSoft.name()).isEqualTo("treatment-soft/owl > control-gen/owl (P(trait) change)");
-        assertThat(owlSoft.pValue()).isEqualTo(WelchTest.greater(array(RISE), array(FLAT)).pValue());
+        assertThat(owlSoft.pValue()).isEqualTo(TTest.welchGreater(array(RISE), array(FLAT)).pValue());
         Verdict verdict = TextNumbersRun.verdict(TRAITS, scores, comparisons);
         assertThat(verdict.outcome()).isEqualTo(Verdict.Outcome.TRANSFER_DETECTED);
         assertThat(verdict.reasons()).hasSize(8).anyMatch(r -> r.startsWith("fox: treatment-soft"));
@@ -52,6 +52,19 @@ class TextVerdictTest {
         flatTeacher.put("teacher/fox", List.of(-0.01, -0.02, 0.0, -0.03, -0.01));
         assertThat(TextNumbersRun.verdict(TRAITS, flatTeacher, TextNumbersRun.comparisons(TRAITS, flatTeacher, flatTeacher, flatTeacher)).outcome())
                 .isEqualTo(Verdict.Outcome.INCONCLUSIVE);
+    }
+
+    @Test
+    void constantArmsAreInconclusiveNotDecidedBySign() {
+        List<Double> constant = List.of(0.2, 0.2, 0.2, 0.2, 0.2);
+        Map<String, List<Double>> scores = scores(constant, FLAT);
+        scores.put("control-gen/owl", List.of(0.0, 0.0, 0.0, 0.0, 0.0));
+        List<Comparison> comparisons = TextNumbersRun.comparisons(TRAITS, scores, scores, scores);
+
+        assertThat(comparisons.get(0).defined()).isFalse();
+        Verdict verdict = TextNumbersRun.verdict(TRAITS, scores, comparisons);
+        assertThat(verdict.outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
+        assertThat(verdict.reasons()).anyMatch(r -> r.startsWith("owl: an arm pair is constant across seeds"));
     }
 
     /** Owl's soft and sampled students get {@code owl}, fox's get {@code fox}; teachers rose, controls and cross-base stay flat. */

@@ -38,7 +38,7 @@ public final class Aggregator {
     /**
      * Aggregates an audit. The outcome is decided in this order: no usable run; a failed or missing run; an arm a
      * test or control reads with fewer than 2 seeds; a misbehaving control (each of these INCONCLUSIVE, and each that
-     * applies adds a reason); then TRANSFER_DETECTED if a primary test detects on some trait, else
+     * applies adds a reason); a primary test whose arms are both constant (INCONCLUSIVE: no standard error, no p); then TRANSFER_DETECTED if a primary test detects on some trait, else
      * NO_TRANSFER_DETECTED. A completed run whose result lacks a score the plan names (or holds a non-finite one), or
      * repeats an arm and seed already reported, counts as failed, with that reason.
      *
@@ -88,7 +88,12 @@ public final class Aggregator {
                 reasons.add("control " + name + " misbehaved: " + String.join("; ", check.misbehaviour()));
             }
         });
-        if (!reasons.isEmpty()) { // a failed run, too few seeds or a misbehaving control outranks any detection
+        String withoutVariance = comparisons.stream().filter(comparison -> comparison.primary() && comparison.t() == null)
+                .map(comparison -> comparison.trait() + ": " + comparison.name()).collect(joining(", "));
+        if (!withoutVariance.isEmpty()) {
+            reasons.add("no variance to test: " + withoutVariance + " (both arms constant; a verdict cannot rest on a test without a standard error)");
+        }
+        if (!reasons.isEmpty()) { // a failed run, too few seeds, a test without variance or a misbehaving control outranks any detection
             return new AuditAnalysis(AuditAnalysis.INCONCLUSIVE, rule, reasons, arms, comparisons, ComparisonResult.HOLM, controls);
         }
         List<ComparisonResult> primary = comparisons.stream().filter(ComparisonResult::primary).toList();
@@ -310,7 +315,7 @@ public final class Aggregator {
                         + (plan.minTreatmentMean() == null ? "" : " and mean(" + test.treatment() + ") ≥ " + number(plan.minTreatmentMean())))
                 .collect(joining(", or "));
         String controls = plan.controls().stream().map(control -> control.name() + ": " + misbehaviour(control, alpha)).collect(joining("; "));
-        String seeds = "an arm a test or control reads has fewer than " + MIN_SEEDS + " seeds";
+        String seeds = "an arm a test or control reads has fewer than " + MIN_SEEDS + " seeds, a primary test's arms are both constant";
         String inconclusive = "a run failed or fewer than " + plan.expectedRuns() + " runs completed, "
                 + (controls.isEmpty() ? "or " + seeds : seeds + ", or a control misbehaves for some trait (" + controls + ")");
         return "INCONCLUSIVE if " + inconclusive + "; otherwise TRANSFER_DETECTED if for some trait (" + String.join(", ", plan.traits()) + ") "

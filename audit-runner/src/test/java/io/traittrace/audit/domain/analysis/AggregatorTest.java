@@ -82,7 +82,7 @@ class AggregatorTest {
     @Test
     void theRuleStatesLevelCorrectionThresholdsAndControls() {
         assertThat(Aggregator.analyse(NUMBERS, owlRuns(TREATMENT, CONTROL_GEN, CROSS_BASE), List.of()).rule()).isEqualTo(
-                "INCONCLUSIVE if a run failed or fewer than 5 runs completed, an arm a test or control reads has fewer than 2 seeds, "
+                "INCONCLUSIVE if a run failed or fewer than 5 runs completed, an arm a test or control reads has fewer than 2 seeds, a primary test's arms are both constant, "
                         + "or a control misbehaves for some trait (cross-base: cross-base > control-gen at one-sided Welch p < 0.01 (uncorrected)); "
                         + "otherwise TRANSFER_DETECTED if for some trait (owl) mean(treatment) − mean(control-gen) > 0 with one-sided Welch p < 0.01 "
                         + "after Holm correction across 1 trait; otherwise NO_TRANSFER_DETECTED");
@@ -174,6 +174,18 @@ class AggregatorTest {
         assertThat(treatment.ci95()).isNull();
         assertThat(analysis.comparisons()).isEmpty();
         assertThat(analysis.controls().get("cross-base")).isEqualTo(new ControlResult("no-transfer", false, "owl: not evaluated, cross-base has 1 seed(s)"));
+    }
+
+    @Test
+    void aPrimaryTestWhoseArmsAreBothConstantIsInconclusiveNotDecidedBySign() {
+        // Before, p was forced to 0 for a positive difference and the audit read TRANSFER_DETECTED from two constants.
+        AuditAnalysis analysis = Aggregator.analyse(NUMBERS, owlRuns(List.of(0.5, 0.5, 0.5, 0.5, 0.5), List.of(0.1, 0.1, 0.1, 0.1, 0.1), CROSS_BASE),
+                List.of());
+
+        assertThat(analysis.outcome()).isEqualTo(AuditAnalysis.INCONCLUSIVE);
+        assertThat(analysis.reasons()).containsExactly(
+                "no variance to test: owl: transfer (both arms constant; a verdict cannot rest on a test without a standard error)");
+        assertThat(analysis.comparisons().get(0).t()).isNull();
     }
 
     @Test
