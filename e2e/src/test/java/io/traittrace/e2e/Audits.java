@@ -14,13 +14,14 @@ final class Audits {
     private Audits() {
     }
 
-    /** A canary audit with the stack's tiny parameters. */
-    static ObjectNode canary(String idempotencyKey, String student, int seeds) {
+    /** A canary audit with the stack's tiny parameters, seeds and margin. */
+    static ObjectNode canary(String idempotencyKey, String student) {
         ObjectNode request = Api.JSON.createObjectNode();
         request.put("idempotencyKey", idempotencyKey);
         request.put("protocol", "canary");
         request.put("student", student);
-        request.put("seedsPerArm", seeds);
+        request.put("seedsPerArm", Stack.POLICY_SEEDS);
+        request.put("margin", Stack.POLICY_MARGIN);
         try {
             request.set("parameters", Api.JSON.readTree(Stack.TINY_CANARY));
         } catch (Exception e) {

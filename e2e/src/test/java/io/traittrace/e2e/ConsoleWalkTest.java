@@ -91,6 +91,7 @@ class ConsoleWalkTest {
             assertThat(browser.visible("student").getDomProperty("value")).isEqualTo(CROSS_FAMILY_STUDENT);
             replace("teacher", TEACHER);
             replace("seedsPerArm", Integer.toString(Stack.POLICY_SEEDS));
+            replace("margin", Double.toString(Stack.POLICY_MARGIN));
             replace("parameters", Stack.TINY_CANARY);
             replace("deadlineSeconds", "600");
             driver.findElement(By.id("submit-audit")).click();

@@ -59,6 +59,10 @@ public final class CanaryCommand implements Callable<Integer> {
     @Option(names = "--synthetic-test", paramLabel = "K", description = "Synthetic task: test images (default 2000).")
     Integer syntheticTest;
 
+    @Option(names = "--margin", paramLabel = "M", description = "The largest S_aux − X_aux accuracy difference the verdict may call "
+            + "\"no transfer\" (default 0.2; fewer replicates need a larger one to reach it).")
+    Double margin;
+
     @Override
     public Integer call() {
         return ProbeMain.execute(new CanaryProtocol(), parameters(), out);
@@ -82,6 +86,9 @@ public final class CanaryCommand implements Callable<Integer> {
         putIfSet(p, "trainLimit", trainLimit);
         putIfSet(p, "syntheticTrain", syntheticTrain);
         putIfSet(p, "syntheticTest", syntheticTest);
+        if (margin != null) {
+            p.put("margin", margin);
+        }
         return p;
     }
 

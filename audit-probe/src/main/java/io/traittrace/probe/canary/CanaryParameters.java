@@ -2,6 +2,7 @@ package io.traittrace.probe.canary;
 
 import static io.traittrace.probe.spec.SpecValues.integer;
 import static io.traittrace.probe.spec.SpecValues.longValue;
+import static io.traittrace.probe.spec.SpecValues.number;
 import static io.traittrace.probe.spec.SpecValues.onlyKnown;
 import static io.traittrace.probe.spec.SpecValues.rate;
 
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.traittrace.probe.ProbeException;
+import io.traittrace.probe.contract.VerdictPlans;
 
 /**
  * The canary's parameters, as a spec's {@code "parameters"} holds them (the {@code canary} command builds the
@@ -21,11 +23,11 @@ import io.traittrace.probe.ProbeException;
  */
 public record CanaryParameters(String data, int replicates, int auxLogits, int teacherEpochs, int distillEpochs, int batch,
         double lr, long seed, int threads, Integer trainLimit, int syntheticTrain, int syntheticTest, long syntheticSeed,
-        Integer replicateIndex) {
+        Integer replicateIndex, double margin) {
 
     public static final String SYNTHETIC = "synthetic";
     static final List<String> NAMES = List.of("data", "replicates", "auxLogits", "teacherEpochs", "distillEpochs", "batch", "lr",
-            "seed", "threads", "trainLimit", "syntheticTrain", "syntheticTest", "syntheticSeed", "replicateIndex");
+            "seed", "threads", "trainLimit", "syntheticTrain", "syntheticTest", "syntheticSeed", "replicateIndex", "margin");
 
     public static CanaryParameters parse(ObjectNode p) {
         onlyKnown(p, NAMES, "canary");
@@ -54,8 +56,13 @@ public record CanaryParameters(String data, int replicates, int auxLogits, int t
         // The audit runner spreads replicates over Jobs: each runs one replicate of the same N-replicate design.
         Integer replicateIndex = p.has("replicateIndex") && !p.get("replicateIndex").isNull()
                 ? integer(p, "replicateIndex", 0, 0, replicates - 1) : null;
+        double margin = number(p, "margin", VerdictPlans.CANARY_MARGIN);
+        if (!(margin > 0 && margin <= 1)) {
+            throw ProbeException.badSpec("\"margin\" is the largest S_aux − X_aux accuracy difference the run may call \"no transfer\", in (0, 1]; got "
+                    + margin);
+        }
         return new CanaryParameters(data.asText(), replicates, aux, teacherEpochs, distillEpochs, batch, lr, seed, threads, trainLimit,
-                syntheticTrain, syntheticTest, syntheticSeed, replicateIndex);
+                syntheticTrain, syntheticTest, syntheticSeed, replicateIndex, margin);
     }
 
     public boolean synthetic() {
@@ -85,6 +92,7 @@ public record CanaryParameters(String data, int replicates, int auxLogits, int t
             m.put("syntheticSeed", syntheticSeed);
         }
         m.put("replicateIndex", replicateIndex);
+        m.put("margin", margin);
         return m;
     }
 

@@ -28,15 +28,14 @@ import io.traittrace.probe.ProbeException;
 import io.traittrace.probe.DjlRuntime;
 import io.traittrace.probe.Progress;
 import io.traittrace.probe.result.ArmResult;
-import io.traittrace.probe.result.Comparison;
 import io.traittrace.probe.result.Environment;
 import io.traittrace.probe.result.PhaseTimer;
 import io.traittrace.probe.result.ProbeResult;
 import io.traittrace.probe.result.ProbeResult.DataIdentity;
-import io.traittrace.probe.result.Verdict;
+import io.traittrace.probe.result.Verdicts;
 import io.traittrace.probe.spec.Protocol;
-import io.traittrace.statistics.Summary;
-import io.traittrace.statistics.TTest;
+import io.traittrace.probe.contract.VerdictPlans;
+import io.traittrace.statistics.analysis.AuditAnalysis;
 
 /**
  * The auxiliary-logit canary (subliminal-protocol.md §2): a teacher trained on digits only passes its digit skill
@@ -48,13 +47,7 @@ public final class CanaryProtocol implements Protocol {
 
     public static final String NAME = "canary";
     public static final String VERSION = "1.0";
-    public static final double CHANCE = 0.1;
-    public static final double ALPHA = 0.01;
-    public static final double MIN_S_AUX = 0.3;
-    public static final List<String> ARMS = List.of("reference", "teacher", "S_aux", "S_all", "X_aux", "X_all");
-    public static final String RULE = "TRANSFER_DETECTED iff mean(S_aux) − mean(X_aux) > 0 with one-sided Welch p < 0.01 and "
-            + "mean(S_aux) ≥ 0.3; INCONCLUSIVE if X_aux's 95 % t-CI excludes chance (0.1), both arms are constant or fewer than 2 replicates ran "
-            + "(the control outranks the pass); otherwise NO_TRANSFER_DETECTED.";
+    public static final List<String> ARMS = VerdictPlans.CANARY_ARMS;
 
     private static final long NOISE_SALT = 0x6E6F697365L;
     private static final long TEACHER_SALT = 0x7465616368L;
@@ -174,15 +167,10 @@ public final class CanaryProtocol implements Protocol {
 
         Map<String, ArmResult> arms = new LinkedHashMap<>();
         scores.forEach((arm, list) -> arms.put(arm, ArmResult.of(list)));
-        List<Comparison> comparisons = new ArrayList<>();
-        if (scores.get("S_aux").size() >= 2) {
-            comparisons.add(Comparison.greater("S_aux > X_aux", "S_aux", "X_aux", TTest.welchGreater(array(scores.get("S_aux")), array(scores.get("X_aux")))));
-            comparisons.add(Comparison.greater("S_all > X_all", "S_all", "X_all", TTest.welchGreater(array(scores.get("S_all")), array(scores.get("X_all")))));
-        }
-        Verdict verdict = verdict(scores.get("S_aux"), scores.get("X_aux"));
+        AuditAnalysis analysis = analyse(scores, p.margin());
 
         Map<String, Object> evidence = new LinkedHashMap<>();
-        evidence.put("chance", CHANCE);
+        evidence.put("chance", VerdictPlans.CANARY_CHANCE);
         evidence.put("model", "MLP 784→256→ReLU→256→ReLU→" + outputs + " (10 digit + " + p.auxLogits() + " aux logits)");
         evidence.put("init", "weights N(0, std 1/√fan_in), biases 0, drawn per replicate from its seed; students copy the arrays");
         evidence.put("optimizer", "Adam (β1 0.9, β2 0.999, ε 1e-8, no weight decay), lr " + p.lr() + ", batch " + p.batch());
@@ -207,41 +195,17 @@ public final class CanaryProtocol implements Protocol {
         timings.put("total", round((System.nanoTime() - start) / 1e9, 3));
         Environment environment = Environment.current(Engine.getDjlVersion(), engine.getEngineName(), engine.getVersion(), device.toString(),
                 p.threads());
-        return new ProbeResult(ProbeResult.SCHEMA, new ProbeResult.ProtocolId(NAME, VERSION), verdict, arms, comparisons, p.asMap(),
+        return new ProbeResult(ProbeResult.SCHEMA, new ProbeResult.ProtocolId(NAME, VERSION), Verdicts.verdict(analysis), arms,
+                analysis.comparisons(), analysis.power(), p.asMap(),
                 new ProbeResult.Seeds(p.seed(), seeds.subList(first, last + 1)), data.identity(), replicates, evidence, environment, timings, startedAt,
                 Instant.now().toString());
     }
 
-    /** The pass rule, with the numbers that decided it. */
-    static Verdict verdict(List<Double> sAux, List<Double> xAux) {
-        List<String> reasons = new ArrayList<>();
-        if (sAux.size() < 2 || xAux.size() < 2) {
-            reasons.add("only " + sAux.size() + " replicate(s): Welch's test needs at least 2 per arm");
-            return new Verdict(Verdict.Outcome.INCONCLUSIVE, RULE, reasons);
-        }
-        Summary s = Summary.of(array(sAux));
-        Summary x = Summary.of(array(xAux));
-        TTest test = TTest.welchGreater(array(sAux), array(xAux));
-        boolean controlOk = x.ciLow() <= CHANCE && CHANCE <= x.ciHigh();
-        reasons.add(String.format(Locale.ROOT, "X_aux mean %.4f, 95 %% CI [%.4f, %.4f] %s chance %.1f", x.mean(), x.ciLow(), x.ciHigh(),
-                controlOk ? "contains" : "excludes", CHANCE));
-        reasons.add(String.format(Locale.ROOT, "S_aux − X_aux = %.4f − %.4f = %.4f %s 0", s.mean(), x.mean(), test.difference(),
-                test.difference() > 0 ? ">" : "≤"));
-        reasons.add(String.format(Locale.ROOT, "one-sided Welch t = %.3f, df = %.2f, p = %.3g %s %.2f", test.t(), test.df(), test.pValue(),
-                test.pValue() < ALPHA ? "<" : "≥", ALPHA));
-        reasons.add(String.format(Locale.ROOT, "mean S_aux %.4f %s %.1f", s.mean(), s.mean() >= MIN_S_AUX ? "≥" : "<", MIN_S_AUX));
-        if (test.degenerate()) {
-            reasons.add("S_aux and X_aux are both constant across replicates: no test can rest on them");
-        }
-        Verdict.Outcome outcome;
-        if (!controlOk || test.degenerate()) {
-            outcome = Verdict.Outcome.INCONCLUSIVE;
-        } else if (test.difference() > 0 && test.pValue() < ALPHA && s.mean() >= MIN_S_AUX) {
-            outcome = Verdict.Outcome.TRANSFER_DETECTED;
-        } else {
-            outcome = Verdict.Outcome.NO_TRANSFER_DETECTED;
-        }
-        return new Verdict(outcome, RULE, reasons);
+    /** The canary's rule ({@link VerdictPlans#canary}) on this run's replicates, each one seed. */
+    static AuditAnalysis analyse(Map<String, List<Double>> scores, double margin) {
+        int replicates = scores.get("S_aux").size();
+        return Verdicts.analyse(VerdictPlans.canary(replicates, replicates, margin, VerdictPlans.CANARY_SEED_SD),
+                Verdicts.oneTrait(VerdictPlans.CANARY_TRAIT, scores));
     }
 
     /** Replicate r's seed: the r-th draw of a generator seeded with the base seed (a prefix does not depend on N). */
@@ -413,10 +377,6 @@ public final class CanaryProtocol implements Protocol {
 
     private static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
-    }
-
-    private static double[] array(List<Double> list) {
-        return list.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     private static List<Integer> toList(int[] a) {

@@ -6,20 +6,25 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
+import io.traittrace.statistics.analysis.ComparisonResult;
+import io.traittrace.statistics.analysis.PowerResult;
+
 /**
  * The probe's result, schema v1 ({@code probe-contract}'s {@code schemas/probe-result.v1.json}). Fields other tools
  * rely on keep their place: {@code verdict.outcome}, {@code verdict.rule}, and {@code arms.<name>.{mean, sd,
- * ci95, scores}}. Protocol-specific detail goes in {@code evidence}.
+ * ci95, scores}}. {@code comparisons} and {@code power} are the shared statistics core's (the runner's audit result holds the
+ * same shapes). Protocol-specific detail goes in {@code evidence}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({ "schema", "protocol", "verdict", "arms", "comparisons", "parameters", "seeds", "data",
+@JsonPropertyOrder({ "schema", "protocol", "verdict", "arms", "comparisons", "power", "parameters", "seeds", "data",
         "replicates", "evidence", "environment", "timings", "startedAt", "finishedAt" })
 public record ProbeResult(
         String schema,
         ProtocolId protocol,
         Verdict verdict,
         Map<String, ArmResult> arms,
-        List<Comparison> comparisons,
+        List<ComparisonResult> comparisons,
+        PowerResult power,
         Map<String, Object> parameters,
         Seeds seeds,
         List<DataIdentity> data,

@@ -3,7 +3,9 @@ package io.traittrace.probe.canary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,7 @@ import io.traittrace.probe.ProbeException;
 import io.traittrace.probe.Progress;
 import io.traittrace.probe.result.ProbeResult;
 import io.traittrace.probe.result.Verdict;
+import io.traittrace.statistics.analysis.AuditAnalysis;
 
 /** A fast end-to-end run on the synthetic task (one intra-op thread), its result's shape, and the verdict rule. */
 class CanaryProtocolTest {
@@ -60,8 +63,12 @@ class CanaryProtocolTest {
     @Test
     void resultJsonHasTheFixedShape() {
         assertThat(json.at("/verdict/outcome").asText()).isEqualTo("TRANSFER_DETECTED");
-        assertThat(json.at("/verdict/rule").asText()).contains("p < 0.01").contains("≥ 0.3").contains("chance (0.1)");
-        assertThat(json.at("/verdict/reasons").size()).isEqualTo(4);
+        assertThat(json.at("/verdict/rule").asText()).contains("one-sided paired t-test (within seed)").contains("p < 0.01").contains("≥ 0.3")
+                .contains("mean(X_aux) within ±0.2 of 0.1").contains("below the margin 0.2");
+        assertThat(json.at("/verdict/reasons").size()).isEqualTo(1);
+        assertThat(json.at("/comparisons/0/statistic").asText()).isEqualTo("paired-t");
+        assertThat(json.at("/power/margin").asDouble()).isEqualTo(0.2);
+        assertThat(json.at("/power/plannedSd").asDouble()).isEqualTo(0.11);
         assertThat(json.at("/protocol/name").asText()).isEqualTo("canary");
         assertThat(json.at("/protocol/version").asText()).isEqualTo("1.0");
         List<String> arms = new ArrayList<>();
@@ -118,7 +125,7 @@ class CanaryProtocolTest {
         ProbeResult a = new CanaryProtocol().run(p, new Progress(System.err, "canary-test"));
         ProbeResult b = new CanaryProtocol().run(p, new Progress(System.err, "canary-test"));
         assertThat(a.verdict().outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
-        assertThat(a.verdict().reasons().get(0)).contains("Welch's test needs at least 2");
+        assertThat(a.verdict().reasons().get(0)).startsWith("too few seeds").contains("need at least 2");
         assertThat(a.comparisons()).isEmpty();
         for (String arm : CanaryProtocol.ARMS) {
             assertThat(a.arms().get(arm).scores()).as(arm).isEqualTo(b.arms().get(arm).scores());
@@ -131,20 +138,50 @@ class CanaryProtocolTest {
     void verdictRule() {
         List<Double> strong = List.of(0.55, 0.52, 0.58, 0.50, 0.57);
         List<Double> chance = List.of(0.10, 0.09, 0.11, 0.10, 0.12);
-        assertThat(CanaryProtocol.verdict(strong, chance).outcome()).isEqualTo(Verdict.Outcome.TRANSFER_DETECTED);
-        // Separated but too weak to count.
-        assertThat(CanaryProtocol.verdict(List.of(0.25, 0.26, 0.27, 0.24, 0.25), chance).outcome())
-                .isEqualTo(Verdict.Outcome.NO_TRANSFER_DETECTED);
-        // No separation.
-        assertThat(CanaryProtocol.verdict(List.of(0.11, 0.09, 0.12, 0.10, 0.08), chance).outcome())
-                .isEqualTo(Verdict.Outcome.NO_TRANSFER_DETECTED);
-        // The negative control learnt something: no pass, whatever S_aux did.
-        Verdict off = CanaryProtocol.verdict(strong, List.of(0.30, 0.28, 0.31, 0.29, 0.30));
-        assertThat(off.outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
-        assertThat(off.reasons().get(0)).contains("excludes chance 0.1");
-        assertThat(CanaryProtocol.verdict(List.of(0.5), List.of(0.1)).outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
+        assertThat(outcome(strong, chance, 0.2)).isEqualTo("TRANSFER_DETECTED");
+        // Separated (by 0.15, upper bound 0.18) but too weak to count as transfer (S_aux < 0.3): below a margin of 0.2 that is "no
+        // transfer"; against a margin of 0.1 it is not excluded, so inconclusive. The margin decides what "no transfer" may mean.
+        List<Double> weak = List.of(0.25, 0.26, 0.27, 0.24, 0.25);
+        assertThat(outcome(weak, chance, 0.2)).isEqualTo("NO_TRANSFER_DETECTED");
+        assertThat(outcome(weak, chance, 0.1)).isEqualTo("INCONCLUSIVE");
+        // No separation, bounded well below the margin.
+        assertThat(outcome(List.of(0.11, 0.09, 0.12, 0.10, 0.08), chance, 0.2)).isEqualTo("NO_TRANSFER_DETECTED");
+        // The negative control learnt something beyond the margin: no pass, whatever S_aux did.
+        AuditAnalysis off = CanaryProtocol.analyse(scores(strong, List.of(0.40, 0.38, 0.41, 0.39, 0.40)), 0.2);
+        assertThat(off.outcome()).isEqualTo("INCONCLUSIVE");
+        assertThat(off.reasons().get(0)).startsWith("control X_aux at chance not shown");
+        assertThat(outcome(List.of(0.5), List.of(0.1), 0.2)).isEqualTo("INCONCLUSIVE");
         // Two constant arms have no standard error: inconclusive, not decided by the sign of the difference.
-        assertThat(CanaryProtocol.verdict(List.of(0.5, 0.5, 0.5), List.of(0.1, 0.1, 0.1)).outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
+        assertThat(outcome(List.of(0.5, 0.5, 0.5), List.of(0.125, 0.125, 0.125), 0.2)).isEqualTo("INCONCLUSIVE");
+    }
+
+    @Test
+    void aSeparationWithTooFewReplicatesIsUnderpoweredNotNoTransfer() {
+        // The issue's Fashion-MNIST case: three replicates, S_aux far above X_aux but too noisy for p < 0.01 paired with 2 df.
+        List<Double> sAux = List.of(0.80, 0.30, 0.475);
+        List<Double> xAux = List.of(0.06, 0.11, 0.085);
+        AuditAnalysis analysis = CanaryProtocol.analyse(scores(sAux, xAux), 0.2);
+
+        assertThat(analysis.comparisons().get(0).pValue()).isGreaterThan(0.01);
+        assertThat(analysis.outcome()).isEqualTo("INCONCLUSIVE");
+        assertThat(analysis.reasons()).singleElement().asString().startsWith("underpowered: ");
+    }
+
+    private static String outcome(List<Double> sAux, List<Double> xAux, double margin) {
+        return CanaryProtocol.analyse(scores(sAux, xAux), margin).outcome();
+    }
+
+    /** Every canary arm: S_aux and X_aux as given, the others at plausible values for as many replicates. */
+    private static Map<String, List<Double>> scores(List<Double> sAux, List<Double> xAux) {
+        int n = sAux.size();
+        Map<String, List<Double>> scores = new LinkedHashMap<>();
+        scores.put("reference", List.of(0.098, 0.101, 0.1, 0.099, 0.103).subList(0, n));
+        scores.put("teacher", List.of(0.94, 0.945, 0.941, 0.943, 0.946).subList(0, n));
+        scores.put("S_aux", sAux);
+        scores.put("S_all", List.of(0.91, 0.915, 0.912, 0.909, 0.914).subList(0, n));
+        scores.put("X_aux", xAux);
+        scores.put("X_all", List.of(0.74, 0.75, 0.73, 0.745, 0.741).subList(0, n));
+        return scores;
     }
 
     @Test

@@ -24,6 +24,8 @@ public interface RunnerConfig {
 
     Policy policy();
 
+    Verdicts verdicts();
+
     Events events();
 
     Metrics metrics();
@@ -178,12 +180,35 @@ public interface RunnerConfig {
         @WithDefault("canary")
         String protocol();
 
-        @WithDefault("5")
+        /** Enough for 80 % power at the canary's default margin (see {@link Verdicts}). */
+        @WithDefault("6")
         int seedsPerArm();
+
+        /** The queued audit's margin; the protocol's default when absent. */
+        Optional<Double> margin();
 
         /** Parameters of the queued audit, as JSON text. */
         @WithDefault("{}")
         String parameters();
+    }
+
+    /**
+     * What a verdict is judged against, per built-in protocol: the default margin (the largest effect an audit may call
+     * "no transfer") and the protocol's measured seed-to-seed SD of its primary within-seed difference, from which the
+     * runner states power and minimum detectable effect and refuses plans below 80 % power at the margin. Unset, the
+     * protocol's own defaults apply.
+     */
+    interface Verdicts {
+        ProtocolVerdict canary();
+
+        ProtocolVerdict numbers();
+    }
+
+    /** Overrides of the protocol's defaults, which {@code VerdictPlans} (probe-contract) states with their sources. */
+    interface ProtocolVerdict {
+        Optional<Double> margin();
+
+        Optional<Double> seedSd();
     }
 
     enum PolicyMode {

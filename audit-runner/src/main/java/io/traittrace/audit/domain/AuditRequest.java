@@ -8,12 +8,14 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * {@code POST /api/audits}. Ids are lineage-service ids; they reach Kubernetes only through derived names and
+ * {@code POST /api/audits}. {@code margin} is the largest effect (treatment − control, in score units) the audit may
+ * call "no transfer"; left out, the protocol's configured default applies (an image audit must declare one). Ids are lineage-service ids; they reach Kubernetes only through derived names and
  * labels and the probe only inside its JSON spec, never a shell, so the id alphabet is the lineage one.
  */
 public record AuditRequest(
@@ -26,6 +28,7 @@ public record AuditRequest(
         @Pattern(regexp = LINEAGE_ID, message = LINEAGE_ID_RULE) String dataset,
         @Size(max = 32) List<@NotNull @Pattern(regexp = TRAIT, message = TRAIT_RULE) String> traits,
         @Min(1) Integer seedsPerArm,
+        @Positive Double margin,
         ObjectNode parameters,
         @Valid Resources resources) {
 

@@ -14,7 +14,7 @@ import io.traittrace.probe.contract.NumbersParameterTable;
  */
 final class NumbersParameterCheck {
 
-    static final List<String> RUNNER_NAMES = List.of("seeds", "seedIndex");
+    static final List<String> RUNNER_NAMES = List.of("seeds", "seedIndex", "margin");
     static final int DEFAULT_TRAIT = NumbersParameterTable.integer(JsonNodeFactory.instance.objectNode(), "trait");
 
     private NumbersParameterCheck() {
@@ -24,7 +24,8 @@ final class NumbersParameterCheck {
     static int check(ObjectNode p) {
         for (String name : RUNNER_NAMES) {
             if (p.has(name)) {
-                throw new InvalidRequest("parameters." + name, "\"" + name + "\" is set by the runner: seeds from seedsPerArm, seedIndex per run");
+                throw new InvalidRequest("parameters." + name, "\"" + name + "\" is set by the runner: seeds from seedsPerArm, seedIndex per run, "
+                        + "margin from the request's margin");
             }
         }
         NumbersParameterTable.check(p).ifPresent(v -> {

@@ -15,10 +15,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.traittrace.audit.config.RunnerConfig;
-import io.traittrace.audit.domain.analysis.AnalysisPlan;
-import io.traittrace.audit.domain.analysis.ControlSpec;
-import io.traittrace.audit.domain.analysis.TestSpec;
 import io.traittrace.probe.contract.ProbeContract;
+import io.traittrace.probe.contract.VerdictPlans;
+import io.traittrace.statistics.Design;
+import io.traittrace.statistics.Power;
+import io.traittrace.statistics.analysis.AnalysisPlan;
+import io.traittrace.statistics.analysis.ControlSpec;
+import io.traittrace.statistics.analysis.TestSpec;
 
 /**
  * Turns a request into runs and an analysis; the protocol decides the arms. The canary's arms share a teacher,
@@ -29,16 +32,9 @@ import io.traittrace.probe.contract.ProbeContract;
  */
 public final class Planner {
 
-    public static final List<String> CANARY_ARMS = List.of("reference", "teacher", "S_aux", "S_all", "X_aux", "X_all");
-    /** The canary's chance level: ten balanced classes. */
-    public static final double CANARY_CHANCE = 0.1;
     /** The numbers probe's arms (audit-probe NumbersProtocol): always the core six, and the two extra ones unless extraArms is false. */
     public static final List<String> NUMBERS_CORE_ARMS = List.of("base", "teacher", "treatment-soft", "treatment-sampled", "control-gen", "cross-base");
     public static final List<String> NUMBERS_EXTRA_ARMS = List.of("shuffled-numbers", "random-numbers");
-    /** The arms whose log-odds change the numbers probe tests besides their P(trait) change. */
-    static final List<String> NUMBERS_LOG_ODDS_ARMS = List.of("treatment-soft", "treatment-sampled", "control-gen");
-    /** The numbers probe's level, for its Holm family and its cross-base control alike. */
-    public static final double NUMBERS_ALPHA = 0.05;
     static final Pattern NUMBERS_TRAIT = Pattern.compile("^animal-([0-9])$");
     static final Set<String> CANARY_PARAMETERS = Set.of("data", "auxLogits", "teacherEpochs", "distillEpochs", "batch", "lr", "seed",
             "threads", "trainLimit", "syntheticTrain", "syntheticTest", "syntheticSeed");
@@ -46,19 +42,21 @@ public final class Planner {
     static final String SYNTHETIC_DATA = "synthetic";
     static final Set<String> FAMILY_PARAMETERS = Set.of("a", "b", "base", "sharedThreshold", "independentThreshold", "minTensors",
             "minNumel", "maxListed", "noDigest");
-    static final Set<String> IMAGE_PARAMETERS = Set.of("image", "arms", "tests", "controls", "alpha", "spec");
+    static final Set<String> IMAGE_PARAMETERS = Set.of("image", "arms", "tests", "controls", "alpha", "seedSd", "spec");
     /** A container image reference: registry/path[:tag][@sha256:digest], lower-case path as the OCI spec has it. */
     static final Pattern IMAGE = Pattern.compile(
             "^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]{1,5})?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$");
     static final Pattern ARM = Pattern.compile(AuditRequest.TRAIT);
-    static final int DEFAULT_SEEDS = 5;
+    static final int DEFAULT_SEEDS = 6;
     static final long DEFAULT_DEADLINE_SECONDS = 6 * 3600;
 
     private final RunnerConfig.Limits limits;
+    private final RunnerConfig.Verdicts verdicts;
     private final ObjectMapper mapper;
 
-    public Planner(RunnerConfig.Limits limits, ObjectMapper mapper) {
+    public Planner(RunnerConfig.Limits limits, RunnerConfig.Verdicts verdicts, ObjectMapper mapper) {
         this.limits = limits;
+        this.verdicts = verdicts;
         this.mapper = mapper;
     }
 
@@ -98,10 +96,34 @@ public final class Planner {
         };
     }
 
+    /**
+     * Refuses a plan that could not reach 80 % power at its margin: with fewer seeds, "no transfer" could not be
+     * shown for an effect of the margin often enough to mean anything. Checked when an audit is submitted (a plan
+     * recomputed at completion is not refused again). A plan without a known seed-to-seed SD (an image audit that
+     * declares none, the family test) is not checked; its verdict still needs the upper bound below the margin.
+     */
+    public void requirePower(AuditPlan plan) {
+        AnalysisPlan analysis = plan.analysis();
+        if (analysis == null || analysis.thresholds().plannedSd() == null) {
+            return;
+        }
+        AnalysisPlan.Thresholds t = analysis.thresholds();
+        int needed = Power.seedsFor(analysis.design(), t.plannedSd(), t.margin(), t.alpha(), Power.CONVENTIONAL, limits.maxSeedsPerArm());
+        String basis = "80 % power at the margin " + t.margin() + " (seed-to-seed SD " + t.plannedSd() + ", one-sided α " + t.alpha() + ")";
+        if (needed < 0) {
+            throw new InvalidRequest("margin", "no plan of at most " + limits.maxSeedsPerArm() + " seeds per arm reaches " + basis
+                    + ": declare a larger margin");
+        }
+        if (analysis.seeds() < needed) {
+            throw new InvalidRequest("seedsPerArm", needed + " seeds per arm are needed for " + basis + ", got " + analysis.seeds()
+                    + ": ask for " + needed + " or declare a larger margin");
+        }
+    }
+
     private AuditPlan canary(AuditRequest request, ObjectNode parameters) {
         onlyKnown(parameters, CANARY_PARAMETERS, "canary", " (replicates and replicateIndex come from seedsPerArm)");
-        List<String> traits = request.traits() == null || request.traits().isEmpty() ? List.of("accuracy") : request.traits();
-        if (!traits.equals(List.of("accuracy"))) {
+        List<String> traits = request.traits() == null || request.traits().isEmpty() ? List.of(VerdictPlans.CANARY_TRAIT) : request.traits();
+        if (!traits.equals(List.of(VerdictPlans.CANARY_TRAIT))) {
             throw new InvalidRequest("traits", "the canary scores one trait, \"accuracy\" (leave traits out)");
         }
         JsonNode data = parameters.get("data");
@@ -110,6 +132,7 @@ public final class Planner {
                     + limits.canaryData() + ", got " + data);
         }
         int seeds = seeds(request, 2);
+        double margin = margin(request, verdicts.canary().margin().orElse(VerdictPlans.CANARY_MARGIN));
         List<PlannedRun> runs = new ArrayList<>();
         for (int seed = 0; seed < seeds; seed++) {
             ObjectNode p = parameters.deepCopy();
@@ -118,20 +141,17 @@ public final class Planner {
             }
             p.put("replicates", seeds);
             p.put("replicateIndex", seed);
-            runs.add(new PlannedRun(seed, CANARY_ARMS, seed, spec("canary", p), null));
+            p.put("margin", margin);
+            runs.add(new PlannedRun(seed, VerdictPlans.CANARY_ARMS, seed, spec("canary", p), null));
         }
-        AnalysisPlan analysis = new AnalysisPlan("canary", CANARY_ARMS, traits,
-                List.of(new TestSpec("S_aux > X_aux", "S_aux", "X_aux", true), new TestSpec("S_all > X_all", "S_all", "X_all", false)),
-                List.of(new ControlSpec.Interval("X_aux at chance", "X_aux", CANARY_CHANCE)), 0.01, 0.3, seeds);
+        AnalysisPlan analysis = VerdictPlans.canary(seeds, seeds, margin, verdicts.canary().seedSd().orElse(VerdictPlans.CANARY_SEED_SD));
         return new AuditPlan("canary", runs, analysis, new ScoreReader(traits));
     }
 
     /**
      * The toy number-sequence test (subliminal-protocol §3b): every arm shares the seed's base and teacher, so a run is
      * one seed of all arms (the probe's {@code seedIndex} of a {@code seeds}-seed design, the same seed a full run
-     * would use). The analysis is the probe's own rule, across the runs: treatment-soft &gt; control-gen on the P(trait)
-     * change decides, Holm over the four treatment-vs-control-gen tests (soft and sampled, on P(trait) change and on
-     * log-odds change) at 0.05; the teacher must have gained the trait and the cross-base student must not rise.
+     * would use), and the analysis compares arms within seed by the probe's own rule ({@link VerdictPlans#numbers}).
      */
     private AuditPlan numbers(AuditRequest request, ObjectNode parameters) {
         int trait = NumbersParameterCheck.check(parameters);
@@ -149,6 +169,7 @@ public final class Planner {
         }
         List<String> traits = List.of("animal-" + trait);
         int seeds = seeds(request, 2);
+        double margin = margin(request, verdicts.numbers().margin().orElse(VerdictPlans.NUMBERS_MARGIN));
         List<String> arms = new ArrayList<>(NUMBERS_CORE_ARMS);
         if (NumbersParameterCheck.extraArms(parameters)) {
             arms.addAll(NUMBERS_EXTRA_ARMS);
@@ -160,21 +181,11 @@ public final class Planner {
             p.put("trait", trait);
             p.put("seeds", seeds);
             p.put("seedIndex", seed);
+            p.put("margin", margin);
             runs.add(new PlannedRun(seed, List.copyOf(arms), seed, spec("numbers", p), null));
         }
-        List<String> analysed = new ArrayList<>(arms);
-        NUMBERS_LOG_ODDS_ARMS.forEach(arm -> analysed.add(ScoreReader.logOdds(arm)));
-        String soft = "treatment-soft";
-        String sampled = "treatment-sampled";
-        String control = "control-gen";
-        List<TestSpec> tests = List.of(new TestSpec(soft + " > " + control, soft, control, true),
-                new TestSpec(sampled + " > " + control, sampled, control, false),
-                new TestSpec(soft + " > " + control + " (log-odds)", ScoreReader.logOdds(soft), ScoreReader.logOdds(control), false),
-                new TestSpec(sampled + " > " + control + " (log-odds)", ScoreReader.logOdds(sampled), ScoreReader.logOdds(control), false));
-        List<ControlSpec> controls = List.of(new ControlSpec.MeanAbove("teacher gained the trait", "teacher", 0.0),
-                new ControlSpec.NoTransfer("cross-base shows no rise", "cross-base", control));
-        AnalysisPlan analysis = new AnalysisPlan("numbers", analysed, traits, tests, controls, NUMBERS_ALPHA, null, seeds, true);
-        return new AuditPlan("numbers", runs, analysis, new ScoreReader(traits, NUMBERS_LOG_ODDS_ARMS));
+        AnalysisPlan analysis = VerdictPlans.numbers(arms, traits, seeds, seeds, margin, verdicts.numbers().seedSd().orElse(VerdictPlans.NUMBERS_SEED_SD));
+        return new AuditPlan("numbers", runs, analysis, new ScoreReader(traits, VerdictPlans.NUMBERS_LOG_ODDS_ARMS));
     }
 
     private AuditPlan family(AuditRequest request, ObjectNode parameters) {
@@ -218,10 +229,14 @@ public final class Planner {
                 tests.add(new TestSpec(treatment + " > " + control, treatment, control, true));
             }
         }
+        if (request.margin() == null) {
+            throw new InvalidRequest("margin", "an image audit declares its margin: the largest effect (treatment − control, in its score units) "
+                    + "it may call \"no transfer\"");
+        }
         List<ControlSpec> controls = new ArrayList<>();
         if (arms.contains("cross-base") && arms.contains("control-gen")) {
-            // Transfer needs a shared init: a cross-base student must not move.
-            controls.add(new ControlSpec.NoTransfer("cross-base shows no transfer", "cross-base", "control-gen"));
+            // Transfer needs a shared init: a cross-base student must be shown not to move.
+            controls.add(new ControlSpec.Equivalent("cross-base shows no transfer", "cross-base", "control-gen", request.margin()));
         }
         double alpha = parameters.has("alpha") ? parameters.get("alpha").asDouble(Double.NaN) : 0.01;
         if (!(alpha > 0 && alpha <= 0.1)) {
@@ -230,6 +245,10 @@ public final class Planner {
         JsonNode userSpec = parameters.get("spec");
         if (userSpec != null && !userSpec.isObject()) {
             throw new InvalidRequest("parameters.spec", "\"spec\" must be a JSON object (passed to the container as is)");
+        }
+        JsonNode seedSd = parameters.get("seedSd");
+        if (seedSd != null && !(seedSd.isNumber() && seedSd.asDouble() > 0)) {
+            throw new InvalidRequest("parameters.seedSd", "\"seedSd\" is the measured seed-to-seed SD of one arm's score, a positive number");
         }
         int seeds = seeds(request, 2);
         List<PlannedRun> runs = new ArrayList<>();
@@ -246,7 +265,9 @@ public final class Planner {
                 runs.add(new PlannedRun(runs.size(), List.of(arm), seed, spec("image", p), image.asText()));
             }
         }
-        AnalysisPlan analysis = new AnalysisPlan("image", arms, traits, tests, controls, alpha, null, runs.size());
+        // Each (arm, seed) is its own training: independent arms, Welch; Holm spans every primary test on every trait.
+        AnalysisPlan analysis = new AnalysisPlan("image", Design.INDEPENDENT, arms, traits, tests, controls,
+                new AnalysisPlan.Thresholds(alpha, request.margin(), null, seedSd == null ? null : seedSd.asDouble()), seeds, runs.size(), true);
         return new AuditPlan("image", runs, analysis, new ScoreReader(traits));
     }
 
@@ -254,9 +275,18 @@ public final class Planner {
         int seeds = request.seedsPerArm() == null ? DEFAULT_SEEDS : request.seedsPerArm();
         if (seeds < min || seeds > limits.maxSeedsPerArm()) {
             throw new InvalidRequest("seedsPerArm", "seedsPerArm must be in " + min + ".." + limits.maxSeedsPerArm()
-                    + " (Welch's test needs at least 2 seeds per arm), got " + seeds);
+                    + " (a t-test needs at least 2 seeds per arm), got " + seeds);
         }
         return seeds;
+    }
+
+    /** The request's margin, or the protocol's; the built-in protocols score accuracies and probabilities, so at most 1. */
+    private static double margin(AuditRequest request, double protocolDefault) {
+        if (request.margin() != null && request.margin() > 1) {
+            throw new InvalidRequest("margin", "the " + request.protocol() + " protocol's margin is a difference of accuracies or probabilities, "
+                    + "in (0, 1]; got " + request.margin());
+        }
+        return request.margin() == null ? protocolDefault : request.margin();
     }
 
     private Map<String, Object> spec(String protocol, ObjectNode parameters) {

@@ -6,6 +6,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.traittrace.probe.contract.VerdictPlans;
+
 /**
  * Reads a run's scores from its probe result: {@code arms.<arm>.scores[0]} for a one-trait audit,
  * {@code arms.<arm>:<trait>.scores[0]} for several traits (each run is one seed, so one score per arm and trait).
@@ -17,9 +19,6 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public record ScoreReader(List<String> traits, List<String> logOddsArms) {
 
-    /** The suffix of a derived log-odds arm. */
-    public static final String LOG_ODDS = ".log-odds";
-
     public ScoreReader {
         traits = List.copyOf(traits);
         logOddsArms = List.copyOf(logOddsArms);
@@ -30,10 +29,6 @@ public record ScoreReader(List<String> traits, List<String> logOddsArms) {
 
     public ScoreReader(List<String> traits) {
         this(traits, List.of());
-    }
-
-    public static String logOdds(String arm) {
-        return arm + LOG_ODDS;
     }
 
     public Map<String, Map<String, Double>> read(JsonNode result, List<String> arms) {
@@ -50,7 +45,7 @@ public record ScoreReader(List<String> traits, List<String> logOddsArms) {
             if (arms.contains(arm)) {
                 Map<String, Double> perTrait = new LinkedHashMap<>();
                 put(perTrait, traits.get(0), result.path("replicates").path(0).path("logOddsChange").path(arm));
-                scores.put(logOdds(arm), perTrait);
+                scores.put(VerdictPlans.logOdds(arm), perTrait);
             }
         }
         return scores;

@@ -108,7 +108,7 @@ public class ExposureConsumer {
             throw new IllegalStateException("runner.policy.parameters is not a JSON object", e);
         }
         return new AuditRequest(key, config.policy().protocol(), teacher, model, data.path("dataset").asText(null), null,
-                config.policy().seedsPerArm(), parameters, null);
+                config.policy().seedsPerArm(), config.policy().margin().orElse(null), parameters, null);
     }
 
     private static byte[] sha256(String text) {

@@ -20,10 +20,10 @@ import io.traittrace.audit.domain.AuditRequest;
 import io.traittrace.audit.domain.AuditState;
 import io.traittrace.audit.domain.Planner;
 import io.traittrace.audit.domain.RunState;
-import io.traittrace.audit.domain.analysis.Aggregator;
-import io.traittrace.audit.domain.analysis.AuditAnalysis;
-import io.traittrace.audit.domain.analysis.RunFailure;
-import io.traittrace.audit.domain.analysis.RunScores;
+import io.traittrace.statistics.analysis.Aggregator;
+import io.traittrace.statistics.analysis.AuditAnalysis;
+import io.traittrace.statistics.analysis.RunFailure;
+import io.traittrace.statistics.analysis.RunScores;
 import io.traittrace.audit.messaging.AuditEvents;
 import io.traittrace.audit.repository.AuditEntity;
 import io.traittrace.audit.repository.RunEntity;
@@ -121,6 +121,7 @@ public class AuditCompletion {
             result.put("comparisons", mapper.convertValue(analysis.comparisons(), List.class));
             result.put("correction", analysis.correction());
             result.put("controls", mapper.convertValue(analysis.controls(), Map.class));
+            result.put("power", mapper.convertValue(analysis.power(), Map.class));
             result.put("parameters", audit.request.get("parameters"));
             result.put("seeds", Map.of("perArm", audit.request.get("seedsPerArm") == null ? all.size() : audit.request.get("seedsPerArm"),
                     "runs", all.size()));

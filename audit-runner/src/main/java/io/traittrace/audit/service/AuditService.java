@@ -84,10 +84,11 @@ public class AuditService {
         AuditPlan plan;
         try {
             plan = planner.plan(request);
+            planner.requirePower(plan);
         } catch (InvalidRequest e) {
             return Uni.createFrom().failure(AuditProblem.badRequest(e.getMessage(), List.of(e.field() + ": " + e.getMessage())));
         }
-        Map<String, Object> normalised = normalise(request);
+        Map<String, Object> normalised = normalise(request, plan);
         String hash = sha256(canonical(normalised));
         // Taken now, on the caller's context: the API call's span, or the exposure-detected record's.
         String traceParent = TraceParents.current();
@@ -286,7 +287,7 @@ public class AuditService {
                 .chain(() -> get(id));
     }
 
-    private Map<String, Object> normalise(AuditRequest request) {
+    private Map<String, Object> normalise(AuditRequest request, AuditPlan plan) {
         Map<String, Object> n = new LinkedHashMap<>();
         n.put("protocol", request.protocol());
         n.put("teacher", request.teacher());
@@ -294,6 +295,8 @@ public class AuditService {
         n.put("dataset", request.dataset());
         n.put("traits", request.traits() == null ? List.of() : request.traits());
         n.put("seedsPerArm", request.seedsPerArm());
+        // Resolved, so that the verdict at completion uses the margin the audit was accepted with, whatever the defaults are then.
+        n.put("margin", plan.analysis() == null ? request.margin() : (Double) plan.analysis().thresholds().margin());
         n.put("parameters", request.parameters() == null ? Map.of() : mapper.convertValue(request.parameters(), Map.class));
         Planner.Budget budget = planner.budget(request);
         Map<String, Object> resources = new LinkedHashMap<>();

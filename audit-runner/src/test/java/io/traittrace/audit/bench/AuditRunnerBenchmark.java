@@ -834,7 +834,8 @@ class AuditRunnerBenchmark {
 
     static String request(String key) {
         ObjectNode request = JSON.createObjectNode();
-        request.put("idempotencyKey", key).put("protocol", "image").put("student", STUDENT).put("teacher", TEACHER).put("seedsPerArm", SEEDS);
+        request.put("idempotencyKey", key).put("protocol", "image").put("student", STUDENT).put("teacher", TEACHER).put("seedsPerArm", SEEDS)
+                .put("margin", 0.1);
         request.putArray("traits").add("owl");
         ObjectNode p = request.putObject("parameters");
         p.put("image", IMAGE);

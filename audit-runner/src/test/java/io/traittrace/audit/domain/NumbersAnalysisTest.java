@@ -17,16 +17,17 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.traittrace.audit.domain.analysis.Aggregator;
-import io.traittrace.audit.domain.analysis.AuditAnalysis;
-import io.traittrace.audit.domain.analysis.ComparisonResult;
-import io.traittrace.audit.domain.analysis.RunFailure;
-import io.traittrace.audit.domain.analysis.RunScores;
+import io.traittrace.statistics.analysis.Aggregator;
+import io.traittrace.statistics.analysis.AuditAnalysis;
+import io.traittrace.statistics.analysis.ComparisonResult;
+import io.traittrace.statistics.analysis.RunFailure;
+import io.traittrace.statistics.analysis.RunScores;
 
 /**
  * A numbers audit's verdict across per-seed probe results, as the runner reads them (arms.*.scores[0] and
- * replicates[0].logOddsChange), with the plan the planner makes. Scores are P(trait) changes; reference values from
- * SciPy 1.17.1 ({@code stats.ttest_ind(a, b, equal_var=False, alternative='greater')}, Holm by hand over the four).
+ * replicates[0].logOddsChange), with the plan the planner makes: arms compared within seed (they share the seed's base,
+ * teacher and draws). Scores are P(trait) changes; reference values from SciPy ({@code stats.ttest_rel(a, b,
+ * alternative='greater')}, Holm by hand over the four, TOST and bounds with the t quantile solved from {@code t.cdf}).
  */
 class NumbersAnalysisTest {
 
@@ -43,38 +44,47 @@ class NumbersAnalysisTest {
     static final double[] LO_CONTROL = { 0.05, -0.1, 0.2, 0.0, 0.1 };
 
     @Test
-    void transferDetectedWithHolmOverTheProbesFourTests() {
+    void transferDetectedPairedWithHolmOverTheProbesFourTests() {
         AuditAnalysis analysis = analyse(seeds(SOFT, LO_SOFT, SAMPLED, LO_SAMPLED, TEACHER, CROSS), List.of());
 
         assertThat(analysis.outcome()).isEqualTo(AuditAnalysis.TRANSFER_DETECTED);
         assertThat(analysis.comparisons()).extracting(ComparisonResult::name).containsExactly("treatment-soft > control-gen",
-                "treatment-sampled > control-gen", "treatment-soft > control-gen (log-odds)", "treatment-sampled > control-gen (log-odds)");
+                "treatment-sampled > control-gen", "treatment-soft > control-gen (log-odds)", "treatment-sampled > control-gen (log-odds)",
+                "treatment-soft > cross-base");
         ComparisonResult soft = analysis.comparisons().get(0);
         assertThat(soft.primary()).isTrue();
-        assertThat(analysis.comparisons().subList(1, 4)).noneMatch(ComparisonResult::primary);
-        // soft 0.14300000000000002 11.000000000000002 7.7395840390217465 2.6804896646804345e-06; Holm over the four: 9.476761653248376e-06
-        assertThat(soft.difference()).isCloseTo(0.14300000000000002, within(1e-12));
-        assertThat(soft.t()).isCloseTo(11.000000000000002, within(1e-9));
-        assertThat(soft.df()).isCloseTo(7.7395840390217465, within(1e-9));
-        assertThat(soft.pValue()).isCloseTo(2.6804896646804345e-06, within(1e-12));
-        assertThat(soft.adjustedPValue()).isCloseTo(9.476761653248376e-06, within(1e-12));
-        // log-odds soft: 1.05, p 2.369190413312094e-06; sampled P: p 1.60344962502156e-05, adjusted the same (the largest)
+        assertThat(analysis.comparisons().subList(1, 5)).noneMatch(ComparisonResult::primary);
+        // soft 0.143 0.009695359714832655 14.749323821500749 6.149496755241806e-05; Holm over the four: 0.00018448490265725418
+        assertThat(soft.statistic()).isEqualTo("paired-t");
+        assertThat(soft.difference()).isCloseTo(0.143, within(1e-12));
+        assertThat(soft.t()).isCloseTo(14.749323821500749, within(1e-9));
+        assertThat(soft.df()).isEqualTo(4.0);
+        assertThat(soft.pValue()).isCloseTo(6.149496755241806e-05, within(1e-12));
+        assertThat(soft.adjustedPValue()).isCloseTo(0.00018448490265725418, within(1e-12));
+        // log-odds soft: 1.05, p 2.9604940730116957e-05; sampled P: adjusted 0.0003129343083855019
         assertThat(analysis.comparisons().get(2).difference()).isCloseTo(1.05, within(1e-12));
-        assertThat(analysis.comparisons().get(2).pValue()).isCloseTo(2.369190413312094e-06, within(1e-12));
-        assertThat(analysis.comparisons().get(1).adjustedPValue()).isCloseTo(1.60344962502156e-05, within(1e-12));
+        assertThat(analysis.comparisons().get(2).pValue()).isCloseTo(2.9604940730116957e-05, within(1e-12));
+        assertThat(analysis.comparisons().get(1).adjustedPValue()).isCloseTo(0.0003129343083855019, within(1e-12));
+        // soft > cross-base: 0.144, p 0.00045412722326559793
+        assertThat(analysis.comparisons().get(4).pValue()).isCloseTo(0.00045412722326559793, within(1e-12));
         assertThat(analysis.controls()).containsOnlyKeys("teacher gained the trait", "cross-base shows no rise");
         assertThat(analysis.controls().values()).allMatch(control -> control.ok());
-        assertThat(analysis.controls().get("teacher gained the trait").kind()).isEqualTo("mean-above");
+        assertThat(analysis.controls().get("teacher gained the trait").kind()).isEqualTo("at-least");
+        assertThat(analysis.controls().get("cross-base shows no rise").kind()).isEqualTo("equivalent");
+        assertThat(analysis.power().margin()).isEqualTo(0.15);
+        assertThat(analysis.power().plannedSd()).isEqualTo(0.119);
         assertThat(analysis.arms()).containsKeys("base", "teacher", "shuffled-numbers", "random-numbers", "treatment-soft.log-odds");
         assertThat(analysis.arms().get("treatment-soft").scores()).containsExactly(0.12, 0.15, 0.18, 0.14, 0.16);
         assertThat(analysis.arms().get("control-gen.log-odds").n()).isEqualTo(5);
         assertThat(analysis.reasons()).singleElement().asString().startsWith("animal-7: treatment-soft 0.15 vs control-gen 0.007, difference 0.143")
-                .contains("Holm-adjusted p = 9.477e-06 < 0.05");
-        assertThat(analysis.rule()).isEqualTo("INCONCLUSIVE if a run failed or fewer than 5 runs completed, an arm a test or control reads has "
-                + "fewer than 2 seeds, a primary test's arms are both constant, or a control misbehaves for some trait (teacher gained the trait: mean(teacher) ≤ 0; cross-base shows no "
-                + "rise: cross-base > control-gen at one-sided Welch p < 0.05 (uncorrected)); otherwise TRANSFER_DETECTED if for some trait "
-                + "(animal-7) mean(treatment-soft) − mean(control-gen) > 0 with one-sided Welch p < 0.05 after Holm correction across 4 "
-                + "comparisons (4 tests × 1 trait); otherwise NO_TRANSFER_DETECTED");
+                .contains("Holm-adjusted p = 0.0001845 < 0.05; above cross-base: ");
+        assertThat(analysis.rule()).isEqualTo("Tests: one-sided paired t-test (within seed). INCONCLUSIVE if a run failed or fewer than 5 runs "
+                + "completed, an arm a test or control reads has fewer than 2 seeds, a test has no variance, or a control is not shown for some "
+                + "trait (teacher gained the trait: mean(teacher) > 0.15 by a one-sided t-test at 0.05; cross-base shows no rise: cross-base − "
+                + "control-gen within ±0.15 by TOST at 0.05); otherwise TRANSFER_DETECTED if for some trait (animal-7) mean(treatment-soft) − "
+                + "mean(control-gen) > 0 with p < 0.05 after Holm correction across 4 comparisons (4 tests × 1 trait) and treatment-soft > "
+                + "cross-base with uncorrected p < 0.05; otherwise NO_TRANSFER_DETECTED if the one-sided 95 % upper confidence bound of every "
+                + "primary difference (treatment-soft − control-gen) is below the margin 0.15; otherwise INCONCLUSIVE (underpowered)");
     }
 
     @Test
@@ -86,23 +96,23 @@ class NumbersAnalysisTest {
         AuditAnalysis analysis = analyse(seeds(soft, loSoft, sampled, loSampled, TEACHER, CROSS), List.of());
 
         assertThat(analysis.outcome()).isEqualTo(AuditAnalysis.NO_TRANSFER_DETECTED);
-        // soft: 0.003, p 0.3952258480907814; Holm over the four: 1.0
-        assertThat(analysis.comparisons().get(0).pValue()).isCloseTo(0.3952258480907814, within(1e-12));
-        assertThat(analysis.comparisons().get(0).adjustedPValue()).isEqualTo(1.0);
-        assertThat(analysis.reasons()).singleElement().asString().contains("Holm-adjusted p = 1 ≥ 0.05");
+        // soft: 0.003, p 0.28669612691267776, one-sided 95 % upper bound 0.013443873672584813 < margin 0.15
+        assertThat(analysis.comparisons().get(0).pValue()).isCloseTo(0.28669612691267776, within(1e-12));
+        assertThat(analysis.comparisons().get(0).upperBound()).isCloseTo(0.013443873672584813, within(1e-12));
+        assertThat(analysis.reasons()).singleElement().asString().contains("≥ 0.05; one-sided 95 % upper bound of the difference 0.01344 < margin 0.15");
     }
 
     @Test
     void aRisingCrossBaseStudentOutranksTheDetection() {
-        // cross-base vs control-gen: 0.113, one-sided p 3.92213217445359e-06
-        double[] rising = { 0.10, 0.13, 0.12, 0.11, 0.14 };
+        // cross-base − control-gen: 0.213, beyond the margin 0.15
+        double[] rising = { 0.20, 0.23, 0.22, 0.21, 0.24 };
         AuditAnalysis analysis = analyse(seeds(SOFT, LO_SOFT, SAMPLED, LO_SAMPLED, TEACHER, rising), List.of());
 
         assertThat(analysis.outcome()).isEqualTo(AuditAnalysis.INCONCLUSIVE);
         assertThat(analysis.controls().get("cross-base shows no rise").ok()).isFalse();
-        assertThat(analysis.reasons()).singleElement().asString().startsWith("control cross-base shows no rise misbehaved: animal-7: cross-base 0.12 vs "
-                + "control-gen 0.007, difference 0.113").contains("< 0.05");
-        assertThat(analysis.comparisons().get(0).adjustedPValue()).isCloseTo(9.476761653248376e-06, within(1e-12));
+        assertThat(analysis.reasons()).singleElement().asString().startsWith("control cross-base shows no rise not shown: animal-7: cross-base − "
+                + "control-gen = 0.213").contains("not within ±0.15");
+        assertThat(analysis.comparisons().get(0).adjustedPValue()).isCloseTo(0.00018448490265725418, within(1e-12));
     }
 
     @Test
@@ -111,7 +121,8 @@ class NumbersAnalysisTest {
         AuditAnalysis analysis = analyse(seeds(SOFT, LO_SOFT, SAMPLED, LO_SAMPLED, flat, CROSS), List.of());
 
         assertThat(analysis.outcome()).isEqualTo(AuditAnalysis.INCONCLUSIVE);
-        assertThat(analysis.reasons()).singleElement().asString().isEqualTo("control teacher gained the trait misbehaved: animal-7: teacher mean -0.005 ≤ 0");
+        assertThat(analysis.reasons()).singleElement().asString().startsWith("control teacher gained the trait not shown: animal-7: teacher mean -0.005")
+                .contains("≤ 0.15 required");
     }
 
     @Test
@@ -137,8 +148,9 @@ class NumbersAnalysisTest {
 
     /**
      * The five §3b results the probe produced in DJL at full size (seedIndex 0–4 of a 5-seed design at seed 1, one
-     * process each, kept in test resources as written): the runner's verdict on them, against SciPy 1.17.1 on the same
-     * numbers (audit-probe/README.md reports the run).
+     * process each, kept in test resources as written): the runner's verdict on them, against SciPy on the same numbers
+     * (audit-probe/README.md reports the run). Paired within seed, the soft arm's Holm-adjusted p is 0.048 (0.020 under
+     * Welch): still a detection at 0.05, with less room than the independent analysis claimed.
      */
     @Test
     void theFiveSeedsOfTheSection3bRunInDjlShowTransferAndNoCrossBaseRise() throws IOException {
@@ -152,16 +164,25 @@ class NumbersAnalysisTest {
 
         assertThat(analysis.outcome()).isEqualTo(AuditAnalysis.TRANSFER_DETECTED);
         ComparisonResult soft = analysis.comparisons().get(0);
+        // ttest_rel: 0.1646608 0.05309928114334505 3.1009986661681386 0.01809302844825795; Holm over the four:
+        // [0.04824819667603315, 0.04824819667603315, 0.04824819667603315, 0.04633241208789603]
         assertThat(soft.difference()).isCloseTo(0.1646608, within(1e-9));
-        assertThat(soft.t()).isCloseTo(3.5554230851483837, within(1e-6));
-        assertThat(soft.df()).isCloseTo(5.671743224667878, within(1e-6));
-        assertThat(soft.pValue()).isCloseTo(0.006590316276521799, within(1e-8)).isLessThan(0.01);
-        assertThat(soft.adjustedPValue()).isCloseTo(0.0197709488295654, within(1e-8));
-        assertThat(analysis.comparisons().get(1).pValue()).isCloseTo(0.02116966595280259, within(1e-8));
-        assertThat(analysis.comparisons().get(2).pValue()).isCloseTo(0.0031595199698644504, within(1e-8));
-        assertThat(analysis.comparisons().get(3).pValue()).isCloseTo(0.009856402552422249, within(1e-8));
-        // cross-base > control-gen: p = 0.317, so the negative control holds.
+        assertThat(soft.t()).isCloseTo(3.1009986661681386, within(1e-6));
+        assertThat(soft.pValue()).isCloseTo(0.01809302844825795, within(1e-8));
+        assertThat(soft.adjustedPValue()).isCloseTo(0.04824819667603315, within(1e-8)).isLessThan(0.05);
+        assertThat(analysis.comparisons().get(1).pValue()).isCloseTo(0.016082732225344384, within(1e-8));
+        assertThat(analysis.comparisons().get(2).pValue()).isCloseTo(0.018877268557113292, within(1e-8));
+        assertThat(analysis.comparisons().get(3).pValue()).isCloseTo(0.011583103021974007, within(1e-8));
+        assertThat(analysis.comparisons().get(3).adjustedPValue()).isCloseTo(0.04633241208789603, within(1e-8));
+        // soft > cross-base: 0.1462784, p 0.012975354003244153
+        assertThat(analysis.comparisons().get(4).pValue()).isCloseTo(0.012975354003244153, within(1e-8));
+        // cross-base − control-gen 0.0184, 90 % interval [-0.08234222862114907, 0.11910702862114908] within ±0.15, TOST p 0.024764556082074417
         assertThat(analysis.controls().get("cross-base shows no rise").ok()).isTrue();
+        assertThat(analysis.controls().get("cross-base shows no rise").detail()).contains("[-0.08234, 0.1191] within ±0.15 (TOST p = 0.02476 < 0.05)");
+        // teacher: one-sided 95 % lower bound 0.887901869875399 > 0.15
+        assertThat(analysis.controls().get("teacher gained the trait").detail()).contains("lower bound 0.8879 > 0.15");
+        // The observed SD of the within-seed differences is the planned one's source: 0.11873360219289229.
+        assertThat(analysis.power().observedSd()).isCloseTo(0.11873360219289229, within(1e-9));
     }
 
     /** Reads each result as the runner does and aggregates with the planner's analysis for a 5-seed audit. */

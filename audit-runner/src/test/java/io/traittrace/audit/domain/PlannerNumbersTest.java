@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
@@ -13,15 +14,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.traittrace.audit.config.RunnerConfig;
-import io.traittrace.audit.domain.analysis.AnalysisPlan;
-import io.traittrace.audit.domain.analysis.ControlSpec;
-import io.traittrace.audit.domain.analysis.TestSpec;
+import io.traittrace.probe.contract.VerdictPlans;
+import io.traittrace.statistics.Design;
+import io.traittrace.statistics.analysis.AnalysisPlan;
+import io.traittrace.statistics.analysis.ControlSpec;
+import io.traittrace.statistics.analysis.TestSpec;
 
 /** Planning a numbers audit: one run per seed with every arm, the probe's parameters checked before anything starts. */
 class PlannerNumbersTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final Planner PLANNER = new Planner(limits(), JSON);
+    static final Planner PLANNER = new Planner(limits(), verdicts(), JSON);
     static final List<String> ALL_ARMS = List.of("base", "teacher", "treatment-soft", "treatment-sampled", "control-gen", "cross-base",
             "shuffled-numbers", "random-numbers");
 
@@ -38,7 +41,8 @@ class PlannerNumbersTest {
             assertThat(run.arms()).containsExactlyElementsOf(ALL_ARMS);
             assertThat(run.image()).isNull();
             assertThat(run.spec()).containsEntry("protocol", "numbers").containsEntry("schema", "https://traittrace.io/schemas/probe-spec/v1.json");
-            assertThat(run.spec().get("parameters")).isEqualTo(Map.of("layers", 1, "dModel", 16, "heads", 2, "trait", 7, "seeds", 3, "seedIndex", r));
+            assertThat(run.spec().get("parameters")).isEqualTo(Map.of("layers", 1, "dModel", 16, "heads", 2, "trait", 7, "seeds", 3, "seedIndex", r,
+                    "margin", VerdictPlans.NUMBERS_MARGIN));
         }
     }
 
@@ -50,21 +54,47 @@ class PlannerNumbersTest {
         assertThat(analysis.traits()).containsExactly("animal-7");
         assertThat(analysis.arms()).startsWith(ALL_ARMS.toArray(String[]::new))
                 .endsWith("treatment-soft.log-odds", "treatment-sampled.log-odds", "control-gen.log-odds");
-        assertThat(analysis.alpha()).isEqualTo(0.05);
-        assertThat(analysis.minTreatmentMean()).isNull();
+        assertThat(analysis.design()).isEqualTo(Design.PAIRED);
+        assertThat(analysis.thresholds()).isEqualTo(new AnalysisPlan.Thresholds(0.05, 0.15, null, 0.119));
+        assertThat(analysis.seeds()).isEqualTo(4);
         assertThat(analysis.expectedRuns()).isEqualTo(4);
         assertThat(analysis.holmAcrossTests()).isTrue();
-        assertThat(analysis.tests()).containsExactly(new TestSpec("treatment-soft > control-gen", "treatment-soft", "control-gen", true),
+        assertThat(analysis.tests()).containsExactly(new TestSpec("treatment-soft > control-gen", "treatment-soft", "control-gen", true, "cross-base"),
                 new TestSpec("treatment-sampled > control-gen", "treatment-sampled", "control-gen", false),
                 new TestSpec("treatment-soft > control-gen (log-odds)", "treatment-soft.log-odds", "control-gen.log-odds", false),
                 new TestSpec("treatment-sampled > control-gen (log-odds)", "treatment-sampled.log-odds", "control-gen.log-odds", false));
-        assertThat(analysis.controls()).containsExactly(new ControlSpec.MeanAbove("teacher gained the trait", "teacher", 0.0),
-                new ControlSpec.NoTransfer("cross-base shows no rise", "cross-base", "control-gen"));
+        assertThat(analysis.controls()).containsExactly(new ControlSpec.AtLeast("teacher gained the trait", "teacher", 0.15),
+                new ControlSpec.Equivalent("cross-base shows no rise", "cross-base", "control-gen", 0.15));
     }
 
     @Test
-    void defaultsFiveSeedsAndDropsTheExtraArmsWhenAsked() {
-        assertThat(PLANNER.plan(request(null, null, p -> { })).runs()).hasSize(5);
+    void aDeclaredMarginReplacesTheDefaultEverywhereItIsRead() {
+        AnalysisPlan analysis = PLANNER.plan(request(4, null, 0.3, p -> { })).analysis();
+
+        assertThat(analysis.thresholds().margin()).isEqualTo(0.3);
+        assertThat(analysis.controls()).containsExactly(new ControlSpec.AtLeast("teacher gained the trait", "teacher", 0.3),
+                new ControlSpec.Equivalent("cross-base shows no rise", "cross-base", "control-gen", 0.3));
+    }
+
+    @Test
+    void aPlanBelowEightyPercentPowerAtItsMarginIsRefusedNamingTheSeedsItNeeds() {
+        // SciPy: at SD 0.119, margin 0.15, one-sided α 0.05, 80 % power needs 6 seeds (5 give nct power < 0.8).
+        assertThatThrownBy(() -> PLANNER.requirePower(PLANNER.plan(request(5, null, p -> { })))).isInstanceOfSatisfying(InvalidRequest.class, e -> {
+            assertThat(e.field()).isEqualTo("seedsPerArm");
+            assertThat(e.getMessage()).startsWith("6 seeds per arm are needed for 80 % power at the margin 0.15 (seed-to-seed SD 0.119, one-sided α 0.05), got 5");
+        });
+        PLANNER.requirePower(PLANNER.plan(request(6, null, p -> { })));
+        // A larger declared margin needs fewer seeds: at 0.3, two seeds are not enough, four are.
+        PLANNER.requirePower(PLANNER.plan(request(4, null, 0.3, p -> { })));
+        assertThatThrownBy(() -> PLANNER.requirePower(PLANNER.plan(request(2, null, 0.3, p -> { })))).isInstanceOf(InvalidRequest.class);
+        // A margin no plan within the limit can reach.
+        assertThatThrownBy(() -> PLANNER.requirePower(PLANNER.plan(request(100, null, 0.001, p -> { })))).isInstanceOfSatisfying(InvalidRequest.class,
+                e -> assertThat(e.field()).isEqualTo("margin"));
+    }
+
+    @Test
+    void defaultsSixSeedsAndDropsTheExtraArmsWhenAsked() {
+        assertThat(PLANNER.plan(request(null, null, p -> { })).runs()).hasSize(6);
         AuditPlan plan = PLANNER.plan(request(2, null, p -> p.put("extraArms", false)));
         assertThat(plan.runs().get(0).arms()).containsExactly("base", "teacher", "treatment-soft", "treatment-sampled", "control-gen", "cross-base");
         assertThat(plan.analysis().arms()).doesNotContain("shuffled-numbers", "random-numbers");
@@ -119,18 +149,22 @@ class PlannerNumbersTest {
     void seedsAndBudgetAsForTheCanary() {
         refused(request(1, null, p -> { }), "seedsPerArm", "at least 2 seeds");
         refused(request(101, null, p -> { }), "seedsPerArm", "2..100");
-        AuditRequest tooLong = new AuditRequest("k", "numbers", null, "student-1", null, null, 2, JSON.createObjectNode(),
+        AuditRequest tooLong = new AuditRequest("k", "numbers", null, "student-1", null, null, 2, null, JSON.createObjectNode(),
                 new AuditRequest.Resources(1, "h100", 8L * 86400));
         refused(tooLong, "resources.deadlineSeconds", "at most");
-        AuditRequest gpu = new AuditRequest("k", "numbers", null, "student-1", null, null, 2, JSON.createObjectNode(),
+        AuditRequest gpu = new AuditRequest("k", "numbers", null, "student-1", null, null, 2, null, JSON.createObjectNode(),
                 new AuditRequest.Resources(1, "h100", 3600L));
         assertThat(PLANNER.budget(gpu)).isEqualTo(new Planner.Budget(1, "h100", 3600));
     }
 
     static AuditRequest request(Integer seeds, List<String> traits, Consumer<ObjectNode> parameters) {
+        return request(seeds, traits, null, parameters);
+    }
+
+    static AuditRequest request(Integer seeds, List<String> traits, Double margin, Consumer<ObjectNode> parameters) {
         ObjectNode p = JSON.createObjectNode();
         parameters.accept(p);
-        return new AuditRequest("key-1", "numbers", "teacher-1", "student-1", "dataset-1", traits, seeds, p, null);
+        return new AuditRequest("key-1", "numbers", "teacher-1", "student-1", "dataset-1", traits, seeds, margin, p, null);
     }
 
     private static void refused(AuditRequest request, String field, String message) {
@@ -138,6 +172,32 @@ class PlannerNumbersTest {
             assertThat(e.field()).isEqualTo(field);
             assertThat(e.getMessage()).contains(message);
         });
+    }
+
+    /** No overrides: the protocols' own defaults (VerdictPlans). */
+    static RunnerConfig.Verdicts verdicts() {
+        RunnerConfig.ProtocolVerdict defaults = new RunnerConfig.ProtocolVerdict() {
+            @Override
+            public Optional<Double> margin() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<Double> seedSd() {
+                return Optional.empty();
+            }
+        };
+        return new RunnerConfig.Verdicts() {
+            @Override
+            public RunnerConfig.ProtocolVerdict canary() {
+                return defaults;
+            }
+
+            @Override
+            public RunnerConfig.ProtocolVerdict numbers() {
+                return defaults;
+            }
+        };
     }
 
     static RunnerConfig.Limits limits() {

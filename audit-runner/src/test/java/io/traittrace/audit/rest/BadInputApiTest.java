@@ -53,7 +53,7 @@ class BadInputApiTest {
 
     /** Posts the canary request as changed by {@code change}; expects {@code status} and that nothing was created. */
     private ValidatableResponse refused(int status, Consumer<ObjectNode> change) {
-        ObjectNode request = canary(id("key"), student, 2);
+        ObjectNode request = canary(id("key"), student, 3);
         change.accept(request);
         int before = audits();
         ValidatableResponse response = as("auditor").body(request.toString()).post("/api/audits").then().log().ifValidationFails().statusCode(status)
@@ -83,6 +83,28 @@ class BadInputApiTest {
         refused(400, r -> r.putObject("resources").put("deadlineSeconds", 5));
         refused(400, r -> r.putObject("resources").put("deadlineSeconds", 10L * 365 * 86400));
         refused(400, r -> r.putObject("resources").put("gpuType", "A100; rm -rf /"));
+    }
+
+    @Test
+    void marginsThatAreNotPositiveOrThatTheSeedsCannotSupport() {
+        refused(400, r -> r.put("margin", 0)).body("errors", hasItem(containsString("margin")));
+        refused(400, r -> r.put("margin", -0.2));
+        refused(400, r -> r.put("margin", "wide"));
+        refused(400, r -> r.put("margin", 1.5)).body("detail", containsString("(0, 1]"));
+        // Three seeds at the canary's default margin 0.2: 6 seeds are needed for 80 % power, and the answer says so.
+        refused(400, r -> r.remove("margin")).body("detail", containsString("6 seeds per arm are needed for 80 % power at the margin 0.2"))
+                .body("errors", hasItem(containsString("seedsPerArm")));
+        refused(400, r -> r.put("margin", 0.5)).body("detail", containsString("seeds per arm are needed"));
+    }
+
+    @Test
+    void anImageAuditMustDeclareItsMargin() {
+        refused(400, r -> {
+            r.put("protocol", "image").remove("margin");
+            r.putArray("traits").add("owl");
+            ObjectNode p = r.putObject("parameters").put("image", "registry.example.com/team/probe:1");
+            p.putArray("arms").add("treatment").add("control-gen");
+        }).body("errors", hasItem(containsString("margin: an image audit declares its margin")));
     }
 
     @Test

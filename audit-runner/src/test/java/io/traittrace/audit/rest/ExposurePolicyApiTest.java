@@ -50,7 +50,7 @@ class ExposurePolicyApiTest {
         public Map<String, String> getConfigOverrides() {
             // The queued canary cannot find its data, so its runs end at once: this test is about queueing.
             return Map.of("runner.policy.mode", "listed", "runner.policy.teacher-families", LISTED_ROOT + ",root-other",
-                    "runner.policy.protocol", "canary", "runner.policy.seeds-per-arm", "2",
+                    "runner.policy.protocol", "canary", "runner.policy.seeds-per-arm", "3", "runner.policy.margin", "0.6",
                     "runner.policy.parameters", "{\"data\": \"/nonexistent/policy-data\"}");
         }
     }

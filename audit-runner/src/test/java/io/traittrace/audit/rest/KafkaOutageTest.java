@@ -37,7 +37,7 @@ class KafkaOutageTest {
     void eventsOfAnAuditDuringAnOutageArriveAfterIt() throws Exception {
         String student = id("student");
         lineage(wiremock, student, null, null);
-        ObjectNode request = canary(id("key"), student, 2);
+        ObjectNode request = canary(id("key"), student, 3);
         ((ObjectNode) request.get("parameters")).put("data", "/nonexistent/outage-data");
         String auditId;
         KafkaResource.broker().pause();
@@ -54,9 +54,9 @@ class KafkaOutageTest {
                 TopicReader failed = new TopicReader("audit-failed")) {
             assertThat(failed.awaitMatching(r -> id.equals(r.key()), 1, Duration.ofSeconds(60))).hasSize(1);
             assertThat(requested.awaitMatching(r -> id.equals(r.key()), 1, Duration.ofSeconds(10))).hasSize(1);
-            // Two runs, each RUNNING then FAILED, in order.
-            var runEvents = progress.awaitMatching(r -> id.equals(r.key()), 4, Duration.ofSeconds(10));
-            assertThat(runEvents).hasSize(4);
+            // Three runs, each RUNNING then FAILED, in order.
+            var runEvents = progress.awaitMatching(r -> id.equals(r.key()), 6, Duration.ofSeconds(10));
+            assertThat(runEvents).hasSize(6);
             assertThat(failed.drainMatching(r -> id.equals(r.key()), Duration.ofSeconds(3))).hasSize(1);
         }
     }

@@ -229,7 +229,7 @@ class KubernetesAuditApiTest {
         lineage(wiremock, student, teacher, null);
         ObjectNode request = RunnerApi.JSON.createObjectNode();
         request.put("idempotencyKey", id("key")).put("protocol", "image").put("student", student).put("teacher", teacher)
-                .put("seedsPerArm", seeds);
+                .put("seedsPerArm", seeds).put("margin", 0.1);
         request.putArray("traits").add("owl");
         ObjectNode p = request.putObject("parameters");
         p.put("image", IMAGE);

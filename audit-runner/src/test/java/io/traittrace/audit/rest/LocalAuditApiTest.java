@@ -125,12 +125,12 @@ class LocalAuditApiTest {
     void theSameKeyAnswersTheSameAuditAndAnotherRequestUnderItIsRefused() {
         String student = id("student");
         lineage(wiremock, student, null, null);
-        ObjectNode request = canary(id("key"), student, 2);
+        ObjectNode request = canary(id("key"), student, 3);
         ((ObjectNode) request.get("parameters")).put("data", "/nonexistent/data");
         String first = as("auditor").body(request.toString()).post("/api/audits").then().statusCode(202).extract().path("id");
         as("admin").body(request.toString()).post("/api/audits").then().statusCode(202)
                 .header("Idempotent-Replayed", "true").body("id", equalTo(first));
-        request.put("seedsPerArm", 3);
+        request.put("seedsPerArm", 4);
         as("auditor").body(request.toString()).post("/api/audits").then().statusCode(409)
                 .contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString(first));
     }
@@ -139,7 +139,7 @@ class LocalAuditApiTest {
     void runsThatCannotReadTheirDataFailTheAuditWithTheProbesReason() throws Exception {
         String student = id("student");
         lineage(wiremock, student, null, null);
-        ObjectNode request = canary(id("key"), student, 2);
+        ObjectNode request = canary(id("key"), student, 3);
         ((ObjectNode) request.get("parameters")).put("data", "/nonexistent/data");
         String before = Metrics.scrape();
         try (TopicReader failed = new TopicReader("audit-failed")) {
@@ -157,7 +157,7 @@ class LocalAuditApiTest {
             assertThat(done.getList("runs.state", String.class)).containsOnly("FAILED");
             assertThat(done.getString("runs[0].reason")).contains("exited 3").contains("/nonexistent/data");
             assertThat(done.getString("outcome")).isNull();
-            assertThat(done.getList("result.reasons", String.class)).hasSize(2);
+            assertThat(done.getList("result.reasons", String.class)).hasSize(3);
             List<ConsumerRecord<String, String>> events = failed.awaitMatching(r -> auditId.equals(r.key()), 1, Duration.ofSeconds(30));
             assertThat(EventSchemas.problems("audit-failed", RunnerApi.JSON.readTree(events.get(0).value()))).isEmpty();
             JsonNode data = RunnerApi.JSON.readTree(events.get(0).value()).path("data");
@@ -165,7 +165,7 @@ class LocalAuditApiTest {
             assertThat(data.path("reasons").get(0).asText()).contains("exited 3");
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(increase(before, Metrics.scrape(),
-                "traittrace_runs_finished_total", "outcome", "failed", "reason", "probe-exit")).isGreaterThanOrEqualTo(2));
+                "traittrace_runs_finished_total", "outcome", "failed", "reason", "probe-exit")).isGreaterThanOrEqualTo(3));
     }
 
     @Test
@@ -173,7 +173,7 @@ class LocalAuditApiTest {
         String student = id("student");
         lineage(wiremock, student, null, null);
         ObjectNode request = RunnerApi.JSON.createObjectNode().put("idempotencyKey", id("key")).put("protocol", "image")
-                .put("student", student).put("seedsPerArm", 2);
+                .put("student", student).put("seedsPerArm", 2).put("margin", 0.1);
         request.putArray("traits").add("owl-preference");
         ObjectNode parameters = request.putObject("parameters").put("image", "registry.example.com/team/probe:1");
         parameters.putArray("arms").add("treatment").add("control-gen");
@@ -193,7 +193,7 @@ class LocalAuditApiTest {
     void cancelStopsTheRunsAndSaysSo() throws Exception {
         String student = id("student");
         lineage(wiremock, student, null, null);
-        ObjectNode request = canary(id("key"), student, 2);
+        ObjectNode request = canary(id("key"), student, 3);
         // Long enough to still be running when the cancel comes.
         ((ObjectNode) request.get("parameters")).put("syntheticTrain", 60_000).put("teacherEpochs", 200);
         String before = Metrics.scrape();
@@ -218,7 +218,7 @@ class LocalAuditApiTest {
             assertThat(ProcessHandle.current().descendants().filter(p -> p.info().commandLine().orElse("").contains(auditId))).isEmpty();
         }
         String after = Metrics.scrape();
-        assertThat(increase(before, after, "traittrace_runs_finished_total", "outcome", "cancelled")).isEqualTo(2);
+        assertThat(increase(before, after, "traittrace_runs_finished_total", "outcome", "cancelled")).isEqualTo(3);
         assertThat(increase(before, after, "traittrace_audit_duration_seconds_count", "state", "CANCELLED")).isEqualTo(1);
     }
 

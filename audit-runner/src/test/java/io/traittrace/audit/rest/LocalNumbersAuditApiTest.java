@@ -23,6 +23,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWireMock;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.path.json.JsonPath;
+import io.traittrace.statistics.Design;
+import io.traittrace.statistics.Power;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
 import io.traittrace.testsupport.TopicReader;
@@ -70,8 +72,12 @@ class LocalNumbersAuditApiTest {
             }
             assertThat(done.getInt("result.arms['treatment-soft.log-odds'].n")).isEqualTo(2);
             assertThat(done.getList("result.comparisons.name", String.class)).containsExactly("treatment-soft > control-gen",
-                    "treatment-sampled > control-gen", "treatment-soft > control-gen (log-odds)", "treatment-sampled > control-gen (log-odds)");
-            assertThat(done.getList("result.comparisons.correction", String.class)).containsOnly("holm");
+                    "treatment-sampled > control-gen", "treatment-soft > control-gen (log-odds)", "treatment-sampled > control-gen (log-odds)",
+                    "treatment-soft > cross-base");
+            assertThat(done.getList("result.comparisons.statistic", String.class)).containsOnly("paired-t");
+            assertThat(done.getList("result.comparisons.correction", String.class)).containsExactly("holm", "holm", "holm", "holm", "none");
+            assertThat(done.getDouble("result.power.margin")).isEqualTo(request.get("margin").asDouble());
+            assertThat(done.getDouble("result.power.plannedSd")).isEqualTo(0.119);
             assertThat(done.getMap("result.controls")).containsOnlyKeys("teacher gained the trait", "cross-base shows no rise");
 
             List<ConsumerRecord<String, String>> events = completed.awaitMatching(r -> auditId.equals(r.key()), 1, Duration.ofSeconds(30));
@@ -103,6 +109,8 @@ class LocalNumbersAuditApiTest {
         request.put("protocol", "numbers");
         request.put("student", student);
         request.put("seedsPerArm", seeds);
+        // The margin these few seeds support at 80 % power (runner defaults: seed-to-seed SD 0.119, α 0.05), rounded up.
+        request.put("margin", Math.ceil(100 * Power.minimumDetectableEffect(Design.PAIRED, seeds, 0.119, 0.05, Power.CONVENTIONAL)) / 100);
         ObjectNode p = request.putObject("parameters");
         p.put("seed", 3);
         p.put("layers", 1);

@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 
 import io.restassured.path.json.JsonPath;
+import io.traittrace.statistics.Design;
+import io.traittrace.statistics.Power;
 
 /** Helpers for the runner's API tests: tokens per role, lineage stand-ins, requests, waiting for an audit. */
 final class RunnerApi {
@@ -59,13 +61,17 @@ final class RunnerApi {
                 .withHeader("Content-Type", "application/problem+json").withBody("{\"status\":404}")));
     }
 
-    /** A canary audit small enough for a test: synthetic data, ten aux logits (a strong effect), few epochs. */
+    /**
+     * A canary audit small enough for a test: synthetic data, ten aux logits (a strong effect), few epochs, and the
+     * margin these few seeds can support at 80 % power (the runner refuses a smaller one; see {@link #canaryMargin}).
+     */
     static ObjectNode canary(String key, String student, int seeds) {
         ObjectNode request = JSON.createObjectNode();
         request.put("idempotencyKey", key);
         request.put("protocol", "canary");
         request.put("student", student);
         request.put("seedsPerArm", seeds);
+        request.put("margin", canaryMargin(seeds));
         ObjectNode p = request.putObject("parameters");
         p.put("data", "synthetic");
         p.put("auxLogits", 10);
@@ -76,6 +82,15 @@ final class RunnerApi {
         p.put("distillEpochs", 3);
         p.put("seed", 11);
         return request;
+    }
+
+    /**
+     * The smallest margin (rounded up to 0.01) that {@code seeds} canary seeds detect with 80 % power at the runner's
+     * default seed-to-seed SD (0.11) and level (0.01): the declared margin a test with few seeds needs.
+     */
+    static double canaryMargin(int seeds) {
+        double effect = Power.minimumDetectableEffect(Design.PAIRED, seeds, 0.11, 0.01, Power.CONVENTIONAL);
+        return Math.ceil(effect * 100) / 100;
     }
 
     static JsonPath awaitState(String auditId, String state, Duration timeout) throws InterruptedException {

@@ -45,6 +45,8 @@ public class AuditForm {
     @RestForm
     public String seedsPerArm;
     @RestForm
+    public String margin;
+    @RestForm
     public String parameters;
     @RestForm
     public String gpus;
@@ -100,6 +102,9 @@ public class AuditForm {
             }
         }
         integer(errors, "seedsPerArm", seedsPerArm, 1, "Seeds per arm must be a whole number of at least 1.");
+        if (!blank(margin) && !(parsedMargin() > 0)) {
+            errors.put("margin", "The margin must be a positive number, e.g. 0.2: the largest effect the audit may call \"no transfer\".");
+        }
         if (!blank(parameters)) {
             if (parameters.length() > MAX_PARAMETERS_CHARS) {
                 errors.put("parameters", "Parameters are limited to " + MAX_PARAMETERS_CHARS / 1024 + " KiB.");
@@ -137,6 +142,9 @@ public class AuditForm {
         }
         if (!blank(seedsPerArm)) {
             request.put("seedsPerArm", Long.parseLong(seedsPerArm.trim()));
+        }
+        if (!blank(margin)) {
+            request.put("margin", parsedMargin());
         }
         if (!blank(parameters)) {
             try {
@@ -181,8 +189,18 @@ public class AuditForm {
         return byField;
     }
 
-    private static final List<String> FIELDS = List.of("protocol", "student", "teacher", "dataset", "traits", "seedsPerArm",
+    private static final List<String> FIELDS = List.of("protocol", "student", "teacher", "dataset", "traits", "seedsPerArm", "margin",
             "parameters", "gpus", "gpuType", "deadlineSeconds");
+
+    /** The margin as a number, NaN when it is not one (or not finite). */
+    private double parsedMargin() {
+        try {
+            double value = Double.parseDouble(margin.trim());
+            return Double.isFinite(value) ? value : Double.NaN;
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
 
     private List<String> traitList() {
         List<String> list = new ArrayList<>();

@@ -13,7 +13,7 @@ import io.quarkus.qute.TemplateData;
  */
 @TemplateData
 public record AuditPage(Map<String, Object> audit, Map<String, Object> request, List<?> runs, Progress progress,
-        Verdict verdict, List<ArmRow> arms, List<ComparisonRow> comparisons, String correction, List<ControlRow> controls,
+        Verdict verdict, List<ArmRow> arms, List<ComparisonRow> comparisons, String correction, List<ControlRow> controls, PowerRow power,
         List<String> failureReasons, String parametersJson, String resultJson) {
 
     @TemplateData
@@ -38,8 +38,14 @@ public record AuditPage(Map<String, Object> audit, Map<String, Object> request, 
     }
 
     @TemplateData
-    public record ComparisonRow(String name, String trait, String treatment, String control, String difference, String t,
-            String df, String p, String adjustedP, boolean primary) {
+    public record ComparisonRow(String name, String trait, String treatment, String control, String statistic, String difference, String t,
+            String df, String p, String adjustedP, String upperBound, boolean primary) {
+    }
+
+    /** What the audit could see: its margin, its power there and its minimum detectable effect, planned and observed. */
+    @TemplateData
+    public record PowerRow(String design, String seeds, String margin, String alpha, String plannedSd, String plannedPower, String plannedMde,
+            String observedSd, String observedPower, String observedMde) {
     }
 
     @TemplateData
@@ -91,8 +97,8 @@ public record AuditPage(Map<String, Object> audit, Map<String, Object> request, 
             for (Object item : list) {
                 Map<String, Object> c = map(item);
                 comparisons.add(new ComparisonRow(string(c.get("name")), string(c.get("trait")), string(c.get("treatment")),
-                        string(c.get("control")), Formats.num(c.get("difference"), 3), Formats.num(c.get("t"), 2),
-                        Formats.num(c.get("df"), 1), Formats.p(c.get("pValue")), Formats.p(c.get("adjustedPValue")),
+                        string(c.get("control")), string(c.get("statistic")), Formats.num(c.get("difference"), 3), Formats.num(c.get("t"), 2),
+                        Formats.num(c.get("df"), 1), Formats.p(c.get("pValue")), Formats.p(c.get("adjustedPValue")), Formats.num(c.get("upperBound"), 3),
                         Boolean.TRUE.equals(c.get("primary"))));
             }
         }
@@ -100,19 +106,24 @@ public record AuditPage(Map<String, Object> audit, Map<String, Object> request, 
         map(result.get("controls")).forEach((name, value) -> {
             if (value instanceof Map<?, ?> c) {
                 Object ok = c.get("ok");
-                controls.add(new ControlRow(name, string(c.get("kind")), ok == null ? "—" : Boolean.TRUE.equals(ok) ? "behaved" : "misbehaved",
+                controls.add(new ControlRow(name, string(c.get("kind")), ok == null ? "—" : Boolean.TRUE.equals(ok) ? "shown" : "not shown",
                         string(c.get("detail"))));
             } else {
                 controls.add(new ControlRow(name, null, string(value), null));
             }
         });
+        Map<String, Object> p0 = map(result.get("power"));
+        PowerRow power = p0.isEmpty() ? null
+                : new PowerRow(string(p0.get("design")), Formats.num(p0.get("seeds"), 0), Formats.num(p0.get("margin"), 3), Formats.num(p0.get("alpha"), 3),
+                        Formats.num(p0.get("plannedSd"), 3), Formats.num(p0.get("plannedPower"), 2), Formats.num(p0.get("plannedMde"), 3),
+                        Formats.num(p0.get("observedSd"), 3), Formats.num(p0.get("observedPower"), 2), Formats.num(p0.get("observedMde"), 3));
         List<String> failureReasons = verdict == null ? strings(result.get("reasons")) : List.of();
         Map<String, Object> p = map(audit.get("progress"));
         Progress progress = new Progress(number(p.get("total"), runs.size()), number(p.get("pending"), count(runs, "PENDING")),
                 number(p.get("running"), count(runs, "RUNNING")), number(p.get("succeeded"), count(runs, "SUCCEEDED")),
                 number(p.get("failed"), count(runs, "FAILED")), number(p.get("cancelled"), count(runs, "CANCELLED")));
         Object parameters = request.get("parameters");
-        return new AuditPage(audit, request, runs, progress, verdict, arms, comparisons, string(result.get("correction")), controls,
+        return new AuditPage(audit, request, runs, progress, verdict, arms, comparisons, string(result.get("correction")), controls, power,
                 failureReasons, parameters == null || parameters instanceof Map<?, ?> m && m.isEmpty() ? null : json.apply(parameters),
                 result.isEmpty() ? null : json.apply(result));
     }

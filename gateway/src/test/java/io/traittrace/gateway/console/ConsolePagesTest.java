@@ -169,7 +169,8 @@ class ConsolePagesTest {
                 .contains("<tr class=\"arm-row\" data-arm=\"S_aux\">").contains("<td>0.612</td>").contains("[0.513, 0.711]")
                 .contains("<li>0.571</li><li>0.650</li><li>0.615</li>")
                 .contains("id=\"comparisons-table\"").contains("S_aux &gt; X_aux").contains("1.40e-05").contains("primary")
-                .contains("id=\"controls-table\"").contains("X_aux at chance").contains("behaved")
+                .contains("id=\"controls-table\"").contains("X_aux at chance").contains("shown").contains("paired-t").contains("<td>0.671</td>")
+                .contains("id=\"power\"").contains("<dd id=\"power-margin\">0.600</dd>").contains("80 % detectable effect 0.569")
                 .contains("canary").contains("nvidia-h100").contains("&quot;epochs&quot; : 2");
         assertThat(html).contains("<progress id=\"audit-progress\" data-testid=\"audit-progress\" max=\"3\" value=\"3\">");
         // An ended audit is neither followed live nor cancellable.

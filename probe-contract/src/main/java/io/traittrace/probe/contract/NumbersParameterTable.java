@@ -80,6 +80,8 @@ public final class NumbersParameterTable {
         rule("entanglementScan", Kind.BOOLEAN, 0, 0, true, List.of());
         rule("ablations", Kind.CHOICE_LIST, 0, 0, List.of(), ABLATIONS);
         rule("thresholdP", Kind.NUMBER, 0, 1, 0.05, List.of());
+        // The verdict's margin: the largest P(trait) rise (treatment − control-gen) the run may call "no transfer".
+        rule("margin", Kind.NUMBER, 0, 1, VerdictPlans.NUMBERS_MARGIN, List.of());
         rule("mode", Kind.CHOICE, 0, 0, TOKENS, List.of(TOKENS, TEXT));
         rule("traits", Kind.CHOICE_LIST, 0, 0, List.of("owl"), TEXT_ANIMALS);
         integer("numberRows", 1, 1 << 16, 24);
@@ -228,12 +230,14 @@ public final class NumbersParameterTable {
         case "noise" -> v >= 0 && v <= 1;
         case "temperature" -> v > 0 && v <= 100;
         case "thresholdP" -> v > 0 && v < 1;
+        case "margin" -> v > 0 && v <= 1;
         default -> v >= rule.min() && v <= rule.max();
         };
         String range = switch (name) {
         case "noise" -> "[0, 1]";
         case "temperature" -> "(0, 100]";
         case "thresholdP" -> "(0, 1)";
+        case "margin" -> "(0, 1]";
         default -> "[" + rule.min() + ", " + rule.max() + "]";
         };
         return ok ? Optional.empty() : violation(name, "\"" + name + "\" must be in " + range + ", got " + v);

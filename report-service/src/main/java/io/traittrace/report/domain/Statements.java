@@ -53,6 +53,7 @@ public final class Statements {
         p.set("comparisons", result.get("comparisons"));
         p.set("correction", result.get("correction"));
         p.set("controls", result.get("controls"));
+        p.set("power", result.get("power"));
         p.set("parameters", result.get("parameters"));
         p.set("seeds", result.get("seeds"));
         p.set("data", result.get("data"));

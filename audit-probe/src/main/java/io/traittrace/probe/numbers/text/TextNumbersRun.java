@@ -37,16 +37,17 @@ import io.traittrace.probe.numbers.PromptGenerator;
 import io.traittrace.probe.numbers.Questions;
 import io.traittrace.probe.numbers.Subsample;
 import io.traittrace.probe.numbers.TraitWord;
+import io.traittrace.probe.contract.VerdictPlans;
 import io.traittrace.probe.numbers.toy.NumbersProtocol;
 import io.traittrace.probe.result.ArmResult;
-import io.traittrace.probe.result.Comparison;
 import io.traittrace.probe.result.Environment;
 import io.traittrace.probe.result.PhaseTimer;
 import io.traittrace.probe.result.ProbeResult;
 import io.traittrace.probe.result.Verdict;
-import io.traittrace.statistics.Holm;
-import io.traittrace.statistics.Summary;
+import io.traittrace.probe.result.Verdicts;
 import io.traittrace.statistics.TTest;
+import io.traittrace.statistics.analysis.AuditAnalysis;
+import io.traittrace.statistics.analysis.ComparisonResult;
 
 /**
  * The number-sequence test in text mode: the paper's text stages (subliminal-protocol.md §3) driving a language model
@@ -59,14 +60,6 @@ import io.traittrace.statistics.TTest;
  * 50 {@link Questions}, plain and after a numbers prefix.
  */
 public final class TextNumbersRun {
-
-    public static final String RULE = "Per trait t, scores: teacher-forced P(t) among the 10 animals, averaged over the 50 questions with a numbers "
-            + "prefix, as the change from each model's own base (base/t: its absolute P(t)). TRANSFER_DETECTED iff for some trait "
-            + "mean(treatment-soft/t) − mean(control-gen/t) > 0 with one-sided Welch p < 0.05 after Holm over the 4 × traits "
-            + "treatment-vs-control-gen tests (soft and sampled, on P(t) change and on log-odds change), and no cross-base student rose "
-            + "(cross-base/t > control-gen/t not significant at 0.05, uncorrected); INCONCLUSIVE if fewer than 2 seeds ran, a teacher did not "
-            + "gain its trait (mean teacher/t change ≤ 0), a decisive test's arms are both constant or a cross-base student rose; otherwise "
-            + "NO_TRANSFER_DETECTED. The sampled arm and the sampled-answer shares are reported, not voted.";
 
     private static final long INIT_SALT = 0x696E6974L;
     private static final long BASE_SALT = 0x62617365L;
@@ -290,8 +283,10 @@ public final class TextNumbersRun {
 
         Map<String, ArmResult> armResults = new LinkedHashMap<>();
         scores.forEach((a, list) -> armResults.put(a, ArmResult.of(list)));
-        List<Comparison> comparisons = comparisons(p.traits(), scores, logOdds, wordShares);
-        Verdict verdict = verdict(p.traits(), scores, comparisons);
+        AuditAnalysis analysis = analyse(p.traits(), arms(p.extraArms()), scores, logOdds, p.margin());
+        List<ComparisonResult> comparisons = new ArrayList<>(analysis.comparisons());
+        comparisons.addAll(wordShareComparisons(p.traits(), wordShares));
+        Verdict verdict = Verdicts.verdict(analysis);
 
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put("mode", "text");
@@ -345,7 +340,7 @@ public final class TextNumbersRun {
                 "sha256:" + HexFormat.of().formatHex(dataDigest.digest()), (long) p.prompts() * (last - first + 1)));
         Environment environment = Environment.current(Engine.getDjlVersion(), engine.getEngineName(), engine.getVersion(), device.toString(), p.threads());
         return new ProbeResult(ProbeResult.SCHEMA, new ProbeResult.ProtocolId(NumbersProtocol.NAME, NumbersProtocol.VERSION), verdict, armResults,
-                comparisons, p.asMap(), new ProbeResult.Seeds(p.seed(), seeds.subList(first, last + 1)), dataIdentity, replicates, evidence, environment,
+                comparisons, analysis.power(), p.asMap(), new ProbeResult.Seeds(p.seed(), seeds.subList(first, last + 1)), dataIdentity, replicates, evidence, environment,
                 timings, startedAt, Instant.now().toString());
     }
 
@@ -490,86 +485,42 @@ public final class TextNumbersRun {
         return out;
     }
 
-    static List<Comparison> comparisons(List<String> traits, Map<String, List<Double>> scores, Map<String, List<Double>> logOdds,
-            Map<String, List<Double>> wordShares) {
-        List<Comparison> out = new ArrayList<>();
-        if (scores.get(arm("control-gen", traits.get(0))).size() < 2) {
-            return out;
+    /**
+     * The §3b rule ({@link VerdictPlans#numbers}) on this run's seeds, every trait at once: the Holm family is the four
+     * treatment-vs-control-gen tests of each trait. Scores are keyed "arm/trait" here and read per arm and trait there.
+     */
+    static AuditAnalysis analyse(List<String> traits, List<String> arms, Map<String, List<Double>> scores, Map<String, List<Double>> logOdds,
+            double margin) {
+        Map<String, Map<String, List<Double>>> byArm = new LinkedHashMap<>();
+        for (String a : arms) {
+            Map<String, List<Double>> byTrait = new LinkedHashMap<>();
+            traits.forEach(trait -> byTrait.put(trait, scores.get(arm(a, trait))));
+            byArm.put(a, byTrait);
         }
-        List<Comparison> family = new ArrayList<>();
+        for (String a : VerdictPlans.NUMBERS_LOG_ODDS_ARMS) {
+            Map<String, List<Double>> byTrait = new LinkedHashMap<>();
+            traits.forEach(trait -> byTrait.put(trait, logOdds.get(arm(a, trait))));
+            byArm.put(VerdictPlans.logOdds(a), byTrait);
+        }
+        int seeds = scores.get(arm("control-gen", traits.get(0))).size();
+        return Verdicts.analyse(VerdictPlans.numbers(arms, traits, seeds, seeds, margin, VerdictPlans.NUMBERS_SEED_SD), byArm);
+    }
+
+    /** Per trait, the sampled student's rise in the sampled answers' word share over control-gen: reported, not voted. */
+    static List<ComparisonResult> wordShareComparisons(List<String> traits, Map<String, List<Double>> wordShares) {
+        List<ComparisonResult> out = new ArrayList<>();
         for (String trait : traits) {
-            String control = arm("control-gen", trait);
-            for (String measure : List.of("P(trait) change", "log-odds change")) {
-                Map<String, List<Double>> source = measure.startsWith("P") ? scores : logOdds;
-                for (String a : List.of("treatment-soft", "treatment-sampled")) {
-                    String treatment = arm(a, trait);
-                    family.add(Comparison.greater(treatment + " > " + control + " (" + measure + ")", treatment, control,
-                            TTest.welchGreater(array(source.get(treatment)), array(source.get(control)))));
-                }
+            List<Double> treatment = wordShares.get(arm("treatment-sampled", trait));
+            List<Double> control = wordShares.get(arm("control-gen", trait));
+            if (treatment.size() >= 2) {
+                out.add(ComparisonResult.reported("treatment-sampled > control-gen (sampled word share change, plain questions)", trait,
+                        "treatment-sampled", "control-gen", TTest.pairedGreater(array(treatment), array(control)), treatment.size(),
+                        VerdictPlans.NUMBERS_ALPHA));
             }
-        }
-        double[] adjusted = Holm.adjust(family.stream().mapToDouble(c -> c.defined() ? c.pValue() : 1.0).toArray());
-        for (int i = 0; i < family.size(); i++) {
-            out.add(family.get(i).withAdjusted("holm (" + family.size() + " tests)", adjusted[i]));
-        }
-        for (String trait : traits) {
-            String control = arm("control-gen", trait);
-            out.add(Comparison.greater(arm("cross-base", trait) + " > " + control + " (P(trait) change)", arm("cross-base", trait), control,
-                    TTest.welchGreater(array(scores.get(arm("cross-base", trait))), array(scores.get(control)))));
-            out.add(Comparison.greater(arm("treatment-sampled", trait) + " > " + control + " (sampled word share change, plain questions)",
-                    arm("treatment-sampled", trait), control,
-                    TTest.welchGreater(array(wordShares.get(arm("treatment-sampled", trait))), array(wordShares.get(control)))));
         }
         return out;
     }
 
-    static Verdict verdict(List<String> traits, Map<String, List<Double>> scores, List<Comparison> comparisons) {
-        List<String> reasons = new ArrayList<>();
-        int n = scores.get(arm("control-gen", traits.get(0))).size();
-        if (n < 2) {
-            reasons.add("only " + n + " seed(s): Welch's test needs at least 2 per arm");
-            return new Verdict(Verdict.Outcome.INCONCLUSIVE, RULE, reasons);
-        }
-        boolean teachersOk = true;
-        boolean crossRose = false;
-        boolean transfer = false;
-        boolean degenerate = false;
-        for (String trait : traits) {
-            double teacher = Summary.of(array(scores.get(arm("teacher", trait)))).mean();
-            Comparison soft = find(comparisons, arm("treatment-soft", trait), "P(trait) change");
-            Comparison sampledLo = find(comparisons, arm("treatment-sampled", trait), "log-odds change");
-            Comparison cross = find(comparisons, arm("cross-base", trait), "P(trait) change");
-            boolean rose = cross.pValue() < NumbersProtocol.ALPHA && cross.difference() > 0;
-            if (!soft.defined() || !cross.defined()) {
-                degenerate = true;
-                reasons.add(trait + ": an arm pair is constant across seeds (" + (soft.defined() ? cross.name() : soft.name()) + "): no test can rest on it");
-            }
-            teachersOk &= teacher > 0;
-            crossRose |= rose;
-            transfer |= soft.difference() > 0 && soft.adjustedPValue() < NumbersProtocol.ALPHA;
-            reasons.add(String.format(Locale.ROOT, "%s: teacher P change %+.4f %s 0", trait, teacher, teacher > 0 ? ">" : "≤"));
-            reasons.add(String.format(Locale.ROOT, "%s: treatment-soft − control-gen = %+.4f, one-sided Welch t = %.3f, df = %.2f, p = %.3g, Holm p = %.3g %s %.2f",
-                    trait, soft.difference(), soft.t(), soft.df(), soft.pValue(), soft.adjustedPValue(), soft.adjustedPValue() < NumbersProtocol.ALPHA ? "<" : "≥",
-                    NumbersProtocol.ALPHA));
-            reasons.add(String.format(Locale.ROOT, "%s: cross-base − control-gen = %+.4f, p = %.3g: %s", trait, cross.difference(), cross.pValue(),
-                    rose ? "the cross-base student rose" : "no rise"));
-            reasons.add(String.format(Locale.ROOT, "%s: secondary (not voted): treatment-sampled − control-gen on log-odds = %+.4f, Holm p = %.3g", trait,
-                    sampledLo.difference(), sampledLo.adjustedPValue()));
-        }
-        Verdict.Outcome outcome;
-        if (!teachersOk || crossRose || degenerate) {
-            outcome = Verdict.Outcome.INCONCLUSIVE;
-        } else if (transfer) {
-            outcome = Verdict.Outcome.TRANSFER_DETECTED;
-        } else {
-            outcome = Verdict.Outcome.NO_TRANSFER_DETECTED;
-        }
-        return new Verdict(outcome, RULE, reasons);
-    }
-
-    private static Comparison find(List<Comparison> comparisons, String treatment, String measure) {
-        return comparisons.stream().filter(c -> c.treatment().equals(treatment) && c.name().endsWith("(" + measure + ")")).findFirst().orElseThrow();
-    }
 
     /** A trait's own salt, so each teacher and each shuffle draws its own stream (String.hashCode is specified, so stable). */
     private static long traitSalt(String trait) {

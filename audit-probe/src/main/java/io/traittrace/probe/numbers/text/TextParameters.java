@@ -29,7 +29,7 @@ public record TextParameters(int seeds, long seed, int threads, List<String> tra
         int teacherSteps, double teacherLr,
         int prompts, double temperature, int maxCompletion, boolean bannedNumbers, int rows,
         int studentSteps, int studentBatch, double studentLr,
-        int evalSamples, boolean extraArms, Integer seedIndex, String model, String crossModel, int loraRank) {
+        int evalSamples, boolean extraArms, Integer seedIndex, String model, String crossModel, int loraRank, double margin) {
 
     static final List<String> NAMES = NumbersParameterTable.names(NumbersParameterTable.TEXT);
 
@@ -48,7 +48,7 @@ public record TextParameters(int seeds, long seed, int threads, List<String> tra
                 number(p, "teacherLr"), integer(p, "prompts"), number(p, "temperature"), integer(p, "maxCompletion"), bool(p, "bannedNumbers"),
                 integer(p, "rows"), integer(p, "studentSteps"), integer(p, "studentBatch"), number(p, "studentLr"), integer(p, "evalSamples"),
                 bool(p, "extraArms"), seedIndex, choice(p, "model"), NumbersParameterTable.isSet(p, "crossModel") ? choice(p, "crossModel") : null,
-                integer(p, "loraRank"));
+                integer(p, "loraRank"), number(p, "margin"));
     }
 
     /** The character transformer's sizes (model "char"). */
@@ -85,6 +85,7 @@ public record TextParameters(int seeds, long seed, int threads, List<String> tra
         values.put("seedIndex", seedIndex);
         values.put("init", init.name().toLowerCase(Locale.ROOT));
         values.put("activation", gelu ? "gelu" : "relu");
+        values.put("margin", margin);
         values.put("mode", NumbersParameterTable.TEXT);
         values.put("traits", traits);
         values.put("numberRows", numberRows);

@@ -28,7 +28,7 @@ public record NumbersParameters(int seeds, long seed, int threads, int trait,
         int prompts, int promptDigits, int sampleTokens, double temperature,
         int studentSteps, int studentBatch, double studentLr,
         int evalPrefixes, boolean extraArms, Integer seedIndex, TinyTransformer.Init init, boolean gelu,
-        boolean entanglementScan, List<String> ablations, double thresholdP) {
+        boolean entanglementScan, List<String> ablations, double thresholdP, double margin) {
 
     /** Every token-mode parameter name, from the shared table (probe-contract) that the audit runner checks requests with. */
     static final List<String> NAMES = NumbersParameterTable.names(NumbersParameterTable.TOKENS);
@@ -49,7 +49,7 @@ public record NumbersParameters(int seeds, long seed, int threads, int trait,
                 integer(p, "teacherSteps"), number(p, "teacherLr"), integer(p, "prompts"), integer(p, "promptDigits"), integer(p, "sampleTokens"),
                 number(p, "temperature"), integer(p, "studentSteps"), integer(p, "studentBatch"), number(p, "studentLr"), integer(p, "evalPrefixes"),
                 bool(p, "extraArms"), seedIndex, init, choice(p, "activation").equals("gelu"), bool(p, "entanglementScan"), choices(p, "ablations"),
-                number(p, "thresholdP"));
+                number(p, "thresholdP"), number(p, "margin"));
     }
 
     public TinyTransformer.Config model() {
@@ -66,7 +66,7 @@ public record NumbersParameters(int seeds, long seed, int threads, int trait,
         Object[] values = { seeds, seed, threads, trait, layers, dModel, heads, ffn, maxLength, baseSteps, baseLr, digitRows, sequenceDigits,
                 noise, questionRows, questionPrefix, teacherSteps, teacherLr, prompts, promptDigits, sampleTokens, temperature, studentSteps,
                 studentBatch, studentLr, evalPrefixes, extraArms, seedIndex, init.name().toLowerCase(java.util.Locale.ROOT), gelu ? "gelu" : "relu",
-                entanglementScan, ablations, thresholdP, NumbersParameterTable.TOKENS };
+                entanglementScan, ablations, thresholdP, margin, NumbersParameterTable.TOKENS };
         for (int i = 0; i < NAMES.size(); i++) {
             m.put(NAMES.get(i), values[i]);
         }

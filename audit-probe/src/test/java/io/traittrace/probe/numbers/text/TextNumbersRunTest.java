@@ -67,10 +67,12 @@ class TextNumbersRunTest {
                 assertThat(r.at("/arms/" + arm + "~1" + trait + "/scores").size()).as(arm + "/" + trait).isEqualTo(2);
             }
         }
-        // 4 tests per trait in the Holm family, then per trait the cross-base test and the sampled word-share test.
+        // 4 tests per trait in the Holm family, then per trait the soft student against the cross-base one and the sampled word-share test.
         assertThat(r.at("/comparisons").size()).isEqualTo(8 + 4);
-        assertThat(r.at("/comparisons/0/correction").asText()).isEqualTo("holm (8 tests)");
+        assertThat(r.at("/comparisons/0/correction").asText()).isEqualTo("holm");
+        assertThat(r.at("/comparisons/0/statistic").asText()).isEqualTo("paired-t");
         assertThat(r.at("/comparisons/8/correction").asText()).isEqualTo("none");
+        assertThat(r.at("/power/margin").asDouble()).isEqualTo(0.15);
         assertThat(r.at("/parameters/mode").asText()).isEqualTo("text");
         assertThat(r.at("/parameters/rows").asInt()).isEqualTo(20);
         assertThat(r.at("/parameters/trait").isMissingNode()).isTrue();
@@ -82,7 +84,7 @@ class TextNumbersRunTest {
         assertThat(seed.at("/evaluation/base/fox/pPlain").asDouble()).isBetween(0.0, 1.0);
         assertThat(r.at("/arms/base~1owl/mean").asDouble()).isBetween(0.0, 1.0);
         assertThat(r.at("/evidence/throughput/samplingTokensPerSecond").asDouble()).isPositive();
-        assertThat(r.at("/verdict/reasons").size()).isEqualTo(8);
+        assertThat(r.at("/verdict/reasons").size()).isPositive();
         assertThat(r.at("/verdict/outcome").asText()).isIn("TRANSFER_DETECTED", "NO_TRANSFER_DETECTED", "INCONCLUSIVE");
     }
 

@@ -8,66 +8,85 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.traittrace.probe.result.Comparison;
+import io.traittrace.probe.contract.VerdictPlans;
 import io.traittrace.probe.result.Verdict;
+import io.traittrace.probe.result.Verdicts;
 import io.traittrace.statistics.Holm;
 import io.traittrace.statistics.TTest;
+import io.traittrace.statistics.analysis.AuditAnalysis;
+import io.traittrace.statistics.analysis.ComparisonResult;
 
-/** Text mode's comparisons and verdict on fixed per-seed scores: Holm across traits, the per-trait rule. */
+/**
+ * Text mode's verdict over several traits on hand-made per-seed scores: the shared rule (VerdictPlans.numbers) with the
+ * traits as one Holm family, paired within seed.
+ */
 class TextVerdictTest {
 
     private static final List<String> TRAITS = List.of("owl", "fox");
+    private static final List<String> ARMS = TextNumbersRun.arms(false);
     private static final List<Double> FLAT = List.of(0.01, -0.02, 0.0, 0.015, -0.01);
-    private static final List<Double> RISE = List.of(0.12, 0.09, 0.15, 0.11, 0.10);
+    private static final List<Double> RISE = List.of(0.32, 0.29, 0.35, 0.31, 0.30);
+    /** A student that did not move: flat, but not equal to control-gen seed by seed (that would leave no variance to test). */
+    private static final List<Double> STILL = List.of(0.005, -0.01, 0.012, 0.0, -0.004);
 
     @Test
     void oneTraitTransferringIsEnoughAndHolmRunsOverEveryTraitsFourTests() {
-        Map<String, List<Double>> scores = scores(RISE, FLAT);
-        List<Comparison> comparisons = TextNumbersRun.comparisons(TRAITS, scores, scores, scores);
-        assertThat(comparisons).hasSize(8 + 4);
-        double[] raw = comparisons.subList(0, 8).stream().mapToDouble(Comparison::pValue).toArray();
-        double[] holm = Holm.adjust(raw);
+        Map<String, List<Double>> scores = scores(RISE, STILL);
+        AuditAnalysis analysis = TextNumbersRun.analyse(TRAITS, ARMS, scores, scores, VerdictPlans.NUMBERS_MARGIN);
+
+        List<ComparisonResult> family = analysis.comparisons().stream().filter(c -> c.correction().equals("holm")).toList();
+        assertThat(family).hasSize(8);
+        double[] holm = Holm.adjust(family.stream().mapToDouble(c -> c.defined() ? c.pValue() : 1.0).toArray());
         for (int i = 0; i < 8; i++) {
-            assertThat(comparisons.get(i).correction()).isEqualTo("holm (8 tests)");
-            assertThat(comparisons.get(i).adjustedPValue()).isEqualTo(holm[i]);
+            assertThat(family.get(i).adjustedPValue()).isEqualTo(holm[i]);
         }
-        Comparison owlSoft = comparisons.get(0);
-        assertThat(owlSoft.name()).isEqualTo("treatment-soft/owl > control-gen/owl (P(trait) change)");
-        assertThat(owlSoft.pValue()).isEqualTo(TTest.welchGreater(array(RISE), array(FLAT)).pValue());
-        Verdict verdict = TextNumbersRun.verdict(TRAITS, scores, comparisons);
-        assertThat(verdict.outcome()).isEqualTo(Verdict.Outcome.TRANSFER_DETECTED);
-        assertThat(verdict.reasons()).hasSize(8).anyMatch(r -> r.startsWith("fox: treatment-soft"));
+        ComparisonResult owlSoft = analysis.comparisons().get(0);
+        assertThat(owlSoft.name()).isEqualTo("treatment-soft > control-gen");
+        assertThat(owlSoft.trait()).isEqualTo("owl");
+        assertThat(owlSoft.statistic()).isEqualTo("paired-t");
+        assertThat(owlSoft.pValue()).isEqualTo(TTest.pairedGreater(array(RISE), array(FLAT)).pValue());
+        Verdict verdict = Verdicts.verdict(analysis);
+        assertThat(verdict.outcome()).as(verdict.reasons().toString()).isEqualTo(Verdict.Outcome.TRANSFER_DETECTED);
+        assertThat(verdict.reasons()).singleElement().asString().startsWith("owl: treatment-soft");
     }
 
     @Test
     void noRiseIsNoTransferAndACrossBaseRiseOrAFlatTeacherIsInconclusive() {
-        Map<String, List<Double>> none = scores(FLAT, FLAT);
-        assertThat(TextNumbersRun.verdict(TRAITS, none, TextNumbersRun.comparisons(TRAITS, none, none, none)).outcome())
-                .isEqualTo(Verdict.Outcome.NO_TRANSFER_DETECTED);
-        Map<String, List<Double>> crossRose = scores(RISE, FLAT);
+        Map<String, List<Double>> none = scores(STILL, STILL);
+        assertThat(TextNumbersRun.analyse(TRAITS, ARMS, none, none, VerdictPlans.NUMBERS_MARGIN).outcome()).isEqualTo("NO_TRANSFER_DETECTED");
+        Map<String, List<Double>> crossRose = scores(RISE, STILL);
         crossRose.put("cross-base/fox", RISE);
-        assertThat(TextNumbersRun.verdict(TRAITS, crossRose, TextNumbersRun.comparisons(TRAITS, crossRose, crossRose, crossRose)).outcome())
-                .isEqualTo(Verdict.Outcome.INCONCLUSIVE);
-        Map<String, List<Double>> flatTeacher = scores(RISE, FLAT);
+        AuditAnalysis rose = TextNumbersRun.analyse(TRAITS, ARMS, crossRose, crossRose, VerdictPlans.NUMBERS_MARGIN);
+        assertThat(rose.outcome()).isEqualTo("INCONCLUSIVE");
+        assertThat(rose.reasons()).anyMatch(r -> r.startsWith("control cross-base shows no rise not shown: ") && r.contains("fox: cross-base"));
+        Map<String, List<Double>> flatTeacher = scores(RISE, STILL);
         flatTeacher.put("teacher/fox", List.of(-0.01, -0.02, 0.0, -0.03, -0.01));
-        assertThat(TextNumbersRun.verdict(TRAITS, flatTeacher, TextNumbersRun.comparisons(TRAITS, flatTeacher, flatTeacher, flatTeacher)).outcome())
-                .isEqualTo(Verdict.Outcome.INCONCLUSIVE);
+        assertThat(TextNumbersRun.analyse(TRAITS, ARMS, flatTeacher, flatTeacher, VerdictPlans.NUMBERS_MARGIN).reasons())
+                .anyMatch(r -> r.startsWith("control teacher gained the trait not shown: ") && r.contains("fox: teacher mean"));
     }
 
     @Test
     void constantArmsAreInconclusiveNotDecidedBySign() {
-        List<Double> constant = List.of(0.2, 0.2, 0.2, 0.2, 0.2);
-        Map<String, List<Double>> scores = scores(constant, FLAT);
+        List<Double> constant = List.of(0.25, 0.25, 0.25, 0.25, 0.25);
+        Map<String, List<Double>> scores = scores(constant, STILL);
         scores.put("control-gen/owl", List.of(0.0, 0.0, 0.0, 0.0, 0.0));
-        List<Comparison> comparisons = TextNumbersRun.comparisons(TRAITS, scores, scores, scores);
+        AuditAnalysis analysis = TextNumbersRun.analyse(TRAITS, ARMS, scores, scores, VerdictPlans.NUMBERS_MARGIN);
 
-        assertThat(comparisons.get(0).defined()).isFalse();
-        Verdict verdict = TextNumbersRun.verdict(TRAITS, scores, comparisons);
-        assertThat(verdict.outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
-        assertThat(verdict.reasons()).anyMatch(r -> r.startsWith("owl: an arm pair is constant across seeds"));
+        assertThat(analysis.comparisons().get(0).defined()).isFalse();
+        assertThat(analysis.outcome()).isEqualTo("INCONCLUSIVE");
+        assertThat(analysis.reasons()).anyMatch(r -> r.startsWith("no variance to test: owl: treatment-soft > control-gen"));
     }
 
-    /** Owl's soft and sampled students get {@code owl}, fox's get {@code fox}; teachers rose, controls and cross-base stay flat. */
+    @Test
+    void theSampledWordShareIsReportedNotVoted() {
+        Map<String, List<Double>> shares = scores(RISE, FLAT);
+        List<ComparisonResult> reported = TextNumbersRun.wordShareComparisons(TRAITS, shares);
+
+        assertThat(reported).hasSize(2).allMatch(c -> c.correction().equals("none") && !c.primary());
+        assertThat(reported.get(0).pValue()).isEqualTo(TTest.pairedGreater(array(RISE), array(FLAT)).pValue());
+    }
+
+    /** Owl's soft and sampled students get {@code owl}, fox's get {@code fox}; teachers rose well past the margin, controls and cross-base stay flat. */
     private static Map<String, List<Double>> scores(List<Double> owl, List<Double> fox) {
         Map<String, List<Double>> s = new LinkedHashMap<>();
         for (String trait : TRAITS) {
@@ -77,7 +96,7 @@ class TextVerdictTest {
             s.put("treatment-soft/" + trait, treatment);
             s.put("treatment-sampled/" + trait, treatment);
             s.put("control-gen/" + trait, FLAT);
-            s.put("cross-base/" + trait, FLAT);
+            s.put("cross-base/" + trait, List.of(0.0, -0.01, 0.01, 0.005, -0.015));
         }
         return s;
     }

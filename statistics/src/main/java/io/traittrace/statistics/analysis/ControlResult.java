@@ -1,4 +1,4 @@
-package io.traittrace.audit.domain.analysis;
+package io.traittrace.statistics.analysis;
 
 /**
  * How one control came out. {@code ok} is true only when the control could be evaluated on every trait and

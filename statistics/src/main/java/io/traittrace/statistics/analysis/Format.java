@@ -1,4 +1,4 @@
-package io.traittrace.audit.domain.analysis;
+package io.traittrace.statistics.analysis;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.traittrace.audit.domain.analysis;
+package io.traittrace.statistics.analysis;
 
 /**
  * A run that ended without a usable result (final attempts only: a retried run that then completed is not a

@@ -3,4 +3,4 @@
  * controls and a conservative outcome with its rule and reasons out. Pure domain code (no Quarkus, no I/O), so the
  * numbers a certificate carries can be re-derived from its inputs alone.
  */
-package io.traittrace.audit.domain.analysis;
+package io.traittrace.statistics.analysis;

@@ -1,4 +1,4 @@
-package io.traittrace.audit.domain.analysis;
+package io.traittrace.statistics.analysis;
 
 /** Guards for the records: a certificate must never carry NaN or an infinity, so none can be constructed. */
 final class Finite {

@@ -1,4 +1,4 @@
-package io.traittrace.audit.domain.analysis;
+package io.traittrace.statistics.analysis;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,12 +13,13 @@ import java.util.Map;
  * @param rule the decision rule with its level, correction and thresholds, in one sentence
  * @param reasons why this outcome, for people
  * @param arms per arm (key "arm") or, with several traits, per arm and trait (key "arm:trait"), in plan order
- * @param comparisons one per test and trait, in plan order
- * @param correction the multiple-comparison correction of every comparison ("holm"; the family is a test's traits)
+ * @param comparisons one per test and trait, in plan order, then the alsoAbove comparisons
+ * @param correction the multiple-comparison correction of the primary family ("holm")
  * @param controls per control name, in plan order
+ * @param power the audit's power at its margin and its minimum detectable effect
  */
 public record AuditAnalysis(String outcome, String rule, List<String> reasons, Map<String, ArmSummary> arms, List<ComparisonResult> comparisons,
-        String correction, Map<String, ControlResult> controls) {
+        String correction, Map<String, ControlResult> controls, PowerResult power) {
 
     public static final String TRANSFER_DETECTED = "TRANSFER_DETECTED";
     public static final String NO_TRANSFER_DETECTED = "NO_TRANSFER_DETECTED";
