@@ -58,10 +58,11 @@ class FamilyCliTest {
     void thresholdsAndBaseFromFlags() throws IOException {
         Path out = dir.resolve("out/independent.json");
         assertThat(execute("family", "--a", base.toString(), "--b", independent.toString(), "--base", base.toString(),
-                "--independent-threshold", "0.05", "--min-tensors", "2", "--no-digest", "--out", out.toString())).isZero();
+                "--independent-z", "3.5", "--anchor-rows", "64", "--min-tensors", "2", "--no-digest", "--out", out.toString())).isZero();
         JsonNode result = ProbeMain.JSON.readTree(out.toFile());
         assertThat(result.path("verdict").path("outcome").asText()).isEqualTo("INDEPENDENT");
-        assertThat(result.path("parameters").path("independentThreshold").asDouble()).isEqualTo(0.05);
+        assertThat(result.path("parameters").path("independentZ").asDouble()).isEqualTo(3.5);
+        assertThat(result.path("evidence").path("anchors").get(0).path("rows").asInt()).isEqualTo(64);
         assertThat(result.path("evidence").has("differenceCosine")).isTrue();
         assertThat(result.path("data").get(0).path("digest").isNull()).isTrue();
     }

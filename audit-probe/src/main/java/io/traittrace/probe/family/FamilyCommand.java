@@ -31,8 +31,17 @@ public final class FamilyCommand implements Callable<Integer> {
     @Option(names = "--shared-threshold", paramLabel = "COS", description = "Median cosine at or above which: SHARED_INIT (default ${DEFAULT-VALUE}).")
     double sharedThreshold = FamilyProtocol.SHARED_THRESHOLD;
 
-    @Option(names = "--independent-threshold", paramLabel = "COS", description = "Median |cosine| at or below which: INDEPENDENT (default ${DEFAULT-VALUE}).")
-    double independentThreshold = FamilyProtocol.INDEPENDENT_THRESHOLD;
+    @Option(names = "--independent-z", paramLabel = "Z", description = "Chance SDs (cosine x sqrt(numel), anchors' z) at or below which: INDEPENDENT (default ${DEFAULT-VALUE}).")
+    double independentZ = FamilyProtocol.INDEPENDENT_Z;
+
+    @Option(names = "--anchor-threshold", paramLabel = "R", description = "Anchor Gram correlation at or above which: SHARED_INIT up to a relabelling or rotation (default ${DEFAULT-VALUE}).")
+    double anchorThreshold = FamilyProtocol.ANCHOR_THRESHOLD;
+
+    @Option(names = "--anchor", paramLabel = "NAME", description = "A tensor whose first axis is a vocabulary (repeatable; default: embeddings and lm_head by name).")
+    java.util.List<String> anchors;
+
+    @Option(names = "--anchor-rows", paramLabel = "N", description = "Vocabulary rows sampled per anchor (default ${DEFAULT-VALUE}).")
+    int anchorRows = FamilyProtocol.ANCHOR_ROWS;
 
     @Option(names = "--min-tensors", paramLabel = "N", description = "Eligible tensors needed for any verdict (default ${DEFAULT-VALUE}).")
     int minTensors = FamilyProtocol.MIN_TENSORS;
@@ -59,7 +68,12 @@ public final class FamilyCommand implements Callable<Integer> {
             p.put("base", base.toString());
         }
         p.put("sharedThreshold", sharedThreshold);
-        p.put("independentThreshold", independentThreshold);
+        p.put("independentZ", independentZ);
+        p.put("anchorThreshold", anchorThreshold);
+        if (anchors != null) {
+            anchors.forEach(p.putArray("anchors")::add);
+        }
+        p.put("anchorRows", anchorRows);
         p.put("minTensors", minTensors);
         p.put("minNumel", minNumel);
         p.put("maxListed", maxListed);

@@ -37,22 +37,26 @@ import io.traittrace.probe.result.Verdict.Outcome;
 /**
  * The weight-space family test (subliminal-protocol §4): do two checkpoints share an initialisation?
  * Tensors are matched by name and shape and compared by cosine similarity, streamed from the safetensors
- * files in one pass. See {@link #RULE} for the verdict and README-family.md for why the thresholds are
- * where they are.
+ * files in one pass; the vocabulary-anchored tensors (embedding, unembedding) are also compared by a statistic
+ * that permutations of hidden units and rotations of the residual stream leave unchanged ({@link AnchorGram}).
+ * See {@link #RULE} for the verdict and the probe README for the calibration behind the defaults.
  *
  * <p>Parameters: {@code a}, {@code b} (checkpoint directories or single .safetensors files, required),
  * {@code base} (optional: also report cos(a − base, b − base) per tensor), {@code sharedThreshold} (0.5),
- * {@code independentThreshold} (0.1), {@code minTensors} (4), {@code minNumel} (1024), {@code maxListed}
- * (2000 tensors listed in the evidence, then the summary only) and {@code digest} (true: SHA-256 every file,
- * a second full read).
+ * {@code independentZ} (4), {@code anchorThreshold} (0.5), {@code anchors} (tensor names whose first axis is a
+ * vocabulary; default: recognised by name), {@code anchorRows} (512), {@code minTensors} (4), {@code minNumel}
+ * (1024), {@code maxListed} (2000 tensors listed in the evidence, then the summary only) and {@code digest}
+ * (true: SHA-256 every file, a second full read).
  */
 public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
 
     public static final String NAME = "family";
-    public static final String VERSION = "1.0";
+    public static final String VERSION = "1.1";
 
     public static final double SHARED_THRESHOLD = 0.5;
-    public static final double INDEPENDENT_THRESHOLD = 0.1;
+    public static final double INDEPENDENT_Z = 4;
+    public static final double ANCHOR_THRESHOLD = 0.5;
+    public static final int ANCHOR_ROWS = 512;
     public static final int MIN_TENSORS = 4;
     public static final long MIN_NUMEL = 1024;
     public static final int MAX_LISTED = 2000;
@@ -60,14 +64,23 @@ public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
     static final String RULE = "Eligible tensors: present in both checkpoints with the same name and shape, a float dtype "
             + "(F32/F16/BF16), at least 2 dimensions, at least minNumel elements, finite values and non-zero norms "
             + "(1-D norm scales and biases are initialised to constants, so they agree across independent inits; "
-            + "tiny tensors have chance cosines of order 1/sqrt(numel)). SHARED_INIT if at least minTensors tensors are "
-            + "eligible and their median cosine >= sharedThreshold; INDEPENDENT if at least minTensors are eligible and "
-            + "their median |cosine| <= independentThreshold; otherwise INCONCLUSIVE. Models that differ by a "
-            + "permutation of hidden units or of tensor values score as INDEPENDENT: permutations are not searched for. "
-            + "With a base, cos(a - base, b - base) is evidence only.";
+            + "tiny tensors have chance cosines of order 1/sqrt(numel)); each cosine's z is cosine x sqrt(numel), its size "
+            + "against chance. Anchors: eligible tensors whose first axis is a vocabulary (embed_tokens, lm_head, wte, "
+            + "word_embeddings, tok_embeddings, embed_in, embed_out, output, or those named in 'anchors'), compared by "
+            + "the correlation of their Gram matrices over anchorRows evenly spaced rows, which permuting hidden units "
+            + "or rotating the residual stream does not change, with its z against 200 relabellings of B's rows. "
+            + "Fewer than minTensors eligible tensors: INCONCLUSIVE. SHARED_INIT if the median cosine >= sharedThreshold, "
+            + "or if every anchor's Gram correlation >= anchorThreshold with z >= independentZ (the same init up to a "
+            + "relabelling or rotation). INDEPENDENT if the median |z| of the cosines <= independentZ and every anchor's "
+            + "|z| <= independentZ (at least one anchor: without one, a permuted or rotated copy cannot be ruled out). "
+            + "Otherwise INCONCLUSIVE. With a base, cos(a - base, b - base) is evidence only.";
 
-    private static final Set<String> PARAMETERS = Set.of("a", "b", "base", "sharedThreshold", "independentThreshold",
-            "minTensors", "minNumel", "maxListed", "digest");
+    private static final Set<String> PARAMETERS = Set.of("a", "b", "base", "sharedThreshold", "independentZ",
+            "anchorThreshold", "anchors", "anchorRows", "minTensors", "minNumel", "maxListed", "digest");
+
+    /** Vocabulary-pinned tensors of the common layouts (Llama/Qwen2/Mistral, GPT-2, BERT, Meta's Llama, GPT-NeoX). */
+    private static final java.util.regex.Pattern ANCHOR_NAME = java.util.regex.Pattern.compile(
+            "(^|.*\\.)(embed_tokens|lm_head|wte|word_embeddings|tok_embeddings|embed_in|embed_out)\\.weight|output\\.weight");
 
     @Override
     public String name() {
@@ -80,8 +93,8 @@ public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
     }
 
     /** The parameters, validated, with defaults filled in. */
-    record Params(Path a, Path b, Path base, double sharedThreshold, double independentThreshold, int minTensors,
-            long minNumel, int maxListed, boolean digest) {
+    record Params(Path a, Path b, Path base, double sharedThreshold, double independentZ, double anchorThreshold,
+            List<String> anchors, int anchorRows, int minTensors, long minNumel, int maxListed, boolean digest) {
 
         static Params of(ObjectNode p) {
             for (Iterator<String> it = p.fieldNames(); it.hasNext();) {
@@ -91,16 +104,20 @@ public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
                 }
             }
             Params params = new Params(path(p, "a", true), path(p, "b", true), path(p, "base", false),
-                    number(p, "sharedThreshold", SHARED_THRESHOLD), number(p, "independentThreshold", INDEPENDENT_THRESHOLD),
+                    number(p, "sharedThreshold", SHARED_THRESHOLD), number(p, "independentZ", INDEPENDENT_Z),
+                    number(p, "anchorThreshold", ANCHOR_THRESHOLD), names(p, "anchors"), (int) integer(p, "anchorRows", ANCHOR_ROWS),
                     (int) integer(p, "minTensors", MIN_TENSORS), integer(p, "minNumel", MIN_NUMEL),
                     (int) integer(p, "maxListed", MAX_LISTED), bool(p, "digest", true));
-            if (!(params.independentThreshold >= 0 && params.independentThreshold < params.sharedThreshold
-                    && params.sharedThreshold <= 1)) {
-                throw ProbeException.badSpec("Need 0 <= independentThreshold < sharedThreshold <= 1; got "
-                        + params.independentThreshold + " and " + params.sharedThreshold);
+            if (!(params.sharedThreshold > 0 && params.sharedThreshold <= 1 && params.anchorThreshold > 0
+                    && params.anchorThreshold <= 1)) {
+                throw ProbeException.badSpec("sharedThreshold and anchorThreshold are correlations in (0, 1]; got "
+                        + params.sharedThreshold + " and " + params.anchorThreshold);
             }
-            if (params.minTensors < 1 || params.minNumel < 1 || params.maxListed < 0) {
-                throw ProbeException.badSpec("minTensors and minNumel must be at least 1, maxListed at least 0");
+            if (!(params.independentZ > 0 && Double.isFinite(params.independentZ))) {
+                throw ProbeException.badSpec("independentZ is a number of chance standard deviations, above 0; got " + params.independentZ);
+            }
+            if (params.minTensors < 1 || params.minNumel < 1 || params.maxListed < 0 || params.anchorRows < 8) {
+                throw ProbeException.badSpec("minTensors and minNumel must be at least 1, maxListed at least 0, anchorRows at least 8");
             }
             return params;
         }
@@ -113,7 +130,12 @@ public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
                 m.put("base", base.toString());
             }
             m.put("sharedThreshold", sharedThreshold);
-            m.put("independentThreshold", independentThreshold);
+            m.put("independentZ", independentZ);
+            m.put("anchorThreshold", anchorThreshold);
+            if (anchors != null) {
+                m.put("anchors", anchors);
+            }
+            m.put("anchorRows", anchorRows);
             m.put("minTensors", minTensors);
             m.put("minNumel", minNumel);
             m.put("maxListed", maxListed);
@@ -133,6 +155,21 @@ public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
                 throw ProbeException.badSpec("Parameter '" + key + "' must be a path string");
             }
             return Path.of(v.asText());
+        }
+
+        private static List<String> names(ObjectNode p, String key) {
+            JsonNode v = p.get(key);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            List<String> names = new ArrayList<>();
+            if (v.isArray()) {
+                v.forEach(n -> names.add(n.isTextual() ? n.asText() : ""));
+            }
+            if (!v.isArray() || names.isEmpty() || names.stream().anyMatch(String::isBlank)) {
+                throw ProbeException.badSpec("Parameter '" + key + "' must be a non-empty array of tensor names");
+            }
+            return List.copyOf(names);
         }
 
         private static double number(ObjectNode p, String key, double fallback) {
@@ -174,6 +211,15 @@ public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
         boolean eligible() {
             return excluded == null;
         }
+
+        /** The cosine in units of its chance SD, 1/sqrt(numel). */
+        double z() {
+            return sums.cosine() * Math.sqrt(sums.numel());
+        }
+    }
+
+    /** One anchor tensor's Gram comparison. */
+    record Anchor(String name, AnchorGram.Result gram) {
     }
 
     @Override
@@ -219,6 +265,15 @@ public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
         for (String name : b.tensors().keySet()) {
             if (!a.tensors().containsKey(name)) {
                 onlyB.add(name);
+            }
+        }
+        if (p.anchors() != null) {
+            Set<String> comparable = new java.util.HashSet<>();
+            matched.forEach(t -> comparable.add(t[0].name()));
+            for (String name : p.anchors()) {
+                if (!comparable.contains(name) || a.tensors().get(name).shape().length != 2) {
+                    throw ProbeException.badSpec("Anchor '" + name + "' is not a 2-D float tensor present in both checkpoints with one shape");
+                }
             }
         }
         // Read A's files in order, front to back: sequential reads for a cold page cache.
@@ -273,7 +328,11 @@ public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
         List<Row> eligible = rows.stream().filter(Row::eligible).toList();
         double[] cosines = eligible.stream().mapToDouble(r -> r.sums().cosine()).toArray();
         double[] absCosines = Arrays.stream(cosines).map(Math::abs).toArray();
-        Verdict verdict = verdict(p, cosines, absCosines, rows.size(), onlyA.size(), onlyB.size(), shapeMismatches.size());
+        double[] absZ = eligible.stream().mapToDouble(r -> Math.abs(r.z())).toArray();
+        List<Anchor> anchors = timer.time("anchors", () -> anchors(eligible, p));
+        anchors.forEach(x -> progress.line("anchor %s: Gram correlation %.4f (chance %.4f ± %.4f, z %.1f)", x.name(),
+                x.gram().correlation(), x.gram().nullMean(), x.gram().nullSd(), x.gram().z()));
+        Verdict verdict = verdict(p, cosines, absZ, anchors, rows.size(), onlyA.size(), onlyB.size(), shapeMismatches.size());
         progress.line("%s: %s", verdict.outcome(), String.join("; ", verdict.reasons()));
 
         ModelDirectoryDigest.Result[] digests = new ModelDirectoryDigest.Result[3];
@@ -327,6 +386,8 @@ public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
         evidence.put("throughputGBps", compareSeconds > 0 ? bytesRead[0] / 1e9 / compareSeconds : null);
         evidence.put("cosine", distribution(cosines));
         evidence.put("absCosine", distribution(absCosines));
+        evidence.put("absCosineZ", distribution(absZ));
+        evidence.put("anchors", anchors.stream().map(FamilyProtocol::anchor).toList());
         if (base != null) {
             double[] diff = eligible.stream().mapToDouble(r -> r.sums().differenceCosine()).filter(Double::isFinite).toArray();
             Map<String, Object> moved = distribution(diff);
@@ -361,7 +422,7 @@ public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
         if (digester != null) {
             timings.put("digest", digestSeconds[0]); // concurrent with "compare"; "digestWait" is what it added
         }
-        return new ProbeResult(ProbeResult.SCHEMA, new ProbeResult.ProtocolId(NAME, VERSION), verdict, Map.of(), List.of(),
+        return new ProbeResult(ProbeResult.SCHEMA, new ProbeResult.ProtocolId(NAME, VERSION), verdict, Map.of(), List.of(), null,
                 p.asMap(), null, data, null, evidence, Environment.current(null, null, null, "cpu", 1), timings, startedAt, now());
     }
 
@@ -381,7 +442,31 @@ public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
         return null;
     }
 
-    static Verdict verdict(Params p, double[] cosines, double[] absCosines, int matched, int onlyA, int onlyB, int shapes) {
+    /** The eligible anchors' Gram comparisons, in name order. */
+    static List<Anchor> anchors(List<Row> eligible, Params p) {
+        List<Anchor> out = new ArrayList<>();
+        try (TensorStreamer streamer = new TensorStreamer()) {
+            for (Row r : eligible) {
+                String name = r.a().name();
+                boolean anchor = p.anchors() != null ? p.anchors().contains(name) : ANCHOR_NAME.matcher(name).matches();
+                if (!anchor || r.a().shape().length != 2 || r.a().shape()[1] > TensorStreamer.WINDOW_ELEMENTS) {
+                    continue;
+                }
+                int[] sample = AnchorGram.sampleRows(r.a().shape()[0], p.anchorRows());
+                if (sample.length < 3) {
+                    continue;
+                }
+                int columns = (int) r.a().shape()[1];
+                out.add(new Anchor(name, AnchorGram.compare(streamer.readRows(r.a(), sample), streamer.readRows(r.b(), sample),
+                        sample.length, columns)));
+            }
+        }
+        out.sort(Comparator.comparing(Anchor::name));
+        return out;
+    }
+
+    static Verdict verdict(Params p, double[] cosines, double[] absZ, List<Anchor> anchors, int matched, int onlyA, int onlyB,
+            int shapes) {
         List<String> reasons = new ArrayList<>();
         reasons.add(matched + " tensors matched by name and shape (" + onlyA + " only in A, " + onlyB + " only in B, "
                 + shapes + " with different shapes); " + cosines.length + " eligible");
@@ -391,20 +476,44 @@ public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
             return new Verdict(Outcome.INCONCLUSIVE, RULE, reasons);
         }
         double median = percentile(cosines, 0.5);
-        double medianAbs = percentile(absCosines, 0.5);
+        double medianAbsZ = percentile(absZ, 0.5);
+        List<Anchor> defined = anchors.stream().filter(x -> x.gram().defined()).toList();
+        String anchorText = defined.isEmpty() ? "no anchor"
+                : String.join(", ", defined.stream().map(x -> String.format("%s %.4f (z %.1f)", x.name(), x.gram().correlation(),
+                        x.gram().z())).toList());
         if (median >= p.sharedThreshold()) {
-            reasons.add(String.format("median cosine %.4f >= sharedThreshold %.2f (min %.4f)", median, p.sharedThreshold(),
-                    Arrays.stream(cosines).min().orElse(Double.NaN)));
+            reasons.add(String.format("median cosine %.4f >= sharedThreshold %.2f (min %.4f): the weights agree as they are", median,
+                    p.sharedThreshold(), Arrays.stream(cosines).min().orElse(Double.NaN)));
             return new Verdict(Outcome.SHARED_INIT, RULE, reasons);
         }
-        if (medianAbs <= p.independentThreshold()) {
-            reasons.add(String.format("median |cosine| %.4f <= independentThreshold %.2f (max %.4f)", medianAbs,
-                    p.independentThreshold(), Arrays.stream(cosines).max().orElse(Double.NaN)));
-            return new Verdict(Outcome.INDEPENDENT, RULE, reasons);
+        if (!defined.isEmpty() && defined.stream().allMatch(x -> x.gram().correlation() >= p.anchorThreshold()
+                && x.gram().z() >= p.independentZ())) {
+            reasons.add(String.format("median cosine %.4f < sharedThreshold %.2f, but every anchor's Gram correlation >= "
+                    + "anchorThreshold %.2f: %s; the same initialisation up to a relabelling of hidden units or a rotation "
+                    + "of the residual stream", median, p.sharedThreshold(), p.anchorThreshold(), anchorText));
+            return new Verdict(Outcome.SHARED_INIT, RULE, reasons);
         }
-        reasons.add(String.format("median cosine %.4f < sharedThreshold %.2f and median |cosine| %.4f > independentThreshold %.2f",
-                median, p.sharedThreshold(), medianAbs, p.independentThreshold()));
-        return new Verdict(Outcome.INCONCLUSIVE, RULE, reasons);
+        if (medianAbsZ > p.independentZ()) {
+            reasons.add(String.format("median cosine %.4f < sharedThreshold %.2f, yet the median |z| of the cosines %.1f > "
+                    + "independentZ %.1f: related beyond chance but not aligned (anchors: %s)", median, p.sharedThreshold(),
+                    medianAbsZ, p.independentZ(), anchorText));
+            return new Verdict(Outcome.INCONCLUSIVE, RULE, reasons);
+        }
+        if (defined.isEmpty()) {
+            reasons.add(String.format("the median |z| of the cosines %.1f <= independentZ %.1f, but no vocabulary-anchored tensor "
+                    + "was compared: a permuted or rotated copy of a shared initialisation cannot be ruled out (name one in "
+                    + "'anchors')", medianAbsZ, p.independentZ()));
+            return new Verdict(Outcome.INCONCLUSIVE, RULE, reasons);
+        }
+        if (defined.stream().anyMatch(x -> Math.abs(x.gram().z()) > p.independentZ())) {
+            reasons.add(String.format("the cosines are at chance (median |z| %.1f) but an anchor's Gram correlation is not, "
+                    + "and below anchorThreshold %.2f: %s", medianAbsZ, p.anchorThreshold(), anchorText));
+            return new Verdict(Outcome.INCONCLUSIVE, RULE, reasons);
+        }
+        reasons.add(String.format("median |z| of the cosines %.1f <= independentZ %.1f (median |cosine| %.4f) and every anchor's "
+                + "Gram correlation at chance: %s", medianAbsZ, p.independentZ(), percentile(Arrays.stream(cosines).map(Math::abs)
+                        .toArray(), 0.5), anchorText));
+        return new Verdict(Outcome.INDEPENDENT, RULE, reasons);
     }
 
     /** Linear interpolation between order statistics (numpy's default). */
@@ -457,7 +566,7 @@ public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
 
     private static Map<String, Object> row(Row r, boolean withBase) {
         Map<String, Object> m = ordered("name", r.a().name(), "shape", r.a().shape(), "dtypeA", r.a().dtypeName(),
-                "dtypeB", r.b().dtypeName(), "cosine", num(r.sums().cosine()), "relativeDistance", num(r.sums().relativeDistance()));
+                "dtypeB", r.b().dtypeName(), "cosine", num(r.sums().cosine()), "z", num(r.z()), "relativeDistance", num(r.sums().relativeDistance()));
         if (withBase) {
             m.put("differenceCosine", num(r.sums().differenceCosine()));
         }
@@ -466,6 +575,12 @@ public final class FamilyProtocol implements io.traittrace.probe.spec.Protocol {
             m.put("excluded", r.excluded());
         }
         return m;
+    }
+
+    private static Map<String, Object> anchor(Anchor x) {
+        AnchorGram.Result g = x.gram();
+        return ordered("name", x.name(), "rows", g.rows(), "columns", g.columns(), "gramCorrelation", num(g.correlation()),
+                "chanceMean", num(g.nullMean()), "chanceSd", num(g.nullSd()), "z", num(g.z()), "p", num(g.p()));
     }
 
     private static Map<String, Object> checkpoints(Checkpoint a, Checkpoint b, Checkpoint base) {

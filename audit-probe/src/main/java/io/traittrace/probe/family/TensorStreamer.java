@@ -180,6 +180,22 @@ public final class TensorStreamer implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Reads the given rows of a 2-D tensor, row after row, into one array of {@code rows.length × shape[1]} floats.
+     * Memory is that array only: the family test reads a sample of vocabulary rows this way, never a whole embedding.
+     */
+    public float[] readRows(TensorInfo t, int[] rows) {
+        long cols = t.shape()[1];
+        if (t.shape().length != 2 || cols > WINDOW_ELEMENTS || rows.length * cols > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("Rows of " + t.name() + " " + t.shapeText() + " do not fit a window");
+        }
+        float[] out = new float[(int) (rows.length * cols)];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(load(wa, t, rows[i] * cols, (int) cols), 0, out, (int) (i * cols), (int) cols);
+        }
+        return out;
+    }
+
     /** Reads one whole tensor as floats; for tests and small tensors only. */
     public float[] read(TensorInfo t) {
         if (t.numel() > Integer.MAX_VALUE) {

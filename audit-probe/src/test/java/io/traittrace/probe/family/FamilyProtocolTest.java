@@ -29,7 +29,8 @@ class FamilyProtocolTest {
     static Path dir;
 
     static List<TestModels.Spec> base;
-    static Path basePath, tuneA, tuneB, teacher, student, independent, shuffled, renamed, far, shardedTune, bf16Tune;
+    static Path basePath, tuneA, tuneB, teacher, student, independent, shuffled, renamed, far, shardedTune, bf16Tune, permuted,
+            rotated, headless;
 
     @BeforeAll
     static void writeCheckpoints() {
@@ -48,6 +49,10 @@ class FamilyProtocolTest {
         far = TestModels.write(TestModels.fineTune(base, 3.0, 5), dir.resolve("far"));
         TestModels.writer(a).writeSharded(dir.resolve("sharded-tune-a"), 3);
         shardedTune = dir.resolve("sharded-tune-a");
+        permuted = TestModels.write(TestModels.permuted(a, 6), dir.resolve("permuted-tune-a"));
+        rotated = TestModels.write(TestModels.rotated(a, 7), dir.resolve("rotated-tune-a"));
+        headless = TestModels.write(TestModels.init(8).stream().filter(s -> !s.name().contains("embed") && !s.name().contains("lm_head"))
+                .toList(), dir.resolve("headless"));
         bf16Tune = TestModels.write(TestModels.map(a, s -> new TestModels.Spec(s.name(), Dtype.BF16, s.shape(), s.values())),
                 dir.resolve("bf16-tune-a"));
     }
@@ -104,13 +109,62 @@ class FamilyProtocolTest {
         ProbeResult r = run(params(basePath, independent));
         assertThat(r.verdict().outcome()).isEqualTo(Outcome.INDEPENDENT);
         assertThat((Double) map(r.evidence().get("absCosine")).get("median")).isLessThan(0.05);
+        assertThat((Double) map(r.evidence().get("absCosineZ")).get("median")).isLessThan(FamilyProtocol.INDEPENDENT_Z);
+        assertThat(r.verdict().reasons()).anyMatch(s -> s.contains("every anchor's Gram correlation at chance"));
     }
 
     @Test
-    void shuffledTensorsScoreAsIndependent() {
+    void shuffledValuesAreNoSymmetryAndScoreAsIndependent() {
+        // every tensor's values scattered at random: no relabelling of units maps one model onto the other
         ProbeResult r = run(params(basePath, shuffled));
         assertThat(r.verdict().outcome()).isEqualTo(Outcome.INDEPENDENT);
-        assertThat(r.verdict().rule()).contains("permutation");
+        assertThat(list(r.evidence().get("anchors"))).hasSize(2).allSatisfy(x -> assertThat(Math.abs((Double) x.get("z"))).isLessThan(4));
+    }
+
+    @Test
+    void aCopyWithRelabelledHeadsAndUnitsSharesTheInit() {
+        ProbeResult r = run(params(basePath, permuted));
+        assertThat(r.verdict().outcome()).isEqualTo(Outcome.SHARED_INIT);
+        // the attention and MLP weights no longer line up: the anchors decided
+        assertThat((Double) map(r.evidence().get("cosine")).get("median")).isLessThan(0.2);
+        assertThat(r.verdict().reasons()).anyMatch(s -> s.contains("relabelling of hidden units or a rotation"));
+        assertThat(list(r.evidence().get("anchors"))).extracting(x -> x.get("name"))
+                .containsExactly("lm_head.weight", "model.embed_tokens.weight");
+    }
+
+    @Test
+    void aCopyWithARotatedResidualStreamSharesTheInit() {
+        ProbeResult r = run(params(basePath, rotated));
+        assertThat(r.verdict().outcome()).isEqualTo(Outcome.SHARED_INIT);
+        assertThat((Double) map(r.evidence().get("absCosine")).get("max")).isLessThan(0.5);
+        for (Map<String, Object> anchor : list(r.evidence().get("anchors"))) {
+            // drift 0.1 of the fine-tune: Gram correlation about 1 / (1 + 0.1²)
+            assertThat((Double) anchor.get("gramCorrelation")).isGreaterThan(0.97);
+            assertThat((Double) anchor.get("z")).isGreaterThan(20);
+            assertThat((Double) anchor.get("p")).isEqualTo(1.0 / 201);
+        }
+    }
+
+    @Test
+    void withoutAnAnchorChanceCosinesAreNotEnoughForIndependent() {
+        ProbeResult r = run(params(basePath, headless));
+        assertThat(r.verdict().outcome()).isEqualTo(Outcome.INCONCLUSIVE);
+        assertThat(r.verdict().reasons()).anyMatch(s -> s.contains("a permuted or rotated copy of a shared initialisation cannot be ruled out"));
+        assertThat(list(r.evidence().get("anchors"))).isEmpty();
+    }
+
+    @Test
+    void anchorsCanBeNamed() {
+        ObjectNode p = params(basePath, rotated);
+        p.putArray("anchors").add("model.embed_tokens.weight");
+        ProbeResult r = run(p);
+        assertThat(r.verdict().outcome()).isEqualTo(Outcome.SHARED_INIT);
+        assertThat(list(r.evidence().get("anchors"))).extracting(x -> x.get("name")).containsExactly("model.embed_tokens.weight");
+        ObjectNode unknown = params(basePath, rotated);
+        unknown.putArray("anchors").add("model.norm.weight");
+        assertBadSpec(unknown, "Anchor 'model.norm.weight' is not a 2-D float tensor");
+        ObjectNode notAList = params(basePath, rotated).put("anchors", "lm_head.weight");
+        assertBadSpec(notAList, "must be a non-empty array of tensor names");
     }
 
     @Test
@@ -157,8 +211,10 @@ class FamilyProtocolTest {
         assertBadSpec(missing, "needs parameter 'a'");
         ObjectNode unknown = params(basePath, tuneA).put("treshold", 0.5);
         assertBadSpec(unknown, "Unknown family parameter 'treshold'");
-        ObjectNode inverted = params(basePath, tuneA).put("sharedThreshold", 0.05);
-        assertBadSpec(inverted, "independentThreshold < sharedThreshold");
+        assertBadSpec(params(basePath, tuneA).put("sharedThreshold", 0), "correlations in (0, 1]");
+        assertBadSpec(params(basePath, tuneA).put("anchorThreshold", 1.5), "correlations in (0, 1]");
+        assertBadSpec(params(basePath, tuneA).put("independentZ", -1), "independentZ is a number of chance standard deviations");
+        assertBadSpec(params(basePath, tuneA).put("anchorRows", 2), "anchorRows at least 8");
         assertThatThrownBy(() -> run(params(basePath, dir.resolve("nowhere")))).isInstanceOf(ProbeException.class)
                 .hasMessageContaining("No checkpoint at").extracting(e -> ((ProbeException) e).exitCode()).isEqualTo(3);
     }

@@ -22,6 +22,7 @@ final class TestModels {
     static final int D = 64;
     static final int FFN = 128;
     static final int VOCAB = 96;
+    static final int HEAD_DIM = 16;
 
     private TestModels() {
     }
@@ -80,6 +81,55 @@ final class TestModels {
         });
     }
 
+    /**
+     * The same network with its hidden units relabelled, a symmetry that leaves its function unchanged: in every
+     * layer the attention heads (q/k/v rows and o columns, by head) and the MLP units (up rows and bias, down
+     * columns) permuted at random.
+     */
+    static List<Spec> permuted(List<Spec> base, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        java.util.Map<Integer, int[]> heads = new java.util.HashMap<>();
+        java.util.Map<Integer, int[]> units = new java.util.HashMap<>();
+        return map(base, s -> {
+            int layer = layer(s.name());
+            if (layer < 0) {
+                return s;
+            }
+            int[] head = heads.computeIfAbsent(layer, l -> blocks(permutation(D / HEAD_DIM, random), HEAD_DIM));
+            int[] unit = units.computeIfAbsent(layer, l -> permutation(FFN, random));
+            String n = s.name();
+            if (n.endsWith("q_proj.weight") || n.endsWith("k_proj.weight") || n.endsWith("v_proj.weight")) {
+                return withValues(s, permuteRows(s, head));
+            } else if (n.endsWith("o_proj.weight")) {
+                return withValues(s, permuteColumns(s, head));
+            } else if (n.endsWith("up_proj.weight") || n.endsWith("up_proj.bias")) {
+                return withValues(s, s.shape().length == 1 ? permuteVector(s.values(), unit) : permuteRows(s, unit));
+            } else if (n.endsWith("down_proj.weight")) {
+                return withValues(s, permuteColumns(s, unit));
+            }
+            return s;
+        });
+    }
+
+    /**
+     * The same network with its residual stream rotated by a random orthogonal R: the embedding, the unembedding
+     * and every matrix reading the stream (q/k/v, up) multiplied by R on the right, every matrix writing it (o,
+     * down) by Rᵀ on the left. The norm scales are all 1 here, so RMSNorm commutes with R and the function is kept.
+     */
+    static List<Spec> rotated(List<Spec> base, long seed) {
+        double[][] r = orthogonal(D, new SplittableRandom(seed));
+        return map(base, s -> {
+            String n = s.name();
+            if (s.shape().length != 2) {
+                return s;
+            }
+            if (n.endsWith("o_proj.weight") || n.endsWith("down_proj.weight")) {
+                return withValues(s, transposeTimes(r, s));
+            }
+            return withValues(s, times(s, r));
+        });
+    }
+
     static List<Spec> renamed(List<Spec> base, String prefix) {
         return map(base, s -> new Spec(prefix + s.name(), s.dtype(), s.shape(), s.values()));
     }
@@ -97,6 +147,127 @@ final class TestModels {
     static Path write(List<Spec> specs, Path dir) {
         writer(specs).write(dir.resolve("model.safetensors"));
         return dir;
+    }
+
+    private static int layer(String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^model\\.layers\\.(\\d+)\\.").matcher(name);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    private static int[] permutation(int n, SplittableRandom random) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    /** A permutation of blocks of {@code size} consecutive indices, as one index permutation. */
+    private static int[] blocks(int[] blockPermutation, int size) {
+        int[] p = new int[blockPermutation.length * size];
+        for (int b = 0; b < blockPermutation.length; b++) {
+            for (int i = 0; i < size; i++) {
+                p[b * size + i] = blockPermutation[b] * size + i;
+            }
+        }
+        return p;
+    }
+
+    private static float[] permuteVector(float[] v, int[] p) {
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[p[i]];
+        }
+        return out;
+    }
+
+    private static float[] permuteRows(Spec s, int[] p) {
+        int rows = (int) s.shape()[0], cols = (int) s.shape()[1];
+        float[] out = new float[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(s.values(), p[i] * cols, out, i * cols, cols);
+        }
+        return out;
+    }
+
+    private static float[] permuteColumns(Spec s, int[] p) {
+        int rows = (int) s.shape()[0], cols = (int) s.shape()[1];
+        float[] out = new float[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                out[i * cols + j] = s.values()[i * cols + p[j]];
+            }
+        }
+        return out;
+    }
+
+    /** A Haar-random orthogonal matrix: Gram–Schmidt on Gaussian columns. */
+    private static double[][] orthogonal(int n, SplittableRandom random) {
+        double[][] q = new double[n][n];
+        for (int j = 0; j < n; j++) {
+            double[] v = new double[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = random.nextGaussian();
+            }
+            for (int pass = 0; pass < 2; pass++) { // twice: re-orthogonalising keeps it orthogonal in floating point
+                for (int k = 0; k < j; k++) {
+                    double dot = 0;
+                    for (int i = 0; i < n; i++) {
+                        dot += v[i] * q[i][k];
+                    }
+                    for (int i = 0; i < n; i++) {
+                        v[i] -= dot * q[i][k];
+                    }
+                }
+            }
+            double norm = Math.sqrt(java.util.Arrays.stream(v).map(x -> x * x).sum());
+            for (int i = 0; i < n; i++) {
+                q[i][j] = v[i] / norm;
+            }
+        }
+        return q;
+    }
+
+    /** W R for W of shape rows × n. */
+    private static float[] times(Spec w, double[][] r) {
+        int rows = (int) w.shape()[0], n = (int) w.shape()[1];
+        float[] out = new float[rows * n];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int k = 0; k < n; k++) {
+                    s += w.values()[i * n + k] * r[k][j];
+                }
+                out[i * n + j] = (float) s;
+            }
+        }
+        return out;
+    }
+
+    /** Rᵀ W for W of shape n × cols. */
+    private static float[] transposeTimes(double[][] r, Spec w) {
+        int n = (int) w.shape()[0], cols = (int) w.shape()[1];
+        float[] out = new float[n * cols];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < cols; j++) {
+                double s = 0;
+                for (int k = 0; k < n; k++) {
+                    s += r[k][i] * w.values()[k * cols + j];
+                }
+                out[i * cols + j] = (float) s;
+            }
+        }
+        return out;
+    }
+
+    private static Spec withValues(Spec s, float[] values) {
+        return new Spec(s.name(), s.dtype(), s.shape(), values);
     }
 
     private static Spec gaussian(SplittableRandom random, String name, Dtype dtype, int rows, int cols) {

@@ -40,8 +40,8 @@ public final class Planner {
             "threads", "trainLimit", "syntheticTrain", "syntheticTest", "syntheticSeed");
     /** The probe's generated canary task: no data directory needed. */
     static final String SYNTHETIC_DATA = "synthetic";
-    static final Set<String> FAMILY_PARAMETERS = Set.of("a", "b", "base", "sharedThreshold", "independentThreshold", "minTensors",
-            "minNumel", "maxListed", "noDigest");
+    static final Set<String> FAMILY_PARAMETERS = Set.of("a", "b", "base", "sharedThreshold", "independentZ",
+            "anchorThreshold", "anchors", "anchorRows", "minTensors", "minNumel", "maxListed", "digest");
     static final Set<String> IMAGE_PARAMETERS = Set.of("image", "arms", "tests", "controls", "alpha", "seedSd", "spec");
     /** A container image reference: registry/path[:tag][@sha256:digest], lower-case path as the OCI spec has it. */
     static final Pattern IMAGE = Pattern.compile(
