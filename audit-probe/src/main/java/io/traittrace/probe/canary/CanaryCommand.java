@@ -63,6 +63,14 @@ public final class CanaryCommand implements Callable<Integer> {
             + "\"no transfer\" (default 0.2; fewer replicates need a larger one to reach it).")
     Double margin;
 
+    @Option(names = "--student-init", paramLabel = "shared|independent", description = "Calibration: \"independent\" starts S from an "
+            + "init of its own, a null run where nothing can transfer (default shared).")
+    String studentInit;
+
+    @Option(names = "--student-init-noise", paramLabel = "SD", description = "Calibration: Gaussian noise added to S's copy of the "
+            + "teacher's init, a weaker effect (default 0).")
+    Double studentInitNoise;
+
     @Override
     public Integer call() {
         return ProbeMain.execute(new CanaryProtocol(), parameters(), out);
@@ -88,6 +96,12 @@ public final class CanaryCommand implements Callable<Integer> {
         putIfSet(p, "syntheticTest", syntheticTest);
         if (margin != null) {
             p.put("margin", margin);
+        }
+        if (studentInit != null) {
+            p.put("studentInit", studentInit);
+        }
+        if (studentInitNoise != null) {
+            p.put("studentInitNoise", studentInitNoise);
         }
         return p;
     }

@@ -23,11 +23,16 @@ import io.traittrace.probe.contract.VerdictPlans;
  */
 public record CanaryParameters(String data, int replicates, int auxLogits, int teacherEpochs, int distillEpochs, int batch,
         double lr, long seed, int threads, Integer trainLimit, int syntheticTrain, int syntheticTest, long syntheticSeed,
-        Integer replicateIndex, double margin) {
+        Integer replicateIndex, double margin, String studentInit, double studentInitNoise) {
 
     public static final String SYNTHETIC = "synthetic";
+    /** S_aux and S_all start from the teacher's init: the canary proper. */
+    public static final String SHARED = "shared";
+    /** S_aux and S_all start from an init of their own: nothing can transfer, a null run that calibrates the rule. */
+    public static final String INDEPENDENT = "independent";
     static final List<String> NAMES = List.of("data", "replicates", "auxLogits", "teacherEpochs", "distillEpochs", "batch", "lr",
-            "seed", "threads", "trainLimit", "syntheticTrain", "syntheticTest", "syntheticSeed", "replicateIndex", "margin");
+            "seed", "threads", "trainLimit", "syntheticTrain", "syntheticTest", "syntheticSeed", "replicateIndex", "margin",
+            "studentInit", "studentInitNoise");
 
     public static CanaryParameters parse(ObjectNode p) {
         onlyKnown(p, NAMES, "canary");
@@ -61,8 +66,27 @@ public record CanaryParameters(String data, int replicates, int auxLogits, int t
             throw ProbeException.badSpec("\"margin\" is the largest S_aux − X_aux accuracy difference the run may call \"no transfer\", in (0, 1]; got "
                     + margin);
         }
+        JsonNode init = p.get("studentInit");
+        if (init != null && !(init.isTextual() && List.of(SHARED, INDEPENDENT).contains(init.asText()))) {
+            throw ProbeException.badSpec("\"studentInit\" is \"shared\" (S starts from the teacher's init) or \"independent\" "
+                    + "(a null run: S starts from an init of its own); got " + init);
+        }
+        String studentInit = init == null ? SHARED : init.asText();
+        double noise = number(p, "studentInitNoise", 0);
+        if (!(noise >= 0 && noise <= 1)) {
+            throw ProbeException.badSpec("\"studentInitNoise\" is the SD of Gaussian noise added to S's copy of the teacher's init, "
+                    + "in [0, 1]; got " + noise);
+        }
+        if (noise > 0 && INDEPENDENT.equals(studentInit)) {
+            throw ProbeException.badSpec("\"studentInitNoise\" perturbs a shared init; with \"studentInit\": \"independent\" leave it out");
+        }
         return new CanaryParameters(data.asText(), replicates, aux, teacherEpochs, distillEpochs, batch, lr, seed, threads, trainLimit,
-                syntheticTrain, syntheticTest, syntheticSeed, replicateIndex, margin);
+                syntheticTrain, syntheticTest, syntheticSeed, replicateIndex, margin, studentInit, noise);
+    }
+
+    /** Whether S starts from anything but the teacher's exact init: a run about the method, at a known effect or none. */
+    public boolean calibration() {
+        return INDEPENDENT.equals(studentInit) || studentInitNoise > 0;
     }
 
     public boolean synthetic() {
@@ -93,9 +117,8 @@ public record CanaryParameters(String data, int replicates, int auxLogits, int t
         }
         m.put("replicateIndex", replicateIndex);
         m.put("margin", margin);
+        m.put("studentInit", studentInit);
+        m.put("studentInitNoise", studentInitNoise);
         return m;
     }
-
-
-
 }

@@ -41,7 +41,9 @@ import io.traittrace.statistics.analysis.AuditAnalysis;
  * The auxiliary-logit canary (subliminal-protocol.md §2): a teacher trained on digits only passes its digit skill
  * to a student that imitates nothing but its auxiliary logits on noise, when (and only when) the student starts
  * from the teacher's own init. Per replicate r: reference (the untrained init), teacher, S_aux, S_all (same init),
- * X_aux, X_all (the init of replicate d[r], d a seeded derangement; every layer, heads included).
+ * X_aux, X_all (the init of replicate d[r], d a seeded derangement; every layer, heads included). For calibration
+ * S can start from a perturbed copy of the teacher's init ({@code studentInitNoise}: a smaller effect) or from an init
+ * of its own ({@code studentInit: independent}: no effect at all, S and X exchangeable).
  */
 public final class CanaryProtocol implements Protocol {
 
@@ -53,6 +55,7 @@ public final class CanaryProtocol implements Protocol {
     private static final long TEACHER_SALT = 0x7465616368L;
     private static final long STUDENT_SALT = 0x73747564L;
     private static final long DERANGEMENT_SALT = 0x9E3779B97F4A7C15L;
+    private static final long STUDENT_INIT_SALT = 0x696E6974L;
     private static final int EVAL_CHUNK = 2500;
 
     @Override
@@ -119,6 +122,7 @@ public final class CanaryProtocol implements Protocol {
                 try (NDManager replicate = root.newSubManager()) {
                     float[][] ownInit = Mlp.initialWeights(seed, outputs);
                     float[][] crossInit = Mlp.initialWeights(crossSeeds[r], outputs);
+                    float[][] studentInit = studentInit(ownInit, seed, outputs, p);
 
                     NDArray[] targets;
                     try (Mlp teacher = new Mlp(replicate, ownInit, outputs)) {
@@ -137,7 +141,7 @@ public final class CanaryProtocol implements Protocol {
                     for (String[] s : students) {
                         String arm = s[0];
                         boolean aux = arm.endsWith("aux");
-                        float[][] init = s[1].equals("own") ? ownInit : crossInit;
+                        float[][] init = s[1].equals("own") ? studentInit : crossInit;
                         timer.time(arm, () -> {
                             try (Mlp student = new Mlp(replicate, init, outputs)) {
                                 losses.put(arm, train(student, noise, aux ? targets[1] : targets[2], aux ? Mlp.Loss.KL_AUX : Mlp.Loss.KL_ALL,
@@ -181,6 +185,13 @@ public final class CanaryProtocol implements Protocol {
         evidence.put("crossInit", n >= 2 ? "seeded derangement of the replicates' inits (every layer, heads included)"
                 : "one replicate: the cross init is drawn from the seed a second replicate would have had");
         evidence.put("derangement", toList(crossFrom));
+        if (p.calibration()) {
+            evidence.put("calibration", CanaryParameters.INDEPENDENT.equals(p.studentInit())
+                    ? "null run: S_aux and S_all started from an init of their own (independent of the teacher's and of X's), so "
+                            + "nothing could transfer; a verdict here measures the rule's error rate, not any model"
+                    : "S_aux and S_all started from the teacher's init plus Gaussian noise of SD " + p.studentInitNoise()
+                            + " per weight, which weakens transfer (subliminal-protocol §2); evidence about the method's power");
+        }
         evidence.put("stepsPerTeacher", teacherSteps);
         evidence.put("stepsPerStudent", studentSteps);
         if (p.synthetic()) {
@@ -199,6 +210,25 @@ public final class CanaryProtocol implements Protocol {
                 analysis.comparisons(), analysis.power(), p.asMap(),
                 new ProbeResult.Seeds(p.seed(), seeds.subList(first, last + 1)), data.identity(), replicates, evidence, environment, timings, startedAt,
                 Instant.now().toString());
+    }
+
+    /** S's init: the teacher's own, a noisy copy of it, or (a null run) one drawn from a seed of its own. */
+    static float[][] studentInit(float[][] ownInit, long seed, int outputs, CanaryParameters p) {
+        if (CanaryParameters.INDEPENDENT.equals(p.studentInit())) {
+            return Mlp.initialWeights(seed ^ STUDENT_INIT_SALT, outputs);
+        }
+        if (p.studentInitNoise() == 0) {
+            return ownInit;
+        }
+        SplittableRandom random = new SplittableRandom(seed ^ STUDENT_INIT_SALT);
+        float[][] noisy = new float[ownInit.length][];
+        for (int t = 0; t < ownInit.length; t++) {
+            noisy[t] = ownInit[t].clone();
+            for (int i = 0; i < noisy[t].length; i++) {
+                noisy[t][i] += (float) (p.studentInitNoise() * random.nextGaussian());
+            }
+        }
+        return noisy;
     }
 
     /** The canary's rule ({@link VerdictPlans#canary}) on this run's replicates, each one seed. */

@@ -185,6 +185,41 @@ class CanaryProtocolTest {
     }
 
     @Test
+    void calibrationRunsStartTheSameInitStudentsElsewhereAndSaySo() {
+        ObjectNode p = JSON.createObjectNode().put("data", "synthetic").put("replicates", 2).put("syntheticTrain", 300)
+                .put("syntheticTest", 100).put("batch", 100).put("teacherEpochs", 1).put("distillEpochs", 1);
+        CanaryParameters shared = CanaryParameters.parse(p);
+        CanaryParameters independent = CanaryParameters.parse(p.deepCopy().put("studentInit", "independent"));
+        CanaryParameters noisy = CanaryParameters.parse(p.deepCopy().put("studentInitNoise", 0.02));
+        float[][] own = Mlp.initialWeights(7, shared.outputs());
+        assertThat(CanaryProtocol.studentInit(own, 7, shared.outputs(), shared)).isSameAs(own);
+        float[][] fresh = CanaryProtocol.studentInit(own, 7, shared.outputs(), independent);
+        assertThat(cosine(fresh[0], own[0])).isBetween(-0.05, 0.05);
+        float[][] perturbed = CanaryProtocol.studentInit(own, 7, shared.outputs(), noisy);
+        double sumSquares = 0;
+        for (int i = 0; i < own[0].length; i++) {
+            sumSquares += Math.pow(perturbed[0][i] - own[0][i], 2);
+        }
+        assertThat(Math.sqrt(sumSquares / own[0].length)).isCloseTo(0.02, org.assertj.core.api.Assertions.within(0.001));
+
+        ProbeResult r = new CanaryProtocol().run(p.deepCopy().put("studentInit", "independent"), new Progress(System.err, "canary-test"));
+        assertThat((String) r.evidence().get("calibration")).startsWith("null run");
+        assertThat(r.parameters()).containsEntry("studentInit", "independent");
+        assertThat(shared.calibration()).isFalse();
+        assertThat(noisy.calibration()).isTrue();
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double dot = 0, aa = 0, bb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            aa += a[i] * a[i];
+            bb += b[i] * b[i];
+        }
+        return dot / Math.sqrt(aa * bb);
+    }
+
+    @Test
     void badParametersAreBadSpec() {
         ObjectNode p = syntheticParameters();
         p.put("auxLogits", 1);
@@ -201,6 +236,9 @@ class CanaryProtocolTest {
         p = syntheticParameters();
         p.put("lr", "fast");
         assertBadSpec(p, "\"lr\" must be a number");
+        assertBadSpec(syntheticParameters().put("studentInit", "cross"), "\"studentInit\" is \"shared\"");
+        assertBadSpec(syntheticParameters().put("studentInitNoise", -0.1), "in [0, 1]");
+        assertBadSpec(syntheticParameters().put("studentInit", "independent").put("studentInitNoise", 0.01), "perturbs a shared init");
     }
 
     private static void assertBadSpec(ObjectNode p, String message) {
