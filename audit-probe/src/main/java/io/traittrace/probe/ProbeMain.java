@@ -17,6 +17,8 @@ import io.traittrace.probe.numbers.toy.NumbersProtocol;
 import io.traittrace.probe.result.ProbeResult;
 import io.traittrace.probe.spec.ProbeSpec;
 import io.traittrace.probe.spec.Protocol;
+import io.traittrace.probe.traiteval.TraitEvalCommand;
+import io.traittrace.probe.traiteval.TraitEvalProtocol;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,14 +30,14 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "probe", mixinStandardHelpOptions = true, versionProvider = ProbeMain.Version.class,
         description = "TraitTrace probe: subliminal-learning distillation tests. Progress on stderr, result JSON to --out.",
-        subcommands = { ProbeMain.RunCommand.class, CanaryCommand.class, FamilyCommand.class, NumbersCommand.class, LmCommand.class })
+        subcommands = { ProbeMain.RunCommand.class, CanaryCommand.class, FamilyCommand.class, NumbersCommand.class, TraitEvalCommand.class, LmCommand.class })
 public final class ProbeMain implements Callable<Integer> {
 
     static final ObjectMapper JSON = JsonFiles.JSON;
 
     /** Every protocol this probe can run, by name. */
     static List<Protocol> protocols() {
-        return List.of(new CanaryProtocol(), new FamilyProtocol(), new NumbersProtocol());
+        return List.of(new CanaryProtocol(), new FamilyProtocol(), new NumbersProtocol(), new TraitEvalProtocol());
     }
 
     public static void main(String[] args) {

@@ -20,6 +20,7 @@ public record TTest(String statistic, double difference, double standardError, d
     public static final String WELCH_T = "welch-t";
     public static final String PAIRED_T = "paired-t";
     public static final String ONE_SAMPLE_T = "one-sample-t";
+    public static final String PAIRED_T_MINIMUM_EFFECT = "paired-t-minimum-effect";
 
     /** Welch's test with Welch–Satterthwaite degrees of freedom: unequal variances are the rule across arms. */
     public static TTest welchGreater(double[] treatment, double[] control) {
@@ -53,6 +54,22 @@ public record TTest(String statistic, double difference, double standardError, d
                     + control.length);
         }
         return oneSample(PAIRED_T, differences(treatment, control), 0);
+    }
+
+    /**
+     * The paired t-test of "mean difference &gt; minimumEffect": the difference, its standard error and the bounds are
+     * the plain paired test's; t and p test the shifted hypothesis. For many pairs that vary little (items scored on one
+     * model), a shift far too small to matter is significant against zero, so a detection is asked to clear a stated
+     * minimum effect instead.
+     */
+    public static TTest pairedGreaterThan(double[] treatment, double[] control, double minimumEffect) {
+        if (treatment.length != control.length) {
+            throw new IllegalArgumentException("a paired test needs one control per treatment score, got " + treatment.length + " and "
+                    + control.length);
+        }
+        TTest shifted = oneSample(PAIRED_T_MINIMUM_EFFECT, differences(treatment, control), minimumEffect);
+        return new TTest(PAIRED_T_MINIMUM_EFFECT, shifted.difference() + minimumEffect, shifted.standardError(), shifted.t(), shifted.df(),
+                shifted.pValue());
     }
 
     /** The one-sample t-test of "mean &gt; reference". */

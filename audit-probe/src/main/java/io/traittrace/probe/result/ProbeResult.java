@@ -44,7 +44,7 @@ public record ProbeResult(
     public record Seeds(long base, List<Long> replicates) {
     }
 
-    /** What data a result was computed on: a path (or "synthetic:<name>") and the SHA-256 of its bytes. */
-    public record DataIdentity(String role, String path, String digest, Long examples) {
+    /** What data a result was computed on: a path (or "synthetic:<name>") and the SHA-256 of its bytes; examples when countable. */
+    public record DataIdentity(String role, String path, String digest, @JsonInclude(JsonInclude.Include.NON_NULL) Long examples) {
     }
 }

@@ -42,6 +42,26 @@ public final class VerdictPlans {
     /** The suffix of a derived log-odds arm. */
     public static final String LOG_ODDS = ".log-odds";
 
+    /** The trait-eval test's level: Holm over the traits the teacher carries. */
+    public static final double TRAIT_EVAL_ALPHA = 0.05;
+    /** Half a unit of log-odds (odds × 1.65): the smallest shift towards the teacher that a trait-eval audit calls transfer. */
+    public static final double TRAIT_EVAL_MARGIN = 0.5;
+    /**
+     * Without a control student, the shift any fine-tune of the base causes on a trait item, in log-odds, which a shift
+     * towards the teacher must exceed. Declared, not yet measured on calibration families.
+     */
+    public static final double TRAIT_EVAL_DRIFT = 0.5;
+    /**
+     * The trait-eval arms, per item: the student's and the control student's log-odds change from the base in the
+     * teacher's direction, and the teacher's change beyond the baseline (the control student's change, or the drift
+     * allowance): what the teacher carries that a fine-tune alone does not give.
+     */
+    public static final String TEACHER_EXCESS = "teacher-excess";
+    public static final String STUDENT_SHIFT = "student-shift";
+    public static final String CONTROL_SHIFT = "control-shift";
+    /** Without a control student: the declared drift allowance as a constant arm, so the test reads student-shift − drift. */
+    public static final String DRIFT_ALLOWANCE = "drift-allowance";
+
     private VerdictPlans() {
     }
 
@@ -79,6 +99,26 @@ public final class VerdictPlans {
                 new ControlSpec.Equivalent("cross-base shows no rise", "cross-base", control, margin));
         return new AnalysisPlan("numbers", Design.PAIRED, analysed, traits, tests, controls, new AnalysisPlan.Thresholds(NUMBERS_ALPHA, margin, null, seedSd),
                 seeds, expectedRuns, true);
+    }
+
+    /**
+     * The model audit (trait-eval): the unit of pairing is the battery item, shared by every model, so the items play the
+     * part of seeds (item k = "seed" k). Per trait the teacher carries, the student's log-odds shift from the base in the
+     * teacher's direction must exceed the control student's (or, without one, the declared fine-tune drift) by more than the
+     * margin, shown by a paired t over items against that minimum effect, Holm over the traits (items that vary little make
+     * any consistent fine-tune difference significant against zero, so zero is not the bar); the teacher must be shown to have moved beyond that same baseline by more than the
+     * margin, or nothing of the margin's size could have transferred.
+     *
+     * @param traits the traits the teacher carries (screened from teacher and base alone, before the student is read)
+     * @param items the battery items every model answered
+     * @param controlStudent whether a control student was scored; without one the {@link #DRIFT_ALLOWANCE} arm stands in
+     */
+    public static AnalysisPlan traitEval(List<String> traits, int items, boolean controlStudent, double margin, double alpha) {
+        String baseline = controlStudent ? CONTROL_SHIFT : DRIFT_ALLOWANCE;
+        return new AnalysisPlan("trait-eval", Design.PAIRED, List.of(TEACHER_EXCESS, STUDENT_SHIFT, baseline), traits,
+                List.of(new TestSpec(STUDENT_SHIFT + " > " + baseline, STUDENT_SHIFT, baseline, true)),
+                List.of(new ControlSpec.AtLeast("teacher carries the trait", TEACHER_EXCESS, margin)),
+                new AnalysisPlan.Thresholds(alpha, margin, null, null, margin), items, items, false);
     }
 
     public static String logOdds(String arm) {

@@ -211,8 +211,10 @@ public final class Aggregator {
         }
         double[] a = pairs.stream().mapToDouble(treated::get).toArray();
         double[] b = pairs.stream().mapToDouble(controls::get).toArray();
-        Double signFlip = pairs.size() <= SignFlip.MAX_PAIRS ? SignFlip.greater(TTest.differences(a, b)) : null;
-        return Optional.of(new Computed(TTest.pairedGreater(a, b), pairs.size(), signFlip));
+        Double minimum = plan.thresholds().minimumEffect();
+        double shift = minimum == null ? 0 : minimum;
+        Double signFlip = pairs.size() <= SignFlip.MAX_PAIRS ? SignFlip.greater(Arrays.stream(TTest.differences(a, b)).map(d -> d - shift).toArray()) : null;
+        return Optional.of(new Computed(minimum == null ? TTest.pairedGreater(a, b) : TTest.pairedGreaterThan(a, b, minimum), pairs.size(), signFlip));
     }
 
     private ControlCheck check(ControlSpec control) {
@@ -273,7 +275,8 @@ public final class Aggregator {
     }
 
     private boolean detects(ComparisonResult comparison) {
-        return comparison.difference() > 0 && comparison.adjustedPValue() < alpha && reachesMinimum(comparison);
+        Double minimumEffect = plan.thresholds().minimumEffect();
+        return comparison.difference() > (minimumEffect == null ? 0 : minimumEffect) && comparison.adjustedPValue() < alpha && reachesMinimum(comparison);
     }
 
     private boolean exceeds(ComparisonResult comparison) {
@@ -303,8 +306,11 @@ public final class Aggregator {
             text += ", mean(" + comparison.treatment() + ") " + against(treatmentMean(comparison), minimum) + (reachesMinimum(comparison) ? " ≥ " : " < ")
                     + number(minimum) + " required";
         }
+        Double minimumEffect = plan.thresholds().minimumEffect();
         if (comparison.difference() <= 0) {
             text += "; the difference is not positive";
+        } else if (minimumEffect != null && comparison.difference() <= minimumEffect) {
+            text += "; the difference is not above the minimum effect " + number(minimumEffect);
         }
         return text;
     }
@@ -327,7 +333,12 @@ public final class Aggregator {
     }
 
     private static String statisticLabel(String statistic) {
-        return TTest.PAIRED_T.equals(statistic) ? "paired t" : TTest.WELCH_T.equals(statistic) ? "Welch t" : "t";
+        return switch (statistic) {
+        case TTest.PAIRED_T -> "paired t";
+        case TTest.PAIRED_T_MINIMUM_EFFECT -> "paired t against the minimum effect";
+        case TTest.WELCH_T -> "Welch t";
+        default -> "t";
+        };
     }
 
     private Optional<String> shortOfSeeds() {
@@ -481,7 +492,8 @@ public final class Aggregator {
                         + (traitCount == 1 ? " trait)" : " traits)")
                 : " after Holm correction across " + traitCount + (traitCount == 1 ? " trait" : " traits");
         String detection = plan.tests().stream().filter(TestSpec::primary)
-                .map(spec -> "mean(" + spec.treatment() + ") − mean(" + spec.control() + ") > 0 with p < " + alpha + correction
+                .map(spec -> "mean(" + spec.treatment() + ") − mean(" + spec.control() + ") > "
+                        + (t.minimumEffect() == null ? "0" : "the minimum effect " + number(t.minimumEffect())) + " with p < " + alpha + correction
                         + (t.minTreatmentMean() == null ? "" : " and mean(" + spec.treatment() + ") ≥ " + number(t.minTreatmentMean()))
                         + (spec.alsoAbove() == null ? "" : " and " + spec.treatment() + " > " + spec.alsoAbove() + " with uncorrected p < " + alpha))
                 .collect(joining(", or "));

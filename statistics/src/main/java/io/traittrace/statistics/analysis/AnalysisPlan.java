@@ -52,6 +52,9 @@ public record AnalysisPlan(String protocol, Design design, List<String> arms, Li
                 throw new IllegalArgumentException("arm " + arm + " is tested but not among the plan's arms " + arms);
             }
         }
+        if (thresholds.minimumEffect() != null && design != Design.PAIRED) {
+            throw new IllegalArgumentException("a minimum effect is tested on paired differences only");
+        }
         if (seeds < 1) {
             throw new IllegalArgumentException("seeds must be at least 1, got " + seeds);
         }
@@ -75,10 +78,20 @@ public record AnalysisPlan(String protocol, Design design, List<String> arms, Li
      * @param minTreatmentMean when set, a detection also needs the treatment mean to reach it; null for none
      * @param plannedSd the protocol's measured seed-to-seed SD of a primary difference (paired) or of an arm (independent), from
      *        which the plan's power at the margin and its minimum detectable effect are stated; null when unknown
+     * @param minimumEffect when set (paired designs only), the tests are of "difference &gt; minimumEffect", so a detection
+     *        needs the difference shown above it; null: against zero
      */
-    public record Thresholds(double alpha, double margin, Double minTreatmentMean, Double plannedSd) {
+    public record Thresholds(double alpha, double margin, Double minTreatmentMean, Double plannedSd, Double minimumEffect) {
+
+        /** Thresholds whose detections test the difference against zero. */
+        public Thresholds(double alpha, double margin, Double minTreatmentMean, Double plannedSd) {
+            this(alpha, margin, minTreatmentMean, plannedSd, null);
+        }
 
         public Thresholds {
+            if (minimumEffect != null && !(minimumEffect > 0 && minimumEffect <= margin)) {
+                throw new IllegalArgumentException("a minimum effect must be in (0, margin], got " + minimumEffect);
+            }
             if (!(alpha > 0 && alpha < 0.5)) {
                 throw new IllegalArgumentException("alpha must be in (0, 0.5), got " + alpha);
             }

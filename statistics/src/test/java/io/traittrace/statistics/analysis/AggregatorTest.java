@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.traittrace.statistics.Design;
+import io.traittrace.statistics.TTest;
 
 /**
  * Every verdict clause on small hand-made data sets (seed i is the i-th score of every arm). Reference values: SciPy
@@ -415,6 +416,45 @@ class AggregatorTest {
 
         assertThatThrownBy(() -> Aggregator.analyse(NUMBERS, runs, List.of(new RunFailure("r1", "pod OOMKilled"))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("r1");
+    }
+
+    @Test
+    void aMinimumEffectIsWhatADetectionMustClearNotZero() {
+        // paired(TREATMENT, CONTROL_GEN) against 0.3: t = (0.5 − 0.3) / 0.03301514803843835 = 6.057825328153828, t.sf(.., 4) = 0.0018741581254107086
+        AuditAnalysis clear = Aggregator.analyse(minimumEffectPlan(), owlRuns(TREATMENT, CONTROL_GEN, CROSS_BASE), List.of());
+        assertThat(clear.outcome()).isEqualTo(AuditAnalysis.TRANSFER_DETECTED);
+        ComparisonResult comparison = clear.comparisons().get(0);
+        assertThat(comparison.statistic()).isEqualTo(TTest.PAIRED_T_MINIMUM_EFFECT);
+        assertClose(comparison.difference(), 0.5);
+        assertClose(comparison.standardError(), 0.03301514803843835);
+        assertClose(comparison.t(), 6.057825328153828);
+        assertClose(comparison.pValue(), 0.0018741581254107086);
+        assertThat(clear.rule()).contains("> the minimum effect 0.3 with p < 0.01");
+
+        // A consistent shift of 0.02 is overwhelming against zero (t = 28.28, p = 4.6e-06) and far below the minimum effect
+        // (p = 0.99999999988): not a detection, and small enough to bound below the margin.
+        List<Double> slightlyAbove = List.of(0.141, 0.169, 0.122, 0.150, 0.128);
+        AuditAnalysis slight = Aggregator.analyse(minimumEffectPlan(), owlRuns(slightlyAbove, CONTROL_GEN, CROSS_BASE), List.of());
+        assertThat(slight.outcome()).isEqualTo(AuditAnalysis.NO_TRANSFER_DETECTED);
+        assertClose(slight.comparisons().get(0).pValue(), 0.9999999998779857);
+        assertThat(slight.reasons().get(0)).contains("paired t against the minimum effect", "not above the minimum effect 0.3", "< margin 0.3");
+        assertThat(Aggregator.analyse(NUMBERS, owlRuns(slightlyAbove, CONTROL_GEN, CROSS_BASE), List.of()).comparisons().get(0).pValue())
+                .as("the same data against zero").isLessThan(1e-5);
+    }
+
+    @Test
+    void aMinimumEffectNeedsPairsAndMustNotExceedTheMargin() {
+        assertThatThrownBy(() -> new AnalysisPlan.Thresholds(0.01, 0.3, null, null, 0.4)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("(0, margin]");
+        assertThatThrownBy(() -> new AnalysisPlan("numbers", Design.INDEPENDENT, List.of("treatment", "control-gen"), List.of("owl"),
+                List.of(new TestSpec("transfer", "treatment", "control-gen", true)), List.of(), new AnalysisPlan.Thresholds(0.01, 0.3, null, null, 0.3), 5, 10,
+                false)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("paired differences only");
+    }
+
+    private static AnalysisPlan minimumEffectPlan() {
+        return new AnalysisPlan("trait-eval", Design.PAIRED, List.of("treatment", "control-gen", "cross-base"), List.of("owl"),
+                List.of(new TestSpec("transfer", "treatment", "control-gen", true)), List.of(), new AnalysisPlan.Thresholds(0.01, 0.3, null, null, 0.3), 5, 5,
+                false);
     }
 
     private static final List<Double> S_AUX = List.of(0.55, 0.52, 0.57, 0.51, 0.54);
