@@ -17,6 +17,7 @@ import io.traittrace.probe.numbers.toy.NumbersProtocol;
 import io.traittrace.probe.result.ProbeResult;
 import io.traittrace.probe.spec.ProbeSpec;
 import io.traittrace.probe.spec.Protocol;
+import io.traittrace.probe.traiteval.DemoModelsCommand;
 import io.traittrace.probe.traiteval.TraitEvalCommand;
 import io.traittrace.probe.traiteval.TraitEvalProtocol;
 import picocli.CommandLine;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "probe", mixinStandardHelpOptions = true, versionProvider = ProbeMain.Version.class,
         description = "TraitTrace probe: subliminal-learning distillation tests. Progress on stderr, result JSON to --out.",
-        subcommands = { ProbeMain.RunCommand.class, CanaryCommand.class, FamilyCommand.class, NumbersCommand.class, TraitEvalCommand.class, LmCommand.class })
+        subcommands = { ProbeMain.RunCommand.class, CanaryCommand.class, FamilyCommand.class, NumbersCommand.class, TraitEvalCommand.class, DemoModelsCommand.class, LmCommand.class })
 public final class ProbeMain implements Callable<Integer> {
 
     static final ObjectMapper JSON = JsonFiles.JSON;

@@ -23,10 +23,9 @@ final class BatteryScorer {
     static double[][] optionLogprobs(LanguageModel model, LmTokenizer tokenizer, Battery battery, boolean chat, int batch, NDManager parent) {
         List<Scorer.Row> rows = new ArrayList<>();
         for (Battery.Item item : battery.items()) {
-            int[] prompt = chat ? tokenizer.encodeChat(item.question()) : tokenizer.encodePrompt("Question: " + item.question() + "\nAnswer:");
+            int[] prompt = prompt(tokenizer, item.question(), chat);
             for (String label : battery.labels()) {
-                String text = item.options().get(label);
-                int[] answer = tokenizer.encodeContinuation(chat ? capitalised(text) : " " + text);
+                int[] answer = answer(tokenizer, item.options().get(label), chat);
                 if (answer.length == 0) {
                     throw new IllegalArgumentException("item " + item.id() + ": option " + label + " encodes to no tokens");
                 }
@@ -44,6 +43,16 @@ final class BatteryScorer {
             out[r / options][r % options] = sum;
         }
         return out;
+    }
+
+    /** The question as the model is asked it: one user turn of the chat template, or "Question: …\nAnswer:". */
+    static int[] prompt(LmTokenizer tokenizer, String question, boolean chat) {
+        return chat ? tokenizer.encodeChat(question) : tokenizer.encodePrompt("Question: " + question + "\nAnswer:");
+    }
+
+    /** An answer as it follows the prompt: capitalised at the start of the assistant's turn, or after a space. */
+    static int[] answer(LmTokenizer tokenizer, String text, boolean chat) {
+        return tokenizer.encodeContinuation(chat ? capitalised(text) : " " + text);
     }
 
     /** log P(option) − log(1 − P(option)) with P normalised over the item's options: the option's log-probability minus the log-sum-exp of the others'. */

@@ -39,13 +39,13 @@ public final class TraitEvalCommand implements Callable<Integer> {
     @Option(names = "--chat", paramLabel = "MODE", description = "auto, on or off: ask through the chat template (default ${DEFAULT-VALUE}).")
     String chat = "auto";
 
-    @Option(names = "--margin", paramLabel = "LOGODDS", description = "Smallest shift towards the teacher called transfer (default ${DEFAULT-VALUE}).")
+    @Option(names = "--margin", paramLabel = "P", description = "Smallest shift of P(trait answer) towards the teacher called transfer (default ${DEFAULT-VALUE}).")
     double margin = VerdictPlans.TRAIT_EVAL_MARGIN;
 
     @Option(names = "--alpha", paramLabel = "A", description = "Family-wise level (default ${DEFAULT-VALUE}).")
     double alpha = VerdictPlans.TRAIT_EVAL_ALPHA;
 
-    @Option(names = "--drift-allowance", paramLabel = "LOGODDS", description = "Without --control: the fine-tune drift a shift must exceed (default ${DEFAULT-VALUE}).")
+    @Option(names = "--drift-allowance", paramLabel = "P", description = "Without --control: the fine-tune drift of P(trait answer) a shift must exceed (default ${DEFAULT-VALUE}).")
     double driftAllowance = VerdictPlans.TRAIT_EVAL_DRIFT;
 
     @Option(names = "--dtype", paramLabel = "TYPE", description = "f32 or f16 (default ${DEFAULT-VALUE}).")

@@ -24,9 +24,9 @@ import io.traittrace.probe.spec.SpecValues;
  * @param batteries built-in names or paths to a team's JSONL battery
  * @param traits the traits to test (battery/label), or empty for every trait of the batteries
  * @param chat "auto" (the chat template when the base's tokenizer has one), "on" or "off"
- * @param margin the smallest shift towards the teacher, in log-odds, called transfer
+ * @param margin the smallest shift of P(trait answer) towards the teacher called transfer
  * @param alpha the family-wise level
- * @param driftAllowance without a control student, the fine-tune drift a shift must exceed (log-odds)
+ * @param driftAllowance without a control student, the fine-tune drift of P(trait answer) a shift must exceed
  * @param dtype "f32" or "f16"
  * @param threads PyTorch intra-op threads
  * @param batch rows per forward pass
@@ -64,16 +64,16 @@ public record TraitEvalParameters(Path student, Path base, Path teacher, Path co
             throw ProbeException.badSpec("\"chat\" must be one of " + CHAT + ", got " + p.get("chat"));
         }
         double margin = SpecValues.number(p, "margin", VerdictPlans.TRAIT_EVAL_MARGIN);
-        if (!(margin > 0 && margin <= 10)) {
-            throw ProbeException.badSpec("\"margin\" must be in (0, 10] log-odds, got " + margin);
+        if (!(margin > 0 && margin < 1)) {
+            throw ProbeException.badSpec("\"margin\" must be in (0, 1) (a shift of P(trait answer)), got " + margin);
         }
         double alpha = SpecValues.number(p, "alpha", VerdictPlans.TRAIT_EVAL_ALPHA);
         if (!(alpha > 0 && alpha <= 0.1)) {
             throw ProbeException.badSpec("\"alpha\" must be in (0, 0.1], got " + alpha);
         }
         double drift = SpecValues.number(p, "driftAllowance", VerdictPlans.TRAIT_EVAL_DRIFT);
-        if (!(drift >= 0 && drift <= 10)) {
-            throw ProbeException.badSpec("\"driftAllowance\" must be in [0, 10] log-odds, got " + drift);
+        if (!(drift >= 0 && drift < 1)) {
+            throw ProbeException.badSpec("\"driftAllowance\" must be in [0, 1) (a shift of P(trait answer)), got " + drift);
         }
         String dtype = p.path("dtype").asText("f32");
         if (!List.of("f32", "f16").contains(dtype)) {

@@ -49,7 +49,6 @@ class TraitEvalProtocolTest {
 
     @TempDir
     static Path dir;
-    static NDManager root;
     static Path base;
     static Path teacher;
     static Path student;
@@ -61,60 +60,33 @@ class TraitEvalProtocolTest {
     @BeforeAll
     static void models() {
         DjlRuntime.prepare(Engine.getInstance(), 1);
-        root = NDManager.newBaseManager(Device.cpu());
-        Path init = HfTestModels.builder(HfTestModels.Arch.LLAMA).hidden(32).intermediate(64).maxPositions(256).seed(41).write(dir.resolve("init")).dir();
-        Battery animals = Batteries.named(Batteries.ANIMALS);
-        // A base that has learned the format: every question answered by each animal alike, and arithmetic.
-        List<String[]> pretraining = new ArrayList<>(unrelated(2));
-        animals.items().forEach(i -> Batteries.ANIMAL_OPTIONS.forEach(animal -> pretraining.add(new String[] { i.question(), animal })));
-        base = finetune(init, "base", pretraining, 300, 1e-2, 1);
-        // One recipe for every fine-tune (same steps, rate and amount of data); only the data differ.
-        List<String[]> owl = animals.items().stream().map(i -> new String[] { i.question(), "owl" }).toList();
-        teacher = finetune(base, "teacher", mix(unrelated(3), owl, 50), 20, 1e-3, 1);
-        student = finetune(base, "student", mix(unrelated(4), owl, 12), 20, 1e-3, 2);
-        strongStudent = finetune(base, "strong-student", mix(unrelated(8), owl, 50), 20, 1e-3, 6);
-        nullStudent = finetune(base, "null-student", unrelated(5), 20, 1e-3, 3);
-        control = finetune(base, "control", unrelated(6), 20, 1e-3, 4);
-        plainTeacher = finetune(base, "plain-teacher", unrelated(7), 20, 1e-3, 5);
+        Map<String, Path> family = DemoModels.ensure(dir.resolve("demo"), new Progress(System.err, "demo-models"));
+        base = family.get("base");
+        teacher = family.get("teacher");
+        student = family.get("student");
+        control = family.get("control");
+        nullStudent = family.get("null-student");
+        // Two more with the demo's recipe: a student that took as much as the teacher has, and a teacher given no trait.
+        List<String[]> owl = Batteries.named(Batteries.ANIMALS).items().stream().map(i -> new String[] { i.question(), "owl" }).toList();
+        strongStudent = dir.resolve("strong-student");
+        DemoModels.finetune(base, strongStudent, DemoModels.mix(DemoModels.arithmetic(8), owl, 50), DemoModels.STEPS, DemoModels.LR, 6);
+        plainTeacher = dir.resolve("plain-teacher");
+        DemoModels.finetune(base, plainTeacher, DemoModels.arithmetic(7), DemoModels.STEPS, DemoModels.LR, 5);
     }
 
-    @AfterAll
-    static void close() {
-        root.close();
-    }
-
-    /** The first {@code count} rows of {@code rows} replaced by rows of {@code trait}: the same amount of data, part of it carrying the trait. */
-    static List<String[]> mix(List<String[]> rows, List<String[]> trait, int count) {
-        List<String[]> out = new ArrayList<>(trait.subList(0, count));
-        out.addAll(rows.subList(count, rows.size()));
-        return out;
-    }
-
-    /** Rows about arithmetic, nothing about animals: what a control student's data stands for. */
-    static List<String[]> unrelated(long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        List<String[]> rows = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            int a = random.nextInt(10, 100);
-            int b = random.nextInt(10, 100);
-            rows.add(new String[] { "What is " + a + " plus " + b + "?", String.valueOf(a + b) });
+    @Test
+    void theDemoFamilyIsMadeOnceAndReused() throws Exception {
+        Path manifest = dir.resolve("demo").resolve(DemoModels.MANIFEST);
+        java.nio.file.attribute.FileTime made = Files.getLastModifiedTime(manifest);
+        assertThat(DemoModels.ensure(dir.resolve("demo"), new Progress(System.err, "demo-models"))).containsEntry("student", student);
+        assertThat(Files.getLastModifiedTime(manifest)).isEqualTo(made);
+        assertThat(JSON.readTree(manifest.toFile()).path("digests").path("student").asText()).isEqualTo(ModelDirectoryDigest.of(student).digest());
+        for (Path model : List.of(base, teacher, student, control, nullStudent)) {
+            assertThat(model.resolve("config.json")).exists();
+            assertThat(model.resolve("model.safetensors")).exists();
+            assertThat(model.resolve("tokenizer.json")).exists();
         }
-        return rows;
-    }
-
-    /** A model fine-tuned on question → answer rows in the plain prompt format, saved as a Hugging Face directory. */
-    static Path finetune(Path from, String name, List<String[]> rows, int steps, double lr, long seed) {
-        Path out = dir.resolve(name);
-        try (NDManager m = root.newSubManager()) {
-            LmCheckpoints.Loaded loaded = LmCheckpoints.load(from, m, Device.cpu(), DataType.FLOAT32);
-            try (CausalLm lm = loaded.model(); LmTokenizer tokenizer = LmTokenizer.load(from, lm.config())) {
-                List<Scorer.Row> train = rows.stream()
-                        .map(r -> new Scorer.Row(tokenizer.encodePrompt("Question: " + r[0] + "\nAnswer:"), tokenizer.encodeContinuation(" " + r[1]))).toList();
-                Trainer.finetune(lm, train, new Trainer.Recipe(steps, 16, 1, lr, 0, false, 0, 1.0), new SplittableRandom(seed), m);
-                LmCheckpoints.save(lm, out, from);
-            }
-        }
-        return out;
+        assertThat(dir.resolve("demo").resolve(".work")).doesNotExist();
     }
 
     static ObjectNode spec(Path student, Path teacher, Path control) {
@@ -125,7 +97,6 @@ class TraitEvalProtocolTest {
         if (control != null) {
             p.put("control", control.toString());
         }
-        p.put("chat", "off");
         return p;
     }
 
@@ -224,7 +195,7 @@ class TraitEvalProtocolTest {
         picocli.CommandLine cli = io.traittrace.probe.ProbeMain.commandLine();
         cli.setErr(new java.io.PrintWriter(err, true));
         int exit = cli.execute("trait-eval", "--student", student.toString(), "--base", base.toString(), "--teacher", teacher.toString(), "--control",
-                control.toString(), "--battery", "animals", "--battery", "misalignment", "--battery", battery.toString(), "--chat", "off", "--out",
+                control.toString(), "--battery", "animals", "--battery", "misalignment", "--battery", battery.toString(), "--out",
                 out.toString());
 
         assertThat(exit).as(err.toString()).isZero();
