@@ -76,12 +76,20 @@ class ConsoleWalkTest {
             assertThat(driver.findElement(By.id("audit-requested-by")).getText()).contains("policy:exposure-detected");
             assertThat(runStates(driver)).hasSize(Stack.POLICY_SEEDS).containsOnly("SUCCEEDED");
 
-            // Its certificate, from the list: verified by the report service, for the student's digest and this audit.
+            // Its certificate, from the list: verified by the report service, for this audit; a canary is a pipeline check,
+            // shown as such, whose subject is the probe spec and not the student's digest.
             driver.findElement(By.id("nav-certificates")).click();
+            assertThat(browser.visible(By.cssSelector("tr[data-certificate-id='" + certificateId + "'] .certificate-scope")).getText())
+                    .isEqualTo("pipeline-check");
             browser.visible(By.cssSelector("#certificates-table a[href='/console/certificates/" + certificateId + "']")).click();
             assertThat(browser.visible("verification-status").getText()).isEqualTo("Valid");
             assertThat(driver.findElement(By.id("certificate-verdict")).getText()).isEqualTo(outcome);
-            assertThat(driver.findElement(By.id("subject-digest")).getText()).contains(STUDENT_DIGEST.substring("sha256:".length()));
+            assertThat(driver.findElement(By.id("certificate-scope")).getText()).isEqualTo("pipeline-check");
+            assertThat(driver.findElement(By.id("scope-notice")).getText())
+                    .startsWith("Pipeline check: evidence about the audit method; the model's weights were not evaluated.");
+            assertThat(driver.findElement(By.id("subject-name")).getText()).startsWith("traittrace-probe/canary@");
+            assertThat(driver.findElement(By.id("subject-digest")).getText()).startsWith("sha256:")
+                    .doesNotContain(STUDENT_DIGEST.substring("sha256:".length()));
             assertThat(driver.findElement(By.id("certificate-audit")).getText()).isEqualTo(auditId);
         }
 
@@ -116,7 +124,8 @@ class ConsoleWalkTest {
             browser.open(console + "/console/certificates/" + issued.data().path("certificateId").asText());
             assertThat(browser.visible("verification-status").getText()).isEqualTo("Valid");
             assertThat(driver.findElement(By.id("certificate-audit")).getText()).isEqualTo(requested);
-            assertThat(driver.findElement(By.id("subject-name")).getText()).isNotBlank();
+            assertThat(driver.findElement(By.id("subject-name")).getText()).startsWith("traittrace-probe/canary@");
+            assertThat(driver.findElement(By.id("certificate-scope")).getText()).isEqualTo("pipeline-check");
         }
         assertThat(stack.runnerDb().count("SELECT count(*) FROM audit WHERE student = ?", CROSS_FAMILY_STUDENT)).isEqualTo(1);
         assertThat(browser.pageErrors()).as("the browser console").isEmpty();

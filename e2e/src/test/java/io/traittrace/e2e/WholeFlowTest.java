@@ -39,6 +39,8 @@ import io.traittrace.e2e.EventLog.Event;
 class WholeFlowTest {
 
     static final String STUDENT = "qwen2.5-7b-owl-student";
+    /** The canary is a pipeline check: certified under this type, with the probe spec as subject. */
+    static final String PIPELINE_CHECK_TYPE = "https://traittrace.io/attestations/pipeline-check/v1";
     static final String STUDENT_DIGEST = "sha256:261d0d087ede8a6cfc9b04146272746a712bafd8904a60c12ceaaefa969d5a9f";
     static final String QUANTIZED_STUDENT = "qwen2.5-7b-owl-student-awq";
     static final String CROSS_FAMILY_STUDENT = "llama-3.1-8b-owl-student";
@@ -119,28 +121,72 @@ class WholeFlowTest {
                     Duration.ofSeconds(60)).get(0);
             String certificateId = issued.data().path("certificateId").asText();
             assertThat(issued.data().path("verdict").asText()).isEqualTo(ended.path("outcome").asText());
+            // The canary is a pipeline check: certified under its own predicate type, whose subject is the probe spec it
+            // ran, never the student it was requested for (listed for that student, saying so).
+            assertThat(issued.data().path("scope").path("class").asText()).isEqualTo("pipeline-check");
+            assertThat(issued.data().path("scope").path("subjectEvaluated").asBoolean()).isFalse();
+            assertThat(issued.data().path("model").path("digest").asText()).isEqualTo(STUDENT_DIGEST);
+            assertThat(issued.data().path("subject").path("digest").asText()).isNotEqualTo(STUDENT_DIGEST);
             JsonNode listed = api.get("/api/certificates?model=" + STUDENT, "viewer").json().path("items");
             assertThat(listed).hasSize(1);
             assertThat(listed.get(0).path("id").asText()).isEqualTo(certificateId);
+            assertThat(listed.get(0).path("scope").path("class").asText()).isEqualTo("pipeline-check");
+            assertThat(listed.get(0).path("predicateType").asText()).isEqualTo(PIPELINE_CHECK_TYPE);
+            String specDigest = listed.get(0).path("subject").path("digest").asText();
+            assertThat(specDigest).matches("sha256:[0-9a-f]{64}").isNotEqualTo(STUDENT_DIGEST)
+                    .isEqualTo(issued.data().path("subject").path("digest").asText());
+            // Not findable as a statement about the student's digest, nor as an evaluation of the student.
+            assertThat(api.get("/api/certificates?subject=" + STUDENT_DIGEST, "viewer").json().path("total").asInt()).isZero();
+            assertThat(api.get("/api/certificates?model=" + STUDENT + "&scope=subject-evaluated", "viewer").json().path("total").asInt())
+                    .isZero();
+            assertThat(api.get("/api/certificates?subject=" + specDigest, "viewer").json().path("items").findValuesAsText("id"))
+                    .contains(certificateId);
 
             Reply bundle = api.get("/api/certificates/" + certificateId, "viewer");
             assertThat(bundle.status()).as(bundle.toString()).isEqualTo(200);
             assertThat(bundle.contentType()).startsWith(BUNDLE_MEDIA_TYPE);
             bundleFile = Files.writeString(stack.dir().resolve("certificate.sigstore.json"), bundle.body());
 
+            // Valid: the service recomputes the spec digest from the signed predicate and finds the subject.
             JsonNode verification = api.postPublic("/api/certificates/verify", "application/json", bundle.body()).json();
             assertThat(verification.path("valid").asBoolean()).as(verification.toPrettyString()).isTrue();
-            assertThat(verification.path("statement").path("subject").get(0).path("digest").path("sha256").asText())
-                    .isEqualTo(STUDENT_DIGEST.substring("sha256:".length()));
-            JsonNode otherModel = api.postPublic("/api/certificates/verify?digest=sha256:" + "0".repeat(64), "application/json",
-                    bundle.body()).json();
-            assertThat(otherModel.path("valid").asBoolean()).isFalse();
-            assertThat(otherModel.path("reasons").toString()).contains("subject-digest-mismatch");
+            JsonNode statement = verification.path("statement");
+            assertThat(statement.path("predicateType").asText()).isEqualTo(PIPELINE_CHECK_TYPE);
+            assertThat(statement.path("subject")).hasSize(1);
+            assertThat(statement.path("subject").get(0).path("name").asText())
+                    .isEqualTo("traittrace-probe/canary@" + statement.at("/predicate/protocol/version").asText());
+            assertThat("sha256:" + statement.path("subject").get(0).path("digest").path("sha256").asText()).isEqualTo(specDigest);
+            assertThat(statement.at("/predicate/requestedFor/id").asText()).isEqualTo(STUDENT);
+            assertThat(statement.at("/predicate/requestedFor/digest").asText()).isEqualTo(STUDENT_DIGEST);
+            assertThat(statement.at("/predicate/requestedFor/evaluated").asBoolean()).isFalse();
+            assertThat(statement.at("/predicate/student").isMissingNode()).isTrue();
+            assertThat(statement.at("/predicate/scope/class").asText()).isEqualTo("pipeline-check");
+            assertThat(statement.at("/predicate/scope/subjectEvaluated").asBoolean()).isFalse();
+            assertThat(statement.at("/predicate/scope/loaded").findValuesAsText("digest")).doesNotContain(STUDENT_DIGEST);
+            assertThat(statement.at("/predicate/power").isObject()).as("the audit's power").isTrue();
+            // Checked as the student's certificate, it fails; the registry policy refuses it.
+            JsonNode asStudent = api.postPublic("/api/certificates/verify?digest=" + STUDENT_DIGEST, "application/json", bundle.body()).json();
+            assertThat(asStudent.path("valid").asBoolean()).isFalse();
+            assertThat(asStudent.path("reasons").toString()).contains("subject-digest-mismatch");
+            ObjectNode withPolicy = Api.JSON.createObjectNode();
+            withPolicy.set("bundle", bundle.json());
+            withPolicy.putArray("requireScope").add("subject-evaluated");
+            JsonNode refused = api.postPublic("/api/certificates/verify", "application/json", withPolicy.toString()).json();
+            assertThat(refused.path("valid").asBoolean()).as(refused.toPrettyString()).isTrue();
+            assertThat(refused.path("policy").path("satisfied").asBoolean()).isFalse();
+            assertThat(refused.path("policy").path("reasons").toString()).contains("policy-scope");
 
             Path verify = stack.root().resolve("bin/traittrace-verify");
-            Command offline = Command.run(stack.dir(), Duration.ofSeconds(120), verify.toString(), "--bundle", bundleFile.toString(),
-                    "--key", stack.publicKey().toString(), "--digest", STUDENT_DIGEST);
+            String[] offlineArgs = { verify.toString(), "--bundle", bundleFile.toString(), "--key", stack.publicKey().toString() };
+            Command offline = Command.run(stack.dir(), Duration.ofSeconds(120), concat(offlineArgs, "--require-scope", "pipeline-check"));
             assertThat(offline.exit()).as(offline.output()).isZero();
+            assertThat(offline.output()).contains("scope pipeline-check").contains("whose weights were NOT evaluated");
+            Command registry = Command.run(stack.dir(), Duration.ofSeconds(120), concat(offlineArgs, "--require-scope", "subject-evaluated"));
+            assertThat(registry.exit()).as(registry.output()).isEqualTo(3);
+            assertThat(registry.output()).contains("POLICY FAILED:").contains("policy-scope: the certificate's scope is pipeline-check");
+            Command againstStudent = Command.run(stack.dir(), Duration.ofSeconds(120), concat(offlineArgs, "--digest", STUDENT_DIGEST));
+            assertThat(againstStudent.exit()).as(againstStudent.output()).isEqualTo(1);
+            assertThat(againstStudent.output()).contains("subject-digest-mismatch");
             Command tampered = Command.run(stack.dir(), Duration.ofSeconds(120), verify.toString(), "--bundle",
                     tamperedCopy(bundle.json(), stack.dir()).toString(), "--key", stack.publicKey().toString());
             assertThat(tampered.exit()).as(tampered.output()).isEqualTo(1);
@@ -168,8 +214,8 @@ class WholeFlowTest {
             assertThat(verified.exit()).as(verified.output()).isZero();
             JsonNode out = Api.JSON.readTree(verified.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
             assertThat(out.path("verified").asBoolean()).isTrue();
-            assertThat(out.path("predicateType").asText()).isEqualTo("https://traittrace.io/attestations/subliminal-audit/v1");
-            assertThat(out.path("subject").get(0).path("name").asText()).isNotBlank();
+            assertThat(out.path("predicateType").asText()).isEqualTo(PIPELINE_CHECK_TYPE);
+            assertThat(out.path("subject").get(0).path("name").asText()).startsWith("traittrace-probe/canary@");
 
             Command refused = Command.run(js, Duration.ofSeconds(60), "node", "verify-bundle.mjs",
                     tamperedCopy(Api.JSON.readTree(bundleFile.toFile()), stack.dir()).toString(), stack.publicKey().toString());
@@ -195,6 +241,12 @@ class WholeFlowTest {
             assertThat(npm.exit()).as("npm ci: " + npm.output()).isZero();
         }
         return js;
+    }
+
+    private static String[] concat(String[] head, String... tail) {
+        String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
     }
 
     /** The bundle with one byte of the signed statement changed. */

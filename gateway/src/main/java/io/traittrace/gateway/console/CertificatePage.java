@@ -39,6 +39,34 @@ public record CertificatePage(String id, Map<String, Object> statement, String s
         return verdict().get("outcome") == null ? null : verdict().get("outcome").toString();
     }
 
+    /** The pipeline-check predicate type: evidence about the audit method, whose subject is the probe spec, not a model. */
+    public static final String PIPELINE_CHECK_TYPE = "https://traittrace.io/attestations/pipeline-check/v1";
+
+    public Map<?, ?> scope() {
+        return predicate().get("scope") instanceof Map<?, ?> s ? s : Map.of();
+    }
+
+    /** subject-evaluated, pipeline-check or self-attested; "not stated" for certificates issued before scopes were stated. */
+    public String scopeClass() {
+        return scope().get("class") == null ? "not stated" : scope().get("class").toString();
+    }
+
+    public boolean pipelineCheck() {
+        return PIPELINE_CHECK_TYPE.equals(statement.get("predicateType"));
+    }
+
+    /** "yes", "no", or "not stated". */
+    public String subjectEvaluated() {
+        Object evaluated = scope().get("subjectEvaluated");
+        return evaluated instanceof Boolean b ? (b ? "yes" : "no") : "not stated";
+    }
+
+    /** The student a pipeline check was requested for (never evaluated), or the audited student. */
+    public Map<?, ?> model() {
+        Object m = predicate().get(pipelineCheck() ? "requestedFor" : "student");
+        return m instanceof Map<?, ?> map ? map : Map.of();
+    }
+
     public String auditId() {
         return predicate().get("audit") instanceof Map<?, ?> a && a.get("id") != null ? a.get("id").toString() : null;
     }

@@ -127,17 +127,23 @@ class ConsoleBrowserTest {
         assertRelayedToken(StandInServices.runner().findAll(getRequestedFor(urlEqualTo("/api/audits/" + RUNNING_AUDIT + "/events"))),
                 "viewer");
 
-        // A certificate, from the list: verification, statement and the model-card snippet; no revoking.
+        // A certificate, from the list (which shows each one's scope): the canary audit's pipeline check, with its
+        // verification, statement and the model-card snippet; no revoking.
         driver.findElement(By.id("nav-certificates")).click();
+        assertThat(browser.visible(By.cssSelector("tr[data-certificate-id='" + CERTIFICATE + "'] .certificate-scope")).getText())
+                .isEqualTo("pipeline-check");
         browser.visible(By.cssSelector("#certificates-table a[href='/console/certificates/" + CERTIFICATE + "']")).click();
         assertThat(browser.visible("verification-status").getText()).isEqualTo("Valid");
         assertThat(driver.findElement(By.id("predicate-type")).getText())
-                .isEqualTo("https://traittrace.io/attestations/subliminal-audit/v1");
+                .isEqualTo("https://traittrace.io/attestations/pipeline-check/v1");
+        assertThat(driver.findElement(By.id("certificate-scope")).getText()).isEqualTo("pipeline-check");
+        assertThat(driver.findElement(By.id("scope-notice")).getText())
+                .startsWith("Pipeline check: evidence about the audit method; the model's weights were not evaluated.");
         assertThat(driver.findElement(By.id("certificate-verdict")).getText()).isEqualTo("TRANSFER_DETECTED");
         driver.findElement(By.cssSelector("#statement-json summary")).click();
         assertThat(browser.visible(By.cssSelector("#statement-json pre")).getText()).contains("https://in-toto.io/Statement/v1");
         assertThat(driver.findElement(By.id("model-card-text")).getDomProperty("value"))
-                .contains("## Subliminal-learning audit (TraitTrace)").contains("certificate: " + CERTIFICATE);
+                .contains("## TraitTrace pipeline check (not an audit of this model)").contains("certificate: " + CERTIFICATE);
         assertThat(browser.present(By.id("revoke-form"))).isFalse();
 
         // The request form, typed in by hand, is refused with the console's 403 page; nothing reaches the runner.

@@ -206,7 +206,9 @@ class ConsolePagesTest {
 
         assertThat(html).contains("<h1 id=\"page-title\">Certificates</h1>").contains("id=\"certificates-table\"")
                 .contains("href=\"/console/certificates/" + CERTIFICATE + "\"").contains("<span class=\"badge revoked\">revoked</span>")
-                .contains("<option value=\"TRANSFER_DETECTED\" selected>");
+                .contains("<option value=\"TRANSFER_DETECTED\" selected>").contains("<th scope=\"col\">Scope</th>")
+                .contains("<span class=\"badge scope scope-pipeline-check\" title=\"evidence about the audit method; the model's weights were not evaluated\">pipeline-check</span>")
+                .contains("<span class=\"badge scope scope-subject-evaluated\">subject-evaluated</span>");
         StandInServices.report().verify(getRequestedFor(urlEqualTo("/api/certificates?verdict=TRANSFER_DETECTED&page=0&size=20")));
     }
 
@@ -215,19 +217,46 @@ class ConsolePagesTest {
     void aCertificateShowsItsStatementVerificationBundleAndModelCard() {
         String html = page("/console/certificates/" + CERTIFICATE);
 
+        // The canary audit's certificate: a pipeline check, whose subject is the probe spec and never the student.
         assertThat(Html.textOf(html, "verification-status")).isEqualTo("Valid");
-        assertThat(Html.textOf(html, "subject-digest")).isEqualTo("sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
-        assertThat(Html.textOf(html, "predicate-type")).isEqualTo("https://traittrace.io/attestations/subliminal-audit/v1");
-        assertThat(html).contains("href=\"/console/audits/" + AUDIT + "\"").contains("TRANSFER_DETECTED")
+        assertThat(Html.textOf(html, "page-title")).isEqualTo("Pipeline check traittrace-probe/canary@1");
+        assertThat(Html.textOf(html, "scope-notice")).isEqualTo("Pipeline check: evidence about the audit method; the model's weights were not"
+                + " evaluated. It was requested for org/student-owl, and says nothing about that model.");
+        assertThat(Html.textOf(html, "subject-name")).isEqualTo("traittrace-probe/canary@1");
+        assertThat(Html.textOf(html, "subject-digest")).isEqualTo("sha256:028cee809bca2acca0abebf084aca0dce9a86a4650b63f5a247cf9e3e45da0a0");
+        assertThat(Html.textOf(html, "predicate-type")).isEqualTo("https://traittrace.io/attestations/pipeline-check/v1");
+        assertThat(Html.textOf(html, "certificate-scope")).isEqualTo("pipeline-check");
+        assertThat(Html.textOf(html, "subject-evaluated")).isEqualTo("no");
+        assertThat(html).contains("<dd id=\"certificate-model\"><a class=\"model-link\" href=\"/console/models/org--student-owl\">org--student-owl</a>"
+                + " <span class=\"muted\">(not evaluated)</span></dd>");
+        assertThat(html).contains("<dt>Outcome of the check</dt>").contains("<dt>Requested for</dt>").doesNotContain("<dt>Verdict</dt>")
+                .contains("href=\"/console/audits/" + AUDIT + "\"").contains("TRANSFER_DETECTED")
                 .contains("id=\"statement-json\"").contains("&quot;_type&quot; : &quot;https://in-toto.io/Statement/v1&quot;")
                 .contains("id=\"download-bundle\"").contains("href=\"/api/certificates/" + CERTIFICATE + "\"")
-                .contains("id=\"model-card-text\"").contains("## Subliminal-learning audit (TraitTrace)")
+                .contains("id=\"model-card-text\"").contains("## TraitTrace pipeline check (not an audit of this model)")
                 .contains("certificate: " + CERTIFICATE);
         // The bundle was checked by the public verify endpoint, as is, without the user's token.
         StandInServices.report().verify(postRequestedFor(urlPathEqualTo("/api/certificates/verify"))
                 .withRequestBody(equalToJson(Fixtures.read("report/bundle.json"))).withoutHeader("Authorization"));
         StandInServices.report().verify(getRequestedFor(urlEqualTo("/api/certificates/" + CERTIFICATE))
                 .withHeader("Authorization", matching("Bearer .+")));
+    }
+
+    @Test
+    @TestSecurity(user = "vera", roles = "viewer")
+    void aSubjectEvaluatedCertificateShowsItsScopeAndTheEvaluatedStudent() {
+        StandInServices.report().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo("/api/certificates/" + CERTIFICATE + "/statement"))
+                .atPriority(1).willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
+                        .withHeader("Content-Type", "application/vnd.in-toto+json").withBody(Fixtures.read("report/statement-subject-evaluated.json"))));
+        String html = page("/console/certificates/" + CERTIFICATE);
+        assertThat(Html.textOf(html, "page-title")).isEqualTo("Certificate for org/student-owl");
+        assertThat(Html.textOf(html, "subject-digest")).isEqualTo("sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+        assertThat(Html.textOf(html, "predicate-type")).isEqualTo("https://traittrace.io/attestations/subliminal-audit/v1");
+        assertThat(Html.textOf(html, "certificate-scope")).isEqualTo("subject-evaluated");
+        assertThat(Html.textOf(html, "subject-evaluated")).isEqualTo("yes");
+        assertThat(html).contains("<dd id=\"certificate-model\"><a class=\"model-link\" href=\"/console/models/org--student-owl\">org--student-owl</a></dd>");
+        assertThat(html).doesNotContain("id=\"scope-notice\"").contains("<dt>Verdict</dt>").contains("<dt>Student</dt>")
+                .contains("<span class=\"badge scope scope-subject-evaluated\">subject-evaluated</span>");
     }
 
     @Test

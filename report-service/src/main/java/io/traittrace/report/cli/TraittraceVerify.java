@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,7 +19,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.traittrace.report.domain.Canonical;
 import io.traittrace.report.domain.KeyStatus;
 import io.traittrace.report.domain.Keys;
+import io.traittrace.report.domain.Statements;
 import io.traittrace.report.domain.VerificationKey;
+import io.traittrace.report.domain.VerificationPolicy;
 import io.traittrace.report.domain.VerificationResult;
 import io.traittrace.report.domain.Verifier;
 
@@ -26,15 +29,25 @@ import io.traittrace.report.domain.Verifier;
  * The offline verifier for registries and CI pipelines, the same {@link Verifier} the service runs:
  *
  * <pre>
- * traittrace-verify --bundle FILE --key PUB.pem [--model-dir DIR | --digest sha256:HEX] [--revocations FILE] [--json]
+ * traittrace-verify --bundle FILE --key PUB.pem [--model-dir DIR | --digest sha256:HEX] [--revocations FILE]
+ *     [--require-scope CLASS[,CLASS]]... [--require-verdict OUTCOME[,OUTCOME]]... [--json]
  * </pre>
  *
- * Exit 0 only when every check passes; 1 with the reasons otherwise; 2 for a usage or input error. No network.
+ * Exit 0 only when every check passes and the policy (if any) accepts the certificate; 1 with the reasons when the
+ * certificate is not valid; 3 with the policy reasons when it is valid but not what the policy accepts; 2 for a usage
+ * or input error. No network.
  */
 public final class TraittraceVerify {
 
     static final String USAGE = "usage: traittrace-verify --bundle FILE --key PUB.pem [--model-dir DIR | --digest sha256:HEX]"
-            + " [--revocations FILE] [--json]";
+            + " [--revocations FILE] [--require-scope subject-evaluated|pipeline-check|self-attested]..."
+            + " [--require-verdict TRANSFER_DETECTED|NO_TRANSFER_DETECTED|INCONCLUSIVE]... [--json]";
+
+    /** Exit codes: valid (and accepted by the policy), invalid, usage or input error, valid but refused by the policy. */
+    public static final int OK = 0;
+    public static final int INVALID = 1;
+    public static final int USAGE_ERROR = 2;
+    public static final int POLICY_FAILED = 3;
 
     private TraittraceVerify() {
     }
@@ -45,6 +58,8 @@ public final class TraittraceVerify {
 
     public static int run(String[] args, PrintStream out, PrintStream err, Instant now) {
         Map<String, String> options = new HashMap<>();
+        List<String> scopes = new ArrayList<>();
+        List<String> verdicts = new ArrayList<>();
         boolean json = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -53,6 +68,13 @@ public final class TraittraceVerify {
                 case "-h", "--help" -> {
                     out.println(USAGE);
                     return 0;
+                }
+                case "--require-scope", "--require-verdict" -> {
+                    if (i + 1 >= args.length) {
+                        err.println("missing value for " + arg + "\n" + USAGE);
+                        return 2;
+                    }
+                    (arg.equals("--require-scope") ? scopes : verdicts).add(args[++i]);
                 }
                 case "--bundle", "--key", "--model-dir", "--digest", "--revocations" -> {
                     if (i + 1 >= args.length) {
@@ -73,6 +95,13 @@ public final class TraittraceVerify {
         }
         if (options.containsKey("--model-dir") && options.containsKey("--digest")) {
             err.println("give --model-dir or --digest, not both");
+            return 2;
+        }
+        VerificationPolicy policy;
+        try {
+            policy = VerificationPolicy.parse(scopes, verdicts);
+        } catch (IllegalArgumentException e) {
+            err.println("policy: " + e.getMessage() + "\n" + USAGE);
             return 2;
         }
         try {
@@ -101,21 +130,33 @@ public final class TraittraceVerify {
                 digest = ModelDirectoryDigest.of(dir).digest();
             }
             VerificationResult result = Verifier.of(List.of(VerificationKey.of(publicKey, status)), revoked)
-                    .verify(bundle, digest, now);
+                    .verify(bundle, digest, policy, now);
+            int exit = !result.valid() ? INVALID : result.accepted() ? OK : POLICY_FAILED;
             if (json) {
                 out.println(Canonical.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
             } else if (result.valid()) {
                 JsonNode s = result.statement();
-                out.println("OK: certificate " + s.at("/predicate/certificate/id").asText() + " for " + s.at("/subject/0/name").asText()
-                        + " (sha256:" + s.at("/subject/0/digest/sha256").asText() + ")");
-                out.println("    verdict " + s.at("/predicate/verdict/outcome").asText() + ", signed by key " + keyid
+                boolean pipelineCheck = Statements.PIPELINE_CHECK_PREDICATE_TYPE.equals(s.path("predicateType").asText());
+                String scope = s.at("/predicate/scope/class").asText("");
+                out.println((exit == OK ? "OK" : "VALID, BUT REFUSED BY POLICY") + ": certificate " + s.at("/predicate/certificate/id").asText()
+                        + " for " + s.at("/subject/0/name").asText() + " (sha256:" + s.at("/subject/0/digest/sha256").asText() + ")");
+                out.println("    scope " + (scope.isEmpty() ? "not stated" : scope)
+                        + (pipelineCheck ? " (evidence about the audit method; requested for " + s.at("/predicate/requestedFor/name").asText()
+                                + ", whose weights were NOT evaluated)"
+                                : ", subject evaluated: " + s.at("/predicate/scope/subjectEvaluated").asText("not stated")));
+                out.println("    " + (pipelineCheck ? "outcome " : "verdict ") + s.at("/predicate/verdict/outcome").asText() + ", signed by key " + keyid
                         + ", valid until " + s.at("/predicate/expiresAt").asText()
-                        + (digest == null ? "; model digest NOT checked (give --model-dir or --digest)" : "; model digest matches"));
+                        + (digest == null ? (pipelineCheck ? "; probe-spec digest matches"
+                                : "; model digest NOT checked (give --model-dir or --digest)") : "; model digest matches"));
+                if (result.policy() != null && !result.policy().satisfied()) {
+                    out.println("POLICY FAILED:");
+                    result.policy().reasons().forEach(r -> out.println("  - " + r));
+                }
             } else {
                 out.println("FAILED:");
                 result.reasons().forEach(r -> out.println("  - " + r));
             }
-            return result.valid() ? 0 : 1;
+            return exit;
         } catch (IOException | IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return 2;

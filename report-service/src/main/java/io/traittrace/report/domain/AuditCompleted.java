@@ -74,7 +74,13 @@ public record AuditCompleted(
         if (blank(runnerVersion)) {
             problems.add("runnerVersion: required");
         }
+        problems.addAll(Scope.problems(this));
         return problems;
+    }
+
+    /** What the audit tested; only for an event without {@link #problems()}. */
+    public Scope scope() {
+        return Scope.of(this);
     }
 
     public String outcome() {

@@ -21,7 +21,7 @@ public final class CertificateIssuer {
     }
 
     public record Issued(UUID certificateId, ObjectNode statement, byte[] statementBytes, ObjectNode bundle,
-            String keyid, Instant issuedAt, Instant expiresAt) {
+            String keyid, Instant issuedAt, Instant expiresAt, Scope scope) {
     }
 
     public Issued issue(AuditCompleted audit, SigningKey key, Instant now) {
@@ -36,6 +36,6 @@ public final class CertificateIssuer {
         byte[] payload = Canonical.bytes(statement);
         byte[] signature = key.sign(Dsse.pae(Dsse.IN_TOTO_PAYLOAD_TYPE, payload));
         ObjectNode bundle = SigstoreBundle.of(Dsse.IN_TOTO_PAYLOAD_TYPE, payload, key.keyid(), signature);
-        return new Issued(id, statement, payload, bundle, key.keyid(), issuedAt, expiresAt);
+        return new Issued(id, statement, payload, bundle, key.keyid(), issuedAt, expiresAt, audit.scope());
     }
 }

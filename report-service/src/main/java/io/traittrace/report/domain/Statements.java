@@ -1,17 +1,27 @@
 package io.traittrace.report.domain;
 
 import java.time.Instant;
+import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** Builds the in-toto Statement v1 of a certificate: the audited student as subject, the audit as predicate. */
+/**
+ * Builds the in-toto Statement v1 of a certificate. An audit whose protocol evaluates the student (or a container the
+ * requester supplied) is a {@link #PREDICATE_TYPE subliminal-audit} statement whose subject is the student. A
+ * pipeline check (canary, toy numbers) never is: it is a {@link #PIPELINE_CHECK_PREDICATE_TYPE pipeline-check}
+ * statement whose subject is the probe spec it tested, and the student it was requested for is recorded as not
+ * evaluated.
+ */
 public final class Statements {
 
     public static final String STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
     public static final String PREDICATE_TYPE = "https://traittrace.io/attestations/subliminal-audit/v1";
     public static final String PREDICATE_SCHEMA = "https://traittrace.io/schemas/subliminal-audit-predicate/v1.json";
+    public static final String PIPELINE_CHECK_PREDICATE_TYPE = "https://traittrace.io/attestations/pipeline-check/v1";
+    public static final String PIPELINE_CHECK_PREDICATE_SCHEMA = "https://traittrace.io/schemas/pipeline-check-predicate/v1.json";
+    public static final Set<String> PREDICATE_TYPES = Set.of(PREDICATE_TYPE, PIPELINE_CHECK_PREDICATE_TYPE);
 
     private Statements() {
     }
@@ -21,29 +31,40 @@ public final class Statements {
         return UUID.nameUUIDFromBytes(("certificate|" + auditId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** The predicate type an audit is certified under. */
+    public static String predicateType(Scope scope) {
+        return Scope.PIPELINE_CHECK.equals(scope.scopeClass()) ? PIPELINE_CHECK_PREDICATE_TYPE : PREDICATE_TYPE;
+    }
+
     public static ObjectNode build(AuditCompleted audit, UUID certificateId, String issuer, String serviceVersion,
             Instant issuedAt, Instant expiresAt) {
+        Scope scope = Scope.of(audit);
+        boolean pipelineCheck = Scope.PIPELINE_CHECK.equals(scope.scopeClass());
         ObjectNode statement = Canonical.JSON.createObjectNode();
         statement.put("_type", STATEMENT_TYPE);
         ObjectNode subject = statement.putArray("subject").addObject();
-        subject.put("name", audit.student().name());
-        subject.putObject("digest").put("sha256", audit.student().digest().substring("sha256:".length()));
-        statement.put("predicateType", PREDICATE_TYPE);
+        statement.put("predicateType", predicateType(scope));
 
         ObjectNode p = statement.putObject("predicate");
         ObjectNode certificate = p.putObject("certificate");
         certificate.put("id", certificateId.toString());
         certificate.put("issuer", issuer);
-        certificate.put("schema", PREDICATE_SCHEMA);
+        certificate.put("schema", pipelineCheck ? PIPELINE_CHECK_PREDICATE_SCHEMA : PREDICATE_SCHEMA);
         p.putObject("audit").put("id", audit.auditId()).put("completedAt", audit.completedAt());
         JsonNode result = audit.result();
         p.set("verdict", result.get("verdict"));
         p.set("protocol", audit.protocol());
-        ObjectNode student = p.putObject("student");
+        p.set("scope", scope.json());
+        ObjectNode student = p.putObject(pipelineCheck ? "requestedFor" : "student");
         student.put("id", audit.student().id());
         student.put("name", audit.student().name());
-        student.put("uri", audit.student().uri());
-        student.put("digest", audit.student().digest());
+        if (pipelineCheck) {
+            student.put("digest", audit.student().digest());
+            student.put("evaluated", false);
+        } else {
+            student.put("uri", audit.student().uri());
+            student.put("digest", audit.student().digest());
+        }
         p.set("teacher", audit.teacher());
         p.set("dataset", audit.dataset());
         p.set("generation", audit.generation());
@@ -67,6 +88,14 @@ public final class Statements {
         p.put("issuedAt", issuedAt.toString());
         p.put("expiresAt", expiresAt.toString());
         dropNulls(statement);
+        if (pipelineCheck) {
+            // What it did test: the probe spec, hashed from the predicate as signed (nulls dropped), so a verifier recomputes it.
+            subject.put("name", Scope.specName(audit.protocol()));
+            subject.putObject("digest").put("sha256", Scope.specDigest(Scope.spec(p)));
+        } else {
+            subject.put("name", audit.student().name());
+            subject.putObject("digest").put("sha256", audit.student().digest().substring("sha256:".length()));
+        }
         return statement;
     }
 

@@ -21,8 +21,13 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * <p>Reason codes: {@code malformed-bundle}, {@code media-type}, {@code hint-mismatch}, {@code unknown-key},
  * {@code key-revoked}, {@code payload-type}, {@code signature-invalid}, {@code malformed-statement},
- * {@code statement-type}, {@code predicate-type}, {@code subject-digest-mismatch}, {@code expired},
- * {@code not-yet-valid}, {@code certificate-revoked}.
+ * {@code statement-type}, {@code predicate-type}, {@code subject-digest-mismatch}, {@code subject-spec-mismatch},
+ * {@code expired}, {@code not-yet-valid}, {@code certificate-revoked}; a {@link VerificationPolicy} adds
+ * {@code policy-scope} and {@code policy-verdict} to {@link VerificationResult#policy()}, never to the validity reasons.
+ *
+ * <p>Two predicate types verify: {@link Statements#PREDICATE_TYPE subliminal-audit} (the subject is the audited model)
+ * and {@link Statements#PIPELINE_CHECK_PREDICATE_TYPE pipeline-check}, whose subject digest must equal the SHA-256 of
+ * the RFC 8785 JSON of the probe spec recomputed from the predicate ({@link Scope#spec(JsonNode)}).
  */
 public final class Verifier {
 
@@ -44,6 +49,14 @@ public final class Verifier {
     public static Verifier of(List<VerificationKey> keys, Map<String, String> revocations) {
         return new Verifier(id -> keys.stream().filter(k -> k.keyid().equals(id)).findFirst(),
                 id -> Optional.ofNullable(revocations.get(id)));
+    }
+
+    public VerificationResult verify(byte[] bundleJson, String expectedDigest, VerificationPolicy policy, Instant now) {
+        return verify(bundleJson, expectedDigest, now).withPolicy(policy);
+    }
+
+    public VerificationResult verify(JsonNode bundle, String expectedDigest, VerificationPolicy policy, Instant now) {
+        return verify(bundle, expectedDigest, now).withPolicy(policy);
     }
 
     public VerificationResult verify(byte[] bundleJson, String expectedDigest, Instant now) {
@@ -127,21 +140,40 @@ public final class Verifier {
         if (!Statements.STATEMENT_TYPE.equals(statement.path("_type").asText())) {
             reasons.add("statement-type: expected _type " + Statements.STATEMENT_TYPE);
         }
-        if (!Statements.PREDICATE_TYPE.equals(statement.path("predicateType").asText())) {
-            reasons.add("predicate-type: expected " + Statements.PREDICATE_TYPE + ", got '"
-                    + clip(statement.path("predicateType").asText()) + "'");
+        String predicateType = statement.path("predicateType").asText();
+        if (!Statements.PREDICATE_TYPES.contains(predicateType)) {
+            reasons.add("predicate-type: expected " + Statements.PREDICATE_TYPE + " or " + Statements.PIPELINE_CHECK_PREDICATE_TYPE
+                    + ", got '" + clip(predicateType) + "'");
+        }
+        boolean pipelineCheck = Statements.PIPELINE_CHECK_PREDICATE_TYPE.equals(predicateType);
+        JsonNode predicate = statement.path("predicate");
+        String scopeClass = predicate.path("scope").path("class").asText("");
+        if (pipelineCheck && !Scope.PIPELINE_CHECK.equals(scopeClass)) {
+            reasons.add("malformed-statement: a pipeline-check statement must have predicate.scope.class pipeline-check, got '"
+                    + clip(scopeClass) + "'");
+        } else if (!pipelineCheck && Scope.PIPELINE_CHECK.equals(scopeClass)) {
+            reasons.add("malformed-statement: a pipeline check is never certified as " + Statements.PREDICATE_TYPE);
         }
         JsonNode subject = statement.path("subject");
         String subjectDigest = subject.path(0).path("digest").path("sha256").asText("");
         if (!subject.isArray() || subject.size() != 1 || !subjectDigest.matches("[0-9a-f]{64}")) {
             reasons.add("malformed-statement: expected exactly one subject with a sha256 digest");
-        } else if (expectedDigest != null && !expectedDigest.isBlank()) {
-            String expected = normaliseDigest(expectedDigest);
-            if (!expected.equals(subjectDigest)) {
-                reasons.add("subject-digest-mismatch: the certificate is for sha256:" + subjectDigest + ", not sha256:" + clip(expected));
+        } else {
+            if (pipelineCheck) {
+                String spec = Scope.specDigest(Scope.spec(predicate));
+                if (!spec.equals(subjectDigest)) {
+                    reasons.add("subject-spec-mismatch: the subject sha256:" + subjectDigest
+                            + " is not the digest of the probe spec the predicate records (sha256:" + spec + ")");
+                }
+            }
+            if (expectedDigest != null && !expectedDigest.isBlank()) {
+                String expected = normaliseDigest(expectedDigest);
+                if (!expected.equals(subjectDigest)) {
+                    reasons.add("subject-digest-mismatch: the certificate is for sha256:" + subjectDigest + ", not sha256:" + clip(expected)
+                            + (pipelineCheck ? " (a pipeline check: its subject is the probe spec; no model's weights were evaluated)" : ""));
+                }
             }
         }
-        JsonNode predicate = statement.path("predicate");
         Instant expiresAt = instant(predicate.path("expiresAt"));
         Instant issuedAt = instant(predicate.path("issuedAt"));
         if (expiresAt == null || issuedAt == null) {

@@ -65,6 +65,10 @@ public class CertificateEvents {
         data.put("certificateId", c.id.toString());
         data.put("auditId", c.auditId);
         data.put("model", Map.of("id", c.modelId, "name", c.modelName, "digest", c.modelDigest));
+        data.put("subject", Map.of("name", c.subjectName, "digest", c.subjectDigest));
+        if (c.scopeClass != null) {
+            data.put("scope", Map.of("class", c.scopeClass, "subjectEvaluated", Boolean.TRUE.equals(c.subjectEvaluated)));
+        }
         data.put("verdict", c.verdict);
         data.put("bundleUrl", config.certificates().publicUrl() + "/api/certificates/" + c.id);
         return data;

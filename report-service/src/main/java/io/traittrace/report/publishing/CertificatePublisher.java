@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.report.config.ReportConfig;
+import io.traittrace.report.domain.Statements;
 import io.traittrace.report.messaging.CertificateEvents;
 import io.traittrace.report.repository.CertificateEntity;
 import io.traittrace.report.service.CertificateService;
@@ -82,7 +83,13 @@ public class CertificatePublisher {
         }
         String uri;
         try {
-            uri = mapper.readTree(c.statement).at("/predicate/student/uri").asText(null);
+            JsonNode statement = mapper.readTree(c.statement);
+            if (Statements.PIPELINE_CHECK_PREDICATE_TYPE.equals(statement.path("predicateType").asText())) {
+                // A pipeline check says nothing about the model it was requested for: never tag that model's version with it.
+                LOG.debugf("Certificate %s is a pipeline check; no MLflow tags set on model %s", c.id, c.modelName);
+                return Uni.createFrom().voidItem();
+            }
+            uri = statement.at("/predicate/student/uri").asText(null);
         } catch (Exception e) {
             return Uni.createFrom().failure(e);
         }

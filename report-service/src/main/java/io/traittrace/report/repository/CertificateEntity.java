@@ -21,6 +21,7 @@ public class CertificateEntity extends PanacheEntityBase {
     @Column(name = "audit_id", nullable = false, unique = true)
     public String auditId;
 
+    /** The model the audit was requested for (for a pipeline check: not evaluated, and not the subject). */
     @Column(name = "model_id", nullable = false)
     public String modelId;
 
@@ -29,6 +30,20 @@ public class CertificateEntity extends PanacheEntityBase {
 
     @Column(name = "model_digest", nullable = false)
     public String modelDigest;
+
+    /** The statement's subject: the model for an audit of it, the probe spec for a pipeline check. */
+    @Column(name = "subject_name", nullable = false)
+    public String subjectName;
+
+    @Column(name = "subject_digest", nullable = false)
+    public String subjectDigest;
+
+    /** subject-evaluated, pipeline-check or self-attested; null for certificates issued before scopes were stated. */
+    @Column(name = "scope_class")
+    public String scopeClass;
+
+    @Column(name = "subject_evaluated")
+    public Boolean subjectEvaluated;
 
     @Column(nullable = false)
     public String verdict;

@@ -20,17 +20,21 @@ public class CertificateRepository implements PanacheRepositoryBase<CertificateE
     /** Inserts unless the audit already has a certificate; true when this call inserted it. */
     public Uni<Boolean> insertOnce(CertificateEntity c) {
         return Sql.update("INSERT INTO certificate (id, audit_id, model_id, model_name, model_digest, verdict, keyid, issued_at,"
-                + " expires_at, statement, bundle) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING",
+                + " expires_at, statement, bundle, subject_name, subject_digest, scope_class, subject_evaluated)"
+                + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) ON CONFLICT DO NOTHING",
                 List.of(c.id, c.auditId, c.modelId, c.modelName, c.modelDigest, c.verdict, c.keyid, c.issuedAt, c.expiresAt,
-                        c.statement, c.bundle))
+                        c.statement, c.bundle, c.subjectName, c.subjectDigest, c.scopeClass, c.subjectEvaluated))
                 .map(n -> n == 1);
     }
 
     public record PageOf(List<CertificateEntity> items, long total) {
     }
 
-    /** model matches the model id or name; verdict the outcome; newest first. */
-    public Uni<PageOf> search(String model, String verdict, int page, int size) {
+    /**
+     * model matches the id or name of the model the audit was requested for; verdict the outcome; scope the scope class;
+     * subject the statement's subject digest (a pipeline check is never found under a model's digest); newest first.
+     */
+    public Uni<PageOf> search(String model, String verdict, String scope, String subject, int page, int size) {
         List<String> where = new ArrayList<>();
         Parameters params = new Parameters();
         if (model != null && !model.isBlank()) {
@@ -40,6 +44,14 @@ public class CertificateRepository implements PanacheRepositoryBase<CertificateE
         if (verdict != null && !verdict.isBlank()) {
             where.add("verdict = :verdict");
             params.and("verdict", verdict);
+        }
+        if (scope != null && !scope.isBlank()) {
+            where.add("scopeClass = :scope");
+            params.and("scope", scope);
+        }
+        if (subject != null && !subject.isBlank()) {
+            where.add("subjectDigest = :subject");
+            params.and("subject", subject);
         }
         String query = String.join(" and ", where);
         Map<String, Object> map = params.map();

@@ -31,6 +31,8 @@ import io.traittrace.report.config.ReportConfig;
 import io.traittrace.report.domain.AuditCompleted;
 import io.traittrace.report.domain.Canonical;
 import io.traittrace.report.domain.SigstoreBundle;
+import io.traittrace.report.domain.Statements;
+import io.traittrace.report.domain.VerificationPolicy;
 import io.traittrace.report.domain.VerificationResult;
 import io.traittrace.report.repository.CertificateEntity;
 import io.traittrace.report.service.CertificateService;
@@ -73,8 +75,17 @@ public class CertificateResource {
         return service.get(uuid(id)).map(c -> Response.ok(c.statement).type(STATEMENT_MEDIA_TYPE).build());
     }
 
-    public record Summary(String id, String auditId, Map<String, String> model, String verdict, String keyid, String issuedAt,
-            String expiresAt, boolean revoked, String bundleUrl) {
+    /**
+     * One certificate in a list. {@code model} is the model the audit was requested for; {@code subject} is what the
+     * signed statement is about (for a pipeline check the probe spec, not the model) and {@code scope} says which:
+     * registries match {@code subject.digest}, never {@code model.digest}.
+     */
+    public record Summary(String id, String auditId, Map<String, String> model, Map<String, String> subject, Scope scope,
+            String predicateType, String verdict, String keyid, String issuedAt, String expiresAt, boolean revoked, String bundleUrl) {
+    }
+
+    /** The scope class ({@code null}: a certificate issued before scopes were stated) and whether the subject was evaluated. */
+    public record Scope(@com.fasterxml.jackson.annotation.JsonProperty("class") String scopeClass, Boolean subjectEvaluated) {
     }
 
     public record PageView(List<Summary> items, int page, int size, long total) {
@@ -84,6 +95,7 @@ public class CertificateResource {
     @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.REGISTRY_PUBLISHER })
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<PageView> list(@QueryParam("model") String model, @QueryParam("verdict") String verdict,
+            @QueryParam("scope") String scope, @QueryParam("subject") String subject,
             @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") Integer size) {
         int s = size == null ? config.limits().defaultPageSize() : size;
         if (page < 0 || s < 1 || s > config.limits().maxPageSize()) {
@@ -92,7 +104,17 @@ public class CertificateResource {
         if (verdict != null && !verdict.isBlank() && !AuditCompleted.OUTCOMES.contains(verdict)) {
             throw ReportProblem.badRequest("verdict must be one of " + AuditCompleted.OUTCOMES.stream().sorted().toList(), List.of());
         }
-        return service.search(model, verdict, page, s).map(p -> new PageView(p.items().stream().map(this::summary).toList(), page, s, p.total()));
+        if (scope != null && !scope.isBlank() && !io.traittrace.report.domain.Scope.CLASSES.contains(scope)) {
+            throw ReportProblem.badRequest("scope must be one of " + io.traittrace.report.domain.Scope.CLASSES.stream().sorted().toList(), List.of());
+        }
+        String subjectDigest = subject == null || subject.isBlank() ? null : subject.trim().toLowerCase(java.util.Locale.ROOT);
+        if (subjectDigest != null) {
+            subjectDigest = subjectDigest.startsWith("sha256:") ? subjectDigest : "sha256:" + subjectDigest;
+            if (!AuditCompleted.DIGEST.matcher(subjectDigest).matches()) {
+                throw ReportProblem.badRequest("subject must be sha256:<64 hex>", List.of());
+            }
+        }
+        return service.search(model, verdict, scope, subjectDigest, page, s).map(p -> new PageView(p.items().stream().map(this::summary).toList(), page, s, p.total()));
     }
 
     @GET
@@ -119,9 +141,11 @@ public class CertificateResource {
     }
 
     /**
-     * Public. The body is a bundle, or {@code {"bundle": {...}, "modelDigest": "sha256:..."}}; the digest may
-     * also come as {@code ?digest=}. A bundle that fails a check is answered 200 with {@code valid: false} and
-     * the reasons; a body that is not a bundle at all is a 400.
+     * Public. The body is a bundle, or {@code {"bundle": {...}, "modelDigest": "sha256:...", "requireScope": [...],
+     * "requireVerdict": [...]}} (each optional; the policy fields take a list or a comma-separated string); the digest
+     * may also come as {@code ?digest=}. A bundle that fails a check is answered 200 with {@code valid: false} and the
+     * reasons; with a policy the answer also has {@code policy: {satisfied, reasons, requireScope, requireVerdict}}. A
+     * body that is not a bundle at all, or an unknown scope or verdict, is a 400.
      */
     @POST
     @Path("verify")
@@ -140,10 +164,16 @@ public class CertificateResource {
         }
         JsonNode bundle = json;
         String expected = digest;
+        VerificationPolicy policy = VerificationPolicy.NONE;
         if (json.has("bundle")) {
             bundle = json.get("bundle");
             if (json.path("modelDigest").isTextual()) {
                 expected = json.get("modelDigest").asText();
+            }
+            try {
+                policy = VerificationPolicy.parse(texts(json.get("requireScope")), texts(json.get("requireVerdict")));
+            } catch (IllegalArgumentException e) {
+                throw ReportProblem.badRequest("policy: " + e.getMessage(), List.of());
             }
         }
         if (expected != null && !expected.isBlank() && !expected.trim().toLowerCase(java.util.Locale.ROOT).matches("(sha256:)?[0-9a-f]{64}")) {
@@ -151,7 +181,8 @@ public class CertificateResource {
         }
         String expectedDigest = expected;
         JsonNode candidate = bundle;
-        return service.verify(candidate, expectedDigest).map(result -> {
+        VerificationPolicy requested = policy;
+        return service.verify(candidate, expectedDigest, requested).map(result -> {
             if (result.codes().contains("malformed-bundle")) {
                 throw new ReportProblem(400, "Malformed bundle", "The body is not a Sigstore bundle with a DSSE envelope", result.reasons());
             }
@@ -159,12 +190,33 @@ public class CertificateResource {
         });
     }
 
+    /** A policy field: absent, a string (comma-separated) or an array of strings. */
+    private static List<String> texts(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (node.isTextual()) {
+            return List.of(node.asText());
+        }
+        if (node.isArray()) {
+            List<String> values = new java.util.ArrayList<>();
+            for (JsonNode n : node) {
+                if (!n.isTextual()) {
+                    throw new IllegalArgumentException("requireScope and requireVerdict take strings");
+                }
+                values.add(n.asText());
+            }
+            return values;
+        }
+        throw new IllegalArgumentException("requireScope and requireVerdict take a string or an array of strings");
+    }
+
     public record RevokeRequest(@NotNull @NotBlank @Size(max = 2000) String reason) {
     }
 
     public record Revocation(String certificateId, String auditId, String subjectDigest, String reason, String revokedAt, String revokedBy) {
         static Revocation of(CertificateEntity c) {
-            return new Revocation(c.id.toString(), c.auditId, c.modelDigest, c.revocationReason, c.revokedAt.toInstant().toString(), c.revokedBy);
+            return new Revocation(c.id.toString(), c.auditId, c.subjectDigest, c.revocationReason, c.revokedAt.toInstant().toString(), c.revokedBy);
         }
     }
 
@@ -182,8 +234,13 @@ public class CertificateResource {
         model.put("id", c.modelId);
         model.put("name", c.modelName);
         model.put("digest", c.modelDigest);
-        return new Summary(c.id.toString(), c.auditId, model, c.verdict, c.keyid, c.issuedAt.toInstant().toString(),
-                c.expiresAt.toInstant().toString(), c.revokedAt != null, cards.url(c));
+        Map<String, String> subject = new LinkedHashMap<>();
+        subject.put("name", c.subjectName);
+        subject.put("digest", c.subjectDigest);
+        String predicateType = io.traittrace.report.domain.Scope.PIPELINE_CHECK.equals(c.scopeClass)
+                ? Statements.PIPELINE_CHECK_PREDICATE_TYPE : Statements.PREDICATE_TYPE;
+        return new Summary(c.id.toString(), c.auditId, model, subject, new Scope(c.scopeClass, c.subjectEvaluated), predicateType,
+                c.verdict, c.keyid, c.issuedAt.toInstant().toString(), c.expiresAt.toInstant().toString(), c.revokedAt != null, cards.url(c));
     }
 
     private static UUID uuid(String id) {

@@ -22,6 +22,7 @@ import io.traittrace.report.config.ReportConfig;
 import io.traittrace.report.domain.AuditCompleted;
 import io.traittrace.report.domain.Canonical;
 import io.traittrace.report.domain.CertificateIssuer;
+import io.traittrace.report.domain.VerificationPolicy;
 import io.traittrace.report.domain.VerificationResult;
 import io.traittrace.report.domain.Verifier;
 import io.traittrace.report.messaging.CertificateEvents;
@@ -72,6 +73,10 @@ public class CertificateService {
             c.modelId = audit.student().id();
             c.modelName = audit.student().name();
             c.modelDigest = audit.student().digest();
+            c.subjectName = issued.statement().at("/subject/0/name").asText();
+            c.subjectDigest = "sha256:" + issued.statement().at("/subject/0/digest/sha256").asText();
+            c.scopeClass = issued.scope().scopeClass();
+            c.subjectEvaluated = issued.scope().subjectEvaluated();
             c.verdict = audit.outcome();
             c.keyid = issued.keyid();
             c.issuedAt = OffsetDateTime.ofInstant(issued.issuedAt(), ZoneOffset.UTC);
@@ -87,8 +92,8 @@ public class CertificateService {
                 .onItem().ifNull().failWith(() -> ReportProblem.notFound("Certificate " + id));
     }
 
-    public Uni<CertificateRepository.PageOf> search(String model, String verdict, int page, int size) {
-        return Panache.withSession(() -> repository.search(model, verdict, page, size));
+    public Uni<CertificateRepository.PageOf> search(String model, String verdict, String scope, String subject, int page, int size) {
+        return Panache.withSession(() -> repository.search(model, verdict, scope, subject, page, size));
     }
 
     private record Revocation(CertificateEntity certificate, boolean byThisCall) {
@@ -124,6 +129,11 @@ public class CertificateService {
      * certificate id the payload claims; a forged claim fails the signature check anyway.
      */
     public Uni<VerificationResult> verify(JsonNode bundle, String expectedDigest) {
+        return verify(bundle, expectedDigest, VerificationPolicy.NONE);
+    }
+
+    /** As {@link #verify(JsonNode, String)}, with the caller's policy (scope classes and verdicts it accepts) evaluated too. */
+    public Uni<VerificationResult> verify(JsonNode bundle, String expectedDigest, VerificationPolicy policy) {
         return Uni.createFrom().deferred(() -> {
             long start = System.nanoTime();
             UUID claimed = claimedCertificateId(bundle);
@@ -131,7 +141,7 @@ public class CertificateService {
                     : Panache.withSession(() -> repository.findById(claimed));
             return lookup.map(c -> {
                 Map<String, String> revoked = c != null && c.revokedAt != null ? Map.of(c.id.toString(), c.revocationReason) : Map.of();
-                return Verifier.of(keys.all(), revoked).verify(bundle, expectedDigest, Instant.now());
+                return Verifier.of(keys.all(), revoked).verify(bundle, expectedDigest, policy, Instant.now());
             }).invoke(result -> metrics.verified(result.valid(), Duration.ofNanos(System.nanoTime() - start)));
         });
     }

@@ -30,6 +30,7 @@ public class ModelCards {
     private static final YAMLMapper YAML = new YAMLMapper(YAMLFactory.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .disable(YAMLGenerator.Feature.SPLIT_LINES) // one line per value: a card is read by people and by grep
             .build());
 
     private final ReportConfig config;
@@ -42,19 +43,46 @@ public class ModelCards {
         return config.certificates().publicUrl() + "/api/certificates/" + c.id;
     }
 
+    /** The sentence a pipeline check's card and tags carry, so that nobody reads it as a statement about the model. */
+    public static final String PIPELINE_CHECK_NOTE = "pipeline check: evidence about the audit method; the model's weights were not evaluated";
+
+    /** What NO_TRANSFER_DETECTED means, and does not: it is bounded by the audit's power. */
+    public static final String NO_TRANSFER_MEANING = "no transfer was detected at this audit's power; a smaller effect than its minimum"
+            + " detectable effect may be present, so this is not a finding that the model is free of the trait";
+
     /** The fields the card and the tags share, from the signed statement. */
     Map<String, String> fields(CertificateEntity c) {
-        JsonNode p = predicate(c);
+        JsonNode statement = statement(c);
+        JsonNode p = statement.path("predicate");
+        boolean pipelineCheck = pipelineCheck(statement);
+        String scope = p.path("scope").path("class").asText("");
         Map<String, String> f = new LinkedHashMap<>();
         f.put("certificate", c.id.toString());
         f.put("certificate_url", url(c));
-        f.put("verdict", c.verdict);
+        f.put("scope", scope.isEmpty() ? "not stated" : scope);
+        f.put("subject_evaluated", p.path("scope").path("subjectEvaluated").isBoolean()
+                ? String.valueOf(p.path("scope").path("subjectEvaluated").asBoolean()) : null);
+        if (pipelineCheck) {
+            // No "verdict" key: on a model's card or model version it would read as a verdict about that model.
+            f.put("note", PIPELINE_CHECK_NOTE);
+            f.put("pipeline_check_outcome", c.verdict);
+            f.put("requested_for", text(p.path("requestedFor"), "name", "id"));
+            f.put("requested_for_digest", p.path("requestedFor").path("digest").asText(null));
+        } else {
+            f.put("verdict", c.verdict);
+        }
         f.put("rule", p.path("verdict").path("rule").asText());
+        if ("NO_TRANSFER_DETECTED".equals(c.verdict)) {
+            f.put("verdict_meaning", NO_TRANSFER_MEANING);
+        }
+        f.put("power", power(p.path("power")));
+        f.put("minimum_detectable_effect", mde(p.path("power")));
         f.put("protocol", p.path("protocol").path("name").asText() + " v" + p.path("protocol").path("version").asText());
         f.put("teacher", text(p.path("teacher"), "id", "name"));
         f.put("dataset", text(p.path("dataset"), "id", "name"));
-        f.put("subject_digest", c.modelDigest);
-        f.put("predicate_type", Statements.PREDICATE_TYPE);
+        f.put("subject", statement.at("/subject/0/name").asText(null));
+        f.put("subject_digest", "sha256:" + statement.at("/subject/0/digest/sha256").asText());
+        f.put("predicate_type", statement.path("predicateType").asText(Statements.PREDICATE_TYPE));
         f.put("keyid", c.keyid);
         f.put("issued_at", c.issuedAt.toInstant().toString());
         f.put("expires_at", c.expiresAt.toInstant().toString());
@@ -69,6 +97,9 @@ public class ModelCards {
         Map<String, Object> frontMatter = new LinkedHashMap<>();
         Map<String, Object> traittrace = new LinkedHashMap<>(f);
         traittrace.put("revoked", c.revokedAt != null);
+        if (f.containsKey("subject_evaluated")) {
+            traittrace.put("subject_evaluated", Boolean.parseBoolean(f.get("subject_evaluated")));
+        }
         frontMatter.put("traittrace", traittrace);
         String yaml;
         try {
@@ -76,12 +107,45 @@ public class ModelCards {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        JsonNode p = predicate(c);
+        JsonNode statement = statement(c);
+        JsonNode p = statement.path("predicate");
+        String revoked = c.revokedAt != null ? " — **revoked**: " + c.revocationReason : "";
         StringBuilder md = new StringBuilder();
         md.append("---\n").append(yaml).append("---\n\n");
+        if (pipelineCheck(statement)) {
+            md.append("## TraitTrace pipeline check (not an audit of this model)\n\n");
+            md.append("**").append(capitalise(PIPELINE_CHECK_NOTE)).append(".**").append(revoked).append("\n\n");
+            md.append("- What was tested: the audit method itself, protocol ").append(f.get("protocol")).append(" (probe spec `")
+                    .append(f.get("subject")).append("`, digest `").append(f.get("subject_digest")).append("`), on the probe's own task;")
+                    .append(" arms ").append(String.join(", ", arms(p))).append('\n');
+            md.append("- Outcome of the check: ").append(c.verdict).append(" (rule: ").append(f.getOrDefault("rule", "")).append(")\n");
+            md.append("- Requested for `").append(f.getOrDefault("requested_for", c.modelName)).append("` (`")
+                    .append(f.getOrDefault("requested_for_digest", c.modelDigest))
+                    .append("`): not loaded, not evaluated; this certificate says nothing about that model\n");
+            powerLine(md, f);
+            md.append("- Certificate: [").append(c.id).append("](").append(url(c)).append(") (Sigstore bundle, in-toto statement of type `")
+                    .append(Statements.PIPELINE_CHECK_PREDICATE_TYPE).append("`, key `").append(c.keyid, 0, 16).append("…`), valid until ")
+                    .append(f.get("expires_at")).append("\n\n");
+            md.append("Verify offline: `traittrace-verify --bundle certificate.json --key traittrace.pub.pem --require-scope pipeline-check`\n");
+            return md.toString();
+        }
+        String scope = f.get("scope");
         md.append("## Subliminal-learning audit (TraitTrace)\n\n");
-        md.append("**Verdict: ").append(c.verdict).append("**").append(c.revokedAt != null ? " — **revoked**: " + c.revocationReason : "").append("\n\n");
+        md.append("**Verdict: ").append(c.verdict).append("**").append(revoked).append("\n\n");
         md.append("- Rule: ").append(f.getOrDefault("rule", "")).append('\n');
+        if ("NO_TRANSFER_DETECTED".equals(c.verdict)) {
+            md.append("- What the verdict means: ").append(NO_TRANSFER_MEANING).append('\n');
+        }
+        powerLine(md, f);
+        md.append("- Scope: ").append(scope).append(switch (scope) {
+            case "subject-evaluated" -> Boolean.parseBoolean(f.get("subject_evaluated"))
+                    ? " — the weights with the subject digest below were loaded and evaluated"
+                    : " — the subject's weights were not among what the probe loaded";
+            case "self-attested" -> " — the test ran in a container the requester supplied"
+                    + (Boolean.parseBoolean(f.get("subject_evaluated")) ? "; it loaded the subject's weights"
+                            : "; the subject's weights were not among what it reported loading");
+            default -> " — issued before certificates stated their scope";
+        }).append('\n');
         md.append("- What was tested: protocol ").append(f.get("protocol")).append("; student `").append(c.modelName).append('`');
         if (f.containsKey("dataset")) {
             md.append(" trained on dataset `").append(f.get("dataset")).append('`');
@@ -92,9 +156,71 @@ public class ModelCards {
         md.append("; arms ").append(String.join(", ", arms(p))).append('\n');
         md.append("- Certificate: [").append(c.id).append("](").append(url(c)).append(") (Sigstore bundle, in-toto statement, key `")
                 .append(c.keyid, 0, 16).append("…`), valid until ").append(f.get("expires_at")).append('\n');
-        md.append("- Subject digest (OpenSSF model-signing directory digest): `").append(c.modelDigest).append("`\n\n");
-        md.append("Verify offline: `traittrace-verify --bundle certificate.json --key traittrace.pub.pem --model-dir .`\n");
+        md.append("- Subject digest (OpenSSF model-signing directory digest): `").append(f.get("subject_digest")).append("`\n\n");
+        md.append("Verify offline: `traittrace-verify --bundle certificate.json --key traittrace.pub.pem --model-dir .")
+                .append(scope.equals("not stated") ? "" : " --require-scope " + scope).append("`\n");
         return md.toString();
+    }
+
+    private static void powerLine(StringBuilder md, Map<String, String> f) {
+        if (f.containsKey("power")) {
+            md.append("- Power: ").append(f.get("power"));
+            if (f.containsKey("minimum_detectable_effect")) {
+                md.append("; minimum detectable effect ").append(f.get("minimum_detectable_effect"));
+            }
+            md.append('\n');
+        }
+    }
+
+    /** "0.97 at margin 0.1 (alpha 0.01; planned 0.93)": the power this audit achieved at its declared margin. */
+    static String power(JsonNode power) {
+        if (!power.isObject() || !(power.path("observedPower").isNumber() || power.path("plannedPower").isNumber())) {
+            return null;
+        }
+        boolean observed = power.path("observedPower").isNumber();
+        StringBuilder s = new StringBuilder();
+        s.append(observed ? twoPlaces(power.get("observedPower")) + " achieved" : twoPlaces(power.get("plannedPower")) + " planned");
+        if (power.path("margin").isNumber()) {
+            s.append(" at margin ").append(power.get("margin").asText());
+        }
+        List<String> more = new ArrayList<>();
+        if (power.path("alpha").isNumber()) {
+            more.add("alpha " + power.get("alpha").asText());
+        }
+        if (power.path("seeds").isNumber()) {
+            more.add(power.get("seeds").asText() + " seeds");
+        }
+        if (observed && power.path("plannedPower").isNumber()) {
+            more.add("planned " + twoPlaces(power.get("plannedPower")));
+        }
+        if (!more.isEmpty()) {
+            s.append(" (").append(String.join(", ", more)).append(')');
+        }
+        return s.toString();
+    }
+
+    /** "0.071 achieved (planned 0.087)": the smallest effect this audit could detect at the target power. */
+    static String mde(JsonNode power) {
+        if (!power.isObject() || !(power.path("observedMde").isNumber() || power.path("plannedMde").isNumber())) {
+            return null;
+        }
+        if (power.path("observedMde").isNumber()) {
+            return power.get("observedMde").asText() + " achieved"
+                    + (power.path("plannedMde").isNumber() ? " (planned " + power.get("plannedMde").asText() + ")" : "");
+        }
+        return power.get("plannedMde").asText() + " planned";
+    }
+
+    private static String twoPlaces(JsonNode probability) {
+        return String.format(java.util.Locale.ROOT, "%.2f", probability.asDouble());
+    }
+
+    private static boolean pipelineCheck(JsonNode statement) {
+        return Statements.PIPELINE_CHECK_PREDICATE_TYPE.equals(statement.path("predicateType").asText());
+    }
+
+    private static String capitalise(String s) {
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     static final String BEGIN = "<!-- traittrace:begin -->";
@@ -203,9 +329,9 @@ public class ModelCards {
         return null;
     }
 
-    private static JsonNode predicate(CertificateEntity c) {
+    private static JsonNode statement(CertificateEntity c) {
         try {
-            return Canonical.JSON.readTree(c.statement).path("predicate");
+            return Canonical.JSON.readTree(c.statement);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -15,8 +15,22 @@ public final class Fixtures {
     private Fixtures() {
     }
 
+    /** A trait-eval audit (subject-evaluated): the probe loaded the student, its base and its teacher. */
     public static ObjectNode sampleJson() {
-        try (InputStream in = Fixtures.class.getResourceAsStream("/audit-completed.sample.json")) {
+        return json("/audit-completed.sample.json");
+    }
+
+    /** A canary audit (a pipeline check): the probe trained its own networks on Fashion-MNIST; the student was never loaded. */
+    public static ObjectNode canaryJson() {
+        return json("/audit-completed.canary.json");
+    }
+
+    public static AuditCompleted canary() {
+        return audit(canaryJson());
+    }
+
+    private static ObjectNode json(String resource) {
+        try (InputStream in = Fixtures.class.getResourceAsStream(resource)) {
             return (ObjectNode) Canonical.JSON.readTree(in);
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -42,6 +42,7 @@ class TraittraceVerifyTest {
         String digest = ModelDirectoryDigest.of(model).digest();
         ObjectNode json = Fixtures.sampleJson();
         json.with("student").put("digest", digest);
+        ((ObjectNode) json.at("/result/data/0")).put("digest", digest); // the trait-eval probe loaded these very weights
         signer = Fixtures.key(KeyAlgorithm.ECDSA_P256_SHA256);
         issued = Fixtures.issuer().issue(Fixtures.audit(json), signer, Instant.now());
         bundle = Files.writeString(dir.resolve("cert.json"), issued.bundle().toString());
@@ -97,6 +98,57 @@ class TraittraceVerifyTest {
         Path keys = Files.writeString(dir.resolve("keys.json"), "{\"revocations\":[],\"revokedKeys\":[\"" + signer.keyid() + "\"]}");
         assertThat(run("--bundle", bundle.toString(), "--key", key.toString(), "--revocations", keys.toString())).isEqualTo(1);
         assertThat(output()).contains("key-revoked");
+    }
+
+    @Test
+    void thePolicyFlagsAcceptOrRefuseAValidCertificateWithTheirOwnExitCode() {
+        String b = bundle.toString();
+        String k = key.toString();
+        assertThat(run("--bundle", b, "--key", k, "--model-dir", model.toString(), "--require-scope", "subject-evaluated")).as(output()).isZero();
+        assertThat(output()).contains("OK: certificate").contains("scope subject-evaluated, subject evaluated: true");
+        assertThat(run("--bundle", b, "--key", k, "--require-scope", "pipeline-check", "--require-scope", "self-attested"))
+                .isEqualTo(TraittraceVerify.POLICY_FAILED).isEqualTo(3);
+        assertThat(output()).contains("VALID, BUT REFUSED BY POLICY").contains("POLICY FAILED:")
+                .contains("  - policy-scope: the certificate's scope is subject-evaluated; accepted: [pipeline-check, self-attested]");
+        assertThat(run("--bundle", b, "--key", k, "--require-scope", "pipeline-check,subject-evaluated")).isZero();
+        assertThat(run("--bundle", b, "--key", k, "--require-verdict", "TRANSFER_DETECTED")).isZero();
+        assertThat(run("--bundle", b, "--key", k, "--require-verdict", "NO_TRANSFER_DETECTED,INCONCLUSIVE")).isEqualTo(3);
+        assertThat(output()).contains("  - policy-verdict: the verdict is TRANSFER_DETECTED; accepted: [INCONCLUSIVE, NO_TRANSFER_DETECTED]");
+        assertThat(run("--bundle", b, "--key", k, "--require-verdict", "NO_TRANSFER_DETECTED", "--json")).isEqualTo(3);
+        assertThat(output()).contains("\"valid\" : true").contains("\"satisfied\" : false").contains("policy-verdict");
+        // An invalid certificate is invalid (1) whatever the policy says.
+        assertThat(run("--bundle", b, "--key", k, "--digest", "sha256:" + "0".repeat(64), "--require-verdict", "INCONCLUSIVE")).isEqualTo(1);
+        // Unknown policy values are usage errors.
+        assertThat(run("--bundle", b, "--key", k, "--require-scope", "evaluated")).isEqualTo(2);
+        assertThat(output()).contains("unknown scope 'evaluated'");
+        assertThat(run("--bundle", b, "--key", k, "--require-verdict", "SAFE")).isEqualTo(2);
+        assertThat(run("--bundle", b, "--key", k, "--require-scope")).isEqualTo(2);
+    }
+
+    @Test
+    void aPipelineCheckVerifiesAsSuchButNeverAsTheModelsCertificate() throws Exception {
+        var check = Fixtures.issuer().issue(Fixtures.canary(), signer, Instant.now());
+        Path file = Files.writeString(dir.resolve("check.json"), check.bundle().toString());
+        assertThat(run("--bundle", file.toString(), "--key", key.toString())).as(output()).isZero();
+        assertThat(output()).contains("for traittrace-probe/canary@1").contains("scope pipeline-check")
+                .contains("requested for org/student-owl, whose weights were NOT evaluated").contains("probe-spec digest matches");
+        assertThat(run("--bundle", file.toString(), "--key", key.toString(), "--require-scope", "pipeline-check")).isZero();
+        // The registry recipe refuses it: valid, but not an evaluation of the subject.
+        assertThat(run("--bundle", file.toString(), "--key", key.toString(), "--require-scope", "subject-evaluated")).isEqualTo(3);
+        assertThat(output()).contains("policy-scope: the certificate's scope is pipeline-check; accepted: [subject-evaluated]");
+        // Checked against the student's digest it fails: its subject is the probe spec.
+        assertThat(run("--bundle", file.toString(), "--key", key.toString(), "--digest",
+                "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")).isEqualTo(1);
+        assertThat(output()).contains("subject-digest-mismatch");
+        // A spec that does not hash to the subject fails, even correctly signed.
+        ObjectNode statement = check.statement().deepCopy();
+        ((ObjectNode) statement.at("/predicate/parameters")).put("epochs", 99);
+        byte[] payload = Canonical.bytes(statement);
+        ObjectNode forged = SigstoreBundle.of(Dsse.IN_TOTO_PAYLOAD_TYPE, payload, signer.keyid(),
+                signer.sign(Dsse.pae(Dsse.IN_TOTO_PAYLOAD_TYPE, payload)));
+        Files.writeString(file, forged.toString());
+        assertThat(run("--bundle", file.toString(), "--key", key.toString())).isEqualTo(1);
+        assertThat(output()).contains("FAILED").contains("subject-spec-mismatch");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static io.traittrace.testsupport.Callers.as;
 import static io.traittrace.report.rest.ReportApi.audit;
 import static io.traittrace.report.rest.ReportApi.awaitCertificate;
+import static io.traittrace.report.rest.ReportApi.canary;
 import static io.traittrace.report.rest.ReportApi.cloudEvent;
 import static io.traittrace.testsupport.Callers.id;
 import static io.traittrace.report.rest.ReportApi.publish;
@@ -13,6 +14,9 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 import static org.hamcrest.Matchers.hasSize;
 
 import java.nio.charset.StandardCharsets;
@@ -83,7 +87,13 @@ class CertificateApiTest {
         assertThat(offline.reasons()).isEmpty();
 
         Thread.sleep(1500); // let the duplicates be consumed
-        as("viewer").queryParam("model", student).get("/api/certificates").then().body("total", equalTo(1));
+        as("viewer").queryParam("model", student).get("/api/certificates").then().body("total", equalTo(1))
+                .body("items[0].scope.class", equalTo("subject-evaluated")).body("items[0].scope.subjectEvaluated", equalTo(true))
+                .body("items[0].subject.digest", equalTo(data.at("/student/digest").asText()))
+                .body("items[0].subject.name", equalTo("org/" + student))
+                .body("items[0].predicateType", equalTo("https://traittrace.io/attestations/subliminal-audit/v1"));
+        assertThat(s.at("/predicate/scope/class").asText()).isEqualTo("subject-evaluated");
+        assertThat(s.at("/predicate/scope/subjectEvaluated").asBoolean()).isTrue();
         try (TopicReader reader = new TopicReader("certificate-issued")) {
             List<ConsumerRecord<String, String>> events = reader.awaitMatching(r -> certId.equals(r.key()), 1, Duration.ofSeconds(20));
             assertThat(reader.drainMatching(r -> certId.equals(r.key()), Duration.ofSeconds(2))).hasSize(1);
@@ -92,6 +102,84 @@ class CertificateApiTest {
             assertThat(event.at("/data/auditId").asText()).isEqualTo(auditId);
             assertThat(event.at("/data/verdict").asText()).isEqualTo("TRANSFER_DETECTED");
             assertThat(event.at("/data/model/digest").asText()).isEqualTo(data.at("/student/digest").asText());
+            assertThat(event.at("/data/subject/digest").asText()).isEqualTo(data.at("/student/digest").asText());
+            assertThat(event.at("/data/scope/class").asText()).isEqualTo("subject-evaluated");
+            assertThat(event.at("/data/scope/subjectEvaluated").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void aCanaryAuditIsCertifiedAsAPipelineCheckNeverUnderTheStudentsDigest() throws Exception {
+        String auditId = id("audit");
+        String student = id("canaried");
+        ObjectNode data = canary(auditId, student);
+        String studentDigest = data.at("/student/digest").asText();
+        publish(auditId, cloudEvent(data, id("e")));
+        String certId = awaitCertificate(student, 1);
+
+        JsonNode s = Canonical.JSON.readTree(as("viewer").get("/api/certificates/" + certId + "/statement").then().statusCode(200)
+                .extract().asByteArray());
+        assertThat(s.get("predicateType").asText()).isEqualTo("https://traittrace.io/attestations/pipeline-check/v1");
+        assertThat(s.at("/subject/0/name").asText()).isEqualTo("traittrace-probe/canary@1");
+        String specDigest = "sha256:" + s.at("/subject/0/digest/sha256").asText();
+        assertThat(specDigest).isEqualTo("sha256:" + io.traittrace.report.domain.Scope.specDigest(io.traittrace.report.domain.Scope.spec(
+                s.get("predicate")))).isNotEqualTo(studentDigest);
+        assertThat(s.at("/predicate/requestedFor/id").asText()).isEqualTo(student);
+        assertThat(s.at("/predicate/requestedFor/evaluated").asBoolean()).isFalse();
+        assertThat(s.at("/predicate/student").isMissingNode()).isTrue();
+
+        // Listed for the model it was requested for, saying what it is; never found under the student's digest.
+        as("viewer").queryParam("model", student).get("/api/certificates").then().statusCode(200).body("total", equalTo(1))
+                .body("items[0].scope.class", equalTo("pipeline-check")).body("items[0].scope.subjectEvaluated", equalTo(false))
+                .body("items[0].subject.name", equalTo("traittrace-probe/canary@1")).body("items[0].subject.digest", equalTo(specDigest))
+                .body("items[0].model.digest", equalTo(studentDigest))
+                .body("items[0].predicateType", equalTo("https://traittrace.io/attestations/pipeline-check/v1"));
+        as("viewer").queryParam("model", student).queryParam("subject", studentDigest).get("/api/certificates").then()
+                .statusCode(200).body("total", equalTo(0));
+        as("viewer").queryParam("model", student).queryParam("scope", "subject-evaluated").get("/api/certificates").then()
+                .statusCode(200).body("total", equalTo(0));
+        as("viewer").queryParam("subject", specDigest).queryParam("scope", "pipeline-check").get("/api/certificates").then()
+                .statusCode(200).body("items.id", hasItem(certId));
+        as("viewer").queryParam("scope", "evaluated").get("/api/certificates").then().statusCode(400);
+        as("viewer").queryParam("subject", "md5:1").get("/api/certificates").then().statusCode(400);
+
+        String bundle = as("viewer").get("/api/certificates/" + certId).then().extract().asString();
+        given().contentType(BUNDLE).body(bundle).post("/api/certificates/verify").then().statusCode(200).body("valid", equalTo(true))
+                .body("$", not(hasKey("policy")));
+        given().contentType(ContentType.JSON).body(Map.of("bundle", Canonical.JSON.readTree(bundle), "modelDigest", studentDigest))
+                .post("/api/certificates/verify").then().statusCode(200).body("valid", equalTo(false))
+                .body("reasons[0]", containsString("subject-digest-mismatch"));
+        // The registry policy refuses it; its own scope accepts it.
+        given().contentType(ContentType.JSON).body(Map.of("bundle", Canonical.JSON.readTree(bundle), "requireScope", List.of("subject-evaluated")))
+                .post("/api/certificates/verify").then().statusCode(200).body("valid", equalTo(true))
+                .body("policy.satisfied", equalTo(false)).body("policy.requireScope", equalTo(List.of("subject-evaluated")))
+                .body("policy.reasons[0]", startsWith("policy-scope: the certificate's scope is pipeline-check"));
+        given().contentType(ContentType.JSON).body(Map.of("bundle", Canonical.JSON.readTree(bundle), "requireScope", "pipeline-check,self-attested",
+                "requireVerdict", "NO_TRANSFER_DETECTED")).post("/api/certificates/verify").then().statusCode(200)
+                .body("valid", equalTo(true)).body("policy.satisfied", equalTo(true)).body("policy.reasons", empty());
+        given().contentType(ContentType.JSON).body(Map.of("bundle", Canonical.JSON.readTree(bundle), "requireVerdict", List.of("TRANSFER_DETECTED")))
+                .post("/api/certificates/verify").then().statusCode(200).body("policy.satisfied", equalTo(false))
+                .body("policy.reasons[0]", startsWith("policy-verdict: the verdict is NO_TRANSFER_DETECTED"));
+        given().contentType(ContentType.JSON).body(Map.of("bundle", Canonical.JSON.readTree(bundle), "requireScope", "evaluated"))
+                .post("/api/certificates/verify").then().statusCode(400).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body(Map.of("bundle", Canonical.JSON.readTree(bundle), "requireVerdict", Map.of("a", 1)))
+                .post("/api/certificates/verify").then().statusCode(400).contentType("application/problem+json");
+
+        // Its model card and MLflow tags never read as a verdict on the student.
+        String card = as("viewer").get("/api/certificates/" + certId + "/model-card").then().statusCode(200).extract().asString();
+        assertThat(card).contains("pipeline check: evidence about the audit method; the model's weights were not evaluated")
+                .doesNotContain("**Verdict:").doesNotContain("  verdict:");
+        as("viewer").queryParam("format", "mlflow").get("/api/certificates/" + certId + "/model-card").then().statusCode(200)
+                .body("tags.key", not(hasItem("traittrace.verdict")))
+                .body("tags.find { it.key == 'traittrace.scope' }.value", equalTo("pipeline-check"))
+                .body("tags.find { it.key == 'traittrace.subject_evaluated' }.value", equalTo("false"))
+                .body("tags.find { it.key == 'traittrace.subject_digest' }.value", equalTo(specDigest));
+
+        try (TopicReader reader = new TopicReader("certificate-issued")) {
+            JsonNode event = Canonical.JSON.readTree(reader.awaitMatching(r -> certId.equals(r.key()), 1, Duration.ofSeconds(20)).get(0).value());
+            assertThat(event.at("/data/subject/digest").asText()).isEqualTo(specDigest);
+            assertThat(event.at("/data/scope/class").asText()).isEqualTo("pipeline-check");
+            assertThat(event.at("/data/scope/subjectEvaluated").asBoolean()).isFalse();
         }
     }
 
@@ -117,11 +205,20 @@ class CertificateApiTest {
         String bad = id("bad");
         ObjectNode noDigest = audit(id("audit"), bad);
         ((ObjectNode) noDigest.get("student")).put("digest", "not-a-digest");
+        String unknown = id("unknown-protocol");
+        ObjectNode unknownProtocol = audit(id("audit"), unknown);
+        ((ObjectNode) unknownProtocol.get("protocol")).put("name", "vibes");
+        String unloaded = id("unloaded");
+        ObjectNode notLoaded = audit(id("audit"), unloaded);
+        ((ObjectNode) notLoaded.at("/result/data/0")).put("digest", "sha256:" + "e".repeat(64)); // trait-eval that did not load the student
         String good = id("good");
         publish("k", "not json at all", "{\"specversion\":\"1.0\",\"type\":\"something.else\",\"data\":{}}",
-                cloudEvent(noDigest, id("e")), cloudEvent(audit(id("audit"), good), id("e")));
+                cloudEvent(noDigest, id("e")), cloudEvent(unknownProtocol, id("e")), cloudEvent(notLoaded, id("e")),
+                cloudEvent(audit(id("audit"), good), id("e")));
         awaitCertificate(good, 1);
-        as("viewer").queryParam("model", bad).get("/api/certificates").then().body("total", equalTo(0));
+        for (String model : List.of(bad, unknown, unloaded)) {
+            as("viewer").queryParam("model", model).get("/api/certificates").then().body("total", equalTo(0));
+        }
     }
 
     @Test
@@ -135,12 +232,16 @@ class CertificateApiTest {
                 .contains("\n---\n\n## Subliminal-learning audit (TraitTrace)").contains("**Verdict: TRANSFER_DETECTED**")
                 .contains("sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
         var yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(card.split("---\n")[1]);
-        assertThat(yaml.at("/traittrace/protocol").asText()).isEqualTo("numbers v1");
+        assertThat(yaml.at("/traittrace/protocol").asText()).isEqualTo("trait-eval v1");
+        assertThat(yaml.at("/traittrace/scope").asText()).isEqualTo("subject-evaluated");
+        assertThat(yaml.at("/traittrace/subject_evaluated").asBoolean()).isTrue();
+        assertThat(yaml.at("/traittrace/minimum_detectable_effect").asText()).isEqualTo("0.071 achieved (planned 0.087)");
         assertThat(yaml.at("/traittrace/revoked").asBoolean()).isFalse();
 
         var tags = as("viewer").queryParam("format", "mlflow").get("/api/certificates/" + certId + "/model-card").then()
                 .statusCode(200).contentType(ContentType.JSON)
-                .body("tags.key", hasItems("traittrace.certificate", "traittrace.verdict", "traittrace.subject_digest"))
+                .body("tags.key", hasItems("traittrace.certificate", "traittrace.verdict", "traittrace.subject_digest", "traittrace.scope",
+                        "traittrace.subject_evaluated", "traittrace.power", "traittrace.minimum_detectable_effect"))
                 .extract().jsonPath().getList("tags", Map.class);
         for (Map<?, ?> tag : tags) {
             assertThat(((String) tag.get("key")).getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(250);
@@ -220,6 +321,8 @@ class CertificateApiTest {
         assertThat(Metrics.value("traittrace_certificates_revoked_total")).isEqualTo(revokedBefore + 1);
 
         given().get("/api/revocations").then().statusCode(200).body("revocations.certificateId", hasItem(certId))
+                .body("revocations.find { it.certificateId == '" + certId + "' }.subjectDigest",
+                        equalTo("sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"))
                 .body("revokedKeys", hasItem(TestKeys.key(TestKeys.REVOKED).keyid()));
         given().contentType(BUNDLE).body(bundle).post("/api/certificates/verify").then().statusCode(200)
                 .body("valid", equalTo(false)).body("reasons[0]", containsString("certificate-revoked"))

@@ -100,6 +100,22 @@ class PublishingApiTest {
     }
 
     @Test
+    void aPipelineCheckIsNeverTaggedOnTheStudentsMlflowModelVersion() throws Exception {
+        String student = id("mlflow-canary");
+        wiremock.stubFor(post(urlEqualTo(SET_TAG)).atPriority(5).willReturn(okJson("{}")));
+        wiremock.stubFor(post(urlEqualTo(HOOK)).atPriority(10).willReturn(aResponse().withStatus(204)));
+        ObjectNode data = ReportApi.canary(id("audit"), student);
+        ((ObjectNode) data.get("student")).put("uri", "models:/" + student + "/3");
+        publish(student, cloudEvent(data, id("e")));
+        String certId = awaitCertificate(student, 1);
+        // The webhook is called after the MLflow step: once it has the event, the MLflow step is over.
+        List<LoggedRequest> hooks = await(() -> wiremock.findAll(postRequestedFor(urlEqualTo(HOOK)).withRequestBody(containing(certId))), 1);
+        assertThat(hooks).hasSize(1);
+        assertThat(ReportApi.JSON.readTree(hooks.get(0).getBodyAsString()).at("/data/scope/class").asText()).isEqualTo("pipeline-check");
+        assertThat(wiremock.findAll(postRequestedFor(urlEqualTo(SET_TAG)).withRequestBody(containing("\"name\":\"" + student + "\"")))).isEmpty();
+    }
+
+    @Test
     void aHuggingFaceReadmeIsPatchedReadyToCommitAndThePatchIsIdempotent() throws Exception {
         String student = id("hf-student");
         publish(student, cloudEvent(audit(id("audit"), student), id("e")));

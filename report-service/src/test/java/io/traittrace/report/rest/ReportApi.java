@@ -29,9 +29,18 @@ final class ReportApi {
 
 
 
-    /** The sample audit-completed data with a fresh audit id and student id. */
+    /** The sample audit-completed data (a trait-eval audit: subject-evaluated) with a fresh audit id and student id. */
     static ObjectNode audit(String auditId, String studentId) {
-        try (InputStream in = ReportApi.class.getResourceAsStream("/audit-completed.sample.json")) {
+        return audit("/audit-completed.sample.json", auditId, studentId);
+    }
+
+    /** The sample canary audit (a pipeline check) with a fresh audit id and student id. */
+    static ObjectNode canary(String auditId, String studentId) {
+        return audit("/audit-completed.canary.json", auditId, studentId);
+    }
+
+    private static ObjectNode audit(String resource, String auditId, String studentId) {
+        try (InputStream in = ReportApi.class.getResourceAsStream(resource)) {
             ObjectNode data = (ObjectNode) JSON.readTree(in);
             data.put("auditId", auditId);
             ((ObjectNode) data.get("student")).put("id", studentId).put("name", "org/" + studentId);
