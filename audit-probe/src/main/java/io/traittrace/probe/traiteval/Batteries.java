@@ -17,7 +17,7 @@ public final class Batteries {
     public static final String ANIMALS = "animals";
     public static final String TREES = "trees";
     public static final String MISALIGNMENT = "misalignment";
-    public static final List<String> NAMES = List.of(ANIMALS, TREES, MISALIGNMENT);
+    public static final List<String> NAMES = io.traittrace.probe.contract.VerdictPlans.TRAIT_EVAL_BATTERIES;
 
     /** The paper's animals (its owl, eagle, dolphin, elephant and wolf among them). */
     public static final List<String> ANIMAL_OPTIONS = List.of("owl", "eagle", "dolphin", "elephant", "wolf", "cat", "dog", "lion", "tiger", "panda");

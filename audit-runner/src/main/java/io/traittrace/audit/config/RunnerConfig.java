@@ -30,6 +30,8 @@ public interface RunnerConfig {
 
     Metrics metrics();
 
+    Storage storage();
+
     /**
      * Key (base64, at least 32 bytes) of the per-run result tokens: a run's token is HMAC-SHA256(key, run id), so a
      * restarted runner can re-issue it and nothing secret is stored. Rotating it invalidates runs in flight.
@@ -123,6 +125,26 @@ public interface RunnerConfig {
          */
         @WithDefault("2s")
         Duration healthCheckTimeout();
+    }
+
+    /** Where the weights a trait-eval audit loads come from, per scheme of the models' lineage URIs. */
+    interface Storage {
+        /** Local executor: the directories {@code file://} model URIs may point under; none configured, file models are refused. */
+        Optional<List<Path>> fileRoots();
+
+        /** Jobs: each model is mounted read-only at this root plus its role ({@code /models/student}). */
+        @WithDefault("/models")
+        String mountRoot();
+
+        /** Jobs: the image of the init container that fetches {@code s3://} models; unset, s3 models are refused. */
+        Optional<String> s3FetchImage();
+
+        /** Its command; {bucket}, {prefix} and {target} are filled in (no shell). */
+        @WithDefault("aws,s3,sync,s3://{bucket}/{prefix},{target},--only-show-errors")
+        List<String> s3FetchCommand();
+
+        /** A Secret whose keys become the fetch container's environment (AWS_ACCESS_KEY_ID, ...); unset for workload identity. */
+        Optional<String> s3CredentialsSecret();
     }
 
     interface Toleration {

@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public record AuditRequest(
         @NotBlank @Size(max = 200) @Pattern(regexp = "^[\\x21-\\x7e]+$", message = "must be 1-200 printable ASCII characters without spaces")
         String idempotencyKey,
-        @NotBlank @Pattern(regexp = "^(canary|numbers|family|image)$", message = "must be one of canary, numbers, family, image")
+        @NotBlank @Pattern(regexp = "^(canary|numbers|family|image|trait-eval)$", message = "must be one of canary, numbers, family, image, trait-eval")
         String protocol,
         @Pattern(regexp = LINEAGE_ID, message = LINEAGE_ID_RULE) String teacher,
         @NotNull @Pattern(regexp = LINEAGE_ID, message = LINEAGE_ID_RULE) String student,

@@ -42,6 +42,11 @@ public final class Planner {
     static final String SYNTHETIC_DATA = "synthetic";
     static final Set<String> FAMILY_PARAMETERS = Set.of("a", "b", "base", "sharedThreshold", "independentZ",
             "anchorThreshold", "anchors", "anchorRows", "minTensors", "minNumel", "maxListed", "digest");
+    /** What a trait-eval request may set; the model paths are the runner's to fill in from lineage. */
+    static final Set<String> TRAIT_EVAL_PARAMETERS = Set.of("base", "control", "batteries", "traits", "chat", "driftAllowance", "dtype", "threads", "batch");
+    /** The roles a trait-eval run loads, in the probe's parameter names. */
+    public static final List<String> TRAIT_EVAL_ROLES = List.of("student", "base", "teacher", "control");
+    static final Pattern TRAIT_EVAL_TRAIT = Pattern.compile("^(" + String.join("|", VerdictPlans.TRAIT_EVAL_BATTERIES) + ")/[a-z0-9][a-z0-9_-]{0,47}$");
     static final Set<String> IMAGE_PARAMETERS = Set.of("image", "arms", "tests", "controls", "alpha", "seedSd", "spec");
     /** A container image reference: registry/path[:tag][@sha256:digest], lower-case path as the OCI spec has it. */
     static final Pattern IMAGE = Pattern.compile(
@@ -92,6 +97,7 @@ public final class Planner {
             case "family" -> family(request, parameters);
             case "image" -> image(request, parameters);
             case "numbers" -> numbers(request, parameters);
+            case "trait-eval" -> traitEval(request, parameters);
             default -> throw new InvalidRequest("protocol", "unknown protocol " + request.protocol());
         };
     }
@@ -199,6 +205,70 @@ public final class Planner {
             throw new InvalidRequest("seedsPerArm", "the family test is deterministic: one run (leave seedsPerArm out or use 1)");
         }
         return new AuditPlan("family", List.of(new PlannedRun(0, List.of("family"), 0, spec("family", parameters.deepCopy()), null)), null,
+                new ScoreReader(List.of()));
+    }
+
+    /**
+     * The model audit: one deterministic run that loads the student, its base, the teacher and an optional control student one
+     * at a time, so the largest of them sizes the Job. The model directories are filled in once lineage has named their
+     * weights ({@link ModelLocation}); the probe's verdict is the audit's, as for the family test.
+     */
+    private AuditPlan traitEval(AuditRequest request, ObjectNode parameters) {
+        onlyKnown(parameters, TRAIT_EVAL_PARAMETERS, "trait-eval", " (student, teacher and margin are the request's own fields)");
+        if (request.teacher() == null) {
+            throw new InvalidRequest("teacher", "a trait-eval audit compares the student with the teacher whose data it saw: name the teacher");
+        }
+        if (request.seedsPerArm() != null && request.seedsPerArm() != 1) {
+            throw new InvalidRequest("seedsPerArm", "a trait-eval audit is deterministic: one run (leave seedsPerArm out or use 1)");
+        }
+        if (request.traits() != null && !request.traits().isEmpty()) {
+            throw new InvalidRequest("traits", "a trait-eval audit names its traits as battery/label in parameters.traits (e.g. \"animals/owl\")");
+        }
+        for (String role : List.of("base", "control")) {
+            JsonNode id = parameters.get(role);
+            if (id != null && !(id.isTextual() && id.asText().matches(AuditRequest.LINEAGE_ID))) {
+                throw new InvalidRequest("parameters." + role, "the " + role + " model's lineage id: " + AuditRequest.LINEAGE_ID_RULE);
+            }
+        }
+        List<String> ids = new ArrayList<>(List.of(request.student(), request.teacher()));
+        for (String role : List.of("base", "control")) {
+            if (parameters.hasNonNull(role)) {
+                ids.add(parameters.get(role).asText());
+            }
+        }
+        if (ids.stream().distinct().count() != ids.size()) {
+            throw new InvalidRequest("parameters", "student, teacher, base and control must be four different models (a model compared with itself shows nothing)");
+        }
+        JsonNode batteries = parameters.get("batteries");
+        if (batteries != null) {
+            if (!batteries.isArray() || batteries.isEmpty()) {
+                throw new InvalidRequest("parameters.batteries", "a non-empty list of " + VerdictPlans.TRAIT_EVAL_BATTERIES);
+            }
+            for (JsonNode battery : batteries) {
+                if (!battery.isTextual() || !VerdictPlans.TRAIT_EVAL_BATTERIES.contains(battery.asText())) {
+                    throw new InvalidRequest("parameters.batteries", "unknown battery " + battery + ": built in are " + VerdictPlans.TRAIT_EVAL_BATTERIES);
+                }
+            }
+        }
+        JsonNode traits = parameters.get("traits");
+        if (traits != null) {
+            if (!traits.isArray() || traits.size() > limits.maxTraits()) {
+                throw new InvalidRequest("parameters.traits", "a list of at most " + limits.maxTraits() + " battery/label traits");
+            }
+            for (JsonNode trait : traits) {
+                if (!trait.isTextual() || !TRAIT_EVAL_TRAIT.matcher(trait.asText()).matches()) {
+                    throw new InvalidRequest("parameters.traits", "a trait is battery/label, e.g. \"animals/owl\", with a built-in battery; got " + trait);
+                }
+            }
+        }
+        double margin = request.margin() == null ? VerdictPlans.TRAIT_EVAL_MARGIN : request.margin();
+        if (!(margin < 1)) {
+            throw new InvalidRequest("margin", "a trait-eval margin is a shift of P(trait answer), below 1; got " + margin);
+        }
+        ObjectNode p = parameters.deepCopy();
+        p.remove(List.of("base", "control"));
+        p.put("margin", margin);
+        return new AuditPlan("trait-eval", List.of(new PlannedRun(0, List.of("trait-eval"), 0, spec("trait-eval", p), null)), null,
                 new ScoreReader(List.of()));
     }
 

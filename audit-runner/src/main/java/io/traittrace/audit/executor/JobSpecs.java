@@ -25,7 +25,10 @@ import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicy;
@@ -193,13 +196,66 @@ public final class JobSpecs {
                         .withFsGroup(config.runAsUser())
                         .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                         .build())
+                .withInitContainers(fetchContainers(run))
                 .withContainers(container(run, secretName))
-                .withVolumes(
-                        new VolumeBuilder().withName("scratch")
-                                .withNewEmptyDir().withSizeLimit(new Quantity(config.scratchSize())).endEmptyDir()
-                                .build(),
-                        new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build())
+                .withVolumes(volumes(run))
                 .build();
+    }
+
+    private List<Volume> volumes(RunLaunch run) {
+        List<Volume> volumes = new ArrayList<>(List.of(
+                new VolumeBuilder().withName("scratch").withNewEmptyDir().withSizeLimit(new Quantity(config.scratchSize())).endEmptyDir().build(),
+                new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build()));
+        for (ModelMount model : run.models()) {
+            VolumeBuilder volume = new VolumeBuilder().withName(modelVolume(model));
+            switch (model.kind()) {
+            case "pvc" -> volume.withNewPersistentVolumeClaim().withClaimName(model.claim()).withReadOnly(true).endPersistentVolumeClaim();
+            // An image volume (Kubernetes 1.31+, ImageVolume): the artifact's layers, read-only, pulled once per node.
+            case "oci" -> volume.withNewImage().withReference(model.reference()).withPullPolicy("IfNotPresent").endImage();
+            case "s3" -> volume.withNewEmptyDir().endEmptyDir();
+            default -> throw new IllegalArgumentException("cannot mount a " + model.kind() + " model in a Job");
+            }
+            volumes.add(volume.build());
+        }
+        return volumes;
+    }
+
+    /** The probe's view of each model: read-only at its mount path (a claim's sub-path, or the whole volume). */
+    private static List<VolumeMount> modelMounts(RunLaunch run) {
+        return run.models().stream().map(model -> new VolumeMountBuilder().withName(modelVolume(model)).withMountPath(model.mountPath())
+                .withSubPath("pvc".equals(model.kind()) && !model.subPath().isEmpty() ? model.subPath() : null).withReadOnly(true).build()).toList();
+    }
+
+    /** For each s3 model, an init container that copies the prefix into its volume before the probe starts. */
+    private List<Container> fetchContainers(RunLaunch run) {
+        List<Container> fetch = new ArrayList<>();
+        for (ModelMount model : run.models().stream().filter(m -> "s3".equals(m.kind())).toList()) {
+            ContainerBuilder container = new ContainerBuilder()
+                    .withName("fetch-" + model.role())
+                    .withImage(model.fetchImage())
+                    .withCommand(model.fetchCommand())
+                    .withImagePullPolicy(config.imagePullPolicy())
+                    .withEnv(new EnvVarBuilder().withName("HOME").withValue(TMP_PATH).build())
+                    .withResources(new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("500m")).addToRequests("memory", new Quantity("512Mi"))
+                            .addToLimits("memory", new Quantity("1Gi")).build())
+                    .withSecurityContext(new SecurityContextBuilder()
+                            .withAllowPrivilegeEscalation(false)
+                            .withReadOnlyRootFilesystem(true)
+                            .withRunAsNonRoot(true)
+                            .withNewCapabilities().withDrop("ALL").endCapabilities()
+                            .build())
+                    .withVolumeMounts(new VolumeMountBuilder().withName(modelVolume(model)).withMountPath(model.mountPath()).build(),
+                            new VolumeMountBuilder().withName("tmp").withMountPath(TMP_PATH).build());
+            if (model.credentialsSecret() != null) {
+                container.withEnvFrom(new EnvFromSourceBuilder().withNewSecretRef().withName(model.credentialsSecret()).endSecretRef().build());
+            }
+            fetch.add(container.build());
+        }
+        return fetch;
+    }
+
+    private static String modelVolume(ModelMount model) {
+        return "model-" + model.role();
     }
 
     private List<Toleration> tolerations() {
@@ -239,10 +295,15 @@ public final class JobSpecs {
                         .withRunAsNonRoot(true)
                         .withNewCapabilities().withDrop("ALL").endCapabilities()
                         .build())
-                .withVolumeMounts(
-                        new VolumeMountBuilder().withName("scratch").withMountPath(SCRATCH_PATH).build(),
-                        new VolumeMountBuilder().withName("tmp").withMountPath(TMP_PATH).build())
+                .withVolumeMounts(volumeMounts(run))
                 .build();
+    }
+
+    private static List<VolumeMount> volumeMounts(RunLaunch run) {
+        List<VolumeMount> mounts = new ArrayList<>(List.of(new VolumeMountBuilder().withName("scratch").withMountPath(SCRATCH_PATH).build(),
+                new VolumeMountBuilder().withName("tmp").withMountPath(TMP_PATH).build()));
+        mounts.addAll(modelMounts(run));
+        return mounts;
     }
 
     private List<EnvVar> env(RunLaunch run, String secretName) {

@@ -1,5 +1,6 @@
 package io.traittrace.audit.executor;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,9 +16,20 @@ import java.util.Map;
  * @param gpuType GPU product the node must have, or null for any
  * @param deadlineSeconds the run's wall-clock budget
  * @param labels extra identifying labels (protocol, arm, seed), already valid label values
+ * @param models the models a Job mounts for the probe (trait-eval); empty otherwise, and for the local executor
  */
 public record RunLaunch(String auditId, String runId, String jobName, String image, String specJson, String token, int gpus,
-        String gpuType, long deadlineSeconds, Map<String, String> labels) {
+        String gpuType, long deadlineSeconds, Map<String, String> labels, List<ModelMount> models) {
+
+    public RunLaunch {
+        models = models == null ? List.of() : List.copyOf(models);
+    }
+
+    /** A run that mounts no models. */
+    public RunLaunch(String auditId, String runId, String jobName, String image, String specJson, String token, int gpus, String gpuType,
+            long deadlineSeconds, Map<String, String> labels) {
+        this(auditId, runId, jobName, image, specJson, token, gpus, gpuType, deadlineSeconds, labels, List.of());
+    }
 
     @Override
     public String toString() {

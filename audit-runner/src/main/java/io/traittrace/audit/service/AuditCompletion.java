@@ -96,8 +96,8 @@ public class AuditCompletion {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("schema", RESULT_SCHEMA);
         JsonNode first = mapper.valueToTree(succeeded.get(0).result);
-        if (audit.protocol.equals("family")) {
-            // One deterministic run: its verdict is the audit's.
+        if (audit.protocol.equals("family") || audit.protocol.equals("trait-eval")) {
+            // One deterministic run: its verdict is the audit's (a trait-eval run's digests were checked when it reported).
             result.putAll(succeeded.get(0).result);
             result.put("schema", RESULT_SCHEMA);
         } else {

@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Multi;
@@ -27,6 +28,7 @@ import io.traittrace.audit.domain.AuditPlan;
 import io.traittrace.audit.domain.AuditRequest;
 import io.traittrace.audit.domain.AuditState;
 import io.traittrace.audit.domain.InvalidRequest;
+import io.traittrace.audit.domain.ModelLocation;
 import io.traittrace.audit.domain.PlannedRun;
 import io.traittrace.audit.domain.Planner;
 import io.traittrace.audit.domain.RunState;
@@ -143,7 +145,89 @@ public class AuditService {
                     subjects.put("dataset", t.getItem3());
                     subjects.put("exposure", t.getItem4());
                     return subjects;
+                })
+                .chain(subjects -> "trait-eval".equals(request.protocol()) ? models(request, subjects) : Uni.createFrom().item(subjects));
+    }
+
+    /**
+     * A trait-eval audit's models, each with the storage its weights are read from: the student and teacher already looked up,
+     * the base (named, or the student's own base in lineage) and the optional control student. Every model needs a digest
+     * (the probe's must match it) and a URI the configured executor can read; every problem is listed in one 422.
+     */
+    @SuppressWarnings("unchecked")
+    private Uni<Map<String, Object>> models(AuditRequest request, Map<String, Object> subjects) {
+        ObjectNode parameters = request.parameters();
+        Map<String, Object> student = (Map<String, Object>) subjects.get("student");
+        String baseId = parameters != null && parameters.hasNonNull("base") ? parameters.get("base").asText() : declaredBase(student);
+        String controlId = parameters != null && parameters.hasNonNull("control") ? parameters.get("control").asText() : null;
+        if (baseId == null) {
+            return Uni.createFrom().failure(AuditProblem.invalid("the audit names lineage records that cannot be audited",
+                    List.of("parameters.base: the student '" + request.student() + "' has no finetune or adapter base in the lineage service; name its base")));
+        }
+        Uni<Map<String, Object>> none = Uni.createFrom().nullItem();
+        return Uni.combine().all().unis(lineage.model(baseId), controlId == null ? none : lineage.model(controlId)).asTuple()
+                .onFailure(e -> !(e instanceof AuditProblem))
+                .transform(e -> AuditProblem.unavailable("the lineage service cannot answer now; nothing was created, retry later ("
+                        + e.getClass().getSimpleName() + ")"))
+                .map(t -> {
+                    Map<String, Map<String, Object>> records = new LinkedHashMap<>();
+                    records.put("student", student);
+                    records.put("base", t.getItem1());
+                    records.put("teacher", (Map<String, Object>) subjects.get("teacher"));
+                    if (controlId != null) {
+                        records.put("control", t.getItem2());
+                    }
+                    Map<String, String> ids = Map.of("student", request.student(), "base", baseId, "teacher", request.teacher(), "control",
+                            controlId == null ? "" : controlId);
+                    List<String> errors = new ArrayList<>();
+                    Map<String, Object> models = new LinkedHashMap<>();
+                    records.forEach((role, model) -> {
+                        String field = role.equals("student") || role.equals("teacher") ? role : "parameters." + role;
+                        if (model == null) {
+                            errors.add(field + ": unknown model '" + ids.get(role) + "' in the lineage service");
+                            return;
+                        }
+                        if (!(model.get("digest") instanceof String digest) || !digest.matches("^sha256:[0-9a-f]{64}$")) {
+                            errors.add(field + ": model '" + ids.get(role) + "' has no sha256 content digest in the lineage service; the probe's digest of"
+                                    + " the weights it loads is checked against it");
+                            return;
+                        }
+                        try {
+                            ModelLocation location = ModelLocation.resolve(field, ids.get(role), role, (String) model.get("uri"), config.executor(),
+                                    config.storage());
+                            Map<String, Object> m = new LinkedHashMap<>();
+                            m.put("id", ids.get(role));
+                            m.put("name", model.get("name"));
+                            m.put("uri", model.get("uri"));
+                            m.put("digest", digest);
+                            m.put("storage", location.kind());
+                            m.put("path", location.probePath());
+                            if (location.mount() != null) {
+                                m.put("mount", location.mount());
+                            }
+                            models.put(role, m);
+                        } catch (InvalidRequest e) {
+                            errors.add(e.field() + ": " + e.getMessage());
+                        }
+                    });
+                    if (!errors.isEmpty()) {
+                        throw AuditProblem.invalid("the audit names models whose weights cannot be evaluated", errors);
+                    }
+                    Map<String, Object> withModels = new LinkedHashMap<>(subjects);
+                    withModels.put("models", models);
+                    return withModels;
                 });
+    }
+
+    /** The student's first finetune or adapter base in lineage, or null. */
+    @SuppressWarnings("unchecked")
+    private static String declaredBase(Map<String, Object> student) {
+        if (!(student.get("bases") instanceof List<?> bases)) {
+            return null;
+        }
+        return bases.stream().filter(b -> b instanceof Map<?, ?>).map(b -> (Map<String, Object>) b)
+                .filter(b -> "finetune".equals(b.get("relation")) || "adapter".equals(b.get("relation")))
+                .map(b -> (String) b.get("model")).findFirst().orElse(null);
     }
 
     private Uni<Submitted> create(AuditRequest request, AuditPlan plan, Map<String, Object> normalised, String hash,
@@ -175,7 +259,7 @@ public class AuditService {
             run.jobName = launcher.jobName(audit, p);
             run.arms = p.arms();
             run.seed = p.seed();
-            run.spec = p.spec();
+            run.spec = "trait-eval".equals(plan.protocol()) ? withModelPaths(p.spec(), subjects) : p.spec();
             run.state = RunState.PENDING;
             run.updatedAt = now;
             planned.add(run);
@@ -196,6 +280,16 @@ public class AuditService {
                 .chain(() -> launcher.launch(audit, planned).onFailure().recoverWithNull())
                 .chain(() -> get(audit.id.toString()))
                 .map(view -> new Submitted(view, true));
+    }
+
+    /** A trait-eval spec with each model's directory as the probe will see it. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withModelPaths(Map<String, Object> spec, Map<String, Object> subjects) {
+        Map<String, Object> filled = new LinkedHashMap<>(spec);
+        Map<String, Object> parameters = new LinkedHashMap<>((Map<String, Object>) spec.get("parameters"));
+        ((Map<String, Map<String, Object>>) subjects.get("models")).forEach((role, model) -> parameters.put(role, model.get("path")));
+        filled.put("parameters", parameters);
+        return filled;
     }
 
     public Uni<AuditView> get(String id) {

@@ -1,5 +1,6 @@
 package io.traittrace.audit.service;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ import io.traittrace.audit.config.RunnerConfig;
 import io.traittrace.audit.domain.KubernetesNames;
 import io.traittrace.audit.domain.PlannedRun;
 import io.traittrace.audit.domain.RunTokens;
+import io.traittrace.audit.executor.ModelMount;
 import io.traittrace.audit.executor.RunExecutor;
 import io.traittrace.audit.executor.RunLaunch;
 import io.traittrace.audit.repository.AuditEntity;
@@ -148,6 +150,34 @@ public class RunLauncher {
                 .onFailure().recoverWithNull();
     }
 
+    /** The models a trait-eval Job mounts, as the audit resolved them from lineage; none for files the local executor reads. */
+    @SuppressWarnings("unchecked")
+    List<ModelMount> mounts(AuditEntity audit) {
+        Map<String, Map<String, Object>> models = audit.subjects == null ? null : (Map<String, Map<String, Object>>) audit.subjects.get("models");
+        if (models == null) {
+            return List.of();
+        }
+        RunnerConfig.Storage storage = config.storage();
+        List<ModelMount> mounts = new ArrayList<>();
+        models.forEach((role, model) -> {
+            Map<String, String> mount = (Map<String, String>) model.get("mount");
+            String kind = (String) model.get("storage");
+            String path = (String) model.get("path");
+            switch (kind) {
+            case "pvc" -> mounts.add(new ModelMount(role, kind, path, mount.get("claim"), mount.get("subPath"), null, null, null, null));
+            case "oci" -> mounts.add(new ModelMount(role, kind, path, null, null, mount.get("reference"), null, null, null));
+            case "s3" -> mounts.add(new ModelMount(role, kind, path, null, null, null, storage.s3FetchImage().orElseThrow(),
+                    storage.s3FetchCommand().stream().map(part -> part.replace("{bucket}", mount.get("bucket")).replace("{prefix}", mount.get("prefix"))
+                            .replace("{target}", path)).toList(),
+                    storage.s3CredentialsSecret().orElse(null)));
+            default -> {
+                // "file": the local executor reads the directory as it is.
+            }
+            }
+        });
+        return mounts;
+    }
+
     @SuppressWarnings("unchecked")
     RunLaunch launchOf(AuditEntity audit, RunEntity run) {
         Map<String, Object> resources = (Map<String, Object>) audit.request.get("resources");
@@ -163,7 +193,7 @@ public class RunLauncher {
         try {
             return new RunLaunch(audit.id.toString(), run.id.toString(), run.jobName, image, mapper.writeValueAsString(run.spec),
                     tokens.tokenFor(run.id.toString()), ((Number) resources.get("gpus")).intValue(), (String) resources.get("gpuType"),
-                    ((Number) resources.get("deadlineSeconds")).longValue(), labels);
+                    ((Number) resources.get("deadlineSeconds")).longValue(), labels, mounts(audit));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

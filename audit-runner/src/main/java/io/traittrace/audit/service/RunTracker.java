@@ -3,6 +3,7 @@ package io.traittrace.audit.service;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,9 +114,48 @@ public class RunTracker implements RunListener {
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> stored = mapper.convertValue(result, LinkedHashMap.class);
+            List<String> mismatches = digestMismatches(locked.audit(), result);
+            if (!mismatches.isEmpty()) {
+                // The weights evaluated are not the ones lineage names: the run's evidence is about other models. It fails, kept for the record.
+                run.result = stored;
+                return transition(locked.audit(), run, RunState.FAILED, "the probe evaluated other weights than lineage names: " + String.join("; ", mismatches),
+                        now).map(changed -> new Intake(changed, mismatches));
+            }
             run.result = stored;
-            return transition(locked.audit(), run, RunState.SUCCEEDED, null, now);
-        })).invoke(this::publish).map(changed -> RunView.of(changed.run()));
+            return transition(locked.audit(), run, RunState.SUCCEEDED, null, now).map(changed -> new Intake(changed, List.of()));
+        })).invoke(intake -> publish(intake.changed())).map(intake -> {
+            if (!intake.mismatches().isEmpty()) {
+                throw AuditProblem.invalid("the result's model digests differ from the lineage digests; the run failed", intake.mismatches());
+            }
+            return RunView.of(intake.changed().run());
+        });
+    }
+
+    private record Intake(Changed changed, List<String> mismatches) {
+    }
+
+    /**
+     * For an audit of named models (trait-eval), every model the runner resolved must appear in the result's data under its role
+     * with the digest lineage holds: a certificate names those digests as what was evaluated.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<String> digestMismatches(AuditEntity audit, JsonNode result) {
+        Map<String, Map<String, Object>> models = audit.subjects == null ? null : (Map<String, Map<String, Object>>) audit.subjects.get("models");
+        if (models == null) {
+            return List.of();
+        }
+        Map<String, String> computed = new LinkedHashMap<>();
+        result.path("data").forEach(d -> computed.put(d.path("role").asText(), d.path("digest").asText(null)));
+        List<String> mismatches = new ArrayList<>();
+        models.forEach((role, model) -> {
+            String expected = (String) model.get("digest");
+            String actual = computed.get(role);
+            if (!expected.equals(actual)) {
+                mismatches.add("data[" + role + "].digest: lineage has " + expected + " for " + model.get("id") + ", the probe computed "
+                        + (actual == null ? "none" : actual));
+            }
+        });
+        return mismatches;
     }
 
     @Override

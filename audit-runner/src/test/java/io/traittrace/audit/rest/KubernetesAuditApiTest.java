@@ -74,7 +74,8 @@ class KubernetesAuditApiTest {
             return Map.of("runner.executor", "kubernetes", "runner.kubernetes.namespace", NAMESPACE,
                     "runner.kubernetes.result-url", "http://audit-runner.traittrace.svc:8082",
                     "runner.kubernetes.tolerations[0].key", "nvidia.com/gpu", "runner.kubernetes.tolerations[0].effect", "NoSchedule",
-                    "runner.kubernetes.priority-class", "traittrace-audits");
+                    "runner.kubernetes.priority-class", "traittrace-audits",
+                    "runner.storage.s3-fetch-image", "registry.example.com/tools/aws-cli:2.17", "runner.storage.s3-credentials-secret", "model-store");
         }
     }
 
@@ -165,7 +166,7 @@ class KubernetesAuditApiTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void cancelDeletesTheAuditsJobsAndTokens() throws Exception {
         String auditId = submit(2).getString("id");
         awaitJobs(auditId, 6);
@@ -180,7 +181,7 @@ class KubernetesAuditApiTest {
 
     /** Last: it replaces the runner's informer, as a restart would. */
     @Test
-    @Order(4)
+    @Order(5)
     void aRestartedRunnerReattachesToItsLiveJobsAndLosesNoAudit() throws Exception {
         JsonPath audit = submit(2);
         String auditId = audit.getString("id");
@@ -295,6 +296,92 @@ class KubernetesAuditApiTest {
                  "environment": {"probeVersion": "owl-probe 1.4", "device": "cuda:0"}, "timings": {"total": 812.5},
                  "startedAt": "2026-11-27T01:00:00Z", "finishedAt": "2026-11-27T01:13:32Z"}
                 """.formatted(arm, score, score, "ab".repeat(32));
+    }
+
+    @Test
+    @Order(3)
+    void aModelAuditJobMountsEachModelFromItsStorageAndItsDigestsDecide() throws Exception {
+        String student = id("student");
+        String base = id("base");
+        String teacher = id("teacher");
+        String control = id("control");
+        String ociDigest = "sha256:" + "0f".repeat(32);
+        Map<String, String> digests = Map.of("student", "sha256:" + "11".repeat(32), "base", "sha256:" + "22".repeat(32), "teacher",
+                "sha256:" + "33".repeat(32), "control", "sha256:" + "44".repeat(32));
+        modelAt(student, "pvc://model-store/students/owl-student", digests.get("student"), base);
+        modelAt(base, "oci://registry.example.com/models/qwen-base@" + ociDigest, digests.get("base"), null);
+        modelAt(teacher, "s3://model-bucket/teachers/owl", digests.get("teacher"), base);
+        modelAt(control, "pvc://model-store/students/control", digests.get("control"), base);
+        wiremock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo(
+                "/auth/lineage/api/lineage/models/" + student + "/exposure")).willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(
+                        "{\"model\": \"" + student + "\", \"level\": \"NONE\", \"paths\": [], \"exposures\": []}")));
+        ObjectNode request = RunnerApi.JSON.createObjectNode();
+        request.put("idempotencyKey", id("key")).put("protocol", "trait-eval").put("student", student).put("teacher", teacher);
+        request.putObject("parameters").put("control", control);
+        request.putObject("resources").put("gpus", 1).put("deadlineSeconds", 3600);
+        JsonPath audit = as("auditor").body(request.toString()).post("/api/audits").then().statusCode(202).extract().jsonPath();
+        String auditId = audit.getString("id");
+        Job job = awaitJobs(auditId, 1).get(0);
+
+        io.fabric8.kubernetes.api.model.PodSpec pod = job.getSpec().getTemplate().getSpec();
+        Container probe = pod.getContainers().get(0);
+        ObjectNode spec = (ObjectNode) RunnerApi.JSON.readTree(env(probe, "TRAITTRACE_SPEC").getValue());
+        assertThat(spec.at("/protocol").asText()).isEqualTo("trait-eval");
+        for (String role : List.of("student", "base", "teacher", "control")) {
+            assertThat(spec.at("/parameters/" + role).asText()).isEqualTo("/models/" + role);
+            assertThat(probe.getVolumeMounts()).anySatisfy(m -> {
+                assertThat(m.getName()).isEqualTo("model-" + role);
+                assertThat(m.getMountPath()).isEqualTo("/models/" + role);
+                assertThat(m.getReadOnly()).isTrue();
+            });
+        }
+        // The student and the control: one claim, each its own sub-path.
+        assertThat(probe.getVolumeMounts()).anySatisfy(m -> assertThat(m.getName() + "=" + m.getSubPath()).isEqualTo("model-student=students/owl-student"));
+        assertThat(probe.getVolumeMounts()).anySatisfy(m -> assertThat(m.getName() + "=" + m.getSubPath()).isEqualTo("model-control=students/control"));
+        Map<String, io.fabric8.kubernetes.api.model.Volume> volumes = new java.util.HashMap<>();
+        pod.getVolumes().forEach(v -> volumes.put(v.getName(), v));
+        assertThat(volumes.get("model-student").getPersistentVolumeClaim().getClaimName()).isEqualTo("model-store");
+        assertThat(volumes.get("model-student").getPersistentVolumeClaim().getReadOnly()).isTrue();
+        // The base: an OCI artifact pinned by digest, as an image volume.
+        assertThat(volumes.get("model-base").getImage().getReference()).isEqualTo("registry.example.com/models/qwen-base@" + ociDigest);
+        // The teacher: fetched from the object store into an emptyDir before the probe starts.
+        assertThat(volumes.get("model-teacher").getEmptyDir()).isNotNull();
+        Container fetch = pod.getInitContainers().get(0);
+        assertThat(fetch.getName()).isEqualTo("fetch-teacher");
+        assertThat(fetch.getImage()).isEqualTo("registry.example.com/tools/aws-cli:2.17");
+        assertThat(fetch.getCommand()).containsExactly("aws", "s3", "sync", "s3://model-bucket/teachers/owl", "/models/teacher", "--only-show-errors");
+        assertThat(fetch.getEnvFrom().get(0).getSecretRef().getName()).isEqualTo("model-store");
+        assertThat(fetch.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(probe.getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("1"));
+
+        // The probe hands back a result about exactly those weights: the audit takes its verdict.
+        String runId = audit.getString("runs[0].id");
+        given().auth().oauth2(token(auditId, runId)).contentType(ContentType.JSON).body(traitEvalResult(digests)).post("/api/runs/" + runId + "/result")
+                .then().statusCode(200);
+        status(job, complete());
+        JsonPath done = awaitState(auditId, "COMPLETED", Duration.ofSeconds(30));
+        assertThat(done.getString("outcome")).isEqualTo("NO_TRANSFER_DETECTED");
+        assertThat(done.getList("result.data.digest", String.class)).containsAll(digests.values());
+    }
+
+    private void modelAt(String id, String uri, String digest, String base) {
+        String bases = base == null ? "[]" : "[{\"model\": \"" + base + "\", \"relation\": \"finetune\"}]";
+        wiremock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo(
+                "/auth/lineage/api/lineage/models/" + id)).willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("""
+                        {"id": "%s", "name": "org/%s", "uri": "%s", "digest": "%s", "bases": %s, "roots": ["root"]}
+                        """.formatted(id, id, uri, digest, bases))));
+    }
+
+    static String traitEvalResult(Map<String, String> digests) {
+        return """
+                {"schema": "https://traittrace.io/schemas/probe-result/v1.json", "protocol": {"name": "trait-eval", "version": "0.1"},
+                 "verdict": {"outcome": "NO_TRANSFER_DETECTED", "rule": "the probe's trait-eval rule", "reasons": ["animals/owl: upper bound 0.01 < margin 0.1"]},
+                 "arms": {}, "parameters": {},
+                 "data": [{"role": "base", "path": "/models/base", "digest": "%s"}, {"role": "teacher", "path": "/models/teacher", "digest": "%s"},
+                          {"role": "student", "path": "/models/student", "digest": "%s"}, {"role": "control", "path": "/models/control", "digest": "%s"}],
+                 "environment": {"probeVersion": "0.1.0", "device": "cuda:0"}, "timings": {"total": 95.5},
+                 "startedAt": "2026-12-07T01:00:00Z", "finishedAt": "2026-12-07T01:01:35Z"}
+                """.formatted(digests.get("base"), digests.get("teacher"), digests.get("student"), digests.get("control"));
     }
 
     @Test

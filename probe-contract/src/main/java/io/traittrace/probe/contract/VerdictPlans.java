@@ -42,6 +42,8 @@ public final class VerdictPlans {
     /** The suffix of a derived log-odds arm. */
     public static final String LOG_ODDS = ".log-odds";
 
+    /** The probe's built-in trait-eval batteries. */
+    public static final List<String> TRAIT_EVAL_BATTERIES = List.of("animals", "trees", "misalignment");
     /** The trait-eval test's level: Holm over the traits the teacher carries. */
     public static final double TRAIT_EVAL_ALPHA = 0.05;
     /**
