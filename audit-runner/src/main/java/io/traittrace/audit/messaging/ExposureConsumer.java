@@ -27,8 +27,9 @@ import io.traittrace.service.rest.ApiProblem;
 /**
  * Queues audits for exposed students, per policy: off, every exposure, or only exposures to listed teacher
  * families. The idempotency key is derived from the exposed model and the exposure path, so a redelivered or
- * re-announced exposure queues one audit. Refusals (e.g. a student without a digest) are logged and skipped;
- * a lineage outage is retried, then the record goes to the dead-letter topic.
+ * re-announced exposure queues one audit. An audit that cannot run (a student without a digest, models without readable
+ * weights) is recorded as FAILED with the reasons and announced, never skipped in silence; a lineage outage is retried,
+ * then the record goes to the dead-letter topic.
  */
 @ApplicationScoped
 public class ExposureConsumer {
@@ -80,9 +81,13 @@ public class ExposureConsumer {
                     .invoke(s -> LOG.infof("Exposure %s: audit %s %s", eventId, s.audit().id(), s.created() ? "queued" : "already queued"))
                     .replaceWithVoid();
         })
-                .onFailure(e -> e instanceof ApiProblem p && p.status() < 500).recoverWithUni(e -> {
-                    LOG.warnf("Exposure %s queues no audit: %s %s", eventId, e.getMessage(), ((ApiProblem) e).errors());
-                    return Uni.createFrom().voidItem();
+                .onFailure(e -> e instanceof ApiProblem p && p.status() < 500 && p.status() != 409).recoverWithUni(e -> {
+                    ApiProblem problem = (ApiProblem) e;
+                    LOG.warnf("Exposure %s cannot be evaluated: %s %s", eventId, e.getMessage(), problem.errors());
+                    List<String> reasons = new java.util.ArrayList<>();
+                    reasons.add(e.getMessage());
+                    reasons.addAll(problem.errors());
+                    return audits.recordNotEvaluable(request(data, teacher), reasons, REQUESTED_BY, "exposure-detected:" + eventId).replaceWithVoid();
                 })
                 .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(10)).atMost(5);
     }
@@ -107,8 +112,10 @@ public class ExposureConsumer {
         } catch (Exception e) {
             throw new IllegalStateException("runner.policy.parameters is not a JSON object", e);
         }
+        // A trait-eval audit is one deterministic run: the policy's seeds are for the seeded protocols.
+        Integer seeds = "trait-eval".equals(config.policy().protocol()) ? null : config.policy().seedsPerArm();
         return new AuditRequest(key, config.policy().protocol(), teacher, model, data.path("dataset").asText(null), null,
-                config.policy().seedsPerArm(), config.policy().margin().orElse(null), parameters, null);
+                seeds, config.policy().margin().orElse(null), parameters, null);
     }
 
     private static byte[] sha256(String text) {

@@ -292,6 +292,55 @@ public class AuditService {
         return filled;
     }
 
+    /**
+     * Records that an audit the exposure policy asked for cannot run (its models have no readable weights or no digest, its
+     * plan is refused): a FAILED audit with no runs and the reasons, announced by {@code audit-failed}, so that an exposure
+     * nobody could evaluate is visible rather than skipped. Idempotent under the request's key, like {@link #submit}.
+     */
+    public Uni<AuditView> recordNotEvaluable(AuditRequest request, List<String> reasons, String requestedBy, String origin) {
+        return Panache.withSession(() -> audits.byIdempotencyKey(request.idempotencyKey())).chain(existing -> {
+            if (existing != null) {
+                return get(existing.id.toString());
+            }
+            OffsetDateTime now = OffsetDateTime.now();
+            Map<String, Object> normalised = normalise(request, null);
+            AuditEntity audit = new AuditEntity();
+            audit.id = UUID.randomUUID();
+            audit.idempotencyKey = request.idempotencyKey();
+            audit.requestHash = sha256(canonical(normalised));
+            audit.protocol = request.protocol();
+            audit.student = request.student();
+            audit.teacher = request.teacher();
+            audit.dataset = request.dataset();
+            audit.request = normalised;
+            audit.subjects = Map.of();
+            audit.state = AuditState.FAILED;
+            audit.requestedBy = requestedBy;
+            audit.origin = origin;
+            audit.runsTotal = 0;
+            audit.createdAt = now;
+            audit.updatedAt = now;
+            audit.finishedAt = now;
+            audit.traceParent = TraceParents.current();
+            List<String> why = new ArrayList<>();
+            why.add("the exposure could not be evaluated: no " + request.protocol() + " audit of " + request.student() + " can run");
+            why.addAll(reasons);
+            Map<String, Object> analysis = new LinkedHashMap<>();
+            analysis.put("schema", AuditCompletion.RESULT_SCHEMA);
+            analysis.put("notEvaluable", true);
+            analysis.put("reasons", why);
+            audit.analysis = analysis;
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("auditId", audit.id.toString());
+            data.put("state", AuditState.FAILED.name());
+            data.put("reasons", why);
+            data.put("failedAt", now.toString());
+            return Panache.withTransaction(() -> audits.persist(audit).chain(() -> events.add(AuditEvents.FAILED, audit, null, data, now)))
+                    .invoke(() -> LOG.infof("Audit %s of %s recorded as not evaluable: %s", audit.id, request.student(), reasons))
+                    .chain(() -> get(audit.id.toString()));
+        });
+    }
+
     public Uni<AuditView> get(String id) {
         UUID uuid = uuid(id);
         return Panache.withSession(() -> audits.findById(uuid)
@@ -390,9 +439,9 @@ public class AuditService {
         n.put("traits", request.traits() == null ? List.of() : request.traits());
         n.put("seedsPerArm", request.seedsPerArm());
         // Resolved, so that the verdict at completion uses the margin the audit was accepted with, whatever the defaults are then.
-        n.put("margin", plan.analysis() == null ? request.margin() : (Double) plan.analysis().thresholds().margin());
+        n.put("margin", plan == null || plan.analysis() == null ? request.margin() : (Double) plan.analysis().thresholds().margin());
         n.put("parameters", request.parameters() == null ? Map.of() : mapper.convertValue(request.parameters(), Map.class));
-        Planner.Budget budget = planner.budget(request);
+        Planner.Budget budget = plan == null ? new Planner.Budget(0, null, 0) : planner.budget(request);
         Map<String, Object> resources = new LinkedHashMap<>();
         resources.put("gpus", budget.gpus());
         resources.put("gpuType", budget.gpuType());

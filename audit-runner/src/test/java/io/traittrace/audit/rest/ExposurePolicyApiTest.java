@@ -77,7 +77,7 @@ class ExposurePolicyApiTest {
         String listedEvent = UUID.randomUUID().toString();
         publish(exposure(listedEvent, listedStudent, listedTeacher, dataset, "a".repeat(64)),
                 exposure(UUID.randomUUID().toString(), otherStudent, otherTeacher, dataset, "b".repeat(64)),
-                // cannot be audited (no digest): skipped, and the events behind it still count
+                // cannot be audited (no digest): recorded as not evaluable, and the events behind it still count
                 exposure(UUID.randomUUID().toString(), undigested, listedTeacher, dataset, "c".repeat(64)),
                 // redelivery of the first
                 exposure(listedEvent, listedStudent, listedTeacher, dataset, "a".repeat(64)),
@@ -95,7 +95,16 @@ class ExposurePolicyApiTest {
         assertThat(listed.getString("items[0].requestedBy")).isEqualTo("policy:exposure-detected");
         assertThat(listed.getString("items[0].origin")).isEqualTo("exposure-detected:" + listedEvent);
         assertThat(audits(otherStudent).getInt("total")).isZero();
-        assertThat(audits(undigested).getInt("total")).isZero();
+        // Never a silent skip: the exposure nobody could evaluate is a FAILED audit without runs, saying why.
+        JsonPath notEvaluable = audits(undigested);
+        assertThat(notEvaluable.getInt("total")).isEqualTo(1);
+        assertThat(notEvaluable.getString("items[0].state")).isEqualTo("FAILED");
+        String id = notEvaluable.getString("items[0].id");
+        JsonPath detail = as("viewer").get("/api/audits/" + id).then().statusCode(200).extract().jsonPath();
+        assertThat(detail.getList("runs")).isEmpty();
+        assertThat(detail.getList("result.reasons", String.class)).anySatisfy(r -> assertThat(r).contains("the exposure could not be evaluated"))
+                .anySatisfy(r -> assertThat(r).contains("no sha256 content digest"));
+        assertThat(detail.getBoolean("result.notEvaluable")).isTrue();
     }
 
     @Test
