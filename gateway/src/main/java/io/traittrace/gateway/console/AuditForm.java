@@ -23,7 +23,7 @@ import io.quarkus.qute.TemplateData;
 @TemplateData
 public class AuditForm {
 
-    public static final List<String> PROTOCOLS = List.of("canary", "numbers", "family", "image");
+    public static final List<String> PROTOCOLS = List.of("canary", "trait-eval", "numbers", "family", "image");
     static final Pattern KEY = Pattern.compile("^[\\x21-\\x7e]{1,200}$");
     static final Pattern TRAIT = Pattern.compile("^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$");
     static final Pattern LABEL_VALUE = Pattern.compile("^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$");
