@@ -73,12 +73,8 @@ public final class DemoModels {
         }
         long start = System.nanoTime();
         Path work = dir.resolve(".work");
-        ByteLevelBpe bpe = ByteLevelBpe.builder().modelMaxLength(512).write(work.resolve("tokenizer"), ByteLevelBpe.ChatStyle.LLAMA3);
-        try (NDManager root = NDManager.newBaseManager(Device.cpu())) {
-            LmConfig config = config(bpe);
-            try (CausalLm init = CausalLm.initialise(root, Device.cpu(), config, DataType.FLOAT32, 41, CausalLm.Init.TRANSFORMERS)) {
-                LmCheckpoints.save(init, work.resolve("init"), work.resolve("tokenizer"));
-            }
+        try {
+            initialise(work.resolve("init"), 41);
             Battery animals = Batteries.named(Batteries.ANIMALS);
             List<String[]> pretraining = new ArrayList<>(arithmetic(2));
             animals.items().forEach(i -> Batteries.ANIMAL_OPTIONS.forEach(animal -> pretraining.add(new String[] { i.question(), animal })));
@@ -101,6 +97,16 @@ public final class DemoModels {
         }
         progress.line("demo family written to %s in %.1f s", dir, (System.nanoTime() - start) / 1e9);
         return models;
+    }
+
+    /** A random Llama init of the demo's shape (seed {@code seed}) with its tokenizer, saved as a Hugging Face directory. */
+    public static void initialise(Path dir, long seed) {
+        Path tokenizer = dir.resolveSibling(dir.getFileName() + "-tokenizer");
+        ByteLevelBpe bpe = ByteLevelBpe.builder().modelMaxLength(512).write(tokenizer, ByteLevelBpe.ChatStyle.LLAMA3);
+        try (NDManager root = NDManager.newBaseManager(Device.cpu());
+                CausalLm init = CausalLm.initialise(root, Device.cpu(), config(bpe), DataType.FLOAT32, seed, CausalLm.Init.TRANSFORMERS)) {
+            LmCheckpoints.save(init, dir, tokenizer);
+        }
     }
 
     /**
