@@ -180,7 +180,7 @@ class LoadTest {
         ObjectNode request = Api.JSON.createObjectNode().put("idempotencyKey", key).put("protocol", "image").put("student", AUDITED)
                 .put("seedsPerArm", 2).put("margin", 0.1);
         request.putArray("traits").add("owl-preference");
-        ObjectNode parameters = request.putObject("parameters").put("image", "registry.example.com/e2e/probe:1");
+        ObjectNode parameters = request.putObject("parameters").put("image", Stack.VETTED_IMAGE);
         parameters.putArray("arms").add("treatment").add("control-gen");
         return request;
     }

@@ -39,6 +39,8 @@ final class Stack implements AutoCloseable {
     static final String TINY_CANARY = """
             {"data": "synthetic", "auxLogits": 10, "syntheticTrain": 2000, "syntheticTest": 500, "batch": 200,
              "teacherEpochs": 3, "distillEpochs": 3}""";
+    /** The one team image auditors may run in this stack (the load test's image audits name it). */
+    static final String VETTED_IMAGE = "registry.example.com/e2e/probe@sha256:" + "e2".repeat(32);
     static final int POLICY_SEEDS = 3;
     /**
      * The smallest margin three canary seeds support at 80 % power (runner defaults: seed-to-seed SD 0.11, α 0.01; MDE
@@ -135,6 +137,7 @@ final class Stack implements AutoCloseable {
                 .put("RUNNER_POLICY_SEEDS_PER_ARM", Integer.toString(POLICY_SEEDS))
                 .put("RUNNER_POLICY_MARGIN", Double.toString(POLICY_MARGIN))
                 .put("RUNNER_POLICY_PARAMETERS", TINY_CANARY.replace('\n', ' '))
+                .put("RUNNER_IMAGE_AUDITS_ALLOWED_IMAGES", VETTED_IMAGE)
                 .put("RUNNER_RUN_TOKEN_KEY", Base64.getEncoder().encodeToString(ServiceEnvironment.randomBytes(32)))
                 .put("REPORT_KEYS_DIR", writeSigningKey().toString())
                 .put("REPORT_PUBLIC_URL", "http://localhost:" + reportPort)

@@ -32,6 +32,8 @@ public interface RunnerConfig {
 
     Storage storage();
 
+    ImageAudits imageAudits();
+
     /**
      * Key (base64, at least 32 bytes) of the per-run result tokens: a run's token is HMAC-SHA256(key, run id), so a
      * restarted runner can re-issue it and nothing secret is stored. Rotating it invalidates runs in flight.
@@ -145,6 +147,15 @@ public interface RunnerConfig {
 
         /** A Secret whose keys become the fetch container's environment (AWS_ACCESS_KEY_ID, ...); unset for workload identity. */
         Optional<String> s3CredentialsSecret();
+    }
+
+    /**
+     * A team's own container ({@code protocol: image}) reports the scores it likes, so its certificates are self-attested and
+     * it runs only images vetted by digest: those listed here for auditors, any digest-pinned image for admins.
+     */
+    interface ImageAudits {
+        /** Image references pinned by digest ({@code registry/team/probe@sha256:…}) that auditors may run. */
+        Optional<List<String>> allowedImages();
     }
 
     interface Toleration {

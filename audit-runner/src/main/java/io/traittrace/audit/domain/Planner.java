@@ -50,7 +50,7 @@ public final class Planner {
     static final Set<String> IMAGE_PARAMETERS = Set.of("image", "arms", "tests", "controls", "alpha", "seedSd", "spec");
     /** A container image reference: registry/path[:tag][@sha256:digest], lower-case path as the OCI spec has it. */
     static final Pattern IMAGE = Pattern.compile(
-            "^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]{1,5})?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$");
+            "^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]{1,5})?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?@sha256:[a-f0-9]{64}$");
     static final Pattern ARM = Pattern.compile(AuditRequest.TRAIT);
     static final int DEFAULT_SEEDS = 6;
     static final long DEFAULT_DEADLINE_SECONDS = 6 * 3600;
@@ -276,7 +276,8 @@ public final class Planner {
         onlyKnown(parameters, IMAGE_PARAMETERS, "image", "");
         JsonNode image = parameters.get("image");
         if (image == null || !image.isTextual() || !IMAGE.matcher(image.asText()).matches()) {
-            throw new InvalidRequest("parameters.image", "an image audit needs \"image\": a container image reference such as registry.example.com/team/probe:1.2");
+            throw new InvalidRequest("parameters.image", "an image audit needs \"image\": a container image pinned by digest, such as"
+                    + " registry.example.com/team/probe@sha256:<64 hex> (a tag can move; the certificate names what ran)");
         }
         List<String> arms = names(parameters.get("arms"), "parameters.arms", 2, 16);
         if (request.traits() == null || request.traits().isEmpty()) {

@@ -21,6 +21,7 @@ import io.traittrace.audit.client.LineageLookup;
 import io.traittrace.audit.config.RunnerConfig;
 import io.traittrace.audit.config.RunnerConfig.PolicyMode;
 import io.traittrace.audit.domain.AuditRequest;
+import io.traittrace.audit.domain.Requester;
 import io.traittrace.audit.service.AuditService;
 import io.traittrace.service.rest.ApiProblem;
 
@@ -36,7 +37,6 @@ public class ExposureConsumer {
 
     public static final String CHANNEL = "exposure-detected";
     public static final String TYPE = "io.traittrace.lineage.exposure-detected.v1";
-    public static final String REQUESTED_BY = "policy:exposure-detected";
     private static final Logger LOG = Logger.getLogger(ExposureConsumer.class);
 
     private final AuditService audits;
@@ -77,7 +77,7 @@ public class ExposureConsumer {
                 LOG.debugf("Exposure %s of %s: teacher %s is not in a listed family; no audit", eventId, data.path("model").asText(), teacher);
                 return Uni.createFrom().voidItem();
             }
-            return audits.submit(request(data, teacher), REQUESTED_BY, "exposure-detected:" + eventId)
+            return audits.submit(request(data, teacher), Requester.EXPOSURE_POLICY, "exposure-detected:" + eventId)
                     .invoke(s -> LOG.infof("Exposure %s: audit %s %s", eventId, s.audit().id(), s.created() ? "queued" : "already queued"))
                     .replaceWithVoid();
         })
@@ -87,7 +87,7 @@ public class ExposureConsumer {
                     List<String> reasons = new java.util.ArrayList<>();
                     reasons.add(e.getMessage());
                     reasons.addAll(problem.errors());
-                    return audits.recordNotEvaluable(request(data, teacher), reasons, REQUESTED_BY, "exposure-detected:" + eventId).replaceWithVoid();
+                    return audits.recordNotEvaluable(request(data, teacher), reasons, Requester.EXPOSURE_POLICY.name(), "exposure-detected:" + eventId).replaceWithVoid();
                 })
                 .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(10)).atMost(5);
     }
@@ -105,7 +105,7 @@ public class ExposureConsumer {
 
     private AuditRequest request(JsonNode data, String teacher) {
         String model = data.get("model").asText();
-        String key = "exposure:" + HexFormat.of().formatHex(sha256(model + "|" + data.get("pathKey").asText()));
+        String key = Requester.POLICY_KEY_PREFIX + HexFormat.of().formatHex(sha256(model + "|" + data.get("pathKey").asText()));
         ObjectNode parameters;
         try {
             parameters = (ObjectNode) mapper.readTree(config.policy().parameters());

@@ -20,8 +20,9 @@ import io.traittrace.service.repository.Sql;
 @ApplicationScoped
 public class AuditRepository implements PanacheRepositoryBase<AuditEntity, UUID> {
 
-    public Uni<AuditEntity> byIdempotencyKey(String key) {
-        return find("idempotencyKey", key).firstResult();
+    /** Keys are scoped to the requester: one caller's key can neither answer nor block another's audit. */
+    public Uni<AuditEntity> byIdempotencyKey(String requestedBy, String key) {
+        return find("requestedBy = ?1 and idempotencyKey = ?2", requestedBy, key).firstResult();
     }
 
     /** The audit, locked for this transaction: every change to an audit or its runs goes through this lock. */

@@ -21,6 +21,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.audit.domain.AuditRequest;
+import io.traittrace.audit.domain.Requester;
 import io.traittrace.audit.service.AuditService;
 import io.traittrace.audit.service.AuditViews.AuditPage;
 import io.traittrace.audit.service.AuditViews.AuditView;
@@ -44,7 +45,7 @@ public class AuditResource {
     @POST
     @RolesAllowed({ Roles.AUDITOR, Roles.ADMIN })
     public Uni<Response> submit(@NotNull @Valid AuditRequest request) {
-        return audits.submit(request, identity.getPrincipal().getName(), "api")
+        return audits.submit(request, requester(), "api")
                 .map(submitted -> Response.accepted(submitted.audit())
                         .location(URI.create("/api/audits/" + submitted.audit().id()))
                         .header("Idempotent-Replayed", Boolean.toString(!submitted.created()))
@@ -69,7 +70,7 @@ public class AuditResource {
     @Path("{id}/cancel")
     @RolesAllowed({ Roles.AUDITOR, Roles.ADMIN })
     public Uni<AuditView> cancel(@PathParam("id") String id) {
-        return audits.cancel(id, identity.getPrincipal().getName());
+        return audits.cancel(id, requester());
     }
 
     /** Server-sent progress: the audit's state now, then each run and audit change until the audit ends. */
@@ -81,5 +82,9 @@ public class AuditResource {
     @KnownAudit
     public Multi<ProgressEvent> events(@PathParam("id") String id) {
         return audits.progress(id);
+    }
+
+    private Requester requester() {
+        return new Requester(identity.getPrincipal().getName(), identity.hasRole(Roles.ADMIN));
     }
 }

@@ -22,8 +22,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.traittrace.audit.config.RunnerConfig;
 import io.traittrace.audit.client.LineageLookup;
+import io.traittrace.audit.config.RunnerConfig;
 import io.traittrace.audit.domain.AuditPlan;
 import io.traittrace.audit.domain.AuditRequest;
 import io.traittrace.audit.domain.AuditState;
@@ -31,6 +31,7 @@ import io.traittrace.audit.domain.InvalidRequest;
 import io.traittrace.audit.domain.ModelLocation;
 import io.traittrace.audit.domain.PlannedRun;
 import io.traittrace.audit.domain.Planner;
+import io.traittrace.audit.domain.Requester;
 import io.traittrace.audit.domain.RunState;
 import io.traittrace.audit.messaging.AuditEvents;
 import io.traittrace.audit.repository.AuditEntity;
@@ -81,8 +82,12 @@ public class AuditService {
     public record Submitted(AuditView audit, boolean created) {
     }
 
-    /** Accepts an audit, or answers the one already accepted under the same key. */
-    public Uni<Submitted> submit(AuditRequest request, String requestedBy, String origin) {
+    /** Accepts an audit, or answers the one this requester already had accepted under the same key. */
+    public Uni<Submitted> submit(AuditRequest request, Requester requester, String origin) {
+        if (requester != Requester.EXPOSURE_POLICY && request.idempotencyKey().startsWith(Requester.POLICY_KEY_PREFIX)) {
+            return Uni.createFrom().failure(AuditProblem.badRequest("idempotency keys that begin with '" + Requester.POLICY_KEY_PREFIX
+                    + "' are reserved for the exposure policy", List.of("idempotencyKey: reserved prefix '" + Requester.POLICY_KEY_PREFIX + "'")));
+        }
         AuditPlan plan;
         try {
             plan = planner.plan(request);
@@ -90,14 +95,23 @@ public class AuditService {
         } catch (InvalidRequest e) {
             return Uni.createFrom().failure(AuditProblem.badRequest(e.getMessage(), List.of(e.field() + ": " + e.getMessage())));
         }
+        if ("image".equals(plan.protocol()) && !requester.admin() && !allowedImage(plan)) {
+            return Uni.createFrom().failure(AuditProblem.forbidden("image " + plan.runs().get(0).image() + " is not on the runner's list of"
+                    + " images auditors may run (runner.image-audits.allowed-images): a team's container reports its own scores, so an"
+                    + " admin vets each image by digest first"));
+        }
         Map<String, Object> normalised = normalise(request, plan);
         String hash = sha256(canonical(normalised));
         // Taken now, on the caller's context: the API call's span, or the exposure-detected record's.
         String traceParent = TraceParents.current();
-        return Panache.withSession(() -> audits.byIdempotencyKey(request.idempotencyKey()))
+        return Panache.withSession(() -> audits.byIdempotencyKey(requester.name(), request.idempotencyKey()))
                 .chain(existing -> existing != null ? same(existing, hash)
-                        : subjects(request).chain(subjects -> create(request, plan, normalised, hash, subjects, requestedBy, origin,
+                        : subjects(request).chain(subjects -> create(request, plan, normalised, hash, subjects, requester.name(), origin,
                                 traceParent)));
+    }
+
+    private boolean allowedImage(AuditPlan plan) {
+        return config.imageAudits().allowedImages().orElse(List.of()).contains(plan.runs().get(0).image());
     }
 
     private Uni<Submitted> same(AuditEntity existing, String hash) {
@@ -298,7 +312,7 @@ public class AuditService {
      * nobody could evaluate is visible rather than skipped. Idempotent under the request's key, like {@link #submit}.
      */
     public Uni<AuditView> recordNotEvaluable(AuditRequest request, List<String> reasons, String requestedBy, String origin) {
-        return Panache.withSession(() -> audits.byIdempotencyKey(request.idempotencyKey())).chain(existing -> {
+        return Panache.withSession(() -> audits.byIdempotencyKey(requestedBy, request.idempotencyKey())).chain(existing -> {
             if (existing != null) {
                 return get(existing.id.toString());
             }
@@ -391,13 +405,21 @@ public class AuditService {
     private record Cancelled(AuditEntity audit, int runs) {
     }
 
-    /** Cancels a running audit: its runs end CANCELLED, its Jobs are deleted, {@code audit-failed} says so. */
-    public Uni<AuditView> cancel(String id, String by) {
+    /**
+     * Cancels a running audit: its runs end CANCELLED, its Jobs are deleted, {@code audit-failed} says so. Only its requester
+     * or an admin may: an auditor must not be able to stop another team's audit.
+     */
+    public Uni<AuditView> cancel(String id, Requester requester) {
         UUID uuid = uuid(id);
         OffsetDateTime now = OffsetDateTime.now();
+        String by = requester.name();
         return Panache.withTransaction(() -> audits.lock(uuid)
                 .onItem().ifNull().failWith(() -> AuditProblem.notFound("audit", id))
                 .chain(audit -> {
+                    if (!requester.admin() && !audit.requestedBy.equals(by)) {
+                        return Uni.createFrom().failure(AuditProblem.forbidden("audit " + id + " was requested by " + audit.requestedBy
+                                + "; only its requester or an admin may cancel it"));
+                    }
                     if (audit.state.finished()) {
                         return Uni.createFrom().failure(AuditProblem.conflict("audit " + id + " already ended " + audit.state));
                     }

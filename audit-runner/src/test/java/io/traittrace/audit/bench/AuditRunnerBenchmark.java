@@ -129,7 +129,7 @@ class AuditRunnerBenchmark {
             return Map.of("runner.executor", "kubernetes", "runner.kubernetes.namespace", NAMESPACE,
                     "runner.kubernetes.result-url", "http://audit-runner.traittrace.svc:8082",
                     "runner.kubernetes.tolerations[0].key", "nvidia.com/gpu", "runner.kubernetes.tolerations[0].effect", "NoSchedule",
-                    "runner.kubernetes.priority-class", "traittrace-audits",
+                    "runner.kubernetes.priority-class", "traittrace-audits", "runner.image-audits.allowed-images", IMAGE,
                     "runner.reconcile-interval", System.getProperty("bench.reconcile-interval", "15s"),
                     // The test server logs every request it serves at INFO: harness noise in this JVM, for both paths alike.
                     "quarkus.log.category.\"io.fabric8.mockwebserver\".level", "WARN",
@@ -140,7 +140,7 @@ class AuditRunnerBenchmark {
 
     static final String NAMESPACE = "traittrace-audits";
     static final String BASELINE_NAMESPACE = "traittrace-bench-baseline";
-    static final String IMAGE = "registry.example.com/team/owl-probe:1.4";
+    static final String IMAGE = "registry.example.com/team/owl-probe@sha256:" + "4c".repeat(32);
     static final String GPU_TYPE = "NVIDIA-H100-80GB-HBM3";
     static final String STUDENT = "bench-student";
     static final String TEACHER = "bench-teacher";

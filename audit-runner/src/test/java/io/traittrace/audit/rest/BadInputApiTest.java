@@ -102,9 +102,24 @@ class BadInputApiTest {
         refused(400, r -> {
             r.put("protocol", "image").remove("margin");
             r.putArray("traits").add("owl");
-            ObjectNode p = r.putObject("parameters").put("image", "registry.example.com/team/probe:1");
+            ObjectNode p = r.putObject("parameters").put("image", "registry.example.com/team/probe@sha256:" + "0a".repeat(32));
             p.putArray("arms").add("treatment").add("control-gen");
         }).body("errors", hasItem(containsString("margin: an image audit declares its margin")));
+    }
+
+    @Test
+    void anImageAuditNamesItsImageByDigest() {
+        refused(400, r -> {
+            r.put("protocol", "image");
+            r.putArray("traits").add("owl");
+            ObjectNode p = r.putObject("parameters").put("image", "registry.example.com/team/probe:1");
+            p.putArray("arms").add("treatment").add("control-gen");
+        }).body("errors", hasItem(containsString("parameters.image: an image audit needs \"image\": a container image pinned by digest")));
+    }
+
+    @Test
+    void theExposurePolicysKeysAreNotForApiCallers() {
+        refused(400, r -> r.put("idempotencyKey", "exposure:" + "ab".repeat(32))).body("errors", hasItem(containsString("idempotencyKey")));
     }
 
     @Test

@@ -74,13 +74,13 @@ class KubernetesAuditApiTest {
             return Map.of("runner.executor", "kubernetes", "runner.kubernetes.namespace", NAMESPACE,
                     "runner.kubernetes.result-url", "http://audit-runner.traittrace.svc:8082",
                     "runner.kubernetes.tolerations[0].key", "nvidia.com/gpu", "runner.kubernetes.tolerations[0].effect", "NoSchedule",
-                    "runner.kubernetes.priority-class", "traittrace-audits",
+                    "runner.kubernetes.priority-class", "traittrace-audits", "runner.image-audits.allowed-images", IMAGE,
                     "runner.storage.s3-fetch-image", "registry.example.com/tools/aws-cli:2.17", "runner.storage.s3-credentials-secret", "model-store");
         }
     }
 
     static final String NAMESPACE = "traittrace-audits";
-    static final String IMAGE = "registry.example.com/team/owl-probe:1.4";
+    static final String IMAGE = "registry.example.com/team/owl-probe@sha256:" + "4c".repeat(32);
 
     @KubernetesTestServer
     KubernetesServer kubernetes;
@@ -179,6 +179,50 @@ class KubernetesAuditApiTest {
         as("auditor").post("/api/audits/" + other + "/cancel").then().statusCode(200);
     }
 
+    /**
+     * A team's container reports whatever scores it likes and gets a certificate: auditors run only the images an admin
+     * listed by digest, admins any pinned image; keys belong to their caller; only the requester or an admin cancels.
+     */
+    @Test
+    @Order(4)
+    void onlyVettedImagesRunAndOnlyTheirRequesterOrAnAdminStopsThem() throws Exception {
+        String unvetted = "registry.example.com/other-team/probe@sha256:" + "77".repeat(32);
+        String refusedKey = id("key");
+        given().auth().oauth2(Callers.token("auditor-a", "auditor")).contentType(ContentType.JSON)
+                .body(imageAudit(refusedKey, unvetted, 2).toString()).post("/api/audits").then().statusCode(403)
+                .contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString("runner.image-audits.allowed-images"));
+        assertThat(as("viewer").get("/api/audits?size=200").then().extract().jsonPath().getList("items.idempotencyKey", String.class))
+                .doesNotContain(refusedKey);
+        String byAdmin = given().auth().oauth2(Callers.token("admin")).contentType(ContentType.JSON)
+                .body(imageAudit(id("key"), unvetted, 2).toString()).post("/api/audits").then().statusCode(202).extract().path("id");
+        assertThat(awaitJobs(byAdmin, 6)).allSatisfy(job -> assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo(unvetted));
+
+        // One key, two callers: two audits, each caller's replay answers its own.
+        String key = id("shared-key");
+        ObjectNode request = imageAudit(key, IMAGE, 2);
+        String auditA = asCaller("auditor-a").body(request.toString()).post("/api/audits").then().statusCode(202)
+                .header("Idempotent-Replayed", "false").extract().path("id");
+        String auditB = asCaller("auditor-b").body(request.toString()).post("/api/audits").then().statusCode(202)
+                .header("Idempotent-Replayed", "false").extract().path("id");
+        assertThat(auditB).isNotEqualTo(auditA);
+        asCaller("auditor-a").body(request.toString()).post("/api/audits").then().statusCode(202).header("Idempotent-Replayed", "true")
+                .body("id", equalTo(auditA));
+
+        asCaller("auditor-b").post("/api/audits/" + auditA + "/cancel").then().statusCode(403).contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("only its requester or an admin may cancel it"));
+        as("viewer").get("/api/audits/" + auditA).then().body("state", equalTo("RUNNING"));
+        assertThat(jobsOf(auditA)).hasSize(6);
+        asCaller("auditor-a").post("/api/audits/" + auditA + "/cancel").then().statusCode(200).body("state", equalTo("CANCELLED"));
+        as("admin").post("/api/audits/" + auditB + "/cancel").then().statusCode(200).body("state", equalTo("CANCELLED"));
+        as("admin").post("/api/audits/" + byAdmin + "/cancel").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> jobsOf(auditA).isEmpty() && jobsOf(auditB).isEmpty() && jobsOf(byAdmin).isEmpty());
+    }
+
+    private static io.restassured.specification.RequestSpecification asCaller(String name) {
+        return given().auth().oauth2(Callers.token(name, "auditor")).contentType(ContentType.JSON);
+    }
+
     /** Last: it replaces the runner's informer, as a restart would. */
     @Test
     @Order(5)
@@ -225,19 +269,23 @@ class KubernetesAuditApiTest {
     }
 
     private JsonPath submit(int seeds) {
+        return as("auditor").body(imageAudit(id("key"), IMAGE, seeds).toString()).post("/api/audits").then().statusCode(202).extract().jsonPath();
+    }
+
+    private ObjectNode imageAudit(String key, String image, int seeds) {
         String student = id("student");
         String teacher = id("teacher");
         lineage(wiremock, student, teacher, null);
         ObjectNode request = RunnerApi.JSON.createObjectNode();
-        request.put("idempotencyKey", id("key")).put("protocol", "image").put("student", student).put("teacher", teacher)
+        request.put("idempotencyKey", key).put("protocol", "image").put("student", student).put("teacher", teacher)
                 .put("seedsPerArm", seeds).put("margin", 0.1);
         request.putArray("traits").add("owl");
         ObjectNode p = request.putObject("parameters");
-        p.put("image", IMAGE);
+        p.put("image", image);
         p.putArray("arms").add("treatment").add("control-gen").add("cross-base");
         p.putObject("spec").put("questions", 50);
         request.putObject("resources").put("gpus", 1).put("gpuType", "NVIDIA-H100-80GB-HBM3").put("deadlineSeconds", 7200);
-        return as("auditor").body(request.toString()).post("/api/audits").then().statusCode(202).extract().jsonPath();
+        return request;
     }
 
     private KubernetesClient client() {

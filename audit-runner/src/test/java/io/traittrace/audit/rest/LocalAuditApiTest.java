@@ -122,14 +122,18 @@ class LocalAuditApiTest {
     }
 
     @Test
-    void theSameKeyAnswersTheSameAuditAndAnotherRequestUnderItIsRefused() {
+    void theSameKeyAnswersTheSameAuditToItsCallerAndAnotherRequestUnderItIsRefused() {
         String student = id("student");
         lineage(wiremock, student, null, null);
         ObjectNode request = canary(id("key"), student, 3);
         ((ObjectNode) request.get("parameters")).put("data", "/nonexistent/data");
         String first = as("auditor").body(request.toString()).post("/api/audits").then().statusCode(202).extract().path("id");
-        as("admin").body(request.toString()).post("/api/audits").then().statusCode(202)
+        as("auditor").body(request.toString()).post("/api/audits").then().statusCode(202)
                 .header("Idempotent-Replayed", "true").body("id", equalTo(first));
+        // Keys are the caller's own: another caller's same key is another audit, never an answer with someone else's.
+        String others = as("admin").body(request.toString()).post("/api/audits").then().statusCode(202)
+                .header("Idempotent-Replayed", "false").extract().path("id");
+        assertThat(others).isNotEqualTo(first);
         request.put("seedsPerArm", 4);
         as("auditor").body(request.toString()).post("/api/audits").then().statusCode(409)
                 .contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString(first));
@@ -175,7 +179,7 @@ class LocalAuditApiTest {
         ObjectNode request = RunnerApi.JSON.createObjectNode().put("idempotencyKey", id("key")).put("protocol", "image")
                 .put("student", student).put("seedsPerArm", 2).put("margin", 0.1);
         request.putArray("traits").add("owl-preference");
-        ObjectNode parameters = request.putObject("parameters").put("image", "registry.example.com/team/probe:1");
+        ObjectNode parameters = request.putObject("parameters").put("image", RunnerApi.VETTED_IMAGE);
         parameters.putArray("arms").add("treatment").add("control-gen");
         try (TopicReader failed = new TopicReader("audit-failed")) {
             // The executor refuses these runs while the request is still on its way: their updates once shared the

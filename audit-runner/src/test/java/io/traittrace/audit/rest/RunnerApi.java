@@ -22,12 +22,11 @@ final class RunnerApi {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final String DIGEST = "sha256:" + "ab".repeat(32);
+    /** The image on the test profile's allow-list (runner.image-audits.allowed-images). */
+    static final String VETTED_IMAGE = "registry.example.com/team/probe@sha256:" + "9e".repeat(32);
 
     private RunnerApi() {
     }
-
-
-
 
     /** The lineage service as the runner sees it: a student with a digest, a teacher and a dataset. */
     static void lineage(WireMockServer wiremock, String student, String teacher, String dataset) {
