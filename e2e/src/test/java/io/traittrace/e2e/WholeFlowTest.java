@@ -178,17 +178,20 @@ class WholeFlowTest {
 
             Path verify = stack.root().resolve("bin/traittrace-verify");
             String[] offlineArgs = { verify.toString(), "--bundle", bundleFile.toString(), "--key", stack.publicKey().toString() };
-            Command offline = Command.run(stack.dir(), Duration.ofSeconds(120), concat(offlineArgs, "--require-scope", "pipeline-check"));
+            // A pipeline check's subject is the probe spec, which the verifier recomputes: no model to name, so --no-digest.
+            Command offline = Command.run(stack.dir(), Duration.ofSeconds(120), concat(offlineArgs, "--no-digest", "--require-scope",
+                    "pipeline-check"));
             assertThat(offline.exit()).as(offline.output()).isZero();
             assertThat(offline.output()).contains("scope pipeline-check").contains("whose weights were NOT evaluated");
-            Command registry = Command.run(stack.dir(), Duration.ofSeconds(120), concat(offlineArgs, "--require-scope", "subject-evaluated"));
+            Command registry = Command.run(stack.dir(), Duration.ofSeconds(120), concat(offlineArgs, "--no-digest", "--require-scope",
+                    "subject-evaluated"));
             assertThat(registry.exit()).as(registry.output()).isEqualTo(3);
             assertThat(registry.output()).contains("POLICY FAILED:").contains("policy-scope: the certificate's scope is pipeline-check");
             Command againstStudent = Command.run(stack.dir(), Duration.ofSeconds(120), concat(offlineArgs, "--digest", STUDENT_DIGEST));
             assertThat(againstStudent.exit()).as(againstStudent.output()).isEqualTo(1);
             assertThat(againstStudent.output()).contains("subject-digest-mismatch");
             Command tampered = Command.run(stack.dir(), Duration.ofSeconds(120), verify.toString(), "--bundle",
-                    tamperedCopy(bundle.json(), stack.dir()).toString(), "--key", stack.publicKey().toString());
+                    tamperedCopy(bundle.json(), stack.dir()).toString(), "--key", stack.publicKey().toString(), "--no-digest");
             assertThat(tampered.exit()).as(tampered.output()).isEqualTo(1);
 
             assertThat(stack.runnerDb().count("SELECT count(*) FROM audit WHERE student = ?", STUDENT)).isEqualTo(1);

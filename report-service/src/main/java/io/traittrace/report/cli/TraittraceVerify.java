@@ -29,17 +29,18 @@ import io.traittrace.report.domain.Verifier;
  * The offline verifier for registries and CI pipelines, the same {@link Verifier} the service runs:
  *
  * <pre>
- * traittrace-verify --bundle FILE --key PUB.pem [--model-dir DIR | --digest sha256:HEX] [--revocations FILE]
+ * traittrace-verify --bundle FILE --key PUB.pem (--model-dir DIR | --digest sha256:HEX | --no-digest) [--revocations FILE]
  *     [--require-scope CLASS[,CLASS]]... [--require-verdict OUTCOME[,OUTCOME]]... [--json]
  * </pre>
  *
  * Exit 0 only when every check passes and the policy (if any) accepts the certificate; 1 with the reasons when the
  * certificate is not valid; 3 with the policy reasons when it is valid but not what the policy accepts; 2 for a usage
- * or input error. No network.
+ * or input error. No network. The model to check against is required: without it a valid signature would pass for any
+ * model, so checking the signature alone must be asked for by name ({@code --no-digest}).
  */
 public final class TraittraceVerify {
 
-    static final String USAGE = "usage: traittrace-verify --bundle FILE --key PUB.pem [--model-dir DIR | --digest sha256:HEX]"
+    static final String USAGE = "usage: traittrace-verify --bundle FILE --key PUB.pem (--model-dir DIR | --digest sha256:HEX | --no-digest)"
             + " [--revocations FILE] [--require-scope subject-evaluated|pipeline-check|self-attested]..."
             + " [--require-verdict TRANSFER_DETECTED|NO_TRANSFER_DETECTED|INCONCLUSIVE]... [--json]";
 
@@ -61,10 +62,12 @@ public final class TraittraceVerify {
         List<String> scopes = new ArrayList<>();
         List<String> verdicts = new ArrayList<>();
         boolean json = false;
+        boolean noDigest = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
                 case "--json" -> json = true;
+                case "--no-digest" -> noDigest = true;
                 case "-h", "--help" -> {
                     out.println(USAGE);
                     return 0;
@@ -93,8 +96,14 @@ public final class TraittraceVerify {
             err.println(USAGE);
             return 2;
         }
-        if (options.containsKey("--model-dir") && options.containsKey("--digest")) {
-            err.println("give --model-dir or --digest, not both");
+        int subjects = (options.containsKey("--model-dir") ? 1 : 0) + (options.containsKey("--digest") ? 1 : 0) + (noDigest ? 1 : 0);
+        if (subjects == 0) {
+            err.println("give the model the certificate must be about: --model-dir DIR (its digest is computed) or --digest sha256:HEX;"
+                    + " a signature alone would pass for any model, so --no-digest asks for that explicitly\n" + USAGE);
+            return 2;
+        }
+        if (subjects > 1) {
+            err.println("give one of --model-dir, --digest and --no-digest\n" + USAGE);
             return 2;
         }
         VerificationPolicy policy;
@@ -147,7 +156,7 @@ public final class TraittraceVerify {
                 out.println("    " + (pipelineCheck ? "outcome " : "verdict ") + s.at("/predicate/verdict/outcome").asText() + ", signed by key " + keyid
                         + ", valid until " + s.at("/predicate/expiresAt").asText()
                         + (digest == null ? (pipelineCheck ? "; probe-spec digest matches"
-                                : "; model digest NOT checked (give --model-dir or --digest)") : "; model digest matches"));
+                                : "; model digest NOT checked (--no-digest)") : "; model digest matches"));
                 if (result.policy() != null && !result.policy().satisfied()) {
                     out.println("POLICY FAILED:");
                     result.policy().reasons().forEach(r -> out.println("  - " + r));

@@ -4,8 +4,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import jakarta.validation.constraints.Pattern;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.traittrace.report.domain.Scope;
 
 @ConfigMapping(prefix = "report")
 public interface ReportConfig {
@@ -58,6 +61,9 @@ public interface ReportConfig {
 
     /** Where issued certificates are pushed. Each target is off unless configured. */
     interface Publishing {
+        /** A registry's configuration names the certificates it takes by scope class (see {@link Scope}). */
+        String SCOPE_CLASS = Scope.SUBJECT_EVALUATED + "|" + Scope.PIPELINE_CHECK + "|" + Scope.SELF_ATTESTED;
+
         Mlflow mlflow();
 
         Webhook webhook();
@@ -69,6 +75,10 @@ public interface ReportConfig {
 
             /** Bearer token for the MLflow tracking server, if it needs one. */
             Optional<String> token();
+
+            /** The scope classes whose certificates tag a model version (a pipeline check never does, whatever is listed). */
+            @WithDefault(Scope.SUBJECT_EVALUATED)
+            List<@Pattern(regexp = SCOPE_CLASS) String> acceptedScopes();
         }
 
         interface Webhook {
@@ -77,6 +87,10 @@ public interface ReportConfig {
 
             /** Shared secret of the HMAC-SHA256 signature header. */
             Optional<String> secret();
+
+            /** The scope classes whose certificates' issued and revoked events the receiver gets. */
+            @WithDefault(Scope.SUBJECT_EVALUATED)
+            List<@Pattern(regexp = SCOPE_CLASS) String> acceptedScopes();
         }
     }
 

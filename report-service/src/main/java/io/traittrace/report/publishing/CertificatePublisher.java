@@ -1,6 +1,7 @@
 package io.traittrace.report.publishing;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -24,11 +25,13 @@ import io.traittrace.report.service.CertificateService;
 import io.traittrace.report.service.ModelCards;
 
 /**
- * Pushes each issued certificate to the configured registries, driven by our own {@code certificate-issued}
- * topic (its own consumer group): delivery is at least once, survives restarts, and a registry outage only
- * delays it. MLflow: one set-tag call per tag on the model version the student URI names. Webhook: the
- * certificate-issued CloudEvent, HMAC-signed. Calls retry with backoff (see {@link RegistryCalls}); an event
- * that still fails goes to {@code certificate-publish-dlq}.
+ * Pushes each issued certificate, and each revocation, to the configured registries, driven by our own
+ * {@code certificate-issued} and {@code certificate-revoked} topics (its own consumer group): delivery is at least once,
+ * survives restarts, and a registry outage only delays it. Each registry takes only the scope classes its configuration
+ * accepts (by default subject-evaluated: a self-attested or pipeline-check certificate is not a finding about the model).
+ * MLflow: one set-tag call per tag on the model version the student URI names, re-set on revocation so that
+ * {@code traittrace.revoked} turns true. Webhook: the CloudEvent itself, HMAC-signed. Calls retry with backoff (see
+ * {@link RegistryCalls}); an event that still fails goes to {@code certificate-publish-dlq}.
  */
 @ApplicationScoped
 public class CertificatePublisher {
@@ -67,18 +70,29 @@ public class CertificatePublisher {
         try {
             event = mapper.readTree(payload);
         } catch (Exception e) {
-            LOG.warnf("Skipping a certificate-issued record that is not JSON: %s", e.getMessage());
+            LOG.warnf("Skipping a certificate record that is not JSON: %s", e.getMessage());
             return Uni.createFrom().voidItem();
         }
-        if (!CertificateEvents.ISSUED_TYPE.equals(event.path("type").asText())) {
+        String type = event.path("type").asText();
+        if (!CertificateEvents.ISSUED_TYPE.equals(type) && !CertificateEvents.REVOKED_TYPE.equals(type)) {
             return Uni.createFrom().voidItem();
         }
         UUID id = UUID.fromString(event.at("/data/certificateId").asText());
-        return certificates.get(id).chain(c -> mlflow(c).chain(() -> webhook(event.path("id").asText(), payload)));
+        return certificates.get(id).chain(c -> mlflow(c).chain(() -> webhook(c, event.path("id").asText(), payload)));
+    }
+
+    private static boolean accepted(List<String> scopes, CertificateEntity c) {
+        // Certificates issued before scopes were stated have none, and no registry takes them on trust.
+        return c.scopeClass != null && scopes.contains(c.scopeClass);
     }
 
     private Uni<Void> mlflow(CertificateEntity c) {
         if (!config.publishing().mlflow().enabled()) {
+            return Uni.createFrom().voidItem();
+        }
+        if (!accepted(config.publishing().mlflow().acceptedScopes(), c)) {
+            LOG.infof("Certificate %s (scope %s) is not tagged on MLflow: report.publishing.mlflow.accepted-scopes is %s", c.id, c.scopeClass,
+                    config.publishing().mlflow().acceptedScopes());
             return Uni.createFrom().voidItem();
         }
         String uri;
@@ -103,12 +117,13 @@ public class CertificatePublisher {
                 .onItem().transformToUniAndConcatenate(tag -> calls.setTag(authorization,
                         new MlflowClient.SetTag(target.get()[0], target.get()[1], tag.key(), tag.value())))
                 .collect().last()
-                .invoke(() -> LOG.infof("Certificate %s tagged on MLflow model %s version %s", c.id, target.get()[0], target.get()[1]))
+                .invoke(() -> LOG.infof("Certificate %s%s tagged on MLflow model %s version %s", c.id, c.revokedAt == null ? "" : " (revoked)",
+                        target.get()[0], target.get()[1]))
                 .replaceWithVoid();
     }
 
-    private Uni<Void> webhook(String eventId, String body) {
-        if (!config.publishing().webhook().enabled()) {
+    private Uni<Void> webhook(CertificateEntity c, String eventId, String body) {
+        if (!config.publishing().webhook().enabled() || !accepted(config.publishing().webhook().acceptedScopes(), c)) {
             return Uni.createFrom().voidItem();
         }
         String secret = config.publishing().webhook().secret()

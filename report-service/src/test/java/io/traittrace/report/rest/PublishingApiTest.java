@@ -115,6 +115,66 @@ class PublishingApiTest {
         assertThat(wiremock.findAll(postRequestedFor(urlEqualTo(SET_TAG)).withRequestBody(containing("\"name\":\"" + student + "\"")))).isEmpty();
     }
 
+    /**
+     * A self-attested certificate (a team's own container reported the scores) reaches neither registry, whose
+     * configurations accept subject-evaluated (and, for the test webhook, pipeline checks) only.
+     */
+    @Test
+    void aSelfAttestedCertificateReachesNoRegistryThatDoesNotAcceptIt() throws Exception {
+        wiremock.stubFor(post(urlEqualTo(SET_TAG)).atPriority(5).willReturn(okJson("{}")));
+        wiremock.stubFor(post(urlEqualTo(HOOK)).atPriority(10).willReturn(aResponse().withStatus(204)));
+        String selfAttested = id("mlflow-image");
+        ObjectNode image = audit(id("audit"), selfAttested);
+        ((ObjectNode) image.get("protocol")).put("name", "image");
+        ((ObjectNode) image.get("student")).put("uri", "models:/" + selfAttested + "/1");
+        publish(selfAttested, cloudEvent(image, id("e")));
+        String imageCert = awaitCertificate(selfAttested, 1);
+        as("viewer").get("/api/certificates/" + imageCert).then().statusCode(200);
+        // Then an accepted one: one partition, one consumer, so once its webhook arrives the first was handled.
+        String evaluated = id("mlflow-evaluated");
+        ObjectNode accepted = audit(id("audit"), evaluated);
+        ((ObjectNode) accepted.get("student")).put("uri", "models:/" + evaluated + "/1");
+        publish(evaluated, cloudEvent(accepted, id("e")));
+        String acceptedCert = awaitCertificate(evaluated, 1);
+        assertThat(await(() -> wiremock.findAll(postRequestedFor(urlEqualTo(HOOK)).withRequestBody(containing(acceptedCert))), 1)).hasSize(1);
+        assertThat(wiremock.findAll(postRequestedFor(urlEqualTo(SET_TAG)).withRequestBody(containing("\"name\":\"" + evaluated + "\"")))).isNotEmpty();
+
+        assertThat(wiremock.findAll(postRequestedFor(urlEqualTo(HOOK)).withRequestBody(containing(imageCert)))).isEmpty();
+        assertThat(wiremock.findAll(postRequestedFor(urlEqualTo(SET_TAG)).withRequestBody(containing("\"name\":\"" + selfAttested + "\"")))).isEmpty();
+    }
+
+    /** A revoked certificate is re-tagged on its MLflow model version and announced to the webhook receiver. */
+    @Test
+    void aRevocationReachesMlflowAndTheWebhook() throws Exception {
+        String student = id("mlflow-revoked");
+        wiremock.stubFor(post(urlEqualTo(SET_TAG)).atPriority(5).willReturn(okJson("{}")));
+        wiremock.stubFor(post(urlEqualTo(HOOK)).atPriority(10).willReturn(aResponse().withStatus(204)));
+        ObjectNode data = audit(id("audit"), student);
+        ((ObjectNode) data.get("student")).put("uri", "models:/" + student + "/7");
+        publish(student, cloudEvent(data, id("e")));
+        String certId = awaitCertificate(student, 1);
+        assertThat(await(() -> wiremock.findAll(postRequestedFor(urlEqualTo(HOOK)).withRequestBody(containing(certId))), 1)).hasSize(1);
+
+        as("admin").body(java.util.Map.of("reason", "the teacher's data was mislabelled")).post("/api/certificates/" + certId + "/revoke")
+                .then().statusCode(200);
+
+        List<LoggedRequest> hooks = await(() -> wiremock.findAll(postRequestedFor(urlEqualTo(HOOK)).withRequestBody(containing(certId))), 2);
+        assertThat(hooks).hasSize(2);
+        JsonNode revoked = ReportApi.JSON.readTree(hooks.get(1).getBodyAsString());
+        assertThat(revoked.get("type").asText()).isEqualTo("io.traittrace.report.certificate-revoked.v1");
+        assertThat(revoked.at("/data/reason").asText()).isEqualTo("the teacher's data was mislabelled");
+        assertThat(Webhooks.valid("webhook-test-secret", hooks.get(1).getHeader(Webhooks.TIMESTAMP_HEADER), hooks.get(1).getBodyAsString(),
+                hooks.get(1).getHeader(Webhooks.SIGNATURE_HEADER))).isTrue();
+
+        List<LoggedRequest> revokedTags = await(() -> wiremock.findAll(postRequestedFor(urlEqualTo(SET_TAG))
+                .withRequestBody(containing("\"name\":\"" + student + "\"")).withRequestBody(containing("\"key\":\"traittrace.revoked\""))
+                .withRequestBody(containing("\"value\":\"true\""))), 1);
+        assertThat(revokedTags).hasSize(1);
+        assertThat(ReportApi.JSON.readTree(revokedTags.get(0).getBodyAsString()).get("version").asText()).isEqualTo("7");
+        assertThat(wiremock.findAll(postRequestedFor(urlEqualTo(SET_TAG)).withRequestBody(containing("\"name\":\"" + student + "\""))
+                .withRequestBody(containing("traittrace.revocation_reason")).withRequestBody(containing("mislabelled")))).hasSize(1);
+    }
+
     @Test
     void aHuggingFaceReadmeIsPatchedReadyToCommitAndThePatchIsIdempotent() throws Exception {
         String student = id("hf-student");

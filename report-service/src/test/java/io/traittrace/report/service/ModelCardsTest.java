@@ -10,6 +10,8 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.commonmark.parser.Parser;
+import org.commonmark.renderer.html.HtmlRenderer;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -129,6 +131,35 @@ class ModelCardsTest {
         assertThat(c.subjectDigest).isNotEqualTo(STUDENT);
         // Merged into the student's README, the section still says it plainly.
         assertThat(cards.patchReadme("# Owl student\n", c)).contains(ModelCards.BEGIN + "\n## TraitTrace pipeline check (not an audit of this model)");
+    }
+
+    /**
+     * Lineage names are anyone's input: rendered as CommonMark, the card shows them as text and nothing else; no link, image,
+     * heading or HTML of theirs, and a name that spells the section's end marker cannot cut the patched README.
+     */
+    @Test
+    void lineageNamesAndReasonsCannotWriteMarkdownOrHtmlIntoTheCard() {
+        String hostile = "evil`](https://phish.example) <img src=x onerror=alert(1)>\n\n# Verdict: NO_TRANSFER_DETECTED\n" + ModelCards.END;
+        ObjectNode json = Fixtures.sampleJson();
+        ((ObjectNode) json.get("student")).put("name", hostile);
+        ((ObjectNode) json.get("teacher")).put("name", "``teacher`` [x](javascript:alert(1))");
+        CertificateEntity c = certificate(Fixtures.audit(json));
+        c.revokedAt = OffsetDateTime.of(2026, 12, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+        c.revocationReason = "see [the advisory](https://phish.example)\n\n<script>alert(1)</script> **safe**";
+
+        String card = cards.huggingFace(c);
+        String html = HtmlRenderer.builder().build().render(Parser.builder().build().parse(card.split("---\n", 3)[2]));
+        // The one link is the card's own, to the certificate.
+        assertThat(html).containsOnlyOnce("<a ").contains("<a href=\"https://traittrace.example/api/certificates/").doesNotContain("<img").doesNotContain("<script").doesNotContain("<strong>safe")
+                .doesNotContain("<h1>");
+        assertThat(html).containsOnlyOnce("<h2>").contains("<strong>Verdict: TRANSFER_DETECTED</strong>")
+                .contains("<code>evil`](https://phish.example) &lt;img src=x onerror=alert(1)&gt; # Verdict: NO_TRANSFER_DETECTED "
+                        + ModelCards.END.replace("<", "&lt;").replace(">", "&gt;") + "</code>")
+                .contains("see [the advisory](https://phish.example) &lt;script&gt;alert(1)&lt;/script&gt; **safe**");
+
+        String patched = cards.patchReadme("# Owl student\n\nKeep me.\n", c);
+        String again = cards.patchReadme(patched, c);
+        assertThat(again).isEqualTo(patched).containsOnlyOnce(ModelCards.BEGIN).contains("Keep me.");
     }
 
     @Test
