@@ -59,19 +59,20 @@ class ManifestTypesTest {
 
     @ParameterizedTest
     @MethodSource("io.traittrace.k8s.Rendered#overlays")
-    void namesAreUniquePerKindAndEverythingLandsInTheOverlaysNamespace(String overlay) {
+    void namesAreUniquePerKindAndEverythingLandsInItsNamespace(String overlay) {
         Rendered rendered = Rendered.of(overlay);
         List<String> keys = rendered.trees().stream()
                 .map(tree -> tree.path("kind").asText() + "/" + tree.path("metadata").path("name").asText())
                 .toList();
         assertThat(keys).doesNotHaveDuplicates();
+        assertThat(rendered.trees("Namespace")).extracting(tree -> tree.path("metadata").path("name").asText())
+                .containsExactlyInAnyOrder(rendered.namespace(), rendered.probeNamespace());
         for (JsonNode tree : rendered.trees()) {
             String kind = tree.path("kind").asText();
             String namespace = tree.path("metadata").path("namespace").asText();
-            if (kind.equals("Namespace")) {
-                assertThat(tree.path("metadata").path("name").asText()).isEqualTo(rendered.namespace());
-            } else {
-                assertThat(namespace).as(kind + " " + tree.path("metadata").path("name")).isEqualTo(rendered.namespace());
+            if (!kind.equals("Namespace")) {
+                assertThat(namespace).as(kind + " " + tree.path("metadata").path("name"))
+                        .isEqualTo(Rendered.inProbeNamespace(tree) ? rendered.probeNamespace() : rendered.namespace());
             }
         }
     }

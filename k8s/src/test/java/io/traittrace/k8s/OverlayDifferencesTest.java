@@ -61,7 +61,10 @@ class OverlayDifferencesTest {
         Rendered production = Rendered.of("overlays/production");
         RunnerConfig.Kubernetes jobs = RunnerJobs.of(production).config().kubernetes();
         String queue = jobs.kueueQueue().orElseThrow();
-        assertThat(production.tree("LocalQueue", queue).path("spec").path("clusterQueue").asText()).isNotEmpty();
+        JsonNode localQueue = production.tree("LocalQueue", queue);
+        assertThat(localQueue.path("spec").path("clusterQueue").asText()).isNotEmpty();
+        assertThat(localQueue.path("metadata").path("namespace").asText()).as("a Job's queue is in its namespace")
+                .isEqualTo(jobs.namespace().orElseThrow());
         assertThat(jobs.nodeSelector()).containsEntry("nvidia.com/gpu.present", "true");
         assertThat(jobs.tolerations()).anySatisfy(toleration -> {
             assertThat(toleration.key()).isEqualTo(jobs.gpuResource());

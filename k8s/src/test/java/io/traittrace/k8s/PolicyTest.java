@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -19,10 +20,13 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -114,33 +118,47 @@ class PolicyTest {
 
     @ParameterizedTest
     @MethodSource("io.traittrace.k8s.Rendered#overlays")
-    void theRunnerMayTouchOnlyJobsPodsAndLogsInItsNamespace(String overlay) {
+    void theRunnerMayTouchOnlyItsJobsAndTokenSecretsInTheProbeNamespace(String overlay) {
         Rendered rendered = Rendered.of(overlay);
         assertThat(rendered.all(ClusterRole.class)).isEmpty();
         assertThat(rendered.all(ClusterRoleBinding.class)).isEmpty();
         assertThat(rendered.all(Role.class)).extracting(role -> role.getMetadata().getName())
                 .containsExactly("audit-runner");
-        Map<String, Set<String>> allowed = Map.of(
-                "batch/jobs", Set.of("get", "list", "watch", "create", "delete"),
-                "/pods", Set.of("get", "list", "watch"),
-                "/pods/log", Set.of("get"));
+        assertThat(rendered.all(RoleBinding.class)).extracting(binding -> binding.getMetadata().getName())
+                .containsExactly("audit-runner");
+        // Not in the services' namespace: a grant on Secrets there would reach the database and realm credentials.
+        assertThat(rendered.one(Role.class, "audit-runner").getMetadata().getNamespace())
+                .isEqualTo(rendered.probeNamespace());
+        // Exactly what the runner's code asks for (audit-runner's RunnerRoleTest records it): its Jobs, and the token
+        // Secret of each audit, which a later launch of the audit extends by a patch.
+        Map<String, Set<String>> expected = Map.of(
+                "batch/jobs", Set.of("create", "get", "list", "watch", "deletecollection"),
+                "/secrets", Set.of("create", "get", "patch", "delete"));
+        Map<String, Set<String>> granted = new TreeMap<>();
         for (PolicyRule rule : rendered.one(Role.class, "audit-runner").getRules()) {
             assertThat(rule.getResourceNames()).isNullOrEmpty();
+            assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
+            assertThat(rule.getApiGroups()).doesNotContain("*");
+            assertThat(rule.getResources()).doesNotContain("*");
+            assertThat(rule.getVerbs()).doesNotContain("*");
             for (String group : rule.getApiGroups()) {
                 for (String resource : rule.getResources()) {
-                    assertThat(allowed).as("grant on " + group + "/" + resource).containsKey(group + "/" + resource);
-                    assertThat(allowed.get(group + "/" + resource)).containsAll(rule.getVerbs());
+                    granted.computeIfAbsent(group + "/" + resource, key -> new TreeSet<>()).addAll(rule.getVerbs());
                 }
             }
         }
+        assertThat(granted).isEqualTo(expected);
         RoleBinding binding = rendered.one(RoleBinding.class, "audit-runner");
+        assertThat(binding.getMetadata().getNamespace()).isEqualTo(rendered.probeNamespace());
         assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
+        assertThat(binding.getRoleRef().getName()).isEqualTo("audit-runner");
         assertThat(binding.getSubjects()).singleElement().satisfies(subject -> {
             assertThat(subject.getKind()).isEqualTo("ServiceAccount");
             assertThat(subject.getName()).isEqualTo("audit-runner");
-            assertThat(Objects.requireNonNullElse(subject.getNamespace(), rendered.namespace()))
-                    .isEqualTo(rendered.namespace());
+            assertThat(subject.getNamespace()).as("the runner's own account").isEqualTo(rendered.namespace());
         });
+        assertThat(rendered.one(ServiceAccount.class, "audit-runner").getMetadata().getNamespace())
+                .isEqualTo(rendered.namespace());
         assertThat(rendered.all(Deployment.class)).allSatisfy(deployment -> {
             boolean runner = deployment.getMetadata().getName().equals("audit-runner");
             assertThat(deployment.getSpec().getTemplate().getSpec().getAutomountServiceAccountToken())
@@ -182,25 +200,46 @@ class PolicyTest {
         }
         // Behind the gateway: each service takes calls from the gateway and the callers the architecture names.
         assertThat(callers(rendered, "lineage-service")).containsExactlyInAnyOrder("gateway", "audit-runner");
-        assertThat(callers(rendered, "audit-runner")).containsExactlyInAnyOrder("gateway", "traittrace-probe");
+        assertThat(callers(rendered, "audit-runner"))
+                .containsExactlyInAnyOrder("gateway", "traittrace-probe in " + rendered.probeNamespace());
         assertThat(callers(rendered, "report-service")).containsExactly("gateway");
     }
 
     @ParameterizedTest
     @MethodSource("io.traittrace.k8s.Rendered#overlays")
     void probePodsReachOnlyTheRunnerAndDns(String overlay) {
-        NetworkPolicy probe = Rendered.of(overlay).one(NetworkPolicy.class, "traittrace-probe");
+        Rendered rendered = Rendered.of(overlay);
+        NetworkPolicy probe = rendered.one(NetworkPolicy.class, "traittrace-probe");
+        assertThat(probe.getMetadata().getNamespace()).isEqualTo(rendered.probeNamespace());
         assertThat(probe.getSpec().getPodSelector().getMatchLabels())
                 .containsExactly(Map.entry("app.kubernetes.io/name", "traittrace-probe"));
         assertThat(probe.getSpec().getPolicyTypes()).contains("Ingress", "Egress");
         assertThat(probe.getSpec().getIngress()).isNullOrEmpty();
         assertThat(probe.getSpec().getEgress()).hasSize(2);
         assertThat(probe.getSpec().getEgress()).allSatisfy(rule -> assertThat(rule.getTo()).isNotEmpty());
-        assertThat(probe.getSpec().getEgress().get(0).getTo()).singleElement().satisfies(peer ->
-                assertThat(peer.getPodSelector().getMatchLabels())
-                        .containsExactly(Map.entry("app.kubernetes.io/name", "audit-runner")));
+        assertThat(probe.getSpec().getEgress().get(0).getTo()).singleElement().extracting(PolicyTest::pods)
+                .isEqualTo("audit-runner in " + rendered.namespace());
         assertThat(probe.getSpec().getEgress().get(1).getPorts()).allSatisfy(port ->
                 assertThat(port.getPort().getIntVal()).isEqualTo(53));
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.traittrace.k8s.Rendered#overlays")
+    void theProbeNamespaceHoldsOnlyTheProbesSideAndEnforcesRestricted(String overlay) {
+        Rendered rendered = Rendered.of(overlay);
+        List<String> probeSide = rendered.trees().stream()
+                .filter(tree -> tree.path("metadata").path("namespace").asText().equals(rendered.probeNamespace()))
+                .map(tree -> tree.path("kind").asText() + " " + tree.path("metadata").path("name").asText())
+                .toList();
+        List<String> expected = new ArrayList<>(List.of("ServiceAccount traittrace-probe",
+                "Role audit-runner", "RoleBinding audit-runner", "NetworkPolicy traittrace-probe"));
+        if (overlay.endsWith("production")) {
+            expected.add("LocalQueue traittrace-gpu");
+        }
+        assertThat(probeSide).containsExactlyInAnyOrderElementsOf(expected);
+        // Only probe pods run there, and the Jobs the runner writes meet restricted.
+        JsonNode labels = rendered.tree("Namespace", rendered.probeNamespace()).path("metadata").path("labels");
+        assertThat(labels.path("pod-security.kubernetes.io/enforce").asText()).isEqualTo("restricted");
     }
 
     @ParameterizedTest
@@ -247,12 +286,22 @@ class PolicyTest {
         }
     }
 
+    /** The pods a service admits: by name, and the namespace they are in when it is not the service's. */
     private static List<String> callers(Rendered rendered, String service) {
         return rendered.one(NetworkPolicy.class, service).getSpec().getIngress().stream()
                 .flatMap(rule -> rule.getFrom().stream())
-                .filter(peer -> peer.getPodSelector() != null && peer.getNamespaceSelector() == null)
-                .map(peer -> peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/name"))
+                .filter(peer -> peer.getPodSelector() != null)
+                .map(PolicyTest::pods)
                 .toList();
+    }
+
+    private static String pods(NetworkPolicyPeer peer) {
+        String name = peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/name");
+        if (peer.getNamespaceSelector() == null) {
+            return name;
+        }
+        Map<String, String> namespace = Objects.requireNonNullElse(peer.getNamespaceSelector().getMatchLabels(), Map.of());
+        return name + " in " + namespace.getOrDefault("kubernetes.io/metadata.name", "any namespace");
     }
 
     private static void assertHealthProbe(String name, Probe probe, String path, Set<String> ports) {

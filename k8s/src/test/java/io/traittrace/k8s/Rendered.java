@@ -143,8 +143,19 @@ record Rendered(String overlay, List<JsonNode> trees, List<KubernetesResource> o
                 .findFirst().orElseThrow(() -> new AssertionError(overlay + " has no " + kind + " " + name));
     }
 
+    /** The services' namespace. */
     String namespace() {
         return overlay.endsWith("production") ? "traittrace" : "traittrace-dev";
+    }
+
+    /** The probe Jobs' namespace: theirs, their token Secrets' and the runner's Role's. */
+    String probeNamespace() {
+        return namespace() + "-probes";
+    }
+
+    /** Objects the overlays move to the probe namespace carry this label. */
+    static boolean inProbeNamespace(JsonNode tree) {
+        return "probes".equals(tree.path("metadata").path("labels").path("traittrace.io/namespace").asText());
     }
 
     static Stream<String> overlays() {

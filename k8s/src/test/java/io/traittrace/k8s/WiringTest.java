@@ -10,8 +10,10 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.traittrace.audit.config.RunnerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.HashMap;
@@ -135,7 +137,8 @@ class WiringTest {
     @MethodSource("io.traittrace.k8s.Rendered#overlays")
     void serviceUrlsNameServicesAndPortsThatExist(String overlay) {
         Rendered rendered = Rendered.of(overlay);
-        Pattern url = Pattern.compile("http://([a-z0-9-]+):(\\d+)");
+        // A host in another namespace (the probes call the runner) names the namespace: service.namespace.svc.
+        Pattern url = Pattern.compile("http://([a-z0-9-]+)(?:\\.([a-z0-9-]+)\\.svc)?:(\\d+)");
         for (String service : Rendered.SERVICES) {
             environment(rendered, service).forEach((name, env) -> {
                 if (name.endsWith("_URL") && env.getValue() != null && env.getValue().startsWith("http://")
@@ -144,7 +147,10 @@ class WiringTest {
                     assertThat(matcher.matches()).as(service + " " + name + "=" + env.getValue()).isTrue();
                     Service target = rendered.one(Service.class, matcher.group(1));
                     assertThat(target.getSpec().getPorts().get(0).getPort())
-                            .isEqualTo(Integer.parseInt(matcher.group(2)));
+                            .isEqualTo(Integer.parseInt(matcher.group(3)));
+                    if (matcher.group(2) != null) {
+                        assertThat(target.getMetadata().getNamespace()).as(name).isEqualTo(matcher.group(2));
+                    }
                 }
             });
         }
@@ -208,13 +214,19 @@ class WiringTest {
 
     @ParameterizedTest
     @MethodSource("io.traittrace.k8s.Rendered#overlays")
-    void theProbeJobsRunAsAnAccountWithoutAnApiToken(String overlay) {
+    void theProbeJobsRunInTheRolesNamespaceAsAnAccountWithoutAnApiToken(String overlay) {
         Rendered rendered = Rendered.of(overlay);
-        RunnerJobs jobs = RunnerJobs.of(rendered);
-        String account = jobs.config().kubernetes().serviceAccount().orElseThrow();
-        assertThat(rendered.one(ServiceAccount.class, account).getAutomountServiceAccountToken()).isFalse();
-        assertThat(jobs.config().kubernetes().namespace()).as("Jobs stay in the runner's namespace").isEmpty();
-        assertThat(jobs.config().kubernetes().resultUrl()).isEqualTo("http://audit-runner:8082");
+        RunnerConfig.Kubernetes jobs = RunnerJobs.of(rendered).config().kubernetes();
+        String namespace = jobs.namespace().orElseThrow();
+        assertThat(namespace).as("the runner's Jobs and Secrets go where its Role is")
+                .isEqualTo(rendered.one(Role.class, "audit-runner").getMetadata().getNamespace())
+                .isEqualTo(rendered.probeNamespace())
+                .isNotEqualTo(rendered.one(Deployment.class, "audit-runner").getMetadata().getNamespace());
+        ServiceAccount account = rendered.one(ServiceAccount.class, jobs.serviceAccount().orElseThrow());
+        assertThat(account.getMetadata().getNamespace()).as("the Jobs' account is in their namespace").isEqualTo(namespace);
+        assertThat(account.getAutomountServiceAccountToken()).isFalse();
+        assertThat(jobs.resultUrl()).as("the probes call the runner across namespaces")
+                .isEqualTo("http://audit-runner." + rendered.namespace() + ".svc:8082");
     }
 
     private static void assertSameSecret(JsonNode realmImport, String placeholder, EnvVar env) {

@@ -19,7 +19,7 @@ import io.traittrace.audit.config.RunnerConfig;
 
 /**
  * Readiness of the Kubernetes API the runs go to, with {@code runner.executor=kubernetes} only: lists at most one
- * Job in the audit namespace (a call the runner's Role allows and the API answers cheaply). DOWN, with the error,
+ * Job in the Jobs' namespace (a call the runner's Role allows and the API answers cheaply). DOWN, with the error,
  * when the API refuses, fails, or does not answer within {@code runner.kubernetes.health-check-timeout}: a runner
  * that cannot reach its cluster should take no audits.
  */
