@@ -62,6 +62,13 @@ public interface RunnerConfig {
         /** Probe processes at once. */
         @WithDefault("1")
         int concurrency();
+
+        /**
+         * The only variables a probe process inherits from the runner's environment: what Java, DJL and the GPU need. The rest
+         * (the run-token key, the OIDC client secret, database passwords) never reaches code that reads a request's paths.
+         */
+        @WithDefault("PATH,HOME,LANG,LC_ALL,TZ,TMPDIR,JAVA_HOME,DJL_CACHE_DIR,PROBE_JAVA_OPTS,CUDA_VISIBLE_DEVICES,LD_LIBRARY_PATH")
+        List<String> inheritedEnvironment();
     }
 
     interface Kubernetes {

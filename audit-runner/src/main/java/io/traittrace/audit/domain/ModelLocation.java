@@ -30,6 +30,22 @@ public record ModelLocation(String kind, String probePath, Map<String, String> m
     static final Pattern RELATIVE = Pattern.compile("^[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*$");
 
     /**
+     * A checkpoint directory a request names itself (the family test's {@code a} and {@code b}). On the local executor it must
+     * lie under a configured model root, as {@code file://} weights must: a request may not point the probe at the runner's own
+     * files. A Job reads it inside its own pod, where an absolute path without ".." is all that is asked.
+     */
+    public static void requireProbeDirectory(String field, String directory, RunnerConfig.ExecutorKind executor, RunnerConfig.Storage storage) {
+        Path path = Path.of(directory);
+        if (!path.isAbsolute() || !path.normalize().equals(path)) {
+            throw new InvalidRequest(field, "'" + directory + "' must be an absolute, normalised directory path (no '..')");
+        }
+        List<Path> roots = storage.fileRoots().orElse(List.of());
+        if (executor == RunnerConfig.ExecutorKind.LOCAL && roots.stream().map(r -> r.toAbsolutePath().normalize()).noneMatch(path::startsWith)) {
+            throw new InvalidRequest(field, directory + " is not under an allowed model root " + roots + " (runner.storage.file-roots)");
+        }
+    }
+
+    /**
      * Resolves {@code uri} for the configured executor.
      *
      * @param field the request field to blame ("models.student")

@@ -105,11 +105,14 @@ public class LocalRunExecutor implements RunExecutor, AutoCloseable {
             Files.deleteIfExists(result);
             ProcessBuilder builder = new ProcessBuilder(config.probeCommand(), "run", "--spec", spec.toString(), "--out", result.toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("probe.log").toFile());
-            // The runner takes the result file itself: the child must not try to submit it.
-            builder.environment().remove(ProbeContract.RESULT_URL_ENV);
-            builder.environment().remove(ProbeContract.RUN_TOKEN_ENV);
+            // A minimal environment: the runner's secrets stay out, and with no result URL or token the child does not try to
+            // submit its result (the runner takes the file itself).
+            Map<String, String> environment = builder.environment();
+            Map<String, String> runner = Map.copyOf(environment);
+            environment.clear();
+            config.inheritedEnvironment().stream().filter(runner::containsKey).forEach(name -> environment.put(name, runner.get(name)));
             // A runner killed outright cannot stop its children; this lets them stop themselves.
-            builder.environment().put(ProbeContract.PARENT_PID_ENV, Long.toString(ProcessHandle.current().pid()));
+            environment.put(ProbeContract.PARENT_PID_ENV, Long.toString(ProcessHandle.current().pid()));
             entry.process = builder.start();
             listener.running(run.runId());
             boolean exited = entry.process.waitFor(run.deadlineSeconds(), TimeUnit.SECONDS);
@@ -146,19 +149,26 @@ public class LocalRunExecutor implements RunExecutor, AutoCloseable {
         };
     }
 
+    /**
+     * The probe's own last message ("probe: …"), cut to {@link #MAX_REASON} characters. Other output (a stack trace, a library's
+     * complaint quoting the bytes it read) stays in the run's log: a reason is shown to every viewer of the audit.
+     */
     private static String lastLine(Path log) {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
             for (int i = lines.size() - 1; i >= 0; i--) {
                 if (lines.get(i).startsWith("probe: ")) {
-                    return lines.get(i);
+                    String line = lines.get(i);
+                    return line.length() <= MAX_REASON ? line : line.substring(0, MAX_REASON) + "…";
                 }
             }
-            return lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1);
+            return "(no probe message; the output is in the run's probe.log)";
         } catch (IOException e) {
             return "(no log)";
         }
     }
+
+    private static final int MAX_REASON = 500;
 
     private static void stop(Process process) {
         if (process != null && process.isAlive()) {

@@ -92,6 +92,12 @@ public class AuditService {
         try {
             plan = planner.plan(request);
             planner.requirePower(plan);
+            if ("family".equals(plan.protocol())) {
+                for (String checkpoint : List.of("a", "b")) {
+                    ModelLocation.requireProbeDirectory("parameters." + checkpoint, request.parameters().get(checkpoint).asText(), config.executor(),
+                            config.storage());
+                }
+            }
         } catch (InvalidRequest e) {
             return Uni.createFrom().failure(AuditProblem.badRequest(e.getMessage(), List.of(e.field() + ": " + e.getMessage())));
         }

@@ -107,6 +107,22 @@ class BadInputApiTest {
         }).body("errors", hasItem(containsString("margin: an image audit declares its margin")));
     }
 
+    /** The family test's checkpoints are read by a local probe process: only under the configured model roots. */
+    @Test
+    void aFamilyTestReadsCheckpointsOnlyUnderTheModelRoots() {
+        refused(400, r -> {
+            r.put("protocol", "family").remove("seedsPerArm");
+            r.remove("margin");
+            r.putObject("parameters").put("a", "/etc").put("b", "/root/.ssh");
+        }).body("errors", hasItem(containsString("parameters.a: /etc is not under an allowed model root")));
+        refused(400, r -> {
+            r.put("protocol", "family").remove("seedsPerArm");
+            r.remove("margin");
+            String root = java.nio.file.Path.of("target/demo-models").toAbsolutePath().toString();
+            r.putObject("parameters").put("a", root + "/student").put("b", root + "/../../../../etc");
+        }).body("errors", hasItem(containsString("parameters.b: '")), "errors", hasItem(containsString("no '..'")));
+    }
+
     @Test
     void anImageAuditNamesItsImageByDigest() {
         refused(400, r -> {
