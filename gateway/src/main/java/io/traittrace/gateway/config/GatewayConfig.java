@@ -1,6 +1,8 @@
 package io.traittrace.gateway.config;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -20,11 +22,28 @@ public interface GatewayConfig {
 
     RateLimit rateLimit();
 
+    /**
+     * The proxies in front of the gateway (addresses or CIDR ranges, e.g. the ingress controller's pod network): only a
+     * request from one of them has its client taken from {@code X-Forwarded-For}. None: every caller is its peer address.
+     */
+    Optional<List<String>> trustedProxies();
+
     VerifiedTokens verifiedTokens();
 
-    /** Largest request body the gateway accepts and forwards. */
+    /** Largest request body of a route that takes uploads (lineage writes and imports, certificate verification, README patches). */
     @WithDefault("16M")
     io.quarkus.runtime.configuration.MemorySize maxBodySize();
+
+    /** Largest body of every other write (an audit request, a cancel, a revocation): small JSON documents. */
+    @WithDefault("64K")
+    io.quarkus.runtime.configuration.MemorySize maxRequestBodySize();
+
+    /**
+     * Request bodies the gateway reads at once, over all callers (each after its caller was authenticated and rate-limited):
+     * one more is answered 503 with Retry-After rather than held in memory.
+     */
+    @WithDefault("32")
+    int maxConcurrentUploads();
 
     interface Upstream {
 

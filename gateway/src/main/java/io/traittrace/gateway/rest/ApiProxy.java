@@ -3,6 +3,9 @@ package io.traittrace.gateway.rest;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -22,6 +25,7 @@ import io.traittrace.gateway.client.Upstreams;
 import io.traittrace.gateway.config.GatewayConfig;
 import io.traittrace.gateway.service.ApiRoutes;
 import io.traittrace.gateway.service.ApiRoutes.ApiRoute;
+import io.traittrace.gateway.service.ClientAddresses;
 import io.traittrace.gateway.service.RateLimiter;
 import io.traittrace.gateway.service.VerifiedTokens;
 import io.vertx.core.MultiMap;
@@ -31,7 +35,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClientResponse;
 
@@ -40,6 +43,10 @@ import io.vertx.mutiny.core.http.HttpClientResponse;
  * it expires, {@link VerifiedTokens}), limits its rate, and forwards the request to the
  * service that owns the route with the caller's access token (a bearer token as sent, or the console session's).
  * Answers, errors and server-sent event streams come back as the service sent them.
+ *
+ * <p>A body is read last: the route, the caller and its rate decide first, on the headers alone (the request stays paused
+ * meanwhile), so an anonymous or refused upload costs nothing; then it is read within the route's own limit and the
+ * gateway's cap on bodies in flight. A refusal of a request whose body was not read closes the connection.
  */
 @ApplicationScoped
 public class ApiProxy {
@@ -63,39 +70,29 @@ public class ApiProxy {
     private final RateLimiter rateLimiter;
     private final VerifiedTokens verifiedTokens;
     private final GatewayConfig config;
+    private final ClientAddresses clients;
+    /** Bodies being read now, over all callers. */
+    private final AtomicInteger uploads = new AtomicInteger();
 
     public ApiProxy(ApiRoutes routes, Upstreams upstreams, RateLimiter rateLimiter, VerifiedTokens verifiedTokens,
-            GatewayConfig config) {
+            GatewayConfig config, ClientAddresses clients) {
         this.routes = routes;
         this.upstreams = upstreams;
         this.rateLimiter = rateLimiter;
         this.verifiedTokens = verifiedTokens;
         this.config = config;
+        this.clients = clients;
     }
 
     void register(@Observes Router router) {
-        BodyHandler bodies = BodyHandler.create(false).setBodyLimit(config.maxBodySize().asLongValue());
-        router.route("/api/*")
-                // Reads carry no body: they skip the buffering.
-                .handler(context -> {
-                    if (BODILESS.contains(context.request().method())) {
-                        context.next();
-                    } else {
-                        bodies.handle(context);
-                    }
-                })
-                .handler(this::handle)
-                .failureHandler(this::failed);
+        router.route("/api/*").handler(this::handle).failureHandler(this::failed);
     }
 
-    /** A request the router itself refused (a body over the limit) or a fault of the gateway, as a problem. */
+    /** A request the router itself refused or a fault of the gateway, as a problem. */
     private void failed(RoutingContext context) {
         if (isAuthenticationFailure(context.failure())) {
             // A token that fails validation surfaces here as well as in authorize(): whichever comes first answers.
             unauthenticated(context);
-        } else if (context.statusCode() == 413) {
-            Problems.send(context, 413, "Payload too large", "The request body is over the gateway's limit of "
-                    + config.maxBodySize().asLongValue() + " bytes");
         } else if (context.statusCode() >= 400 && context.statusCode() < 500) {
             Problems.send(context, context.statusCode(), "Bad request", "The request could not be read");
         } else {
@@ -105,6 +102,10 @@ public class ApiProxy {
     }
 
     private void handle(RoutingContext context) {
+        if (!BODILESS.contains(context.request().method())) {
+            // Held until the caller may send it (readBody): no chunk arrives, or is lost, while the caller is checked.
+            context.request().pause();
+        }
         String method = context.request().method().name();
         String path = context.normalizedPath();
         ApiRoutes.Lookup lookup = routes.lookup(method, path);
@@ -112,15 +113,15 @@ public class ApiProxy {
             authorize(context, found.route());
         } else if (lookup instanceof ApiRoutes.MethodNotAllowed refused) {
             context.response().putHeader(HttpHeaders.ALLOW, String.join(", ", refused.allowed()));
-            Problems.send(context, 405, "Method not allowed", method + " is not allowed on " + path);
+            refuse(context, 405, "Method not allowed", method + " is not allowed on " + path);
         } else {
-            Problems.send(context, 404, "Not found", "The gateway routes no API at " + path);
+            refuse(context, 404, "Not found", "The gateway routes no API at " + path);
         }
     }
 
     private void authorize(RoutingContext context, ApiRoute route) {
         if (route.isPublic()) {
-            limitedOr(context, clientAddress(context), () -> forward(context, route, null));
+            limitedOr(context, clients.of(context.request()), () -> forward(context, route, null));
             return;
         }
         String bearer = bearerToken(context);
@@ -148,8 +149,7 @@ public class ApiProxy {
         if (route.allows(caller.roles())) {
             limitedOr(context, caller.subject(), () -> forward(context, route, token));
         } else {
-            limitedOr(context, caller.subject(), () -> Problems.send(context, 403, "Forbidden",
-                    "Your roles do not allow this operation"));
+            limitedOr(context, caller.subject(), () -> refuse(context, 403, "Forbidden", "Your roles do not allow this operation"));
         }
     }
 
@@ -165,9 +165,9 @@ public class ApiProxy {
         if (context.response().ended()) {
             return;
         }
-        limitedOr(context, clientAddress(context), () -> {
+        limitedOr(context, clients.of(context.request()), () -> {
             context.response().putHeader("WWW-Authenticate", "Bearer");
-            Problems.send(context, 401, "Unauthorized", "A valid bearer token is required");
+            refuse(context, 401, "Unauthorized", "A valid bearer token is required");
         });
     }
 
@@ -187,18 +187,96 @@ public class ApiProxy {
     private static void tooManyRequests(RoutingContext context, Duration wait) {
         long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
         context.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-        Problems.send(context, 429, "Too many requests", "This client's request rate is over its limit; retry in "
-                + seconds + " s");
+        refuse(context, 429, "Too many requests", "This client's request rate is over its limit; retry in " + seconds + " s");
+    }
+
+    /**
+     * A refusal, and for a request whose body is still unread a closed connection once the answer is written: the body is
+     * never read, and nothing of it can be taken for the next request on the connection.
+     */
+    private static void refuse(RoutingContext context, int status, String title, String detail) {
+        HttpServerRequest request = context.request();
+        if (!BODILESS.contains(request.method()) && !request.isEnded()) {
+            context.response().putHeader(HttpHeaders.CONNECTION, "close");
+            context.response().endHandler(ended -> request.connection().close());
+        }
+        Problems.send(context, status, title, detail);
     }
 
     private void forward(RoutingContext context, ApiRoute route, String token) {
+        readBody(context, route, body -> forward(context, route, token, body));
+    }
+
+    /**
+     * Reads the body, now that the caller may send it: refused at once when its declared length is over the route's limit
+     * or the gateway already reads {@code gateway.max-concurrent-uploads} bodies; cut off with 413 when it grows past the
+     * limit.
+     */
+    private void readBody(RoutingContext context, ApiRoute route, Consumer<Buffer> then) {
+        HttpServerRequest request = context.request();
+        if (BODILESS.contains(request.method())) {
+            then.accept(Buffer.buffer());
+            return;
+        }
+        long limit = (route.upload() ? config.maxBodySize() : config.maxRequestBodySize()).asLongValue();
+        if (declaredLength(request) > limit) {
+            tooLarge(context, limit);
+            return;
+        }
+        if (uploads.incrementAndGet() > config.maxConcurrentUploads()) {
+            uploads.decrementAndGet();
+            context.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+            refuse(context, 503, "Service unavailable", "The gateway is reading as many request bodies as it takes at once; retry in 1 s");
+            return;
+        }
+        AtomicBoolean reading = new AtomicBoolean(true);
+        Runnable done = () -> {
+            if (reading.compareAndSet(true, false)) {
+                uploads.decrementAndGet();
+            }
+        };
+        io.vertx.core.buffer.Buffer body = io.vertx.core.buffer.Buffer.buffer();
+        request.handler(chunk -> {
+            if (!reading.get()) {
+                return;
+            }
+            if (body.length() + chunk.length() > limit) {
+                done.run();
+                tooLarge(context, limit);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.exceptionHandler(failure -> done.run());
+        context.response().closeHandler(closed -> done.run());
+        request.endHandler(ended -> {
+            if (reading.get()) {
+                done.run();
+                then.accept(Buffer.newInstance(body));
+            }
+        });
+        request.resume();
+    }
+
+    private static long declaredLength(HttpServerRequest request) {
+        try {
+            String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+            return length == null ? -1 : Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static void tooLarge(RoutingContext context, long limit) {
+        refuse(context, 413, "Payload too large", "The request body is over this route's limit of " + limit + " bytes");
+    }
+
+    private void forward(RoutingContext context, ApiRoute route, String token, Buffer body) {
         HttpServerRequest incoming = context.request();
         String query = incoming.query();
         UpstreamRequest request = new UpstreamRequest(incoming.method(),
                 context.normalizedPath() + (query == null ? "" : "?" + query),
-                forwardedHeaders(context, token),
-                context.body() == null || context.body().buffer() == null ? Buffer.buffer()
-                        : Buffer.newInstance(context.body().buffer()));
+                forwardedHeaders(context, token), body);
         String accept = incoming.getHeader(HttpHeaders.ACCEPT);
         if (accept != null && accept.contains("text/event-stream")) {
             upstreams.of(route.service()).open(request).subscribe()
@@ -221,7 +299,7 @@ public class ApiProxy {
             headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + token);
         }
         String priorChain = incoming.getHeader("X-Forwarded-For");
-        String address = clientAddress(context);
+        String address = peerAddress(context);
         headers.set("X-Forwarded-For", priorChain == null ? address : priorChain + ", " + address);
         headers.set("X-Forwarded-Proto", incoming.scheme());
         headers.set("X-Forwarded-Host", incoming.authority() == null ? "" : incoming.authority().toString());
@@ -279,7 +357,7 @@ public class ApiProxy {
                 : "name:" + caller.getPrincipal().getName();
     }
 
-    private static String clientAddress(RoutingContext context) {
+    private static String peerAddress(RoutingContext context) {
         return context.request().remoteAddress() == null ? "unknown" : context.request().remoteAddress().hostAddress();
     }
 }

@@ -32,14 +32,14 @@ public class ApiRoutes {
     private static final List<ApiRoute> ROUTES = List.of(
             route(Service.REPORT, PUBLIC, "GET", "/api/keys"),
             route(Service.REPORT, PUBLIC, "GET", "/api/revocations"),
-            route(Service.REPORT, PUBLIC, "POST", "/api/certificates/verify"),
+            upload(Service.REPORT, PUBLIC, "POST", "/api/certificates/verify"),
             route(Service.REPORT, ADMINS, "POST", "/api/certificates/*/revoke"),
-            route(Service.REPORT, CERTIFICATE_READERS, "POST", "/api/certificates/*/model-card/readme"),
+            upload(Service.REPORT, CERTIFICATE_READERS, "POST", "/api/certificates/*/model-card/readme"),
             route(Service.REPORT, CERTIFICATE_READERS, "GET", "/api/certificates"),
             route(Service.REPORT, CERTIFICATE_READERS, "GET", "/api/certificates/**"),
             route(Service.LINEAGE, ADMINS, "DELETE", "/api/lineage/assertions/shared-init/*"),
             route(Service.LINEAGE, READERS, "GET", "/api/lineage/**"),
-            route(Service.LINEAGE, WRITERS, "POST", "/api/lineage/**"),
+            upload(Service.LINEAGE, WRITERS, "POST", "/api/lineage/**"),
             route(Service.RUNNER, READERS, "GET", "/api/audits"),
             route(Service.RUNNER, READERS, "GET", "/api/audits/**"),
             route(Service.RUNNER, WRITERS, "POST", "/api/audits"),
@@ -49,8 +49,11 @@ public class ApiRoutes {
         LINEAGE, RUNNER, REPORT
     }
 
-    /** One forwarded route; no roles means public. */
-    public record ApiRoute(Service service, Set<String> roles, String method, Pattern path) {
+    /**
+     * One forwarded route; no roles means public. An upload route's body may be as large as {@code gateway.max-body-size};
+     * every other write's as {@code gateway.max-request-body-size}.
+     */
+    public record ApiRoute(Service service, Set<String> roles, String method, Pattern path, boolean upload) {
 
         public boolean isPublic() {
             return roles.isEmpty();
@@ -85,9 +88,16 @@ public class ApiRoutes {
                 onPath.stream().map(ApiRoute::method).collect(Collectors.toCollection(java.util.TreeSet::new))));
     }
 
-    /** {@code *} is one path segment, {@code **} one or more. */
     private static ApiRoute route(Service service, Set<String> roles, String method, String glob) {
-        String regex = Pattern.quote(glob).replace("/**", "\\E(?:/[^/]+)+\\Q").replace("/*", "\\E/[^/]+\\Q");
-        return new ApiRoute(service, roles, method, Pattern.compile(regex));
+        return new ApiRoute(service, roles, method, pattern(glob), false);
+    }
+
+    private static ApiRoute upload(Service service, Set<String> roles, String method, String glob) {
+        return new ApiRoute(service, roles, method, pattern(glob), true);
+    }
+
+    /** {@code *} is one path segment, {@code **} one or more. */
+    private static Pattern pattern(String glob) {
+        return Pattern.compile(Pattern.quote(glob).replace("/**", "\\E(?:/[^/]+)+\\Q").replace("/*", "\\E/[^/]+\\Q"));
     }
 }

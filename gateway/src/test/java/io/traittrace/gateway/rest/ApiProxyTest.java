@@ -259,6 +259,139 @@ class ApiProxyTest {
         StandInServices.lineage().verify(0, anyRequestedFor(anyUrl()));
     }
 
+    /**
+     * The route, the caller and its rate decide on the headers: an anonymous upload is refused before a byte of its body
+     * is read (the body is never sent here, and the answer still comes), and the connection is closed behind it.
+     */
+    @Test
+    void anAnonymousUploadIsRefusedBeforeItsBodyIsRead() throws Exception {
+        try (RawRequest upload = RawRequest.headersOnly("POST", "/api/lineage/models", null, 60_000)) {
+            assertThat(upload.statusLine()).startsWith("HTTP/1.1 401");
+            assertThat(upload.closedByServer()).isTrue();
+        }
+        try (RawRequest forbidden = RawRequest.headersOnly("POST", "/api/audits", Callers.token("viewer"), 6_000)) {
+            assertThat(forbidden.statusLine()).startsWith("HTTP/1.1 403");
+        }
+        StandInServices.lineage().verify(0, anyRequestedFor(anyUrl()));
+        StandInServices.runner().verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    /** Each route has its own limit: an audit request is a small document, an import may be large. */
+    @Test
+    void aBodyDeclaredOverItsRoutesLimitIsRefusedUnread() throws Exception {
+        try (RawRequest audit = RawRequest.headersOnly("POST", "/api/audits", Callers.token("auditor"), 20_000)) {
+            assertThat(audit.statusLine()).startsWith("HTTP/1.1 413");
+            assertThat(audit.rest()).contains("this route's limit of 8192 bytes");
+        }
+        given().auth().oauth2(Callers.token("auditor")).contentType(ContentType.JSON).body("{\"pad\":\"" + "x".repeat(9_000) + "\"}")
+                .post("/api/audits").then().statusCode(413).contentType("application/problem+json");
+        StandInServices.lineage().stubFor(post(urlEqualTo("/api/lineage/models"))
+                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json").withBody("{\"id\":\"m\"}")));
+        given().auth().oauth2(Callers.token("auditor")).contentType(ContentType.JSON).body("{\"pad\":\"" + "x".repeat(20_000) + "\"}")
+                .post("/api/lineage/models").then().statusCode(201);
+        StandInServices.runner().verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    /** Bodies in flight are capped (two in tests): a third upload is answered 503 at once, and a finished one frees its slot. */
+    @Test
+    void uploadsInFlightAreCapped() throws Exception {
+        StandInServices.lineage().stubFor(post(urlEqualTo("/api/lineage/models"))
+                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json").withBody("{\"id\":\"m\"}")));
+        String token = Callers.token("auditor");
+        try (RawRequest first = RawRequest.headersOnly("POST", "/api/lineage/models", token, 50_000);
+                RawRequest second = RawRequest.headersOnly("POST", "/api/lineage/models", token, 50_000)) {
+            first.awaitNoAnswer();
+            second.awaitNoAnswer();
+            try (RawRequest third = RawRequest.headersOnly("POST", "/api/lineage/models", token, 50_000)) {
+                assertThat(third.statusLine()).startsWith("HTTP/1.1 503");
+                assertThat(third.rest()).containsIgnoringCase("Retry-After: 1");
+            }
+            first.sendBody();
+            assertThat(first.statusLine()).startsWith("HTTP/1.1 201");
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> given().auth().oauth2(token)
+                .contentType(ContentType.JSON).body("{}").post("/api/lineage/models").then().statusCode(201));
+    }
+
+    /** An HTTP/1.1 request written by hand: the headers, and the body only when the test says so. */
+    private static final class RawRequest implements AutoCloseable {
+        private final java.net.Socket socket;
+        private final int length;
+        private final java.io.BufferedReader reader;
+        private String statusLine;
+
+        private RawRequest(java.net.Socket socket, int length) throws java.io.IOException {
+            this.socket = socket;
+            this.length = length;
+            this.reader = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+
+        static RawRequest headersOnly(String method, String path, String token, int length) throws java.io.IOException {
+            java.net.Socket socket = new java.net.Socket("localhost", io.restassured.RestAssured.port);
+            socket.setSoTimeout(5_000);
+            String headers = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + (token == null ? "" : "Authorization: Bearer " + token + "\r\n") + "Content-Length: " + length + "\r\n\r\n";
+            socket.getOutputStream().write(headers.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new RawRequest(socket, length);
+        }
+
+        /** The answer's status line; a read timeout (5 s) fails the test: the gateway was waiting for the body. */
+        String statusLine() throws java.io.IOException {
+            if (statusLine == null) {
+                statusLine = reader.readLine();
+            }
+            return statusLine;
+        }
+
+        /** Headers and body after the status line, until the server closes or goes quiet. */
+        String rest() throws java.io.IOException {
+            statusLine();
+            StringBuilder rest = new StringBuilder();
+            socket.setSoTimeout(1_000);
+            try {
+                for (int c; (c = reader.read()) >= 0;) {
+                    rest.append((char) c);
+                }
+            } catch (java.net.SocketTimeoutException quiet) {
+                // keep-alive: the answer is complete
+            }
+            return rest.toString();
+        }
+
+        boolean closedByServer() throws java.io.IOException {
+            rest();
+            socket.setSoTimeout(5_000);
+            try {
+                return reader.read() < 0;
+            } catch (java.net.SocketException reset) {
+                return true;
+            }
+        }
+
+        /** The gateway is reading this body: nothing comes back while it waits for the rest. */
+        void awaitNoAnswer() throws java.io.IOException {
+            socket.setSoTimeout(500);
+            try {
+                int read = reader.read();
+                throw new AssertionError("the gateway answered before the body was sent: " + (char) read + reader.readLine());
+            } catch (java.net.SocketTimeoutException waiting) {
+                socket.setSoTimeout(5_000);
+            }
+        }
+
+        void sendBody() throws java.io.IOException {
+            String body = "{\"pad\":\"" + "x".repeat(length - 10) + "\"}";
+            socket.getOutputStream().write(body.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            socket.close();
+        }
+    }
+
     private static com.github.tomakehurst.wiremock.matching.StringValuePattern containing(String text) {
         return com.github.tomakehurst.wiremock.client.WireMock.containing(text);
     }

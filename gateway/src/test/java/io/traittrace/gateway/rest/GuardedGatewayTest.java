@@ -34,7 +34,9 @@ class GuardedGatewayTest {
                     "gateway.runner.url", "http://localhost:9",
                     "gateway.report.url", "http://localhost:9",
                     "gateway.rate-limit.requests-per-second", "0.2",
-                    "gateway.rate-limit.burst", "6");
+                    "gateway.rate-limit.burst", "6",
+                    // The test client is the ingress: its requests name their callers in X-Forwarded-For.
+                    "gateway.trusted-proxies", "127.0.0.1,::1");
         }
     }
 
@@ -59,6 +61,19 @@ class GuardedGatewayTest {
         String name = "traittrace_gateway_upstream_requests_seconds_count";
         return Metrics.valueIn(after, name, "service", "report", "outcome", outcome)
                 - Metrics.valueIn(before, name, "service", "report", "outcome", outcome);
+    }
+
+    /** Anonymous callers behind the ingress each have their own bucket, keyed by the hop the ingress appended. */
+    @Test
+    void anonymousCallersBehindATrustedProxyAreLimitedOneByOne() {
+        String client = "203.0.113." + (10 + (int) (Math.random() * 200));
+        for (int i = 0; i < 6; i++) {
+            given().header("X-Forwarded-For", client).get("/api/audits/a-" + i).then().statusCode(401);
+        }
+        given().header("X-Forwarded-For", client).get("/api/audits/a-7").then().statusCode(429);
+        // What the caller wrote itself, on the left, changes nothing.
+        given().header("X-Forwarded-For", "198.51.100.1, " + client).get("/api/audits/a-7").then().statusCode(429);
+        given().header("X-Forwarded-For", "198.51.100.2").get("/api/audits/a-7").then().statusCode(401);
     }
 
     @Test
