@@ -21,7 +21,8 @@ import io.vertx.mutiny.core.http.HttpClientResponse;
 
 /**
  * One service behind the gateway: a pooled HTTP client, a circuit breaker and a timeout around every call, and
- * retries for idempotent calls only. A service answering 502/503/504 counts as a failure, like a refused
+ * retries for idempotent calls only. Event streams have a client and pool of their own, so that streams held open can
+ * never take the connections every other call needs. A service answering 502/503/504 counts as a failure, like a refused
  * connection; any other answer, errors included, is the service's to give and passes through unchanged. Every call
  * is timed by outcome ({@link UpstreamMetrics}).
  */
@@ -36,10 +37,12 @@ public class Upstream {
     private final UpstreamMetrics metrics;
     private final URI base;
     private final HttpClient client;
+    private final HttpClient streamClient;
     private final TypedGuard<Uni<UpstreamResponse>> exchangeGuard;
     private final TypedGuard<Uni<HttpClientResponse>> streamGuard;
 
-    public Upstream(Service service, String name, GatewayConfig.Upstream config, Vertx vertx, UpstreamMetrics metrics) {
+    public Upstream(Service service, String name, GatewayConfig.Upstream config, GatewayConfig.Streams streams, Vertx vertx,
+            UpstreamMetrics metrics) {
         this.service = service;
         this.name = name;
         this.config = config;
@@ -49,6 +52,11 @@ public class Upstream {
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setKeepAlive(true)
                 .setMaxPoolSize(64)
+                .setDecompressionSupported(false));
+        this.streamClient = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) config.connectTimeout().toMillis())
+                .setKeepAlive(true)
+                .setMaxPoolSize(streams.maxOpen())
                 .setDecompressionSupported(false));
         this.exchangeGuard = TypedGuard.create(new jakarta.enterprise.util.TypeLiteral<Uni<UpstreamResponse>>() {
         }).with(builder -> guard(builder, name, config)).build();
@@ -77,7 +85,7 @@ public class Upstream {
 
     /** Sends the request and reads the whole answer. */
     public Uni<UpstreamResponse> exchange(UpstreamRequest request) {
-        Uni<UpstreamResponse> attempt = Uni.createFrom().deferred(() -> exchangeGuard.get(() -> send(request)
+        Uni<UpstreamResponse> attempt = Uni.createFrom().deferred(() -> exchangeGuard.get(() -> send(client, request)
                 .flatMap(response -> response.body().map(body -> new UpstreamResponse(response.statusCode(),
                         io.vertx.core.MultiMap.caseInsensitiveMultiMap().addAll(response.headers().getDelegate()), body)))
                 .flatMap(this::failIfUnavailable)));
@@ -90,7 +98,7 @@ public class Upstream {
      */
     public Uni<HttpClientResponse> open(UpstreamRequest request) {
         // Paused on arrival, in the event loop's turn that delivers it: the body must wait for whoever pipes it.
-        Uni<HttpClientResponse> attempt = Uni.createFrom().deferred(() -> streamGuard.get(() -> send(request)
+        Uni<HttpClientResponse> attempt = Uni.createFrom().deferred(() -> streamGuard.get(() -> send(streamClient, request)
                 .invoke(HttpClientResponse::pause)
                 .flatMap(response -> UNAVAILABLE.contains(response.statusCode())
                         ? response.resume().body().flatMap(body -> Uni.createFrom().failure(unavailable(new UpstreamResponse(
@@ -100,12 +108,12 @@ public class Upstream {
         return metrics.timed(service, withRetries(request, attempt).onFailure().transform(this::describe), HttpClientResponse::statusCode);
     }
 
-    private Uni<HttpClientResponse> send(UpstreamRequest request) {
+    private Uni<HttpClientResponse> send(HttpClient via, UpstreamRequest request) {
         RequestOptions options = new RequestOptions()
                 .setMethod(request.method())
                 .setAbsoluteURI(base + request.pathAndQuery())
                 .setHeaders(request.headers());
-        return client.request(options).flatMap(outgoing -> outgoing.send(request.body()));
+        return via.request(options).flatMap(outgoing -> outgoing.send(request.body()));
     }
 
     private Uni<UpstreamResponse> failIfUnavailable(UpstreamResponse response) {
@@ -143,5 +151,6 @@ public class Upstream {
 
     public void close() {
         client.closeAndAwait();
+        streamClient.closeAndAwait();
     }
 }

@@ -18,9 +18,9 @@ public class Upstreams {
     private final Map<Service, Upstream> upstreams = new EnumMap<>(Service.class);
 
     public Upstreams(GatewayConfig config, Vertx vertx, UpstreamMetrics metrics) {
-        upstreams.put(Service.LINEAGE, new Upstream(Service.LINEAGE, "lineage service", config.lineage(), vertx, metrics));
-        upstreams.put(Service.RUNNER, new Upstream(Service.RUNNER, "audit runner", config.runner(), vertx, metrics));
-        upstreams.put(Service.REPORT, new Upstream(Service.REPORT, "report service", config.report(), vertx, metrics));
+        upstreams.put(Service.LINEAGE, new Upstream(Service.LINEAGE, "lineage service", config.lineage(), config.streams(), vertx, metrics));
+        upstreams.put(Service.RUNNER, new Upstream(Service.RUNNER, "audit runner", config.runner(), config.streams(), vertx, metrics));
+        upstreams.put(Service.REPORT, new Upstream(Service.REPORT, "report service", config.report(), config.streams(), vertx, metrics));
     }
 
     public Upstream of(Service service) {

@@ -22,6 +22,8 @@ public interface GatewayConfig {
 
     RateLimit rateLimit();
 
+    Streams streams();
+
     /**
      * The proxies in front of the gateway (addresses or CIDR ranges, e.g. the ingress controller's pod network): only a
      * request from one of them has its client taken from {@code X-Forwarded-For}. None: every caller is its peer address.
@@ -95,6 +97,20 @@ public interface GatewayConfig {
 
         @WithDefault("60s")
         Duration maxAge();
+    }
+
+    /**
+     * Server-sent event streams stay open for as long as their caller listens: they get their own connections to each
+     * service, apart from every other call, and a bound per caller and in all.
+     */
+    interface Streams {
+        /** Streams open at once through the gateway, over all callers and services. */
+        @WithDefault("256")
+        int maxOpen();
+
+        /** Streams one caller (token subject, else client address) may hold open at once. */
+        @WithDefault("8")
+        int maxPerCaller();
     }
 
     interface RateLimit {

@@ -1,8 +1,10 @@
 package io.traittrace.gateway.rest;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -71,6 +73,9 @@ public class ApiProxy {
     private final VerifiedTokens verifiedTokens;
     private final GatewayConfig config;
     private final ClientAddresses clients;
+    /** Event streams open now, in all and per caller. */
+    private final AtomicInteger streamsOpen = new AtomicInteger();
+    private final Map<String, Integer> streamsByCaller = new ConcurrentHashMap<>();
     /** Bodies being read now, over all callers. */
     private final AtomicInteger uploads = new AtomicInteger();
 
@@ -121,7 +126,8 @@ public class ApiProxy {
 
     private void authorize(RoutingContext context, ApiRoute route) {
         if (route.isPublic()) {
-            limitedOr(context, clients.of(context.request()), () -> forward(context, route, null));
+            String client = clients.of(context.request());
+            limitedOr(context, client, () -> forward(context, route, null, client));
             return;
         }
         String bearer = bearerToken(context);
@@ -147,7 +153,7 @@ public class ApiProxy {
 
     private void decide(RoutingContext context, ApiRoute route, VerifiedTokens.Caller caller, String token) {
         if (route.allows(caller.roles())) {
-            limitedOr(context, caller.subject(), () -> forward(context, route, token));
+            limitedOr(context, caller.subject(), () -> forward(context, route, token, caller.subject()));
         } else {
             limitedOr(context, caller.subject(), () -> refuse(context, 403, "Forbidden", "Your roles do not allow this operation"));
         }
@@ -198,13 +204,13 @@ public class ApiProxy {
         HttpServerRequest request = context.request();
         if (!BODILESS.contains(request.method()) && !request.isEnded()) {
             context.response().putHeader(HttpHeaders.CONNECTION, "close");
-            context.response().endHandler(ended -> request.connection().close());
+            context.addEndHandler(ended -> request.connection().close());
         }
         Problems.send(context, status, title, detail);
     }
 
-    private void forward(RoutingContext context, ApiRoute route, String token) {
-        readBody(context, route, body -> forward(context, route, token, body));
+    private void forward(RoutingContext context, ApiRoute route, String token, String caller) {
+        readBody(context, route, body -> forward(context, route, token, caller, body));
     }
 
     /**
@@ -271,7 +277,7 @@ public class ApiProxy {
         refuse(context, 413, "Payload too large", "The request body is over this route's limit of " + limit + " bytes");
     }
 
-    private void forward(RoutingContext context, ApiRoute route, String token, Buffer body) {
+    private void forward(RoutingContext context, ApiRoute route, String token, String caller, Buffer body) {
         HttpServerRequest incoming = context.request();
         String query = incoming.query();
         UpstreamRequest request = new UpstreamRequest(incoming.method(),
@@ -279,8 +285,7 @@ public class ApiProxy {
                 forwardedHeaders(context, token), body);
         String accept = incoming.getHeader(HttpHeaders.ACCEPT);
         if (accept != null && accept.contains("text/event-stream")) {
-            upstreams.of(route.service()).open(request).subscribe()
-                    .with(answer -> stream(context, answer), failure -> unavailable(context, failure));
+            openStream(context, route, request, caller);
         } else {
             upstreams.of(route.service()).exchange(request).subscribe()
                     .with(answer -> respond(context, answer), failure -> unavailable(context, failure));
@@ -312,11 +317,48 @@ public class ApiProxy {
         response.end(answer.body().getDelegate());
     }
 
+    /**
+     * An event stream, if its caller holds fewer than {@code gateway.streams.max-per-caller} (else 429) and the gateway fewer
+     * than {@code gateway.streams.max-open} (else 503): a stream holds a connection for as long as it is open.
+     */
+    private void openStream(RoutingContext context, ApiRoute route, UpstreamRequest request, String caller) {
+        int callersStreams = streamsByCaller.merge(caller, 1, Integer::sum);
+        if (callersStreams > config.streams().maxPerCaller()) {
+            closeStream(caller);
+            context.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
+            refuse(context, 429, "Too many requests", "This caller already has " + config.streams().maxPerCaller()
+                    + " event streams open; close one first");
+            return;
+        }
+        if (streamsOpen.incrementAndGet() > config.streams().maxOpen()) {
+            streamsOpen.decrementAndGet();
+            closeStream(caller);
+            context.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
+            refuse(context, 503, "Service unavailable", "The gateway holds as many event streams as it takes; retry in 5 s");
+            return;
+        }
+        AtomicBoolean open = new AtomicBoolean(true);
+        Runnable closed = () -> {
+            if (open.compareAndSet(true, false)) {
+                streamsOpen.decrementAndGet();
+                closeStream(caller);
+            }
+        };
+        // Ended or cut off, the stream gives its place back (the context's end handlers run in both cases).
+        context.addEndHandler(ended -> closed.run());
+        upstreams.of(route.service()).open(request).subscribe()
+                .with(answer -> stream(context, answer), failure -> unavailable(context, failure));
+    }
+
+    private void closeStream(String caller) {
+        streamsByCaller.computeIfPresent(caller, (key, count) -> count == 1 ? null : count - 1);
+    }
+
     private static void stream(RoutingContext context, HttpClientResponse answer) {
         HttpServerResponse response = context.response().setStatusCode(answer.statusCode()).setChunked(true);
         copyReturnedHeaders(answer.headers().getDelegate(), response);
         // A caller who stops listening must not keep the service's stream open.
-        response.closeHandler(closed -> answer.request().reset());
+        response.closeHandler(gone -> answer.request().reset());
         answer.pipeTo(io.vertx.mutiny.core.http.HttpServerResponse.newInstance(response)).subscribe()
                 .with(done -> { }, failure -> LOG.debugf(failure, "Event stream from %s ended", context.request().path()));
     }

@@ -251,6 +251,47 @@ class ApiProxyTest {
         assertThat(received).isEqualTo(events);
     }
 
+    /**
+     * Streams are bounded per caller (two in tests) and in all (three), on connections of their own: while the gateway
+     * holds all it takes, every other call to the same service still goes through. (The lineage stand-in streams: its
+     * response timeout is the default 30 s, and WireMock sends a dribbled answer's headers only with its end.)
+     */
+    @Test
+    void eventStreamsAreBoundedPerCallerAndInAllAndNeverStallOtherCalls() throws Exception {
+        StandInServices.lineage().stubFor(get(urlPathMatching("/api/lineage/feeds/s-[0-9]+"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream")
+                        .withBody("data: {}\n\n".repeat(4)).withChunkedDribbleDelay(4, 3_000)));
+        StandInServices.lineage().stubFor(get(urlEqualTo("/api/lineage/models"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("{\"items\":[]}")));
+        String first = Callers.token("stream-first", "viewer");
+        String second = Callers.token("stream-second", "viewer");
+        String third = Callers.token("stream-third", "viewer");
+        java.util.concurrent.ExecutorService listeners = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<Integer>> open = List.of(
+                    listeners.submit(() -> stream(first, "s-1")), listeners.submit(() -> stream(first, "s-2")),
+                    listeners.submit(() -> stream(second, "s-3")));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(2)).until(() -> StandInServices.lineage()
+                    .findAll(getRequestedFor(urlPathMatching("/api/lineage/feeds/s-[0-9]+"))).size() == 3);
+            given().auth().oauth2(first).accept("text/event-stream").get("/api/lineage/feeds/s-4").then().statusCode(429)
+                    .contentType("application/problem+json").body("detail", containsString("2 event streams open"));
+            given().auth().oauth2(third).accept("text/event-stream").get("/api/lineage/feeds/s-5").then().statusCode(503)
+                    .header("Retry-After", "5");
+            given().auth().oauth2(third).get("/api/lineage/models").then().statusCode(200);
+            for (java.util.concurrent.Future<Integer> stream : open) {
+                assertThat(stream.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
+            }
+        } finally {
+            listeners.shutdownNow();
+        }
+        // Ended streams give their places back.
+        assertThat(stream(third, "s-6")).isEqualTo(200);
+    }
+
+    private static int stream(String token, String feed) {
+        return given().auth().oauth2(token).accept("text/event-stream").get("/api/lineage/feeds/" + feed).then().extract().statusCode();
+    }
+
     @Test
     void bodiesOverTheLimitAre413() {
         given().auth().oauth2(Callers.token("auditor")).contentType(ContentType.JSON)
