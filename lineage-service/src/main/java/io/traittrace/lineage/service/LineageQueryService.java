@@ -196,7 +196,7 @@ public class LineageQueryService {
         ExposureLevel level = stored.stream().map(StoredExposure::level).reduce(ExposureLevel.NONE, ExposureLevel::strongest);
         List<List<Step>> paths = stored.stream().filter(e -> e.level() == level).map(StoredExposure::steps).toList();
         List<ExposureDetail> details = stored.stream().map(e -> new ExposureDetail(e.level(), e.trainedModel(), e.dataset(),
-                e.teacher(), originOf(e.steps()), e.hopCount(), e.steps(), e.detectedAt())).toList();
+                e.teacher(), originOf(e.steps()), e.hopCount(), e.otherPaths(), e.steps(), e.detectedAt())).toList();
         return new ExposureView(id, level, paths, details);
     }
 
