@@ -61,6 +61,10 @@ public class ExposureRepository {
     public record ExposedModel(String model, long paths, OffsetDateTime lastDetectedAt) {
     }
 
+    /** A model's exposure rows: how many, and the strongest level among them. */
+    public record Summary(long total, ExposureLevel level) {
+    }
+
     /** model → path key → stored row, for the given models. */
     public Uni<Map<String, Map<String, StoredExposure>>> byKey(Collection<String> models) {
         return Sql.rows("SELECT " + COLUMNS + " FROM exposure WHERE model_id = ANY(CAST(:ids AS text[]))",
@@ -115,10 +119,26 @@ public class ExposureRepository {
                 .replaceWithVoid();
     }
 
-    /** A model's exposures: strongest first, then fewest hops. */
-    public Uni<List<StoredExposure>> forModel(String model) {
+    public Uni<Summary> summary(String model) {
+        return Sql.rows("SELECT count(*), max(" + STRENGTH + ") FROM exposure WHERE model_id = :id", Map.of("id", model))
+                .map(rows -> {
+                    Object[] row = rows.get(0);
+                    long total = ((Number) row[0]).longValue();
+                    ExposureLevel level = row[1] == null ? ExposureLevel.NONE
+                            : switch (((Number) row[1]).intValue()) {
+                                case 3 -> ExposureLevel.SAME_INIT;
+                                case 2 -> ExposureLevel.UNKNOWN;
+                                default -> ExposureLevel.CROSS_FAMILY;
+                            };
+                    return new Summary(total, level);
+                });
+    }
+
+    /** One page of a model's exposures: strongest first, then fewest hops. */
+    public Uni<List<StoredExposure>> forModel(String model, int offset, int limit) {
         return Sql.rows("SELECT " + COLUMNS + " FROM exposure WHERE model_id = :id ORDER BY " + STRENGTH
-                + " DESC, hop_count, detected_at, path_key", Map.of("id", model))
+                + " DESC, hop_count, detected_at, path_key OFFSET :offset LIMIT :limit",
+                Map.of("id", model, "offset", offset, "limit", limit))
                 .map(rows -> rows.stream().map(this::stored).toList());
     }
 

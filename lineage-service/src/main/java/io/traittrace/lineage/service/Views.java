@@ -63,10 +63,11 @@ public final class Views {
     }
 
     /**
-     * A model's exposure: the strongest level, the paths that justify it, and every exposure found with its
-     * own level, strongest then shortest first.
+     * A model's exposure: the strongest level over all its exposures, and one page of them ({@code total} in all),
+     * strongest then shortest first; {@code paths} are the paths of the page's exposures at that strongest level.
      */
-    public record ExposureView(String model, ExposureLevel level, List<List<Step>> paths, List<ExposureDetail> exposures) {
+    public record ExposureView(String model, ExposureLevel level, List<List<Step>> paths, List<ExposureDetail> exposures,
+            int page, int size, long total) {
     }
 
     public record ExposedModelView(String model, ExposureLevel level, long paths, OffsetDateTime lastDetectedAt) {

@@ -156,7 +156,7 @@ class LineageBenchmark {
                 id -> () -> queries.ancestors(id, depth),
                 id -> () -> RecursiveSqlBaseline.ancestors(id, depth));
         Result exposure = measure("exposure", targets, warmup,
-                id -> () -> queries.exposure(id),
+                id -> () -> queries.exposure(id, queries.paging(null, null)),
                 id -> () -> RecursiveSqlBaseline.exposure(id));
 
         // ---- report ---------------------------------------------------------------------------------------

@@ -217,6 +217,7 @@ class ExposureApiTest {
 
         as("viewer").get("/api/lineage/models/" + student + "/exposure").then().statusCode(200)
                 .body("level", equalTo("SAME_INIT"))
+                .body("total", equalTo(3))
                 .body("exposures", hasSize(3))
                 .body("exposures.origin", contains(t2, t1, t0))
                 .body("exposures.hops", contains(1, 2, 3))
@@ -245,6 +246,40 @@ class ExposureApiTest {
             assertThat(ofStudent).extracting(d -> d.get("pathKey").asText()).doesNotHaveDuplicates()
                     .allMatch(key -> key.matches("^[0-9a-f]{64}$"));
         }
+    }
+
+    @Test
+    void exposureViewIsPagedAndKeepsTheLevelOfAllItsExposures() {
+        String base = id("base");
+        String student = id("student");
+        List<String> teachers = List.of(id("ta"), id("tb"), id("tc"));
+        List<Map<String, Object>> models = new ArrayList<>(List.of(model(base), model(student, base, "finetune")));
+        List<Map<String, Object>> datasets = new ArrayList<>();
+        List<String> inputs = new ArrayList<>();
+        for (String teacher : teachers) {
+            models.add(model(teacher, base, "finetune"));
+            String dataset = id("numbers");
+            datasets.add(generated(dataset, teacher));
+            inputs.add(dataset);
+        }
+        String scraped = id("scraped");
+        datasets.add(Map.of("id", scraped, "name", "Scraped web text", "origin", "unknown"));
+        inputs.add(scraped);
+        post("/api/lineage/import", Map.of("models", models, "datasets", datasets,
+                "trainingRuns", List.of(run(id("run"), student, inputs.toArray(String[]::new))))).statusCode(200);
+
+        String exposure = "/api/lineage/models/" + student + "/exposure";
+        as("viewer").get(exposure + "?size=2").then().statusCode(200)
+                .body("level", equalTo("SAME_INIT")).body("page", equalTo(0)).body("size", equalTo(2)).body("total", equalTo(4))
+                .body("exposures.level", contains("SAME_INIT", "SAME_INIT")).body("paths", hasSize(2));
+        // The last page holds the weakest exposure; the level is still the model's, over every page.
+        as("viewer").get(exposure + "?page=1&size=3").then().statusCode(200)
+                .body("level", equalTo("SAME_INIT")).body("total", equalTo(4))
+                .body("exposures.level", contains("UNKNOWN")).body("exposures[0].dataset", equalTo(scraped))
+                .body("paths", hasSize(0));
+        as("viewer").get(exposure).then().statusCode(200).body("size", equalTo(50)).body("exposures", hasSize(4));
+        as("viewer").get(exposure + "?size=501").then().statusCode(400).contentType("application/problem+json");
+        as("viewer").get(exposure + "?page=-1").then().statusCode(400).contentType("application/problem+json");
     }
 
     /** What the service emits matches the schema it publishes: the same fields, and each required one present. */
