@@ -22,6 +22,9 @@ import java.util.Set;
  * models this analysis does not change ({@code settled}, e.g. the stored rows of a new model's bases and teachers)
  * are used as they are instead of walking the graph above them. Cycles through training data (A trained on B's
  * data, B on A's) end the chain instead of looping; the routes round such a cycle are not counted.
+ *
+ * <p>Every candidate exposure weighed counts against a budget; past it the analysis stops with
+ * {@link ExposureBudgetExceeded}, so one write's analysis costs at most that much whatever the graph.
  */
 public final class ExposureAnalyzer {
 
@@ -33,16 +36,18 @@ public final class ExposureAnalyzer {
     private final InitClasses initClasses;
     private final Map<String, List<Exposure>> memo;
     private final Set<String> inProgress = new HashSet<>();
+    private final long budget;
     private long weighed;
 
     public ExposureAnalyzer(LineageGraph graph, InitClasses initClasses) {
-        this(graph, initClasses, Map.of());
+        this(graph, initClasses, Map.of(), Long.MAX_VALUE);
     }
 
-    public ExposureAnalyzer(LineageGraph graph, InitClasses initClasses, Map<String, List<Exposure>> settled) {
+    public ExposureAnalyzer(LineageGraph graph, InitClasses initClasses, Map<String, List<Exposure>> settled, long budget) {
         this.graph = graph;
         this.initClasses = initClasses;
         this.memo = new HashMap<>(settled);
+        this.budget = budget;
     }
 
     /** The overall level: the strongest over all exposures, NONE when there are none. */
@@ -122,7 +127,9 @@ public final class ExposureAnalyzer {
     }
 
     private void weigh(Map<String, Exposure> byKey, Exposure candidate) {
-        weighed++;
+        if (++weighed > budget) {
+            throw new ExposureBudgetExceeded(budget);
+        }
         // Keyed by source and level as Exposure#key is, without hashing every candidate.
         byKey.merge(candidate.path().source() + "|" + candidate.level(), candidate, Exposure::combine);
     }

@@ -16,8 +16,10 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import io.traittrace.lineage.config.LineageConfig;
 import io.traittrace.lineage.domain.Exposure;
 import io.traittrace.lineage.domain.ExposureAnalyzer;
+import io.traittrace.lineage.domain.ExposureBudgetExceeded;
 import io.traittrace.lineage.domain.ExposureLevel;
 import io.traittrace.lineage.domain.LineageGraph;
 import io.traittrace.lineage.messaging.ExposureEvents;
@@ -30,7 +32,8 @@ import io.traittrace.lineage.repository.SharedInitAssertionRepository;
  * Keeps the materialised exposures current. After any write that can change exposure, the models downstream of what
  * changed are re-analysed from their own edges and the stored exposures of the models just above them; each model's
  * rows are brought to the analysis' answer (one per source and level), and every exposure that newly reaches
- * SAME_INIT is announced once, in the same transaction.
+ * SAME_INIT is announced once, in the same transaction. The analysis weighs at most
+ * {@code lineage.limits.max-exposure-records-per-write} candidate exposures; a write that needs more is refused.
  */
 @ApplicationScoped
 public class ExposureMaintenance {
@@ -39,13 +42,15 @@ public class ExposureMaintenance {
     private final ExposureRepository exposures;
     private final SharedInitAssertionRepository assertions;
     private final ExposureEvents events;
+    private final LineageConfig config;
 
     public ExposureMaintenance(GraphRepository graph, ExposureRepository exposures,
-            SharedInitAssertionRepository assertions, ExposureEvents events) {
+            SharedInitAssertionRepository assertions, ExposureEvents events, LineageConfig config) {
         this.graph = graph;
         this.exposures = exposures;
         this.assertions = assertions;
         this.events = events;
+        this.config = config;
     }
 
     /**
@@ -99,13 +104,21 @@ public class ExposureMaintenance {
             return graph.rootsOf(neighbours)
                     .invoke(roots -> roots.forEach((model, set) -> set.forEach(root -> region.addRoot(model, root))))
                     .chain(() -> exposures.exposuresOf(neighbours))
-                    .chain(settled -> assertions.initClasses().map(classes -> new ExposureAnalyzer(region, classes, settled)));
+                    .chain(settled -> assertions.initClasses().map(classes -> new ExposureAnalyzer(region, classes, settled,
+                            config.limits().maxExposureRecordsPerWrite())));
         });
     }
 
-    private static Map<String, List<Exposure>> analyse(Set<String> affected, ExposureAnalyzer analyzer) {
+    private Map<String, List<Exposure>> analyse(Set<String> affected, ExposureAnalyzer analyzer) {
         Map<String, List<Exposure>> analysed = new LinkedHashMap<>();
-        affected.forEach(model -> analysed.put(model, analyzer.exposures(model)));
+        try {
+            affected.forEach(model -> analysed.put(model, analyzer.exposures(model)));
+        } catch (ExposureBudgetExceeded e) {
+            throw LineageProblem.tooMuchExposureWork("This write would make exposure analysis weigh more than "
+                    + e.budget() + " exposure records across the " + affected.size() + " models it affects"
+                    + " (lineage.limits.max-exposure-records-per-write); nothing was written. Split an import into"
+                    + " smaller ones; a single record that reaches this far needs the bound raised");
+        }
         return analysed;
     }
 

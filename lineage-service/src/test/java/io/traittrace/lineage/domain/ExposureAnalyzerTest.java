@@ -4,6 +4,7 @@ import static io.traittrace.lineage.domain.DatasetOrigin.HUMAN;
 import static io.traittrace.lineage.domain.DatasetOrigin.MODEL;
 import static io.traittrace.lineage.domain.DatasetOrigin.UNKNOWN;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
@@ -206,6 +207,18 @@ class ExposureAnalyzerTest {
         Exposure many = new Exposure(new ExposurePath(ExposureLevel.SAME_INIT, List.of(new Hop("S", "d", "T")),
                 List.of(Step.start("S"), Step.trainedOn("d"), Step.generatedBy("T"))), Exposure.MAX_COUNTED);
         assertThat(many.combine(many).otherPaths()).isEqualTo(Exposure.MAX_COUNTED);
+    }
+
+    @Test
+    void anAnalysisPastItsBudgetStops() {
+        graph.addBase("T", "base", Relation.FINETUNE).addBase("S", "base", Relation.FINETUNE);
+        for (int d = 0; d < 5; d++) {
+            graph.addTrainingData("S", "d" + d, "T", MODEL);
+        }
+        graph.deriveRoots(List.of("base", "T", "S"));
+        assertThat(new ExposureAnalyzer(graph, InitClasses.of(List.of()), Map.of(), 5).exposures("S")).hasSize(1);
+        assertThatThrownBy(() -> new ExposureAnalyzer(graph, InitClasses.of(List.of()), Map.of(), 4).exposures("S"))
+                .isInstanceOf(ExposureBudgetExceeded.class);
     }
 
     @Test

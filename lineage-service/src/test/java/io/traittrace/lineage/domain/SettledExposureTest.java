@@ -87,7 +87,7 @@ class SettledExposureTest {
                 }
             }
             List<Exposure> expected = whole.exposures(model);
-            List<Exposure> fromNeighbours = new ExposureAnalyzer(own, random.classes(), settled).exposures(model);
+            List<Exposure> fromNeighbours = new ExposureAnalyzer(own, random.classes(), settled, Long.MAX_VALUE).exposures(model);
             assertThat(byKey(fromNeighbours)).as("exposures of %s (seed %d)", model, seed).isEqualTo(byKey(expected));
             for (Exposure exposure : expected) {
                 ExposurePath path = exposure.path();
