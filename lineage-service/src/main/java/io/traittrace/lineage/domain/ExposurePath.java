@@ -5,8 +5,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * One exposure of a model: the chain of data hops that reaches a generator (the first hop is the closest to
- * the model), the steps that cite it, and its level.
+ * One path of a model's exposure: the chain of data hops that reaches a generator (the first hop is the closest
+ * to the model), the steps that cite it, and its level. A model keeps the shortest of its paths to each source and
+ * level ({@link Exposure}).
  */
 public record ExposurePath(ExposureLevel level, List<Hop> hops, List<Step> steps) {
 
