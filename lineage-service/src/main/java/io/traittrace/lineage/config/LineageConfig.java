@@ -23,6 +23,12 @@ public interface LineageConfig {
 
         /** Most records in one bulk import request. */
         int maxBatch();
+
+        /**
+         * Most candidate exposures one write's exposure analysis may weigh (each path found for each model the write
+         * affects, before exposures to the same source and level are merged); a write that needs more is refused.
+         */
+        long maxExposureRecordsPerWrite();
     }
 
     interface Statistics {

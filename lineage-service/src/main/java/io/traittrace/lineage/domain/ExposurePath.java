@@ -1,19 +1,24 @@
 package io.traittrace.lineage.domain;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
- * One exposure of a model: the chain of data hops that reaches a generator (the first hop is the closest to
- * the model), the steps that cite it, and its level. Its identity is the hop chain: the same hops reached
- * through a longer base path are the same exposure.
+ * One path of a model's exposure: the chain of data hops that reaches a generator (the first hop is the closest
+ * to the model), the steps that cite it, and its level. A model keeps the shortest of its paths to each source and
+ * level ({@link Exposure}).
  */
 public record ExposurePath(ExposureLevel level, List<Hop> hops, List<Step> steps) {
+
+    /**
+     * Fewest data hops, then fewest steps (the shortest base route), then the steps' text: an order that does not
+     * depend on which route an analysis happened to find first.
+     */
+    public static final Comparator<ExposurePath> SHORTEST_FIRST = Comparator
+            .<ExposurePath>comparingInt(p -> p.hops().size())
+            .thenComparingInt(p -> p.steps().size())
+            .thenComparing(p -> p.steps().toString());
 
     public ExposurePath {
         hops = List.copyOf(hops);
@@ -61,14 +66,12 @@ public record ExposurePath(ExposureLevel level, List<Hop> hops, List<Step> steps
         return hops.get(hops.size() - 1).teacher();
     }
 
-    /** Stable identity of the hop chain: hex SHA-256, so it fits an index whatever the chain length. */
-    public String key() {
-        String joined = hops.stream().map(Hop::key).collect(Collectors.joining("|"));
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(joined.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
+    /**
+     * Where the trait would come from: the generator at the far end of the chain, or, when that hop's generator is
+     * unknown, its dataset.
+     */
+    public String source() {
+        Hop last = hops.get(hops.size() - 1);
+        return last.teacher() != null ? "model:" + last.teacher() : "dataset:" + last.dataset();
     }
 }

@@ -16,14 +16,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.lineage.config.LineageConfig;
 import io.traittrace.lineage.domain.ExposurePath;
+import io.traittrace.lineage.repository.ExposureRepository.StoredExposure;
 import io.traittrace.service.outbox.CloudEvents;
 import io.traittrace.service.outbox.OutboxRepository;
 import io.traittrace.service.outbox.OutboxRepository.NewEvent;
 
 /**
  * Writes {@code exposure-detected} events (CloudEvents 1.0, structured JSON, data schema v1) into the outbox,
- * in the caller's transaction. The event id is derived from the model and the path, so the same exposure is
- * announced once however often it is recomputed.
+ * in the caller's transaction: one per model and source (the teacher at the far end of the chain) that reaches
+ * SAME_INIT, citing its shortest path. The event id is derived from the model and the exposure's key, so the same
+ * exposure is announced once however often it is recomputed or whichever path represents it.
  */
 @ApplicationScoped
 public class ExposureEvents {
@@ -45,21 +47,12 @@ public class ExposureEvents {
         return UUID.nameUUIDFromBytes((TOPIC + "|" + model + "|" + pathKey).getBytes(StandardCharsets.UTF_8));
     }
 
-    public Uni<Void> detected(String model, ExposurePath path, OffsetDateTime at) {
+    /** One event per stored exposure, written with as few statements as possible. */
+    public Uni<Void> detectedAll(List<StoredExposure> exposures) {
+        List<NewEvent> events = new ArrayList<>(exposures.size());
         try {
-            NewEvent event = event(model, path, at);
-            return outbox.add(event.id(), event.topic(), event.key(), event.payload(), event.at());
-        } catch (JsonProcessingException e) {
-            return Uni.createFrom().failure(e);
-        }
-    }
-
-    /** One event per (model, path), written with as few statements as possible. */
-    public Uni<Void> detectedAll(List<Map.Entry<String, ExposurePath>> detections, OffsetDateTime at) {
-        List<NewEvent> events = new ArrayList<>(detections.size());
-        try {
-            for (Map.Entry<String, ExposurePath> detection : detections) {
-                events.add(event(detection.getKey(), detection.getValue(), at));
+            for (StoredExposure exposure : exposures) {
+                events.add(event(exposure));
             }
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
@@ -67,20 +60,21 @@ public class ExposureEvents {
         return outbox.addAll(events);
     }
 
-    private NewEvent event(String model, ExposurePath path, OffsetDateTime at) throws JsonProcessingException {
-        String pathKey = path.key();
-        UUID id = eventId(model, pathKey);
+    private NewEvent event(StoredExposure exposure) throws JsonProcessingException {
+        String model = exposure.model();
+        UUID id = eventId(model, exposure.pathKey());
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("model", model);
-        data.put("level", path.level().name());
-        data.put("trainedModel", path.trainedModel());
-        data.put("dataset", path.dataset());
-        data.put("teacher", path.teacher());
-        data.put("origin", path.origin());
-        data.put("hops", path.hops().size());
-        data.put("pathKey", pathKey);
-        data.put("path", path.steps());
-        data.put("detectedAt", CloudEvents.utc(at));
+        data.put("level", exposure.level().name());
+        data.put("trainedModel", exposure.trainedModel());
+        data.put("dataset", exposure.dataset());
+        data.put("teacher", exposure.teacher());
+        data.put("origin", ExposurePath.ofSteps(exposure.level(), exposure.steps()).origin());
+        data.put("hops", exposure.hopCount());
+        data.put("pathKey", exposure.pathKey());
+        data.put("path", exposure.steps());
+        data.put("detectedAt", CloudEvents.utc(exposure.detectedAt()));
+        OffsetDateTime at = exposure.detectedAt();
         Map<String, Object> event = CloudEvents.envelope(id, config.events().source(), TYPE, TOPIC, model, at, data);
         return new NewEvent(id, TOPIC, model, mapper.writeValueAsString(event), at);
     }

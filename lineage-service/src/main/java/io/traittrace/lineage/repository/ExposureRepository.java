@@ -14,18 +14,27 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
+import io.traittrace.lineage.domain.Exposure;
 import io.traittrace.lineage.domain.ExposureLevel;
 import io.traittrace.lineage.domain.ExposurePath;
 import io.traittrace.lineage.domain.Step;
 import io.traittrace.service.repository.Sql;
 import io.traittrace.service.repository.Sql.Column;
 
-/** Materialised exposure paths, one row per model and hop chain. */
+/**
+ * Materialised exposures, one row per model, source and level: the shortest path and how many other paths reach that
+ * source at that level (see {@link Exposure}).
+ */
 @ApplicationScoped
 public class ExposureRepository {
 
     private static final TypeReference<List<Step>> STEPS = new TypeReference<>() {
     };
+    private static final String COLUMNS = """
+            model_id, path_key, level, trained_model, dataset_id, teacher_id, hop_count, CAST(path AS text), detected_at,
+            other_paths""";
+    /** Levels by strength (the column holds their names, whose text order is not their strength). */
+    private static final String STRENGTH = "CASE level WHEN 'SAME_INIT' THEN 3 WHEN 'UNKNOWN' THEN 2 ELSE 1 END";
 
     private final ObjectMapper mapper;
 
@@ -34,37 +43,53 @@ public class ExposureRepository {
     }
 
     public record StoredExposure(String model, String pathKey, ExposureLevel level, String trainedModel, String dataset,
-            String teacher, int hopCount, List<Step> steps, OffsetDateTime detectedAt) {
+            String teacher, int hopCount, List<Step> steps, OffsetDateTime detectedAt, long otherPaths) {
+
+        public static StoredExposure of(String model, Exposure exposure, OffsetDateTime detectedAt) {
+            ExposurePath path = exposure.path();
+            return new StoredExposure(model, exposure.key(), exposure.level(), path.trainedModel(), path.dataset(),
+                    path.teacher(), path.hops().size(), path.steps(), detectedAt, exposure.otherPaths());
+        }
+
+        /** The same exposure represented by the same path and count. */
+        public boolean sameAs(StoredExposure other) {
+            return level == other.level && steps.equals(other.steps) && otherPaths == other.otherPaths;
+        }
     }
 
     /** An exposed model in a listing: its newest detection and how many paths reach it at the level asked for. */
     public record ExposedModel(String model, long paths, OffsetDateTime lastDetectedAt) {
     }
 
-    /** model → path key → level, for the given models. */
-    public Uni<Map<String, Map<String, ExposureLevel>>> levels(Collection<String> models) {
-        return Sql.rows("SELECT model_id, path_key, level FROM exposure WHERE model_id = ANY(CAST(:ids AS text[]))",
+    /** A model's exposure rows: how many, and the strongest level among them. */
+    public record Summary(long total, ExposureLevel level) {
+    }
+
+    /** model → path key → stored row, for the given models. */
+    public Uni<Map<String, Map<String, StoredExposure>>> byKey(Collection<String> models) {
+        return Sql.rows("SELECT " + COLUMNS + " FROM exposure WHERE model_id = ANY(CAST(:ids AS text[]))",
                 Map.of("ids", Sql.textArray(models)))
                 .map(rows -> {
-                    Map<String, Map<String, ExposureLevel>> result = new HashMap<>();
-                    rows.forEach(row -> result.computeIfAbsent((String) row[0], k -> new HashMap<>())
-                            .put(((String) row[1]).trim(), ExposureLevel.valueOf((String) row[2])));
+                    Map<String, Map<String, StoredExposure>> result = new HashMap<>();
+                    rows.stream().map(this::stored)
+                            .forEach(row -> result.computeIfAbsent(row.model(), k -> new HashMap<>()).put(row.pathKey(), row));
                     return result;
                 });
     }
 
-    /** The stored paths of each given model; a model without any maps to an empty list. */
-    public Uni<Map<String, List<ExposurePath>>> pathsOf(Collection<String> models) {
+    /** The stored exposures of each given model; a model without any maps to an empty list. */
+    public Uni<Map<String, List<Exposure>>> exposuresOf(Collection<String> models) {
         if (models.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        return Sql.rows("SELECT model_id, level, CAST(path AS text) FROM exposure WHERE model_id = ANY(CAST(:ids AS text[]))",
+        return Sql.rows("SELECT model_id, level, CAST(path AS text), other_paths FROM exposure WHERE model_id = ANY(CAST(:ids AS text[]))",
                 Map.of("ids", Sql.textArray(models)))
                 .map(rows -> {
-                    Map<String, List<ExposurePath>> result = new HashMap<>();
+                    Map<String, List<Exposure>> result = new HashMap<>();
                     models.forEach(model -> result.put(model, new ArrayList<>()));
-                    rows.forEach(row -> result.get((String) row[0])
-                            .add(ExposurePath.ofSteps(ExposureLevel.valueOf((String) row[1]), steps((String) row[2]))));
+                    rows.forEach(row -> result.get((String) row[0]).add(new Exposure(
+                            ExposurePath.ofSteps(ExposureLevel.valueOf((String) row[1]), steps((String) row[2])),
+                            ((Number) row[3]).longValue())));
                     return result;
                 });
     }
@@ -73,32 +98,55 @@ public class ExposureRepository {
         List<Object[]> rows = new ArrayList<>(exposures.size());
         for (StoredExposure e : exposures) {
             rows.add(new Object[] { e.model(), e.pathKey(), e.level().name(), e.trainedModel(), e.dataset(), e.teacher(),
-                    e.hopCount(), json(e.steps()), e.detectedAt() });
+                    e.hopCount(), json(e.steps()), e.detectedAt(), e.otherPaths() });
         }
         return Sql.insertRows("exposure", List.of(new Column("model_id", "text"), new Column("path_key", "text"),
                 new Column("level", "text"), new Column("trained_model", "text"), new Column("dataset_id", "text"),
                 new Column("teacher_id", "text"), new Column("hop_count", "int"), new Column("path", "jsonb"),
-                new Column("detected_at", "timestamptz")), rows, "");
+                new Column("detected_at", "timestamptz"), new Column("other_paths", "bigint")), rows, "");
     }
 
-    public Uni<Void> updateLevel(String model, String pathKey, ExposureLevel level) {
-        return Sql.update("UPDATE exposure SET level = ?1 WHERE model_id = ?2 AND path_key = ?3",
-                List.of(level.name(), model, pathKey)).replaceWithVoid();
+    /** Deletes the given rows (by model and path key) in one statement. */
+    public Uni<Void> delete(List<StoredExposure> exposures) {
+        if (exposures.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Sql.update("""
+                DELETE FROM exposure e USING unnest(CAST(?1 AS text[]), CAST(?2 AS text[])) AS d(model_id, path_key)
+                 WHERE e.model_id = d.model_id AND e.path_key = CAST(d.path_key AS char(64))""",
+                List.<Object>of(Sql.textArray(exposures.stream().map(StoredExposure::model).toList()),
+                        Sql.textArray(exposures.stream().map(StoredExposure::pathKey).toList())))
+                .replaceWithVoid();
     }
 
-    public Uni<List<StoredExposure>> forModel(String model) {
-        return Sql.rows("""
-                SELECT model_id, path_key, level, trained_model, dataset_id, teacher_id, hop_count, CAST(path AS text), detected_at
-                  FROM exposure WHERE model_id = :id ORDER BY level DESC, hop_count, detected_at, path_key""",
-                Map.of("id", model))
+    public Uni<Summary> summary(String model) {
+        return Sql.rows("SELECT count(*), max(" + STRENGTH + ") FROM exposure WHERE model_id = :id", Map.of("id", model))
+                .map(rows -> {
+                    Object[] row = rows.get(0);
+                    long total = ((Number) row[0]).longValue();
+                    ExposureLevel level = row[1] == null ? ExposureLevel.NONE
+                            : switch (((Number) row[1]).intValue()) {
+                                case 3 -> ExposureLevel.SAME_INIT;
+                                case 2 -> ExposureLevel.UNKNOWN;
+                                default -> ExposureLevel.CROSS_FAMILY;
+                            };
+                    return new Summary(total, level);
+                });
+    }
+
+    /** One page of a model's exposures: strongest first, then fewest hops. */
+    public Uni<List<StoredExposure>> forModel(String model, int offset, int limit) {
+        return Sql.rows("SELECT " + COLUMNS + " FROM exposure WHERE model_id = :id ORDER BY " + STRENGTH
+                + " DESC, hop_count, detected_at, path_key OFFSET :offset LIMIT :limit",
+                Map.of("id", model, "offset", offset, "limit", limit))
                 .map(rows -> rows.stream().map(this::stored).toList());
     }
 
     public Uni<List<ExposedModel>> exposedModels(ExposureLevel level, int offset, int limit) {
         return Sql.rows("""
-                SELECT model_id, count(*), max(detected_at) AS last FROM exposure WHERE level = :level
+                SELECT model_id, LEAST(sum(other_paths + 1), :most), max(detected_at) AS last FROM exposure WHERE level = :level
                  GROUP BY model_id ORDER BY last DESC, model_id OFFSET :offset LIMIT :limit""",
-                Map.of("level", level.name(), "offset", offset, "limit", limit))
+                Map.of("level", level.name(), "most", Exposure.MAX_COUNTED, "offset", offset, "limit", limit))
                 .map(rows -> rows.stream()
                         .map(row -> new ExposedModel((String) row[0], ((Number) row[1]).longValue(), timestamp(row[2])))
                         .toList());
@@ -112,7 +160,7 @@ public class ExposureRepository {
     private StoredExposure stored(Object[] row) {
         return new StoredExposure((String) row[0], ((String) row[1]).trim(), ExposureLevel.valueOf((String) row[2]),
                 (String) row[3], (String) row[4], (String) row[5], ((Number) row[6]).intValue(),
-                steps((String) row[7]), timestamp(row[8]));
+                steps((String) row[7]), timestamp(row[8]), ((Number) row[9]).longValue());
     }
 
     private List<Step> steps(String json) {

@@ -90,8 +90,9 @@ public class ModelResource {
     @GET
     @Path("{id}/exposure")
     @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
-    public Uni<ExposureView> exposure(@PathParam("id") String id) {
-        return queries.exposure(id);
+    public Uni<ExposureView> exposure(@PathParam("id") String id, @QueryParam("page") Integer page,
+            @QueryParam("size") Integer size) {
+        return queries.exposure(id, queries.paging(page, size));
     }
 
     @GET

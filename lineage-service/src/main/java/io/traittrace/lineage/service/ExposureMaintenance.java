@@ -4,6 +4,8 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +15,12 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.lineage.config.LineageConfig;
+import io.traittrace.lineage.domain.Exposure;
 import io.traittrace.lineage.domain.ExposureAnalyzer;
+import io.traittrace.lineage.domain.ExposureBudgetExceeded;
 import io.traittrace.lineage.domain.ExposureLevel;
-import io.traittrace.lineage.domain.ExposurePath;
 import io.traittrace.lineage.domain.LineageGraph;
 import io.traittrace.lineage.messaging.ExposureEvents;
 import io.traittrace.lineage.repository.ExposureRepository;
@@ -26,10 +29,11 @@ import io.traittrace.lineage.repository.GraphRepository;
 import io.traittrace.lineage.repository.SharedInitAssertionRepository;
 
 /**
- * Keeps the materialised exposure paths current. After any write that can change exposure, the models
- * downstream of what changed are re-analysed from their own edges and the stored paths of the models just above
- * them; new paths are stored and every path that newly reaches SAME_INIT is announced once, in the same
- * transaction.
+ * Keeps the materialised exposures current. After any write that can change exposure, the models downstream of what
+ * changed are re-analysed from their own edges and the stored exposures of the models just above them; each model's
+ * rows are brought to the analysis' answer (one per source and level), and every exposure that newly reaches
+ * SAME_INIT is announced once, in the same transaction. The analysis weighs at most
+ * {@code lineage.limits.max-exposure-records-per-write} candidate exposures; a write that needs more is refused.
  */
 @ApplicationScoped
 public class ExposureMaintenance {
@@ -38,21 +42,31 @@ public class ExposureMaintenance {
     private final ExposureRepository exposures;
     private final SharedInitAssertionRepository assertions;
     private final ExposureEvents events;
+    private final LineageConfig config;
 
     public ExposureMaintenance(GraphRepository graph, ExposureRepository exposures,
-            SharedInitAssertionRepository assertions, ExposureEvents events) {
+            SharedInitAssertionRepository assertions, ExposureEvents events, LineageConfig config) {
         this.graph = graph;
         this.exposures = exposures;
         this.assertions = assertions;
         this.events = events;
-    }
-
-    private record Change(String model, ExposurePath path, ExposureLevel previous) {
+        this.config = config;
     }
 
     /**
-     * What a refresh stored: how many SAME_INIT exposures it announced, and how many paths it stored new or re-graded,
-     * by their (new) level.
+     * Rows to delete and insert to bring the affected models' rows to the analysis' answer (a changed row is both), and
+     * the exposures among them that are new.
+     */
+    private record Diff(List<StoredExposure> deletes, List<StoredExposure> inserts, List<StoredExposure> created) {
+
+        List<StoredExposure> announced() {
+            return created.stream().filter(e -> e.level() == ExposureLevel.SAME_INIT).toList();
+        }
+    }
+
+    /**
+     * What a refresh stored: how many SAME_INIT exposures it announced, and how many exposures it stored new (a
+     * re-graded exposure is new at its new level), by level.
      */
     public record Changes(int announced, Map<ExposureLevel, Integer> pathsByLevel) {
 
@@ -64,14 +78,18 @@ public class ExposureMaintenance {
         if (changed.isEmpty()) {
             return Uni.createFrom().item(Changes.NONE);
         }
+        OffsetDateTime now = OffsetDateTime.now();
         return graph.downstream(changed).chain(affected -> analyzer(affected)
-                .chain(analyzer -> exposures.levels(affected).map(stored -> diff(affected, analyzer, stored)))
+                .chain(analyzer -> {
+                    Map<String, List<Exposure>> analysed = analyse(affected, analyzer);
+                    return exposures.byKey(affected).map(stored -> diff(analysed, stored, now));
+                })
                 .chain(this::apply));
     }
 
     /**
      * An analyzer over the affected models' own edges. Their bases and teachers outside the affected set are not
-     * changed by this write, so their stored paths stand for everything above them: a batch of new models reads
+     * changed by this write, so their stored exposures stand for everything above them: a batch of new models reads
      * one step of the graph, however deep the fine-tune and teacher chains above it go.
      */
     private Uni<ExposureAnalyzer> analyzer(Set<String> affected) {
@@ -85,43 +103,56 @@ public class ExposureMaintenance {
             neighbours.removeAll(affected);
             return graph.rootsOf(neighbours)
                     .invoke(roots -> roots.forEach((model, set) -> set.forEach(root -> region.addRoot(model, root))))
-                    .chain(() -> exposures.pathsOf(neighbours))
-                    .chain(settled -> assertions.initClasses().map(classes -> new ExposureAnalyzer(region, classes, settled)));
+                    .chain(() -> exposures.exposuresOf(neighbours))
+                    .chain(settled -> assertions.initClasses().map(classes -> new ExposureAnalyzer(region, classes, settled,
+                            config.limits().maxExposureRecordsPerWrite())));
         });
     }
 
-    private static List<Change> diff(Set<String> affected, ExposureAnalyzer analyzer,
-            Map<String, Map<String, ExposureLevel>> stored) {
-        List<Change> changes = new ArrayList<>();
-        for (String model : affected) {
-            Map<String, ExposureLevel> known = stored.getOrDefault(model, Map.of());
-            for (ExposurePath path : analyzer.exposures(model)) {
-                ExposureLevel previous = known.get(path.key());
-                if (previous != path.level()) {
-                    changes.add(new Change(model, path, previous));
-                }
-            }
+    private Map<String, List<Exposure>> analyse(Set<String> affected, ExposureAnalyzer analyzer) {
+        Map<String, List<Exposure>> analysed = new LinkedHashMap<>();
+        try {
+            affected.forEach(model -> analysed.put(model, analyzer.exposures(model)));
+        } catch (ExposureBudgetExceeded e) {
+            throw LineageProblem.tooMuchExposureWork("This write would make exposure analysis weigh more than "
+                    + e.budget() + " exposure records across the " + affected.size() + " models it affects"
+                    + " (lineage.limits.max-exposure-records-per-write); nothing was written. Split an import into"
+                    + " smaller ones; a single record that reaches this far needs the bound raised");
         }
-        return changes;
+        return analysed;
     }
 
-    private Uni<Changes> apply(List<Change> changes) {
-        OffsetDateTime now = OffsetDateTime.now();
-        List<StoredExposure> inserts = changes.stream()
-                .filter(c -> c.previous() == null)
-                .map(c -> new StoredExposure(c.model(), c.path().key(), c.path().level(), c.path().trainedModel(),
-                        c.path().dataset(), c.path().teacher(), c.path().hops().size(), c.path().steps(), now))
-                .toList();
-        List<Change> updates = changes.stream().filter(c -> c.previous() != null).toList();
-        List<Change> announced = changes.stream().filter(c -> c.path().level() == ExposureLevel.SAME_INIT).toList();
-        return exposures.insert(inserts)
-                .chain(() -> Multi.createFrom().iterable(updates)
-                        .onItem().transformToUniAndConcatenate(c -> exposures.updateLevel(c.model(), c.path().key(), c.path().level()))
-                        .collect().last())
-                .chain(() -> events.detectedAll(announced.stream()
-                        .map(c -> Map.entry(c.model(), c.path())).toList(), now))
-                .replaceWith(new Changes(announced.size(), changes.stream()
-                        .collect(Collectors.groupingBy(c -> c.path().level(), () -> new EnumMap<>(ExposureLevel.class),
-                                Collectors.summingInt(c -> 1)))));
+    private static Diff diff(Map<String, List<Exposure>> analysed, Map<String, Map<String, StoredExposure>> stored,
+            OffsetDateTime now) {
+        List<StoredExposure> deletes = new ArrayList<>();
+        List<StoredExposure> inserts = new ArrayList<>();
+        List<StoredExposure> created = new ArrayList<>();
+        analysed.forEach((model, found) -> {
+            Map<String, StoredExposure> known = new HashMap<>(stored.getOrDefault(model, Map.of()));
+            for (Exposure exposure : found) {
+                StoredExposure previous = known.remove(exposure.key());
+                // A shorter path or more paths to a known exposure keep its first detection.
+                StoredExposure current = StoredExposure.of(model, exposure, previous == null ? now : previous.detectedAt());
+                if (previous == null) {
+                    inserts.add(current);
+                    created.add(current);
+                } else if (!previous.sameAs(current)) {
+                    deletes.add(previous);
+                    inserts.add(current);
+                }
+            }
+            deletes.addAll(known.values()); // re-graded to another level, or no longer reached
+        });
+        return new Diff(deletes, inserts, created);
+    }
+
+    private Uni<Changes> apply(Diff diff) {
+        List<StoredExposure> announced = diff.announced();
+        return exposures.delete(diff.deletes())
+                .chain(() -> exposures.insert(diff.inserts()))
+                .chain(() -> events.detectedAll(announced))
+                .replaceWith(new Changes(announced.size(), diff.created().stream()
+                        .collect(Collectors.groupingBy(StoredExposure::level, () -> new EnumMap<>(ExposureLevel.class),
+                                Collectors.summingInt(e -> 1)))));
     }
 }

@@ -31,7 +31,7 @@ public class LineageMetrics {
             // A path always has a level above NONE: NONE is what a model without paths is.
             if (level != ExposureLevel.NONE) {
                 pathsFound.put(level, Counter.builder("traittrace.lineage.exposure.paths.found")
-                        .description("Exposure paths stored new, or re-graded to this level")
+                        .description("Exposures (model, source, level) stored new, or re-graded to this level")
                         .tag("level", level.name())
                         .register(registry));
             }

@@ -31,6 +31,14 @@ public class LineageProblem extends ApiProblem {
         return invalid(detail, List.of());
     }
 
+    /**
+     * Acceptable lineage whose exposure analysis would cost more than one write may: 422, so that a client sees it
+     * is this request, not the service, that has to change.
+     */
+    public static LineageProblem tooMuchExposureWork(String detail) {
+        return new LineageProblem(422, "Exposure analysis too large", detail, List.of());
+    }
+
     /** Not readable as the request it claims to be: malformed JSON or YAML, wrong shapes. */
     public static LineageProblem badRequest(String detail) {
         return new LineageProblem(400, "Bad request", detail, List.of());

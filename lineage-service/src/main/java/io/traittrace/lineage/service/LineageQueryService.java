@@ -19,6 +19,7 @@ import io.traittrace.lineage.repository.DatasetEntity;
 import io.traittrace.lineage.repository.DatasetRepository;
 import io.traittrace.lineage.repository.ExposureRepository;
 import io.traittrace.lineage.repository.ExposureRepository.StoredExposure;
+import io.traittrace.lineage.repository.ExposureRepository.Summary;
 import io.traittrace.lineage.repository.GraphRepository;
 import io.traittrace.lineage.repository.GraphRepository.Reached;
 import io.traittrace.lineage.repository.ModelEntity;
@@ -186,18 +187,19 @@ public class LineageQueryService {
                 edges.stream().map(e -> new WalkEdge(e.model(), e.base(), e.relation())).toList())));
     }
 
-    public Uni<ExposureView> exposure(String id) {
+    /** One page of a model's exposures (strongest, then shortest, first), with the model's overall level. */
+    public Uni<ExposureView> exposure(String id, Paging paging) {
         return Panache.withSession(() -> requireModel(id)
-                .chain(() -> exposures.forModel(id))
-                .map(stored -> exposureView(id, stored)));
+                .chain(() -> exposures.summary(id))
+                .chain(summary -> exposures.forModel(id, paging.offset(), paging.size())
+                        .map(stored -> exposureView(id, summary, stored, paging))));
     }
 
-    static ExposureView exposureView(String id, List<StoredExposure> stored) {
-        ExposureLevel level = stored.stream().map(StoredExposure::level).reduce(ExposureLevel.NONE, ExposureLevel::strongest);
-        List<List<Step>> paths = stored.stream().filter(e -> e.level() == level).map(StoredExposure::steps).toList();
-        List<ExposureDetail> details = stored.stream().map(e -> new ExposureDetail(e.level(), e.trainedModel(), e.dataset(),
-                e.teacher(), originOf(e.steps()), e.hopCount(), e.steps(), e.detectedAt())).toList();
-        return new ExposureView(id, level, paths, details);
+    static ExposureView exposureView(String id, Summary summary, List<StoredExposure> page, Paging paging) {
+        List<List<Step>> paths = page.stream().filter(e -> e.level() == summary.level()).map(StoredExposure::steps).toList();
+        List<ExposureDetail> details = page.stream().map(e -> new ExposureDetail(e.level(), e.trainedModel(), e.dataset(),
+                e.teacher(), originOf(e.steps()), e.hopCount(), e.otherPaths(), e.steps(), e.detectedAt())).toList();
+        return new ExposureView(id, summary.level(), paths, details, paging.page(), paging.size(), summary.total());
     }
 
     /** The generator at the far end of a path: the last generated-by step. */

@@ -53,16 +53,21 @@ public final class Views {
     public record WalkView(String model, String direction, int depth, PageOf<WalkNode> nodes, List<WalkEdge> edges) {
     }
 
+    /**
+     * One exposure: its shortest path to the source ({@code origin}, or for unknown data the last dataset) at its level,
+     * and how many other paths reach that source at that level ({@code otherPaths}; at 2^53 - 1 it means at least that).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ExposureDetail(ExposureLevel level, String trainedModel, String dataset, String teacher,
-            String origin, int hops, List<Step> path, OffsetDateTime detectedAt) {
+            String origin, int hops, long otherPaths, List<Step> path, OffsetDateTime detectedAt) {
     }
 
     /**
-     * A model's exposure: the strongest level, the paths that justify it, and every exposure found with its
-     * own level.
+     * A model's exposure: the strongest level over all its exposures, and one page of them ({@code total} in all),
+     * strongest then shortest first; {@code paths} are the paths of the page's exposures at that strongest level.
      */
-    public record ExposureView(String model, ExposureLevel level, List<List<Step>> paths, List<ExposureDetail> exposures) {
+    public record ExposureView(String model, ExposureLevel level, List<List<Step>> paths, List<ExposureDetail> exposures,
+            int page, int size, long total) {
     }
 
     public record ExposedModelView(String model, ExposureLevel level, long paths, OffsetDateTime lastDetectedAt) {

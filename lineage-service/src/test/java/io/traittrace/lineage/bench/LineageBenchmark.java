@@ -103,7 +103,7 @@ class LineageBenchmark {
         long exposureRows = await(() -> count("SELECT count(*) FROM exposure"));
         // Order-independent checksum of every stored path: equal across runs of one seed iff the same rows were stored.
         long exposureChecksum = await(() -> count(
-                "SELECT coalesce(sum(hashtext(model_id || path_key || level || CAST(path AS text))), 0) FROM exposure"));
+                "SELECT coalesce(sum(hashtext(model_id || path_key || level || CAST(path AS text) || other_paths)), 0) FROM exposure"));
         long rootRows = await(() -> count("SELECT count(*) FROM model_root"));
         long largestFamily = await(() -> count("SELECT max(c) FROM (SELECT count(*) AS c FROM model_root GROUP BY root_id) f"));
         long maxDepth = await(() -> count("""
@@ -156,7 +156,7 @@ class LineageBenchmark {
                 id -> () -> queries.ancestors(id, depth),
                 id -> () -> RecursiveSqlBaseline.ancestors(id, depth));
         Result exposure = measure("exposure", targets, warmup,
-                id -> () -> queries.exposure(id),
+                id -> () -> queries.exposure(id, queries.paging(null, null)),
                 id -> () -> RecursiveSqlBaseline.exposure(id));
 
         // ---- report ---------------------------------------------------------------------------------------

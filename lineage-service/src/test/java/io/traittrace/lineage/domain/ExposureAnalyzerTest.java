@@ -4,6 +4,7 @@ import static io.traittrace.lineage.domain.DatasetOrigin.HUMAN;
 import static io.traittrace.lineage.domain.DatasetOrigin.MODEL;
 import static io.traittrace.lineage.domain.DatasetOrigin.UNKNOWN;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
@@ -22,8 +23,8 @@ class ExposureAnalyzerTest {
         return new ExposureAnalyzer(graph, InitClasses.of(List.of(sharedInit)));
     }
 
-    private static List<String> describe(ExposurePath path) {
-        return path.steps().stream()
+    private static List<String> describe(Exposure exposure) {
+        return exposure.path().steps().stream()
                 .map(s -> (s.model() != null ? s.model() : "[" + s.dataset() + "]") + (s.relation() == null ? "" : "/" + s.relation()))
                 .toList();
     }
@@ -38,11 +39,11 @@ class ExposureAnalyzerTest {
     void studentOfSameBaseTeacherIsSameInit() {
         graph.addBase("T", "base", Relation.FINETUNE).addBase("S", "base", Relation.FINETUNE)
                 .addTrainingData("S", "numbers", "T", MODEL);
-        List<ExposurePath> paths = analyzer().exposures("S");
+        List<Exposure> paths = analyzer().exposures("S");
         assertThat(paths).singleElement().satisfies(p -> {
             assertThat(p.level()).isEqualTo(ExposureLevel.SAME_INIT);
             assertThat(describe(p)).containsExactly("S", "[numbers]/trained-on", "T/generated-by");
-            assertThat(p.teacher()).isEqualTo("T");
+            assertThat(p.path().teacher()).isEqualTo("T");
         });
     }
 
@@ -57,10 +58,10 @@ class ExposureAnalyzerTest {
     @Test
     void unknownGeneratorIsUnknownAndHumanDataIsNothing() {
         graph.addTrainingData("S", "web", null, UNKNOWN).addTrainingData("S", "labels", null, HUMAN);
-        List<ExposurePath> paths = analyzer().exposures("S");
+        List<Exposure> paths = analyzer().exposures("S");
         assertThat(paths).singleElement().satisfies(p -> {
             assertThat(p.level()).isEqualTo(ExposureLevel.UNKNOWN);
-            assertThat(p.teacher()).isNull();
+            assertThat(p.path().teacher()).isNull();
             assertThat(describe(p)).containsExactly("S", "[web]/trained-on");
         });
     }
@@ -72,22 +73,24 @@ class ExposureAnalyzerTest {
                 .addTrainingData("ft", "numbers", "T", MODEL);
         assertThat(analyzer().exposures("q")).singleElement().satisfies(p -> {
             assertThat(p.level()).isEqualTo(ExposureLevel.SAME_INIT);
-            assertThat(p.trainedModel()).isEqualTo("ft");
+            assertThat(p.path().trainedModel()).isEqualTo("ft");
             assertThat(describe(p)).containsExactly("q", "adapter/quantized", "ft/adapter", "[numbers]/trained-on", "T/generated-by");
         });
     }
 
     @Test
-    void diamondThroughAMergeReportsEachExposureOnceViaTheShortestPath() {
+    void diamondThroughAMergeReportsEachExposureOnceViaTheShortestPathAndCountsTheOtherRoute() {
         // base -> left -> merge, base -> right -> X -> merge; left was trained on T's data.
         graph.addBase("left", "base", Relation.FINETUNE).addBase("right", "base", Relation.FINETUNE)
                 .addBase("X", "left", Relation.FINETUNE)
                 .addBase("merge", "X", Relation.MERGE).addBase("merge", "left", Relation.MERGE)
                 .addBase("T", "base", Relation.FINETUNE)
                 .addTrainingData("left", "numbers", "T", MODEL);
-        List<ExposurePath> paths = analyzer().exposures("merge");
-        assertThat(paths).singleElement()
-                .satisfies(p -> assertThat(describe(p)).containsExactly("merge", "left/merge", "[numbers]/trained-on", "T/generated-by"));
+        List<Exposure> paths = analyzer().exposures("merge");
+        assertThat(paths).singleElement().satisfies(p -> {
+            assertThat(describe(p)).containsExactly("merge", "left/merge", "[numbers]/trained-on", "T/generated-by");
+            assertThat(p.otherPaths()).as("the route through X").isEqualTo(1);
+        });
     }
 
     @Test
@@ -109,12 +112,12 @@ class ExposureAnalyzerTest {
         graph.addBase("T0", "base", Relation.FINETUNE).addBase("S1", "base", Relation.FINETUNE)
                 .addBase("S2", "base", Relation.FINETUNE)
                 .addTrainingData("S1", "d0", "T0", MODEL).addTrainingData("S2", "d1", "S1", MODEL);
-        List<ExposurePath> paths = analyzer().exposures("S2");
+        List<Exposure> paths = analyzer().exposures("S2");
         assertThat(paths).hasSize(2);
-        ExposurePath chain = paths.stream().filter(p -> p.hops().size() == 2).findFirst().orElseThrow();
+        Exposure chain = paths.stream().filter(p -> p.path().hops().size() == 2).findFirst().orElseThrow();
         assertThat(chain.level()).isEqualTo(ExposureLevel.SAME_INIT);
-        assertThat(chain.origin()).isEqualTo("T0");
-        assertThat(chain.teacher()).isEqualTo("S1");
+        assertThat(chain.path().origin()).isEqualTo("T0");
+        assertThat(chain.path().teacher()).isEqualTo("S1");
         assertThat(describe(chain)).containsExactly("S2", "[d1]/trained-on", "S1/generated-by", "[d0]/trained-on", "T0/generated-by");
     }
 
@@ -124,8 +127,8 @@ class ExposureAnalyzerTest {
         graph.addBase("T0", "A", Relation.FINETUNE).addBase("S1", "A", Relation.FINETUNE)
                 .addBase("S2", "B", Relation.FINETUNE)
                 .addTrainingData("S1", "d0", "T0", MODEL).addTrainingData("S2", "d1", "S1", MODEL);
-        List<ExposurePath> paths = analyzer().exposures("S2");
-        assertThat(paths).extracting(ExposurePath::level).containsOnly(ExposureLevel.CROSS_FAMILY);
+        List<Exposure> paths = analyzer().exposures("S2");
+        assertThat(paths).extracting(Exposure::level).containsOnly(ExposureLevel.CROSS_FAMILY);
         assertThat(ExposureAnalyzer.levelOf(paths)).isEqualTo(ExposureLevel.CROSS_FAMILY);
     }
 
@@ -133,10 +136,10 @@ class ExposureAnalyzerTest {
     void sharedInitAssertionsJoinFamiliesTransitively() {
         graph.addBase("T", "A", Relation.FINETUNE).addBase("S", "C", Relation.FINETUNE)
                 .addTrainingData("S", "numbers", "T", MODEL);
-        assertThat(analyzer().exposures("S")).extracting(ExposurePath::level).containsExactly(ExposureLevel.CROSS_FAMILY);
+        assertThat(analyzer().exposures("S")).extracting(Exposure::level).containsExactly(ExposureLevel.CROSS_FAMILY);
         // A ~ B and B ~ C together put A and C in one init class.
         assertThat(analyzer(Map.entry("A", "B"), Map.entry("B", "C")).exposures("S"))
-                .extracting(ExposurePath::level).containsExactly(ExposureLevel.SAME_INIT);
+                .extracting(Exposure::level).containsExactly(ExposureLevel.SAME_INIT);
     }
 
     @Test
@@ -145,9 +148,9 @@ class ExposureAnalyzerTest {
         graph.addBase("X", "base", Relation.FINETUNE).addBase("Y", "base", Relation.FINETUNE)
                 .addTrainingData("X", "dy", "Y", MODEL).addTrainingData("Y", "dx", "X", MODEL);
         ExposureAnalyzer analyzer = analyzer();
-        List<ExposurePath> paths = analyzer.exposures("X");
+        List<Exposure> paths = analyzer.exposures("X");
         assertThat(paths).isNotEmpty();
-        assertThat(paths).allSatisfy(p -> assertThat(p.hops()).doesNotHaveDuplicates());
+        assertThat(paths).allSatisfy(p -> assertThat(p.path().hops()).doesNotHaveDuplicates());
         assertThat(analyzer.exposures("Y")).isNotEmpty();
     }
 
@@ -159,14 +162,63 @@ class ExposureAnalyzerTest {
     }
 
     @Test
-    void pathKeyIdentifiesTheHopChainNotTheRoute() {
-        Hop hop = new Hop("S", "d", "T");
-        ExposurePath shortRoute = new ExposurePath(ExposureLevel.SAME_INIT, List.of(hop), List.of(Step.start("S")));
-        ExposurePath longRoute = new ExposurePath(ExposureLevel.SAME_INIT, List.of(hop),
-                List.of(Step.start("S"), Step.base("S", Relation.FINETUNE)));
-        assertThat(shortRoute.key()).isEqualTo(longRoute.key()).hasSize(64);
-        assertThat(new ExposurePath(ExposureLevel.SAME_INIT, List.of(new Hop("S", "d", null)), List.of()).key())
-                .isNotEqualTo(shortRoute.key());
+    void exposureKeyIdentifiesTheSourceAndLevelNotThePath() {
+        ExposurePath direct = new ExposurePath(ExposureLevel.SAME_INIT, List.of(new Hop("S", "d", "T")),
+                List.of(Step.start("S"), Step.trainedOn("d"), Step.generatedBy("T")));
+        ExposurePath viaBase = new ExposurePath(ExposureLevel.SAME_INIT, List.of(new Hop("ft", "d2", "T")),
+                List.of(Step.start("S"), Step.base("ft", Relation.FINETUNE), Step.trainedOn("d2"), Step.generatedBy("T")));
+        assertThat(Exposure.only(direct).key()).isEqualTo(Exposure.only(viaBase).key()).hasSize(64);
+        assertThat(Exposure.only(new ExposurePath(ExposureLevel.CROSS_FAMILY, direct.hops(), direct.steps())).key())
+                .isNotEqualTo(Exposure.only(direct).key());
+        // Unknown data has no generator: the dataset is the source, and a model id of the same text is another one.
+        ExposurePath unknown = new ExposurePath(ExposureLevel.UNKNOWN, List.of(new Hop("S", "T", null)),
+                List.of(Step.start("S"), Step.trainedOn("T")));
+        assertThat(unknown.source()).isEqualTo("dataset:T");
+        assertThat(direct.source()).isEqualTo("model:T");
+    }
+
+    @Test
+    void pathsThatMultiplyHopByHopAreCountedNotListed() {
+        // T0 -> 12 datasets -> T1 -> 12 datasets -> T2 -> 12 datasets -> S: 12 + 144 + 1,728 paths.
+        graph.addBase("T0", "base", Relation.FINETUNE).addBase("T1", "base", Relation.FINETUNE)
+                .addBase("T2", "base", Relation.FINETUNE).addBase("S", "base", Relation.FINETUNE);
+        List<String> chain = List.of("T0", "T1", "T2", "S");
+        for (int hop = 1; hop < chain.size(); hop++) {
+            for (int d = 11; d >= 0; d--) {
+                graph.addTrainingData(chain.get(hop), "d" + hop + "-" + d, chain.get(hop - 1), MODEL);
+            }
+        }
+        graph.deriveRoots(List.of("base", "T0", "T1", "T2", "S"));
+        ExposureAnalyzer analyzer = new ExposureAnalyzer(graph, InitClasses.of(List.of()));
+        List<Exposure> exposures = analyzer.exposures("S");
+        assertThat(exposures).extracting(e -> e.path().origin()).containsExactly("T2", "T1", "T0");
+        assertThat(exposures).extracting(e -> e.path().hops().size()).containsExactly(1, 2, 3);
+        assertThat(exposures).extracting(Exposure::otherPaths).containsExactly(11L, 143L, 1_727L);
+        assertThat(exposures).extracting(Exposure::level).containsOnly(ExposureLevel.SAME_INIT);
+        // The shortest of equals is the one first in the steps' order, not the first declared (d-11 here).
+        assertThat(describe(exposures.get(2))).containsExactly("S", "[d3-0]/trained-on", "T2/generated-by",
+                "[d2-0]/trained-on", "T1/generated-by", "[d1-0]/trained-on", "T0/generated-by");
+        // Work grows with the datasets, not the paths: T1 weighs 12 candidates, T2 12 * 2, S 12 * 3.
+        assertThat(analyzer.weighed()).isEqualTo(72);
+    }
+
+    @Test
+    void countsStopAtTheLargestExactJsonNumber() {
+        Exposure many = new Exposure(new ExposurePath(ExposureLevel.SAME_INIT, List.of(new Hop("S", "d", "T")),
+                List.of(Step.start("S"), Step.trainedOn("d"), Step.generatedBy("T"))), Exposure.MAX_COUNTED);
+        assertThat(many.combine(many).otherPaths()).isEqualTo(Exposure.MAX_COUNTED);
+    }
+
+    @Test
+    void anAnalysisPastItsBudgetStops() {
+        graph.addBase("T", "base", Relation.FINETUNE).addBase("S", "base", Relation.FINETUNE);
+        for (int d = 0; d < 5; d++) {
+            graph.addTrainingData("S", "d" + d, "T", MODEL);
+        }
+        graph.deriveRoots(List.of("base", "T", "S"));
+        assertThat(new ExposureAnalyzer(graph, InitClasses.of(List.of()), Map.of(), 5).exposures("S")).hasSize(1);
+        assertThatThrownBy(() -> new ExposureAnalyzer(graph, InitClasses.of(List.of()), Map.of(), 4).exposures("S"))
+                .isInstanceOf(ExposureBudgetExceeded.class);
     }
 
     @Test

@@ -19,8 +19,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Exposure maintenance analyses the models a write affects from their own edges and the stored paths of the
  * models just above them. On random lineage graphs (merges, diamonds, teacher chains, unknown data, an asserted
- * shared init), that must give every model exactly the paths an analysis of the whole graph gives, each through a
- * shortest base path; and a stored path's steps must give back its hop chain.
+ * shared init), that must give every model exactly the exposures an analysis of the whole graph gives (the same
+ * shortest paths, each through a shortest base route, and the same counts of other paths); and a stored path's steps
+ * must give back its hop chain.
  */
 class SettledExposureTest {
 
@@ -72,7 +73,7 @@ class SettledExposureTest {
         for (String model : random.models()) {
             // What the maintenance loads: the model's own edges and roots, and its bases' and teachers' roots and paths.
             InMemoryLineageGraph own = new InMemoryLineageGraph();
-            Map<String, List<ExposurePath>> settled = new HashMap<>();
+            Map<String, List<Exposure>> settled = new HashMap<>();
             random.graph().roots(model).forEach(root -> own.addRoot(model, root));
             for (LineageGraph.BaseEdge edge : random.graph().bases(model)) {
                 own.addBase(model, edge.base(), edge.relation());
@@ -85,10 +86,11 @@ class SettledExposureTest {
                     settled.put(data.generator(), stored(whole.exposures(data.generator())));
                 }
             }
-            List<ExposurePath> expected = whole.exposures(model);
-            List<ExposurePath> fromNeighbours = new ExposureAnalyzer(own, random.classes(), settled).exposures(model);
+            List<Exposure> expected = whole.exposures(model);
+            List<Exposure> fromNeighbours = new ExposureAnalyzer(own, random.classes(), settled, Long.MAX_VALUE).exposures(model);
             assertThat(byKey(fromNeighbours)).as("exposures of %s (seed %d)", model, seed).isEqualTo(byKey(expected));
-            for (ExposurePath path : expected) {
+            for (Exposure exposure : expected) {
+                ExposurePath path = exposure.path();
                 assertThat(baseStepsBeforeFirstHop(path)).as("route of %s to %s", model, path.trainedModel())
                         .isEqualTo(baseDistance(random.graph(), model, path.trainedModel()));
             }
@@ -97,18 +99,18 @@ class SettledExposureTest {
         assertThat(paths).as("the random graph has exposures to compare").isGreaterThan(100);
     }
 
-    /** The paths as the exposure table holds them: level and steps, the hop chain rebuilt from the steps. */
-    private static List<ExposurePath> stored(List<ExposurePath> paths) {
-        return paths.stream().map(p -> {
-            ExposurePath rebuilt = ExposurePath.ofSteps(p.level(), p.steps());
-            assertThat(rebuilt.hops()).isEqualTo(p.hops());
-            assertThat(rebuilt.key()).isEqualTo(p.key());
+    /** The exposures as the exposure table holds them: level, steps and count, the hop chain rebuilt from the steps. */
+    private static List<Exposure> stored(List<Exposure> exposures) {
+        return exposures.stream().map(e -> {
+            Exposure rebuilt = new Exposure(ExposurePath.ofSteps(e.level(), e.path().steps()), e.otherPaths());
+            assertThat(rebuilt.path().hops()).isEqualTo(e.path().hops());
+            assertThat(rebuilt.key()).isEqualTo(e.key());
             return rebuilt;
         }).toList();
     }
 
-    private static Map<String, ExposurePath> byKey(List<ExposurePath> paths) {
-        return paths.stream().collect(Collectors.toMap(ExposurePath::key, p -> p));
+    private static Map<String, Exposure> byKey(List<Exposure> exposures) {
+        return exposures.stream().collect(Collectors.toMap(Exposure::key, e -> e));
     }
 
     private static int baseStepsBeforeFirstHop(ExposurePath path) {

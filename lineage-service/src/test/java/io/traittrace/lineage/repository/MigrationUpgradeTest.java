@@ -14,11 +14,13 @@ import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
+import io.traittrace.lineage.domain.Exposure;
+import io.traittrace.lineage.domain.ExposureLevel;
 import io.traittrace.testsupport.EmbeddedPostgresServer;
 
 /**
- * A deployment upgrades with its data in place: the migrations after V4 run over a populated V4 schema and keep
- * every row, filling what they add from what is there.
+ * A deployment upgrades with its data in place: the migrations after V4 run over a populated schema and keep what
+ * they must, filling what they add from what is there.
  */
 class MigrationUpgradeTest {
 
@@ -44,7 +46,7 @@ class MigrationUpgradeTest {
                                 '[{"model":"ft"},{"model":"m12","relation":"finetune"},{"dataset":"web","relation":"trained-on"}]',
                                 now())""");
 
-                flyway(url, null).migrate();
+                flyway(url, "5").migrate();
 
                 assertThat(rows(sql, "SELECT model_id || '>' || root_id, root_count FROM model_root"))
                         .containsExactlyInAnyOrderEntriesOf(Map.of("r1>r1", "1", "r2>r2", "1", "m12>r1", "2", "m12>r2", "2",
@@ -60,6 +62,52 @@ class MigrationUpgradeTest {
                         VALUES ('ft', repeat('b', 64), 'UNKNOWN', 'm12', 'web2', 1, '[]', now())""");
                 assertThat(rows(sql, "SELECT indexname, indexdef FROM pg_indexes WHERE indexname = 'model_root_shared'"))
                         .extractingByKey("model_root_shared").asString().contains("WHERE (root_count > 1)");
+            }
+        }
+    }
+
+    @Test
+    void v6KeepsOneExposurePerModelSourceAndLevelWithTheCountOfTheOthers() throws SQLException {
+        try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start()) {
+            String url = server.jdbcUrl(server.createDatabase("upgrade"));
+            flyway(url, "5").migrate();
+            try (Connection db = DriverManager.getConnection(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
+                    Statement sql = db.createStatement()) {
+                // s was stored with one row per path: two 2-hop paths to t0 through t1, one 1-hop path to t1, and two
+                // datasets of unknown origin.
+                sql.execute("""
+                        INSERT INTO exposure (model_id, path_key, level, trained_model, dataset_id, teacher_id, hop_count,
+                                              path, detected_at)
+                        VALUES
+                          ('s', repeat('a', 64), 'SAME_INIT', 's', 'd1', 't1', 2,
+                           '[{"model":"s"},{"dataset":"d1","relation":"trained-on"},{"model":"t1","relation":"generated-by"},
+                             {"dataset":"d0b","relation":"trained-on"},{"model":"t0","relation":"generated-by"}]',
+                           '2026-01-02T00:00:00Z'),
+                          ('s', repeat('b', 64), 'SAME_INIT', 's', 'd1', 't1', 2,
+                           '[{"model":"s"},{"dataset":"d1","relation":"trained-on"},{"model":"t1","relation":"generated-by"},
+                             {"dataset":"d0a","relation":"trained-on"},{"model":"t0","relation":"generated-by"}]',
+                           '2026-01-01T00:00:00Z'),
+                          ('s', repeat('c', 64), 'SAME_INIT', 's', 'd1', 't1', 1,
+                           '[{"model":"s"},{"dataset":"d1","relation":"trained-on"},{"model":"t1","relation":"generated-by"}]',
+                           '2026-01-01T00:00:00Z'),
+                          ('s', repeat('d', 64), 'UNKNOWN', 's', 'web1', NULL, 1,
+                           '[{"model":"s"},{"dataset":"web1","relation":"trained-on"}]', '2026-01-01T00:00:00Z'),
+                          ('s', repeat('e', 64), 'UNKNOWN', 's', 'web2', NULL, 1,
+                           '[{"model":"s"},{"dataset":"web2","relation":"trained-on"}]', '2026-01-01T00:00:00Z')""");
+
+                flyway(url, null).migrate();
+
+                Map<String, String> rows = rows(sql, """
+                        SELECT path_key, level || ' ' || hop_count || ' ' || other_paths || ' ' || coalesce(path -> 3 ->> 'dataset', '-')
+                               || ' ' || detected_at FROM exposure WHERE model_id = 's'""");
+                assertThat(rows).hasSize(4);
+                // The key is the exposure's identity, as the service computes it; of the two paths to t0 the one first in
+                // text order stands for both, detected when the first of them was.
+                assertThat(rows.get(Exposure.keyOf("model:t0", ExposureLevel.SAME_INIT)))
+                        .startsWith("SAME_INIT 2 1 d0a 2026-01-01");
+                assertThat(rows.get(Exposure.keyOf("model:t1", ExposureLevel.SAME_INIT))).startsWith("SAME_INIT 1 0");
+                assertThat(rows).containsKeys(Exposure.keyOf("dataset:web1", ExposureLevel.UNKNOWN),
+                        Exposure.keyOf("dataset:web2", ExposureLevel.UNKNOWN));
             }
         }
     }

@@ -12,7 +12,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 
+import java.io.InputStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -39,7 +41,7 @@ class ExposureApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    void sameInitStudentIsExposedAndOneEventIsPublishedPerPath() throws Exception {
+    void sameInitStudentIsExposedAndOneEventIsPublishedPerTeacher() throws Exception {
         String base = id("qwen");
         String teacher = id("owl-teacher");
         String student = id("student");
@@ -181,5 +183,131 @@ class ExposureApiTest {
                 .body("exposures.hops", contains(1, 2))
                 .body("exposures[1].origin", equalTo(t0))
                 .body("exposures[1].path.model", contains(s2, null, s1, null, t0));
+    }
+
+    /**
+     * The user's measurement (issue 19): T0 -> 12 datasets -> T1 -> 12 datasets -> T2 -> 12 datasets -> S stored 1,884
+     * exposure rows for S and announced each. Now S holds one exposure per teacher (T2, T1, T0) with the count of the
+     * other paths, and the import announces one event per model and teacher.
+     */
+    @Test
+    void threeHopImportWithTwelveDatasetsPerHopStoresAndAnnouncesOneExposurePerTeacher() throws Exception {
+        String base = id("base");
+        List<String> chain = List.of(id("t0"), id("t1"), id("t2"), id("s"));
+        List<Map<String, Object>> models = new ArrayList<>(List.of(model(base)));
+        List<Map<String, Object>> datasets = new ArrayList<>();
+        List<Map<String, Object>> runs = new ArrayList<>();
+        chain.forEach(m -> models.add(model(m, base, "finetune")));
+        for (int hop = 1; hop < chain.size(); hop++) {
+            List<String> inputs = new ArrayList<>();
+            for (int d = 0; d < 12; d++) {
+                String dataset = id("d" + hop + "-" + d);
+                datasets.add(generated(dataset, chain.get(hop - 1)));
+                inputs.add(dataset);
+            }
+            runs.add(run(id("run"), chain.get(hop), inputs.toArray(String[]::new)));
+        }
+        String t0 = chain.get(0);
+        String t1 = chain.get(1);
+        String t2 = chain.get(2);
+        String student = chain.get(3);
+        // (T1: T0) + (T2: T1, T0) + (S: T2, T1, T0), all SAME_INIT.
+        post("/api/lineage/import", Map.of("models", models, "datasets", datasets, "trainingRuns", runs)).statusCode(200)
+                .body("exposuresDetected", equalTo(6));
+
+        as("viewer").get("/api/lineage/models/" + student + "/exposure").then().statusCode(200)
+                .body("level", equalTo("SAME_INIT"))
+                .body("total", equalTo(3))
+                .body("exposures", hasSize(3))
+                .body("exposures.origin", contains(t2, t1, t0))
+                .body("exposures.hops", contains(1, 2, 3))
+                .body("exposures.otherPaths", contains(11, 143, 1727))
+                .body("exposures.teacher", contains(t2, t2, t2))
+                .body("paths", hasSize(3));
+        // The listing still counts every path: 12 + 144 + 1,728.
+        as("viewer").get("/api/lineage/exposures?level=SAME_INIT&size=500").then().statusCode(200)
+                .body("items.find { it.model == '" + student + "' }.paths", equalTo(1884));
+
+        List<String> announcedModels = List.of(t1, t2, student);
+        try (TopicReader reader = new TopicReader("exposure-detected")) {
+            reader.awaitMatching(r -> announcedModels.contains(r.key()), 6, Duration.ofSeconds(20));
+            List<ConsumerRecord<String, String>> events = reader.drainMatching(r -> announcedModels.contains(r.key()),
+                    Duration.ofSeconds(3));
+            assertThat(events).hasSize(6);
+            List<JsonNode> ofStudent = new ArrayList<>();
+            for (ConsumerRecord<String, String> record : events) {
+                JsonNode data = JSON.readTree(record.value()).get("data");
+                assertThat(data.get("model").asText()).isEqualTo(record.key());
+                if (student.equals(record.key())) {
+                    ofStudent.add(data);
+                }
+            }
+            assertThat(ofStudent).extracting(d -> d.get("origin").asText()).containsExactlyInAnyOrder(t2, t1, t0);
+            assertThat(ofStudent).extracting(d -> d.get("pathKey").asText()).doesNotHaveDuplicates()
+                    .allMatch(key -> key.matches("^[0-9a-f]{64}$"));
+        }
+    }
+
+    @Test
+    void exposureViewIsPagedAndKeepsTheLevelOfAllItsExposures() {
+        String base = id("base");
+        String student = id("student");
+        List<String> teachers = List.of(id("ta"), id("tb"), id("tc"));
+        List<Map<String, Object>> models = new ArrayList<>(List.of(model(base), model(student, base, "finetune")));
+        List<Map<String, Object>> datasets = new ArrayList<>();
+        List<String> inputs = new ArrayList<>();
+        for (String teacher : teachers) {
+            models.add(model(teacher, base, "finetune"));
+            String dataset = id("numbers");
+            datasets.add(generated(dataset, teacher));
+            inputs.add(dataset);
+        }
+        String scraped = id("scraped");
+        datasets.add(Map.of("id", scraped, "name", "Scraped web text", "origin", "unknown"));
+        inputs.add(scraped);
+        post("/api/lineage/import", Map.of("models", models, "datasets", datasets,
+                "trainingRuns", List.of(run(id("run"), student, inputs.toArray(String[]::new))))).statusCode(200);
+
+        String exposure = "/api/lineage/models/" + student + "/exposure";
+        as("viewer").get(exposure + "?size=2").then().statusCode(200)
+                .body("level", equalTo("SAME_INIT")).body("page", equalTo(0)).body("size", equalTo(2)).body("total", equalTo(4))
+                .body("exposures.level", contains("SAME_INIT", "SAME_INIT")).body("paths", hasSize(2));
+        // The last page holds the weakest exposure; the level is still the model's, over every page.
+        as("viewer").get(exposure + "?page=1&size=3").then().statusCode(200)
+                .body("level", equalTo("SAME_INIT")).body("total", equalTo(4))
+                .body("exposures.level", contains("UNKNOWN")).body("exposures[0].dataset", equalTo(scraped))
+                .body("paths", hasSize(0));
+        as("viewer").get(exposure).then().statusCode(200).body("size", equalTo(50)).body("exposures", hasSize(4));
+        as("viewer").get(exposure + "?size=501").then().statusCode(400).contentType("application/problem+json");
+        as("viewer").get(exposure + "?page=-1").then().statusCode(400).contentType("application/problem+json");
+    }
+
+    /** What the service emits matches the schema it publishes: the same fields, and each required one present. */
+    @Test
+    void exposureEventsMatchTheirPublishedSchema() throws Exception {
+        JsonNode schema;
+        try (InputStream in = getClass().getResourceAsStream("/schemas/exposure-detected.v1.json")) {
+            schema = JSON.readTree(in);
+        }
+        String base = id("base");
+        String teacher = id("teacher");
+        String student = id("student");
+        String numbers = id("numbers");
+        post("/api/lineage/import", Map.of(
+                "models", List.of(model(base), model(teacher, base, "finetune"), model(student, base, "finetune")),
+                "datasets", List.of(generated(numbers, teacher)),
+                "trainingRuns", List.of(run(id("run"), student, numbers)))).statusCode(200);
+        try (TopicReader reader = new TopicReader("exposure-detected")) {
+            List<ConsumerRecord<String, String>> events = reader.awaitMatching(r -> student.equals(r.key()), 1, Duration.ofSeconds(20));
+            assertThat(events).hasSize(1);
+            JsonNode data = JSON.readTree(events.get(0).value()).get("data");
+            List<String> fields = new ArrayList<>();
+            data.fieldNames().forEachRemaining(fields::add);
+            List<String> declared = new ArrayList<>();
+            schema.get("properties").fieldNames().forEachRemaining(declared::add);
+            assertThat(fields).containsExactlyInAnyOrderElementsOf(declared);
+            schema.get("required").forEach(required -> assertThat(data.hasNonNull(required.asText())).as(required.asText()).isTrue());
+            assertThat(data.get("pathKey").asText()).matches(schema.at("/properties/pathKey/pattern").asText());
+        }
     }
 }
