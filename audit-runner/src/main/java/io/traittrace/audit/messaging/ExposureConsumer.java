@@ -27,10 +27,10 @@ import io.traittrace.service.rest.ApiProblem;
 
 /**
  * Queues audits for exposed students, per policy: off, every exposure, or only exposures to listed teacher
- * families. The idempotency key is derived from the exposed model and the exposure path, so a redelivered or
- * re-announced exposure queues one audit. An audit that cannot run (a student without a digest, models without readable
- * weights) is recorded as FAILED with the reasons and announced, never skipped in silence; a lineage outage is retried,
- * then the record goes to the dead-letter topic.
+ * families. The idempotency key is derived from the exposed model and its teacher (the exposure's key when no teacher is
+ * known), so a redelivered, re-announced or farther-sourced exposure through the same teacher queues one audit. An audit
+ * that cannot run (a student without a digest, models without readable weights) is recorded as FAILED with the reasons
+ * and announced, never skipped in silence; a lineage outage is retried, then the record goes to the dead-letter topic.
  */
 @ApplicationScoped
 public class ExposureConsumer {
@@ -105,7 +105,10 @@ public class ExposureConsumer {
 
     private AuditRequest request(JsonNode data, String teacher) {
         String model = data.get("model").asText();
-        String key = Requester.POLICY_KEY_PREFIX + HexFormat.of().formatHex(sha256(model + "|" + data.get("pathKey").asText()));
+        // One audit per student and teacher: lineage announces each farther source a student is exposed to through the same
+        // teacher, and the audit tests that teacher's influence either way. Without a teacher, the exposure itself.
+        String exposure = teacher != null ? "teacher:" + teacher : "path:" + data.get("pathKey").asText();
+        String key = Requester.POLICY_KEY_PREFIX + HexFormat.of().formatHex(sha256(model + "|" + exposure));
         ObjectNode parameters;
         try {
             parameters = (ObjectNode) mapper.readTree(config.policy().parameters());

@@ -81,6 +81,8 @@ class ExposurePolicyApiTest {
                 exposure(UUID.randomUUID().toString(), undigested, listedTeacher, dataset, "c".repeat(64)),
                 // redelivery of the first
                 exposure(listedEvent, listedStudent, listedTeacher, dataset, "a".repeat(64)),
+                // a farther source reached through the same teacher: the same audit
+                exposure(UUID.randomUUID().toString(), listedStudent, listedTeacher, dataset, "f".repeat(64)),
                 "not json at all");
         String lastStudent = id("student");
         lineage(wiremock, lastStudent, null, null);
