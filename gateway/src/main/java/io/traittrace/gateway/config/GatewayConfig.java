@@ -42,9 +42,10 @@ public interface GatewayConfig {
 
     /**
      * Request bodies the gateway reads at once, over all callers (each after its caller was authenticated and rate-limited):
-     * one more is answered 503 with Retry-After rather than held in memory.
+     * one more is answered 503 with Retry-After rather than held in memory. Above the 50 concurrent writers the load test
+     * drives (a small body is read within one event-loop turn, so this bounds large uploads in practice).
      */
-    @WithDefault("32")
+    @WithDefault("64")
     int maxConcurrentUploads();
 
     interface Upstream {
