@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -58,14 +59,21 @@ record ServiceProperties(String module, Map<String, String> values) {
         return environment;
     }
 
-    /** Kafka topics of every channel and its dead-letter queue (a channel without a topic uses its name). */
+    /**
+     * Kafka topics of every channel and its dead-letter queue: its {@code topics} list (an incoming channel may read
+     * several), else its {@code topic}, else its name.
+     */
     Set<String> topics() {
         Set<String> topics = new TreeSet<>();
         values.keySet().forEach(key -> {
             Matcher matcher = CHANNEL_KEY.matcher(key);
             if (matcher.matches()) {
                 String prefix = "mp.messaging." + matcher.group(1) + "." + matcher.group(2) + ".";
-                topics.add(values.getOrDefault(prefix + "topic", matcher.group(2)));
+                if (values.containsKey(prefix + "topics")) {
+                    Arrays.stream(values.get(prefix + "topics").split(",")).map(String::trim).forEach(topics::add);
+                } else {
+                    topics.add(values.getOrDefault(prefix + "topic", matcher.group(2)));
+                }
                 if (values.containsKey(prefix + "dead-letter-queue.topic")) {
                     topics.add(values.get(prefix + "dead-letter-queue.topic"));
                 }

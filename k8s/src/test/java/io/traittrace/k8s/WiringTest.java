@@ -38,6 +38,7 @@ class WiringTest {
     private static final Map<String, String> NOT_NEEDED_IN_A_CLUSTER = Map.of(
             "RUNNER_PROBE_COMMAND", "local executor only",
             "RUNNER_WORK_DIR", "local executor only",
+            "RUNNER_IMAGE_AUDITS_ALLOWED_IMAGES", "optional: unset, auditors run no team images (admins may run pinned ones)",
             "REPORT_MLFLOW_URL", "MLflow publishing is off unless enabled",
             "REPORT_WEBHOOK_URL", "webhook publishing is off unless enabled",
             "REPORT_ACTIVE_KEYID", "optional while the key Secret holds one pair",
