@@ -80,7 +80,7 @@ public final class KeycloakServer implements AutoCloseable {
     private static KeycloakServer shared;
 
     /** Set only in the instance that started Keycloak, which alone stops it. */
-    private final Process process;
+    private final BoundProcessGroup process;
     private final Path log;
     private final String url;
     private final int consolePort;
@@ -88,7 +88,7 @@ public final class KeycloakServer implements AutoCloseable {
     private final JsonNode demoUsers = resource(DEMO_USERS_FILE);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private KeycloakServer(Process process, Path log, String url, int consolePort, Map<String, String> clientSecrets) {
+    private KeycloakServer(BoundProcessGroup process, Path log, String url, int consolePort, Map<String, String> clientSecrets) {
         this.process = process;
         this.log = log;
         this.url = url;
@@ -162,9 +162,11 @@ public final class KeycloakServer implements AutoCloseable {
             Files.createDirectories(imports);
             Files.writeString(imports.resolve("traittrace-realm.json"), realm);
             Path log = dist.resolveSibling("keycloak-" + port + ".log");
-            // setsid: kc.sh may stay the parent of the JVM it starts; stopping the group stops both.
-            ProcessBuilder builder = new ProcessBuilder("setsid", "/bin/sh", dist.resolve("bin/kc.sh").toString(),
-                    "start-dev", "--import-realm", "--db=dev-mem",
+            // A server already on the port would answer for this one: the stack would silently use a stale Keycloak.
+            Ports.requireFree(port, "Keycloak");
+            // Its own process group (kc.sh may stay the parent of the JVM it starts), bound to this JVM; loopback only.
+            ProcessBuilder builder = new ProcessBuilder("/bin/sh", dist.resolve("bin/kc.sh").toString(),
+                    "start-dev", "--import-realm", "--db=dev-mem", "--http-host=127.0.0.1",
                     "--http-port=" + port, "--http-management-port=" + managementPort,
                     "--hostname=http://localhost:" + port)
                     .directory(dist.toFile())
@@ -175,7 +177,7 @@ public final class KeycloakServer implements AutoCloseable {
             builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
             LOG.log(Level.INFO, "Starting Keycloak on port {0} (log: {1})", Integer.toString(port), log);
             long started = System.nanoTime();
-            KeycloakServer server = new KeycloakServer(builder.start(), log, "http://localhost:" + port, consolePort,
+            KeycloakServer server = new KeycloakServer(BoundProcessGroup.start(builder, STOP_TIMEOUT), log, "http://localhost:" + port, consolePort,
                     secrets);
             try {
                 server.awaitRealm(started);
@@ -268,7 +270,7 @@ public final class KeycloakServer implements AutoCloseable {
         long nextReport = started + TimeUnit.SECONDS.toNanos(15);
         while (true) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; log:\n" + logTail());
+                throw new IllegalStateException("Keycloak exited with " + process.process().exitValue() + "; log:\n" + logTail());
             }
             try {
                 if (http.send(HttpRequest.newBuilder(discovery).timeout(Duration.ofSeconds(5)).build(),
@@ -335,28 +337,8 @@ public final class KeycloakServer implements AutoCloseable {
     /** Stops Keycloak's whole process group (TERM, then KILL if it does not go in time) if this instance started it. */
     @Override
     public void close() {
-        if (process == null || !process.isAlive()) {
-            return;
-        }
-        signalGroup("TERM");
-        try {
-            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                signalGroup("KILL");
-                process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void signalGroup(String signal) {
-        try {
-            // setsid made the process the leader of its own group, so the group id is its pid.
-            new ProcessBuilder("kill", "-" + signal, "--", "-" + process.pid()).inheritIO().start().waitFor();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (process != null) {
+            process.stop();
         }
     }
 
