@@ -1,8 +1,10 @@
 package io.traittrace.audit.repository;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -22,6 +24,17 @@ public class RunRepository implements PanacheRepositoryBase<RunEntity, UUID> {
     public Uni<UUID> auditOf(UUID runId) {
         return Sql.column("SELECT audit_id FROM audit_run WHERE id = :id", UUID.class, Map.of("id", runId))
                 .map(ids -> ids.isEmpty() ? null : ids.get(0));
+    }
+
+    /** The audits of these runs, each with its runs among them (unknown runs are left out). */
+    public Uni<Map<UUID, List<UUID>>> auditsOf(List<UUID> runIds) {
+        return Sql.rows("SELECT id, audit_id FROM audit_run WHERE id = ANY(:ids)", Map.of("ids", runIds.toArray(UUID[]::new)))
+                .map(rows -> rows.stream().collect(Collectors.groupingBy(row -> (UUID) row[1], LinkedHashMap::new,
+                        Collectors.mapping(row -> (UUID) row[0], Collectors.toList()))));
+    }
+
+    public Uni<List<RunEntity>> byIds(List<UUID> ids) {
+        return list("id in ?1 order by runIndex", ids);
     }
 
     public Uni<Long> openRuns(UUID auditId) {

@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.audit.domain.RunState;
 import io.traittrace.audit.domain.RunTokens;
@@ -48,6 +52,9 @@ public class RunTracker implements RunListener {
     private static final Logger LOG = Logger.getLogger(RunTracker.class);
     static final String NO_RESULT = "the run completed without handing over a result";
     static final String RESULT_REFUSED = "the result was refused: ";
+    /** Runs marked running per batch, and audits changed at once: well under the database pool. */
+    private static final int STARTED_BATCH = 2000;
+    private static final int STARTED_AUDITS_AT_ONCE = 4;
 
     private final AuditRepository audits;
     private final RunRepository runs;
@@ -60,6 +67,8 @@ public class RunTracker implements RunListener {
     private final Vertx vertx;
     private final RunnerMetrics metrics;
     private final ResultValidator validator = new ResultValidator();
+    private final Queue<UUID> startedRuns = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainingStarted = new AtomicBoolean();
 
     public RunTracker(AuditRepository audits, RunRepository runs, AuditCompletion completion, AuditEvents events, ProgressHub hub,
             RunLauncher launcher, RunTokens tokens, ObjectMapper mapper, Vertx vertx, RunnerMetrics metrics) {
@@ -158,17 +167,71 @@ public class RunTracker implements RunListener {
         return mismatches;
     }
 
+    /**
+     * Queued for the next batch: a restarted runner's informer reports every live Job at once (15,000 on a busy
+     * cluster), and one transaction per run kept the database behind the cluster for tens of seconds.
+     */
     @Override
     public void running(String runId) {
+        UUID id;
+        try {
+            id = UUID.fromString(runId);
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("Ignoring a running report for %s: not a run id", runId);
+            return;
+        }
+        startedRuns.add(id);
+        if (drainingStarted.compareAndSet(false, true)) {
+            dispatch("running runs", this::drainStarted);
+        }
+    }
+
+    /** Takes queued runs in batches until none are left; one batch failing never stops the next. */
+    private Uni<Void> drainStarted() {
+        List<UUID> batch = new ArrayList<>();
+        for (UUID id = startedRuns.poll(); id != null; id = batch.size() < STARTED_BATCH ? startedRuns.poll() : null) {
+            batch.add(id);
+        }
+        if (batch.isEmpty()) {
+            drainingStarted.set(false);
+            // A report queued between the poll and the reset must not wait for the next one.
+            return !startedRuns.isEmpty() && drainingStarted.compareAndSet(false, true) ? drainStarted() : Uni.createFrom().voidItem();
+        }
+        return startedPerAudit(batch)
+                .onFailure().invoke(e -> LOG.warnf("Marking %d runs running failed: %s", batch.size(), e.getMessage()))
+                .onFailure().recoverWithNull()
+                .chain(this::drainStarted);
+    }
+
+    /** Groups the runs by audit; each audit's runs change in one transaction under its lock, a few audits at once. */
+    private Uni<Void> startedPerAudit(List<UUID> batch) {
+        return onOwnContext(() -> Panache.withSession(() -> runs.auditsOf(batch)))
+                .onItem().transformToMulti(byAudit -> Multi.createFrom().iterable(byAudit.entrySet()))
+                .onItem().transformToUni(audit -> onOwnContext(() -> markRunning(audit.getKey(), audit.getValue()))
+                        .onFailure(e -> !(e instanceof ApiProblem)).retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2)).atMost(5)
+                        .onFailure().invoke(e -> LOG.warnf("Marking the runs of audit %s running failed: %s", audit.getKey(), e.getMessage()))
+                        .onFailure().recoverWithNull())
+                .merge(STARTED_AUDITS_AT_ONCE)
+                .collect().last()
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> markRunning(UUID auditId, List<UUID> runIds) {
         OffsetDateTime now = OffsetDateTime.now();
-        dispatch("running " + runId, () -> Panache.withTransaction(() -> locked(UUID.fromString(runId)).chain(locked -> {
-            RunEntity run = locked.run();
-            if (run.state != RunState.PENDING || locked.audit().state.finished()) {
-                return Uni.createFrom().nullItem();
+        return Panache.withTransaction(() -> audits.lock(auditId).chain(audit -> runs.byIds(runIds).chain(found -> {
+            List<Changed> changed = new ArrayList<>();
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (RunEntity run : found) {
+                if (run.state != RunState.PENDING || audit.state.finished()) {
+                    continue;
+                }
+                chain = chain.chain(() -> {
+                    run.startedAt = now;
+                    return transition(audit, run, RunState.RUNNING, null, now).invoke(changed::add).replaceWithVoid();
+                });
             }
-            run.startedAt = now;
-            return transition(locked.audit(), run, RunState.RUNNING, null, now);
-        })).invoke(this::publish));
+            return chain.replaceWith(changed);
+        }))).invoke(changed -> changed.forEach(this::publish)).replaceWithVoid();
     }
 
     @Override
@@ -253,11 +316,18 @@ public class RunTracker implements RunListener {
      * own: on the request's, it would share the request's reactive session, which one of them then closes under the other.
      */
     private void dispatch(String what, Supplier<Uni<?>> work) {
-        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-        VertxContextSafetyToggle.setContextSafe(context, true);
-        context.runOnContext(ignored -> work.get()
+        onOwnContext(() -> work.get().replaceWithVoid())
                 .onFailure(e -> !(e instanceof ApiProblem)).retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2)).atMost(5)
                 .subscribe().with(ok -> {
-                }, e -> LOG.warnf("Run update (%s) failed: %s", what, e.getMessage())));
+                }, e -> LOG.warnf("Run update (%s) failed: %s", what, e.getMessage()));
+    }
+
+    /** Subscribes to {@code work} on a new safe duplicated context: its reactive session is its own. */
+    private <T> Uni<T> onOwnContext(Supplier<Uni<T>> work) {
+        return Uni.createFrom().emitter(emitter -> {
+            Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+            VertxContextSafetyToggle.setContextSafe(context, true);
+            context.runOnContext(ignored -> work.get().subscribe().with(emitter::complete, emitter::fail));
+        });
     }
 }

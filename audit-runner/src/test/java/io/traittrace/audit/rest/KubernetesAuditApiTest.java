@@ -233,8 +233,12 @@ class KubernetesAuditApiTest {
         jobs.forEach(job -> status(job, new JobStatusBuilder().withActive(1).build()));
         await().atMost(Duration.ofSeconds(20)).until(() -> as("viewer").get("/api/audits/" + auditId).then().extract()
                 .jsonPath().getInt("progress.running") == 6);
+        String pendingId = submit(2).getString("id");
+        List<Job> pendingJobs = awaitJobs(pendingId, 6);
 
         ((KubernetesRunExecutor) ClientProxy.unwrap(executor)).close(); // the runner goes down
+        // Another audit's pods start while it is down: the restart reports them running all at once, in one batch.
+        pendingJobs.forEach(job -> status(job, new JobStatusBuilder().withActive(1).build()));
         // While it is down: two runs hand their results over (their probes retry until the runner answers) and their
         // Jobs complete; one Job hits its deadline; three keep running.
         for (int i = 0; i < 2; i++) {
@@ -255,6 +259,9 @@ class KubernetesAuditApiTest {
             assertThat(now.getList("runs.state", String.class)).containsExactly("SUCCEEDED", "SUCCEEDED", "FAILED", "RUNNING", "RUNNING",
                     "RUNNING");
             assertThat(now.getString("runs[2].reason")).startsWith("DeadlineExceeded");
+            await().atMost(Duration.ofSeconds(20)).until(() -> as("viewer").get("/api/audits/" + pendingId).then().extract()
+                    .jsonPath().getList("runs.state", String.class).stream().allMatch("RUNNING"::equals));
+            assertThat(as("viewer").get("/api/audits/" + pendingId).then().extract().jsonPath().getList("runs.startedAt")).doesNotContainNull();
             // The re-attached informer follows the rest to the end.
             for (int i = 3; i < 6; i++) {
                 String runId = audit.getString("runs[" + i + "].id");
