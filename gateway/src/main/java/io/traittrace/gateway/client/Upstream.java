@@ -3,12 +3,13 @@ package io.traittrace.gateway.client;
 import java.net.URI;
 import java.time.temporal.ChronoUnit;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
-import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.logging.Logger;
 
 import io.smallrye.faulttolerance.api.TypedGuard;
+import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.gateway.config.GatewayConfig;
 import io.traittrace.gateway.service.ApiRoutes.Service;
@@ -51,7 +52,7 @@ public class Upstream {
         this.client = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setKeepAlive(true)
-                .setMaxPoolSize(64)
+                .setMaxPoolSize(config.maxConnections())
                 .setDecompressionSupported(false));
         this.streamClient = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
@@ -73,9 +74,6 @@ public class Upstream {
                 .requestVolumeThreshold(config.circuitBreaker().requestVolume())
                 .failureRatio(config.circuitBreaker().failureRatio())
                 .delay(config.circuitBreaker().delay().toMillis(), ChronoUnit.MILLIS)
-                .done()
-                .withTimeout()
-                .duration(config.responseTimeout().toMillis(), ChronoUnit.MILLIS)
                 .done();
     }
 
@@ -85,8 +83,8 @@ public class Upstream {
 
     /** Sends the request and reads the whole answer. */
     public Uni<UpstreamResponse> exchange(UpstreamRequest request) {
-        Uni<UpstreamResponse> attempt = Uni.createFrom().deferred(() -> exchangeGuard.get(() -> send(client, request)
-                .flatMap(response -> response.body().map(body -> new UpstreamResponse(response.statusCode(),
+        Uni<UpstreamResponse> attempt = Uni.createFrom().deferred(() -> exchangeGuard.get(() -> send(client, request,
+                response -> response.body().map(body -> new UpstreamResponse(response.statusCode(),
                         io.vertx.core.MultiMap.caseInsensitiveMultiMap().addAll(response.headers().getDelegate()), body)))
                 .flatMap(this::failIfUnavailable)));
         return metrics.timed(service, withRetries(request, attempt).onFailure().transform(this::describe), UpstreamResponse::status);
@@ -98,8 +96,8 @@ public class Upstream {
      */
     public Uni<HttpClientResponse> open(UpstreamRequest request) {
         // Paused on arrival, in the event loop's turn that delivers it: the body must wait for whoever pipes it.
-        Uni<HttpClientResponse> attempt = Uni.createFrom().deferred(() -> streamGuard.get(() -> send(streamClient, request)
-                .invoke(HttpClientResponse::pause)
+        Uni<HttpClientResponse> attempt = Uni.createFrom().deferred(() -> streamGuard.get(() -> send(streamClient, request,
+                response -> Uni.createFrom().item(response).invoke(HttpClientResponse::pause))
                 .flatMap(response -> UNAVAILABLE.contains(response.statusCode())
                         ? response.resume().body().flatMap(body -> Uni.createFrom().failure(unavailable(new UpstreamResponse(
                                 response.statusCode(), io.vertx.core.MultiMap.caseInsensitiveMultiMap()
@@ -108,12 +106,19 @@ public class Upstream {
         return metrics.timed(service, withRetries(request, attempt).onFailure().transform(this::describe), HttpClientResponse::statusCode);
     }
 
-    private Uni<HttpClientResponse> send(HttpClient via, UpstreamRequest request) {
+    /**
+     * Sends the request and reads the answer as far as {@code reading} goes, within the response timeout. A call that
+     * times out or is abandoned resets its request: the pooled connection closes and frees its place, instead of
+     * waiting for an answer nobody reads (a slow service would otherwise hold the whole pool after its callers left).
+     */
+    private <T> Uni<T> send(HttpClient via, UpstreamRequest request, Function<HttpClientResponse, Uni<T>> reading) {
         RequestOptions options = new RequestOptions()
                 .setMethod(request.method())
                 .setAbsoluteURI(base + request.pathAndQuery())
                 .setHeaders(request.headers());
-        return via.request(options).flatMap(outgoing -> outgoing.send(request.body()));
+        return via.request(options)
+                .flatMap(outgoing -> outgoing.send(request.body()).flatMap(reading::apply).onCancellation().invoke(() -> outgoing.reset()))
+                .ifNoItem().after(config.responseTimeout()).failWith(TimeoutException::new);
     }
 
     private Uni<UpstreamResponse> failIfUnavailable(UpstreamResponse response) {

@@ -60,6 +60,10 @@ public interface GatewayConfig {
         @WithDefault("30s")
         Duration responseTimeout();
 
+        /** Pooled connections to the service (event streams have a pool of their own). */
+        @WithDefault("64")
+        int maxConnections();
+
         /** Extra attempts for idempotent requests (GET, HEAD) after a connection failure, timeout or 502/503/504. */
         @WithDefault("2")
         int retries();

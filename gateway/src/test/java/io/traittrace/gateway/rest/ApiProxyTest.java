@@ -236,6 +236,41 @@ class ApiProxyTest {
                 .contentType("application/problem+json").body("detail", containsString("audit runner"));
     }
 
+    /**
+     * Four slow writes take every pooled connection to the runner (four in tests) and time out; their requests are
+     * reset, so the next call gets a connection at once instead of waiting behind answers nobody reads any more.
+     */
+    @Test
+    void callsThatTimedOutGiveTheirConnectionsBack() throws Exception {
+        StandInServices.runner().stubFor(post(urlEqualTo("/api/audits/stuck/cancel"))
+                .willReturn(aResponse().withStatus(202).withFixedDelay(5_000)));
+        StandInServices.runner().stubFor(get(urlEqualTo("/api/audits/quick"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("{}")));
+        String auditor = Callers.token("auditor");
+        String viewer = Callers.token("viewer");
+        // Six answers first: the four timeouts below stay under the circuit breaker's failure ratio (0.5 of the last 10).
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> given().auth().oauth2(viewer).get("/api/audits/quick").then().extract().statusCode() == 200);
+        for (int i = 0; i < 5; i++) {
+            given().auth().oauth2(viewer).get("/api/audits/quick").then().statusCode(200);
+        }
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Integer>> stuck = java.util.stream.IntStream.range(0, 4)
+                    .mapToObj(i -> callers.submit(() -> given().auth().oauth2(auditor).contentType(ContentType.JSON).body("{}")
+                            .post("/api/audits/stuck/cancel").then().extract().statusCode()))
+                    .toList();
+            for (java.util.concurrent.Future<Integer> call : stuck) {
+                assertThat(call.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(504);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        StandInServices.runner().verify(4, postRequestedFor(urlEqualTo("/api/audits/stuck/cancel")));
+        // Well within the stand-in's 5 s: left waiting, the four connections would still be taken.
+        given().auth().oauth2(viewer).get("/api/audits/quick").then().statusCode(200);
+    }
+
     @Test
     void serverSentEventsStreamThrough() {
         String events = "event: audit-progress\ndata: {\"completedRuns\":1}\n\nevent: audit-progress\n"
