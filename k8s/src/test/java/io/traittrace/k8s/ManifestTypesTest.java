@@ -26,7 +26,8 @@ class ManifestTypesTest {
             "k8s.keycloak.org/v2alpha1 Keycloak",
             "k8s.keycloak.org/v2alpha1 KeycloakRealmImport",
             "kueue.x-k8s.io/v1beta1 LocalQueue",
-            "monitoring.coreos.com/v1 ServiceMonitor");
+            "monitoring.coreos.com/v1 ServiceMonitor",
+            "monitoring.coreos.com/v1 PrometheusRule");
 
     @Test
     void theBaseAndEveryComponentRenderOnTheirOwn() {

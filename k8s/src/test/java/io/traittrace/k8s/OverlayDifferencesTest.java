@@ -11,7 +11,12 @@ import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.traittrace.audit.config.RunnerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** What the production overlay adds to the base (availability, GPU scheduling, monitoring, logs) and dev does not. */
@@ -94,6 +99,29 @@ class OverlayDifferencesTest {
             assertThat(monitor.path("spec").path("endpoints").get(0).path("port").asText()).isEqualTo("http");
         }
         assertThat(dev.trees("ServiceMonitor")).isEmpty();
+    }
+
+    @Test
+    void productionAlertsOnParkedOutboxEventsAndABacklogKafkaIsNotTaking() throws IOException {
+        Rendered production = Rendered.of("overlays/production");
+        JsonNode rule = production.tree("PrometheusRule", "traittrace-outbox");
+        List<JsonNode> alerts = new ArrayList<>();
+        rule.path("spec").path("groups").forEach(group -> group.path("rules").forEach(alerts::add));
+        assertThat(alerts).extracting(alert -> alert.path("alert").asText())
+                .contains("TraitTraceOutboxEventParked", "TraitTraceOutboxBacklogOld", "TraitTraceOutboxBacklogGrowing");
+        assertThat(alerts).anySatisfy(alert -> assertThat(alert.path("expr").asText())
+                .contains("traittrace_outbox_parked_events").endsWith("> 0"));
+        // Every metric an alert reads is one the services' outbox really registers (Micrometer's dotted name).
+        String gauges = Files.readString(Rendered.ROOT.resolve(
+                "service-support/src/main/java/io/traittrace/service/outbox/OutboxBacklog.java"));
+        for (JsonNode alert : alerts) {
+            Matcher metric = Pattern.compile("traittrace_[a-z_]+").matcher(alert.path("expr").asText());
+            assertThat(metric.find()).as(alert.path("alert").asText()).isTrue();
+            do {
+                assertThat(gauges).as(alert.path("alert").asText()).contains("\"" + metric.group().replace('_', '.') + "\"");
+            } while (metric.find());
+        }
+        assertThat(Rendered.of("overlays/dev").trees("PrometheusRule")).isEmpty();
     }
 
     @Test

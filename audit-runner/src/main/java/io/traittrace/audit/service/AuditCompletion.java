@@ -25,6 +25,7 @@ import io.traittrace.statistics.analysis.AuditAnalysis;
 import io.traittrace.statistics.analysis.RunFailure;
 import io.traittrace.statistics.analysis.RunScores;
 import io.traittrace.audit.messaging.AuditEvents;
+import io.traittrace.audit.messaging.EventLimits;
 import io.traittrace.audit.repository.AuditEntity;
 import io.traittrace.audit.repository.RunEntity;
 import io.traittrace.audit.repository.RunRepository;
@@ -75,7 +76,8 @@ public class AuditCompletion {
 
     private Uni<Void> fail(AuditEntity audit, List<RunEntity> all, OffsetDateTime now) {
         audit.state = AuditState.FAILED;
-        List<String> reasons = all.stream().map(r -> "run " + r.runIndex + " (" + String.join(",", r.arms) + ", seed " + r.seed + "): " + r.reason)
+        List<String> reasons = all.stream()
+                .map(r -> "run " + r.runIndex + " (" + String.join(",", r.arms) + ", seed " + r.seed + "): " + EventLimits.reason(r.reason))
                 .toList();
         Map<String, Object> analysis = new LinkedHashMap<>();
         analysis.put("schema", RESULT_SCHEMA);
@@ -157,8 +159,9 @@ public class AuditCompletion {
         data.put("protocol", protocol);
         data.put("result", result);
         Map<String, Object> exposure = (Map<String, Object>) audit.subjects.get("exposure");
-        // Every exposure the lineage service knows for the student, each with its level, teacher, dataset and hop path.
-        data.put("exposurePaths", exposure == null || exposure.get("exposures") == null ? List.of() : exposure.get("exposures"));
+        // The exposures the lineage service reported for the student, each with its level, teacher, dataset and hop
+        // path: the first ones within the event's bound, with the total and whether the list was cut.
+        data.putAll(EventLimits.exposurePaths(mapper, exposure));
         data.put("runnerVersion", config.version());
         data.put("probeVersion", firstResult.path("environment").path("probeVersion").asText(null));
         data.put("completedAt", now.toString());
@@ -179,7 +182,7 @@ public class AuditCompletion {
             m.put("arms", r.arms);
             m.put("seed", r.seed);
             m.put("state", r.state.name());
-            m.put("reason", r.reason);
+            m.put("reason", EventLimits.reason(r.reason));
             return m;
         }).toList();
     }

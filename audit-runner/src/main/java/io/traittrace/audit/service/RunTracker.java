@@ -29,6 +29,7 @@ import io.traittrace.audit.domain.RunState;
 import io.traittrace.audit.domain.RunTokens;
 import io.traittrace.audit.executor.RunListener;
 import io.traittrace.audit.messaging.AuditEvents;
+import io.traittrace.audit.messaging.EventLimits;
 import io.traittrace.audit.repository.AuditEntity;
 import io.traittrace.audit.repository.AuditRepository;
 import io.traittrace.audit.repository.RunEntity;
@@ -284,7 +285,7 @@ public class RunTracker implements RunListener {
         data.put("arms", run.arms);
         data.put("seed", run.seed);
         data.put("state", state.name());
-        data.put("reason", reason);
+        data.put("reason", EventLimits.reason(reason));
         data.put("at", now.toString());
         ProgressEvent runEvent = new ProgressEvent(audit.id.toString(), "run", run.id.toString(), state, audit.state, null, reason, now);
         return events.add(AuditEvents.PROGRESS, audit, run.id + "|" + state, data, now)

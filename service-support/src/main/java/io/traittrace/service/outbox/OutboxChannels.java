@@ -8,6 +8,6 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
  */
 public interface OutboxChannels {
 
-    /** The emitter for {@code topic}, or null if this service has none: such events wait and are retried. */
+    /** The emitter for {@code topic}, or null if this service has none: such events are parked (see {@link OutboxSweep}). */
     MutinyEmitter<String> emitterFor(String topic);
 }

@@ -22,7 +22,8 @@ import io.traittrace.service.tracing.TraceParents;
 /**
  * Moves committed outbox events to Kafka and marks them published once the broker acknowledged them.
  * If Kafka is down the events stay in the outbox and the next sweep sends them: delayed, never lost.
- * Delivery is at least once; consumers deduplicate on the CloudEvent id.
+ * Delivery is at least once; consumers deduplicate on the CloudEvent id. An event that cannot be sent (a poison
+ * event) is parked rather than retried in front of the queue; see {@link OutboxSweep}.
  */
 @ApplicationScoped
 public class OutboxPublisher {
@@ -47,28 +48,50 @@ public class OutboxPublisher {
     Uni<Void> sweep() {
         return Panache.withTransaction(() -> outbox.lockUnpublished(config.batchSize())
                 .chain(this::publishInOrder))
-                .chain(() -> Panache.withSession(outbox::countUnpublished))
+                .chain(() -> Panache.withSession(outbox::backlog))
                 .invoke(backlog::counted)
                 .onFailure().invoke(e -> LOG.warnf("Outbox sweep failed, will retry: %s", e.getMessage()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }
 
-    /** Sends events one by one in creation order and stops at the first failure, keeping the order per key. */
+    /**
+     * Sends events one by one in creation order, as {@link OutboxSweep} decides: a parked event never holds back later
+     * ones, a failed one holds back its own key for the rest of the sweep, and an outage stops the sweep.
+     */
     private Uni<Void> publishInOrder(List<OutboxEventEntity> events) {
+        OutboxSweep sweep = new OutboxSweep(config.maxAttempts(), config.maxEventBytes());
         return Multi.createFrom().iterable(events)
-                .onItem().transformToUniAndConcatenate(event -> send(event).replaceWith(event))
-                .onItem().invoke(event -> event.publishedAt = OffsetDateTime.now())
-                .onFailure().invoke(e -> LOG.warnf("Kafka did not take an outbox event, will retry: %s", e.getMessage()))
-                .onFailure().recoverWithCompletion()
-                .collect().asList()
+                .onItem().transformToUniAndConcatenate(event -> attempt(sweep, event))
+                .collect().last()
+                .invoke(sweep::finish)
                 .replaceWithVoid();
     }
 
-    private Uni<Void> send(OutboxEventEntity event) {
+    private Uni<Void> attempt(OutboxSweep sweep, OutboxEventEntity event) {
+        if (!sweep.shouldSend(event)) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().deferred(() -> send(sweep, event))
+                .onItemOrFailure().invoke((ignored, error) -> {
+                    if (error == null) {
+                        sweep.acknowledged(event, OffsetDateTime.now());
+                    } else {
+                        sweep.failed(event, error, OffsetDateTime.now());
+                    }
+                })
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> send(OutboxSweep sweep, OutboxEventEntity event) {
         MutinyEmitter<String> emitter = channels.emitterFor(event.topic);
         if (emitter == null) {
-            return Uni.createFrom().failure(new IllegalStateException("No channel for topic " + event.topic));
+            return Uni.createFrom().failure(new OutboxSweep.Unsendable("no channel for topic " + event.topic));
+        }
+        OutboxSweep.Unsendable refusal = sweep.refusal(event);
+        if (refusal != null) {
+            return Uni.createFrom().failure(refusal);
         }
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(event.eventKey)
