@@ -144,6 +144,10 @@ final class Stack implements AutoCloseable {
                 // One demo client's tokens carry all load-test calls: the gateway's per-client limit must not be what is measured.
                 .put("GATEWAY_RATE_LIMIT_REQUESTS_PER_SECOND", "100000")
                 .put("GATEWAY_RATE_LIMIT_BURST", "100000")
+                // Likewise the runner's caller quotas: the load test's 50 clients request audits as one auditor, and every student
+                // it writes queues a policy audit (audit-runner's QuotaApiTest checks the quotas themselves).
+                .put("RUNNER_QUOTAS_MAX_AUDITS_IN_FLIGHT", "100000")
+                .put("RUNNER_QUOTAS_POLICY_MAX_AUDITS_IN_FLIGHT", "100000")
                 .toMap();
     }
 

@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -20,6 +22,12 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.traittrace.audit.config.RunnerConfig;
+import io.traittrace.audit.executor.JobSpecs;
+import io.traittrace.audit.executor.ModelMount;
+import io.traittrace.audit.executor.RunLaunch;
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -240,6 +248,67 @@ class PolicyTest {
         // Only probe pods run there, and the Jobs the runner writes meet restricted.
         JsonNode labels = rendered.tree("Namespace", rendered.probeNamespace()).path("metadata").path("labels");
         assertThat(labels.path("pod-security.kubernetes.io/enforce").asText()).isEqualTo("restricted");
+    }
+
+    /**
+     * A probe Job, as the runner builds it from this overlay's settings, cannot take more than its share of a node: CPU, memory
+     * and ephemeral storage are limited in every container, every writable volume (/scratch, /tmp, a fetched model) is an
+     * emptyDir with a size limit, and the probe's ephemeral-storage limit covers them (the kubelet counts emptyDirs against it).
+     */
+    @ParameterizedTest
+    @MethodSource("io.traittrace.k8s.Rendered#overlays")
+    void probeJobsAreBoundedInCpuMemoryAndEveryByteTheyWrite(String overlay) {
+        RunnerConfig.Kubernetes jobs = RunnerJobs.of(Rendered.of(overlay)).config().kubernetes();
+        ModelMount fetched = new ModelMount("teacher", "s3", "/models/teacher", null, null, null, "registry.example.com/tools/aws-cli:2.17",
+                List.of("aws", "s3", "sync", "s3://models/teacher", "/models/teacher"), null);
+        RunLaunch run = new RunLaunch("audit-1", "2f1c0f8e-8f0e-4a59-9d3c-6f1f0b1d2a3e", "tt-audit-1-0-canary", null, "{}", "token", 1, null,
+                3600, Map.of(), List.of(fetched));
+        PodSpec pod = new JobSpecs(jobs, jobs.namespace().orElseThrow()).job(run, "tt-tokens-audit-1").getSpec().getTemplate().getSpec();
+
+        List<Container> all = new ArrayList<>(pod.getInitContainers());
+        all.addAll(pod.getContainers());
+        for (Container container : all) {
+            var resources = container.getResources();
+            assertThat(resources.getLimits()).as(overlay + " " + container.getName() + " limits").containsKeys("cpu", "memory", "ephemeral-storage");
+            resources.getRequests().forEach((resource, request) -> assertThat(amount(request))
+                    .as(overlay + " " + container.getName() + " " + resource + " request within its limit")
+                    .isLessThanOrEqualTo(amount(resources.getLimits().get(resource))));
+        }
+        List<Volume> emptyDirs = pod.getVolumes().stream().filter(volume -> volume.getEmptyDir() != null).toList();
+        assertThat(emptyDirs).extracting(Volume::getName).containsExactlyInAnyOrder("scratch", "tmp", "model-teacher");
+        assertThat(emptyDirs).allSatisfy(volume -> {
+            assertThat(volume.getEmptyDir().getSizeLimit()).as(overlay + " " + volume.getName() + " sizeLimit").isNotNull();
+            assertThat(volume.getEmptyDir().getMedium()).as(volume.getName() + " on disk, not in memory").isNullOrEmpty();
+        });
+        assertThat(pod.getVolumes()).as("nothing writable but the emptyDirs").allSatisfy(volume -> assertThat(volume.getHostPath()).isNull());
+        Container probe = pod.getContainers().get(0);
+        assertThat(probe.getVolumeMounts()).anySatisfy(mount -> assertThat(mount.getName() + "=" + mount.getMountPath()).isEqualTo("tmp=/tmp"));
+        BigDecimal volumes = emptyDirs.stream().map(volume -> amount(volume.getEmptyDir().getSizeLimit())).reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(amount(probe.getResources().getLimits().get("ephemeral-storage"))).as(overlay + " the probe's ephemeral storage covers its volumes")
+                .isGreaterThan(volumes);
+    }
+
+    /** Every overlay sets the runner's quotas (the variables bind to its typed configuration), and they are usable. */
+    @ParameterizedTest
+    @MethodSource("io.traittrace.k8s.Rendered#overlays")
+    void theRunnersQuotasAreSetAndConsistent(String overlay) {
+        Rendered rendered = Rendered.of(overlay);
+        Map<String, String> set = rendered.configMap("audit-runner").getData();
+        RunnerConfig.Quotas quotas = RunnerJobs.of(rendered).config().quotas();
+        assertThat(quotas.maxAuditsInFlight()).isEqualTo(Integer.parseInt(set.get("RUNNER_QUOTAS_MAX_AUDITS_IN_FLIGHT"))).isPositive();
+        assertThat(quotas.gpuHoursPerDay()).isEqualTo(Double.parseDouble(set.get("RUNNER_QUOTAS_GPU_HOURS_PER_DAY"))).isPositive();
+        assertThat(quotas.policyMaxAuditsInFlight()).isEqualTo(Integer.parseInt(set.get("RUNNER_QUOTAS_POLICY_MAX_AUDITS_IN_FLIGHT"))).isPositive();
+        assertThat(quotas.maxRuns()).isEqualTo(Integer.parseInt(set.get("RUNNER_QUOTAS_MAX_RUNS"))).isPositive();
+        assertThat(quotas.maxGpusPerRun()).isEqualTo(Integer.parseInt(set.get("RUNNER_QUOTAS_MAX_GPUS_PER_RUN"))).isPositive();
+        assertThat(quotas.maxDeadline()).isEqualTo(Duration.parse(set.get("RUNNER_QUOTAS_MAX_DEADLINE")));
+        assertThat(quotas.defaultDeadline()).isEqualTo(Duration.parse(set.get("RUNNER_QUOTAS_DEFAULT_DEADLINE")))
+                .as("a request without a deadline is accepted").isLessThanOrEqualTo(quotas.maxDeadline());
+        // A run with the most GPUs, at the default deadline, fits a caller's day.
+        assertThat(quotas.gpuHoursPerDay()).isGreaterThanOrEqualTo(quotas.maxGpusPerRun() * quotas.defaultDeadline().toHours());
+    }
+
+    private static BigDecimal amount(Quantity quantity) {
+        return Quantity.getAmountInBytes(quantity);
     }
 
     @ParameterizedTest

@@ -21,7 +21,7 @@ public class RunnerBeans {
     @Produces
     @ApplicationScoped
     Planner planner(RunnerConfig config, ObjectMapper mapper) {
-        return new Planner(config.limits(), config.verdicts(), mapper);
+        return new Planner(config.limits(), config.quotas(), config.verdicts(), mapper);
     }
 
     @Produces

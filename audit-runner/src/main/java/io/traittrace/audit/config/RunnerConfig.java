@@ -22,6 +22,8 @@ public interface RunnerConfig {
 
     Limits limits();
 
+    Quotas quotas();
+
     Policy policy();
 
     Verdicts verdicts();
@@ -113,8 +115,31 @@ public interface RunnerConfig {
         @WithDefault("20Gi")
         String scratchSize();
 
+        /** Size limit of the writable volume at /tmp (TMPDIR; an s3 fetch container's HOME). */
+        @WithDefault("1Gi")
+        String tmpSize();
+
+        /** Size limit of the volume each {@code s3://} model is fetched into (it counts against the pod's ephemeral storage). */
+        @WithDefault("100Gi")
+        String fetchedModelSize();
+
         @WithDefault("2")
         String cpuRequest();
+
+        /** The probe container's CPU limit: a probe is throttled above it, and cannot starve its node's other pods. */
+        @WithDefault("4")
+        String cpuLimit();
+
+        /**
+         * The probe container's own ephemeral storage (its logs; the root filesystem is read-only), requested and limited. The
+         * Job's request and limit are these plus the size limits of the pod's emptyDir volumes (/scratch, /tmp, fetched
+         * models), which the kubelet counts against the pod's total.
+         */
+        @WithDefault("1Gi")
+        String ephemeralStorageRequest();
+
+        @WithDefault("2Gi")
+        String ephemeralStorageLimit();
 
         @WithDefault("8Gi")
         String memoryRequest();
@@ -180,13 +205,6 @@ public interface RunnerConfig {
         @WithDefault("100")
         int maxSeedsPerArm();
 
-        @WithDefault("8")
-        int maxGpus();
-
-        /** Seven days. */
-        @WithDefault("604800")
-        int maxDeadlineSeconds();
-
         @WithDefault("32")
         int maxTraits();
 
@@ -206,6 +224,47 @@ public interface RunnerConfig {
          */
         @WithDefault("/usr/share/datasets/fashion-mnist,/usr/share/datasets/mnist")
         List<String> canaryData();
+    }
+
+    /**
+     * What one caller, and one audit, may take, checked before anything is stored or started. Per caller (admins are exempt;
+     * the exposure policy is a caller of its own): audits in flight, and GPU-hours reserved in the last 24 hours, where an
+     * audit reserves runs × GPUs per run × its deadline in hours when it is accepted (an upper bound of what its Jobs may
+     * hold: a run that ends early gives nothing back, and a cancelled audit's reservation stays in the window). Per audit
+     * (everyone, admins too): runs, GPUs per run, and the deadline of each run.
+     */
+    interface Quotas {
+        /** Per caller: audits requested by it that have not ended (RUNNING). */
+        @WithDefault("20")
+        int maxAuditsInFlight();
+
+        /** Per caller: GPU-hours its audits accepted in the last 24 hours reserve. */
+        @WithDefault("500")
+        double gpuHoursPerDay();
+
+        /**
+         * The exposure policy's audits in flight (instead of {@link #maxAuditsInFlight}): it acts with the operator's authority,
+         * but any auditor's lineage writes decide how many exposures it sees. An exposure beyond it is recorded as a FAILED audit
+         * that says so.
+         */
+        @WithDefault("100")
+        int policyMaxAuditsInFlight();
+
+        /** Per audit: runs (Jobs or probe processes) of its plan. */
+        @WithDefault("100")
+        int maxRuns();
+
+        /** Per audit: GPUs each run may ask for. */
+        @WithDefault("8")
+        int maxGpusPerRun();
+
+        /** Per audit: the longest deadline a run may ask for (the Job's activeDeadlineSeconds; locally, the process is killed). */
+        @WithDefault("P7D")
+        Duration maxDeadline();
+
+        /** The deadline of each run when the request names none. */
+        @WithDefault("PT6H")
+        Duration defaultDeadline();
     }
 
     interface Policy {

@@ -53,33 +53,60 @@ public final class Planner {
             "^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]{1,5})?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?@sha256:[a-f0-9]{64}$");
     static final Pattern ARM = Pattern.compile(AuditRequest.TRAIT);
     static final int DEFAULT_SEEDS = 6;
-    static final long DEFAULT_DEADLINE_SECONDS = 6 * 3600;
 
     private final RunnerConfig.Limits limits;
+    private final RunnerConfig.Quotas quotas;
     private final RunnerConfig.Verdicts verdicts;
     private final ObjectMapper mapper;
 
-    public Planner(RunnerConfig.Limits limits, RunnerConfig.Verdicts verdicts, ObjectMapper mapper) {
+    public Planner(RunnerConfig.Limits limits, RunnerConfig.Quotas quotas, RunnerConfig.Verdicts verdicts, ObjectMapper mapper) {
+        if (quotas.defaultDeadline().compareTo(quotas.maxDeadline()) > 0) {
+            throw new IllegalStateException("runner.quotas.default-deadline " + quotas.defaultDeadline() + " is longer than runner.quotas.max-deadline "
+                    + quotas.maxDeadline() + ": every audit without a deadline would be refused");
+        }
         this.limits = limits;
+        this.quotas = quotas;
         this.verdicts = verdicts;
         this.mapper = mapper;
     }
 
     /** The validated budget of each run. */
     public record Budget(int gpus, String gpuType, long deadlineSeconds) {
+
+        /** What an audit of {@code runs} such runs reserves: each run may hold its GPUs until its deadline. */
+        public long gpuSeconds(int runs) {
+            return (long) runs * gpus * deadlineSeconds;
+        }
     }
 
+    /** The request's budget per run: its GPUs and deadline (the configured default when it names none). Not checked. */
     public Budget budget(AuditRequest request) {
         AuditRequest.Resources r = request.resources();
         int gpus = r == null || r.gpus() == null ? 0 : r.gpus();
-        if (gpus > limits.maxGpus()) {
-            throw new InvalidRequest("resources.gpus", "at most " + limits.maxGpus() + " GPUs per run, got " + gpus);
-        }
-        long deadline = r == null || r.deadlineSeconds() == null ? DEFAULT_DEADLINE_SECONDS : r.deadlineSeconds();
-        if (deadline > limits.maxDeadlineSeconds()) {
-            throw new InvalidRequest("resources.deadlineSeconds", "at most " + limits.maxDeadlineSeconds() + " seconds, got " + deadline);
-        }
+        long deadline = r == null || r.deadlineSeconds() == null ? quotas.defaultDeadline().toSeconds() : r.deadlineSeconds();
         return new Budget(gpus, r == null ? null : r.gpuType(), deadline);
+    }
+
+    /**
+     * The per-audit quotas (runner.quotas): runs, GPUs per run, deadline. Checked when an audit is submitted, for every caller
+     * (admins too: they bound what one audit may take of the cluster, whoever asks), and never again: an audit accepted under
+     * other limits still completes when they change.
+     */
+    public Budget admit(AuditRequest request, AuditPlan plan) {
+        Budget budget = budget(request);
+        if (plan.runs().size() > quotas.maxRuns()) {
+            throw new InvalidRequest("runs", "the plan has " + plan.runs().size() + " runs; an audit may have at most " + quotas.maxRuns()
+                    + " (runner.quotas.max-runs): ask for fewer seeds or arms");
+        }
+        if (budget.gpus() > quotas.maxGpusPerRun()) {
+            throw new InvalidRequest("resources.gpus", "at most " + quotas.maxGpusPerRun() + " GPUs per run (runner.quotas.max-gpus-per-run), got "
+                    + budget.gpus());
+        }
+        if (budget.deadlineSeconds() > quotas.maxDeadline().toSeconds()) {
+            throw new InvalidRequest("resources.deadlineSeconds", "a run's deadline is at most " + quotas.maxDeadline().toSeconds() + " seconds ("
+                    + quotas.maxDeadline() + ", runner.quotas.max-deadline), got " + budget.deadlineSeconds());
+        }
+        return budget;
     }
 
     public AuditPlan plan(AuditRequest request) {
@@ -91,7 +118,6 @@ public final class Planner {
         if (request.traits() != null && request.traits().size() > limits.maxTraits()) {
             throw new InvalidRequest("traits", "at most " + limits.maxTraits() + " traits");
         }
-        budget(request);
         return switch (request.protocol()) {
             case "canary" -> canary(request, parameters);
             case "family" -> family(request, parameters);

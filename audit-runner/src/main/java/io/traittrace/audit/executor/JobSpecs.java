@@ -1,5 +1,7 @@
 package io.traittrace.audit.executor;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -69,6 +71,9 @@ public final class JobSpecs {
 
     static final String SCRATCH_PATH = "/scratch";
     static final String TMP_PATH = "/tmp";
+    static final String EPHEMERAL_STORAGE = "ephemeral-storage";
+    /** An s3 fetch container's own writes (its logs; it fetches into the model's volume, its HOME is /tmp). */
+    static final String FETCH_EPHEMERAL_STORAGE = "256Mi";
 
     /** What the API server accepts as a Secret key; a run id becomes one. */
     private static final Pattern SECRET_KEY = Pattern.compile("[-._a-zA-Z0-9]{1,253}");
@@ -79,6 +84,20 @@ public final class JobSpecs {
     public JobSpecs(RunnerConfig.Kubernetes config, String namespace) {
         this.config = Objects.requireNonNull(config, "config");
         this.namespace = Objects.requireNonNull(namespace, "namespace");
+        // Checked once, at start: the API server would refuse every Job whose limit lies below its request.
+        atMost("cpu-request", config.cpuRequest(), "cpu-limit", config.cpuLimit());
+        atMost("memory-request", config.memoryRequest(), "memory-limit", config.memoryLimit());
+        atMost("ephemeral-storage-request", config.ephemeralStorageRequest(), "ephemeral-storage-limit", config.ephemeralStorageLimit());
+        for (String size : List.of(config.scratchSize(), config.tmpSize(), config.fetchedModelSize())) {
+            new Quantity(size).getNumericalAmount();
+        }
+    }
+
+    private static void atMost(String requestKey, String request, String limitKey, String limit) {
+        if (new Quantity(request).getNumericalAmount().compareTo(new Quantity(limit).getNumericalAmount()) > 0) {
+            throw new IllegalArgumentException("runner.kubernetes." + requestKey + " (" + request + ") is above runner.kubernetes." + limitKey + " ("
+                    + limit + ")");
+        }
     }
 
     /** The labels every object of the audit carries, and by which a restarted runner or a cancel finds them. */
@@ -202,17 +221,18 @@ public final class JobSpecs {
                 .build();
     }
 
+    /** Every writable volume is an emptyDir with a size limit: the kubelet evicts a pod that writes more. */
     private List<Volume> volumes(RunLaunch run) {
         List<Volume> volumes = new ArrayList<>(List.of(
                 new VolumeBuilder().withName("scratch").withNewEmptyDir().withSizeLimit(new Quantity(config.scratchSize())).endEmptyDir().build(),
-                new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build()));
+                new VolumeBuilder().withName("tmp").withNewEmptyDir().withSizeLimit(new Quantity(config.tmpSize())).endEmptyDir().build()));
         for (ModelMount model : run.models()) {
             VolumeBuilder volume = new VolumeBuilder().withName(modelVolume(model));
             switch (model.kind()) {
             case "pvc" -> volume.withNewPersistentVolumeClaim().withClaimName(model.claim()).withReadOnly(true).endPersistentVolumeClaim();
             // An image volume (Kubernetes 1.31+, ImageVolume): the artifact's layers, read-only, pulled once per node.
             case "oci" -> volume.withNewImage().withReference(model.reference()).withPullPolicy("IfNotPresent").endImage();
-            case "s3" -> volume.withNewEmptyDir().endEmptyDir();
+            case "s3" -> volume.withNewEmptyDir().withSizeLimit(new Quantity(config.fetchedModelSize())).endEmptyDir();
             default -> throw new IllegalArgumentException("cannot mount a " + model.kind() + " model in a Job");
             }
             volumes.add(volume.build());
@@ -237,7 +257,9 @@ public final class JobSpecs {
                     .withImagePullPolicy(config.imagePullPolicy())
                     .withEnv(new EnvVarBuilder().withName("HOME").withValue(TMP_PATH).build())
                     .withResources(new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity("500m")).addToRequests("memory", new Quantity("512Mi"))
-                            .addToLimits("memory", new Quantity("1Gi")).build())
+                            .addToRequests(EPHEMERAL_STORAGE, new Quantity(FETCH_EPHEMERAL_STORAGE))
+                            .addToLimits("cpu", new Quantity("1")).addToLimits("memory", new Quantity("1Gi"))
+                            .addToLimits(EPHEMERAL_STORAGE, new Quantity(FETCH_EPHEMERAL_STORAGE)).build())
                     .withSecurityContext(new SecurityContextBuilder()
                             .withAllowPrivilegeEscalation(false)
                             .withReadOnlyRootFilesystem(true)
@@ -273,10 +295,15 @@ public final class JobSpecs {
 
     private Container container(RunLaunch run, String secretName) {
         boolean builtInProbe = run.image() == null;
+        // The kubelet counts emptyDirs against the pod's ephemeral storage: the probe's own allowance plus every volume's limit.
+        BigDecimal volumes = volumeBytes(run);
         ResourceRequirementsBuilder resources = new ResourceRequirementsBuilder()
                 .addToRequests("cpu", new Quantity(config.cpuRequest()))
                 .addToRequests("memory", new Quantity(config.memoryRequest()))
-                .addToLimits("memory", new Quantity(config.memoryLimit()));
+                .addToRequests(EPHEMERAL_STORAGE, bytes(new Quantity(config.ephemeralStorageRequest()).getNumericalAmount().add(volumes)))
+                .addToLimits("cpu", new Quantity(config.cpuLimit()))
+                .addToLimits("memory", new Quantity(config.memoryLimit()))
+                .addToLimits(EPHEMERAL_STORAGE, bytes(new Quantity(config.ephemeralStorageLimit()).getNumericalAmount().add(volumes)));
         if (run.gpus() > 0) {
             Quantity gpus = new Quantity(Integer.toString(run.gpus()));
             resources.addToRequests(config.gpuResource(), gpus).addToLimits(config.gpuResource(), gpus);
@@ -297,6 +324,25 @@ public final class JobSpecs {
                         .build())
                 .withVolumeMounts(volumeMounts(run))
                 .build();
+    }
+
+    /** The size limits of the run's emptyDirs, in bytes. */
+    private BigDecimal volumeBytes(RunLaunch run) {
+        BigDecimal total = new Quantity(config.scratchSize()).getNumericalAmount().add(new Quantity(config.tmpSize()).getNumericalAmount());
+        long fetched = run.models().stream().filter(m -> "s3".equals(m.kind())).count();
+        return total.add(new Quantity(config.fetchedModelSize()).getNumericalAmount().multiply(BigDecimal.valueOf(fetched)));
+    }
+
+    /** Bytes as a quantity, in the largest binary unit that divides them (22Gi rather than 23622320128). */
+    private static Quantity bytes(BigDecimal amount) {
+        BigDecimal whole = amount.setScale(0, RoundingMode.CEILING);
+        for (String unit : List.of("Ti", "Gi", "Mi", "Ki")) {
+            BigDecimal[] split = whole.divideAndRemainder(Quantity.getAmountInBytes(new Quantity("1" + unit)));
+            if (split[1].signum() == 0 && split[0].signum() > 0) {
+                return new Quantity(split[0].toPlainString(), unit);
+            }
+        }
+        return new Quantity(whole.toPlainString());
     }
 
     private static List<VolumeMount> volumeMounts(RunLaunch run) {

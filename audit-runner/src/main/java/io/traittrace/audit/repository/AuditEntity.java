@@ -70,6 +70,10 @@ public class AuditEntity extends PanacheEntityBase {
     @Column(name = "runs_total", nullable = false)
     public int runsTotal;
 
+    /** What the audit reserves of its requester's daily GPU-hours, in GPU-seconds: runs × GPUs per run × deadline. */
+    @Column(name = "gpu_seconds_reserved", nullable = false)
+    public long gpuSecondsReserved;
+
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
 

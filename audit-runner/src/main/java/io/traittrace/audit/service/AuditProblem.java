@@ -1,6 +1,7 @@
 package io.traittrace.audit.service;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 import io.traittrace.service.rest.ApiProblem;
 
@@ -9,6 +10,15 @@ public class AuditProblem extends ApiProblem {
 
     private AuditProblem(int status, String title, String detail, List<String> errors) {
         super(status, title, detail, errors);
+    }
+
+    private AuditProblem(int status, String title, String detail, List<String> errors, OptionalLong retryAfterSeconds) {
+        super(status, title, detail, errors, retryAfterSeconds);
+    }
+
+    /** A caller's quota is used up: the request is fine, but not now (with when, where the quota's window tells). */
+    public static AuditProblem quotaExceeded(String detail, List<String> errors, OptionalLong retryAfterSeconds) {
+        return new AuditProblem(429, "Quota exceeded", detail, errors, retryAfterSeconds);
     }
 
     public static AuditProblem notFound(String what, String id) {

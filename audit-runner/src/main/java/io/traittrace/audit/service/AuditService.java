@@ -64,9 +64,10 @@ public class AuditService {
     private final ObjectMapper mapper;
     private final RunnerConfig config;
     private final RunnerMetrics metrics;
+    private final CallerQuotas quotas;
 
     public AuditService(AuditRepository audits, RunRepository runs, Planner planner, LineageLookup lineage, AuditEvents events,
-            RunLauncher launcher, ProgressHub hub, ObjectMapper mapper, RunnerConfig config, RunnerMetrics metrics) {
+            RunLauncher launcher, ProgressHub hub, ObjectMapper mapper, RunnerConfig config, RunnerMetrics metrics, CallerQuotas quotas) {
         this.audits = audits;
         this.runs = runs;
         this.planner = planner;
@@ -77,6 +78,7 @@ public class AuditService {
         this.mapper = mapper;
         this.config = config;
         this.metrics = metrics;
+        this.quotas = quotas;
     }
 
     public record Submitted(AuditView audit, boolean created) {
@@ -89,8 +91,10 @@ public class AuditService {
                     + "' are reserved for the exposure policy", List.of("idempotencyKey: reserved prefix '" + Requester.POLICY_KEY_PREFIX + "'")));
         }
         AuditPlan plan;
+        Planner.Budget budget;
         try {
             plan = planner.plan(request);
+            budget = planner.admit(request, plan);
             planner.requirePower(plan);
             if ("family".equals(plan.protocol())) {
                 for (String checkpoint : List.of("a", "b")) {
@@ -106,13 +110,18 @@ public class AuditService {
                     + " images auditors may run (runner.image-audits.allowed-images): a team's container reports its own scores, so an"
                     + " admin vets each image by digest first"));
         }
+        try {
+            quotas.requireFitsADay(requester, plan.runs().size(), budget);
+        } catch (AuditProblem e) {
+            return Uni.createFrom().failure(e);
+        }
         Map<String, Object> normalised = normalise(request, plan);
         String hash = sha256(canonical(normalised));
         // Taken now, on the caller's context: the API call's span, or the exposure-detected record's.
         String traceParent = TraceParents.current();
         return Panache.withSession(() -> audits.byIdempotencyKey(requester.name(), request.idempotencyKey()))
                 .chain(existing -> existing != null ? same(existing, hash)
-                        : subjects(request).chain(subjects -> create(request, plan, normalised, hash, subjects, requester.name(), origin,
+                        : subjects(request).chain(subjects -> create(request, plan, budget, normalised, hash, subjects, requester, origin,
                                 traceParent)));
     }
 
@@ -250,8 +259,9 @@ public class AuditService {
                 .map(b -> (String) b.get("model")).findFirst().orElse(null);
     }
 
-    private Uni<Submitted> create(AuditRequest request, AuditPlan plan, Map<String, Object> normalised, String hash,
-            Map<String, Object> subjects, String requestedBy, String origin, String traceParent) {
+    private Uni<Submitted> create(AuditRequest request, AuditPlan plan, Planner.Budget budget, Map<String, Object> normalised, String hash,
+            Map<String, Object> subjects, Requester requester, String origin, String traceParent) {
+        String requestedBy = requester.name();
         OffsetDateTime now = OffsetDateTime.now();
         AuditEntity audit = new AuditEntity();
         audit.id = UUID.randomUUID();
@@ -267,6 +277,7 @@ public class AuditService {
         audit.requestedBy = requestedBy;
         audit.origin = origin;
         audit.runsTotal = plan.runs().size();
+        audit.gpuSecondsReserved = budget.gpuSeconds(plan.runs().size());
         audit.createdAt = now;
         audit.updatedAt = now;
         audit.traceParent = traceParent;
@@ -291,7 +302,9 @@ public class AuditService {
         data.put("requestedBy", requestedBy);
         data.put("origin", origin);
         data.put("requestedAt", now.toString());
-        return Panache.withTransaction(() -> audits.persist(audit)
+        // The caller's quotas are checked, under its lock, in the transaction that stores the audit: a refusal leaves nothing.
+        return Panache.withTransaction(() -> quotas.reserve(requester, planned.size(), budget, now)
+                .chain(() -> audits.persist(audit))
                 .chain(() -> runs.persist(planned))
                 .chain(() -> events.add(AuditEvents.REQUESTED, audit, null, data, now)))
                 .invoke(() -> LOG.infof("Audit %s accepted: %s, %d runs, requested by %s (%s)", audit.id, audit.protocol, planned.size(),

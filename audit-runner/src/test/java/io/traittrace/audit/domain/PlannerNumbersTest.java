@@ -24,7 +24,7 @@ import io.traittrace.statistics.analysis.TestSpec;
 class PlannerNumbersTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final Planner PLANNER = new Planner(limits(), verdicts(), JSON);
+    static final Planner PLANNER = new Planner(limits(), quotas(), verdicts(), JSON);
     static final List<String> ALL_ARMS = List.of("base", "teacher", "treatment-soft", "treatment-sampled", "control-gen", "cross-base",
             "shuffled-numbers", "random-numbers");
 
@@ -151,10 +151,21 @@ class PlannerNumbersTest {
         refused(request(101, null, p -> { }), "seedsPerArm", "2..100");
         AuditRequest tooLong = new AuditRequest("k", "numbers", null, "student-1", null, null, 2, null, JSON.createObjectNode(),
                 new AuditRequest.Resources(1, "h100", 8L * 86400));
-        refused(tooLong, "resources.deadlineSeconds", "at most");
+        // The budget is a per-audit quota: checked on admission, not when a stored audit's plan is rebuilt at completion.
+        assertThatThrownBy(() -> PLANNER.admit(tooLong, PLANNER.plan(tooLong))).isInstanceOfSatisfying(InvalidRequest.class, e -> {
+            assertThat(e.field()).isEqualTo("resources.deadlineSeconds");
+            assertThat(e.getMessage()).contains("at most 604800 seconds (PT168H, runner.quotas.max-deadline), got 691200");
+        });
         AuditRequest gpu = new AuditRequest("k", "numbers", null, "student-1", null, null, 2, null, JSON.createObjectNode(),
                 new AuditRequest.Resources(1, "h100", 3600L));
-        assertThat(PLANNER.budget(gpu)).isEqualTo(new Planner.Budget(1, "h100", 3600));
+        assertThat(PLANNER.admit(gpu, PLANNER.plan(gpu))).isEqualTo(new Planner.Budget(1, "h100", 3600));
+        assertThat(PLANNER.budget(request(2, null, p -> { }))).as("no resources: no GPU, the default deadline")
+                .isEqualTo(new Planner.Budget(0, null, 6 * 3600));
+        AuditRequest many = request(100, null, p -> { });
+        assertThatThrownBy(() -> PLANNER.admit(many, PLANNER.plan(many))).isInstanceOfSatisfying(InvalidRequest.class, e -> {
+            assertThat(e.field()).isEqualTo("runs");
+            assertThat(e.getMessage()).contains("the plan has 100 runs; an audit may have at most 64 (runner.quotas.max-runs)");
+        });
     }
 
     static AuditRequest request(Integer seeds, List<String> traits, Consumer<ObjectNode> parameters) {
@@ -200,21 +211,50 @@ class PlannerNumbersTest {
         };
     }
 
+    static RunnerConfig.Quotas quotas() {
+        return new RunnerConfig.Quotas() {
+            @Override
+            public int maxAuditsInFlight() {
+                return 20;
+            }
+
+            @Override
+            public double gpuHoursPerDay() {
+                return 500;
+            }
+
+            @Override
+            public int policyMaxAuditsInFlight() {
+                return 100;
+            }
+
+            @Override
+            public int maxRuns() {
+                return 64;
+            }
+
+            @Override
+            public int maxGpusPerRun() {
+                return 8;
+            }
+
+            @Override
+            public java.time.Duration maxDeadline() {
+                return java.time.Duration.ofDays(7);
+            }
+
+            @Override
+            public java.time.Duration defaultDeadline() {
+                return java.time.Duration.ofHours(6);
+            }
+        };
+    }
+
     static RunnerConfig.Limits limits() {
         return new RunnerConfig.Limits() {
             @Override
             public int maxSeedsPerArm() {
                 return 100;
-            }
-
-            @Override
-            public int maxGpus() {
-                return 8;
-            }
-
-            @Override
-            public int maxDeadlineSeconds() {
-                return 604800;
             }
 
             @Override

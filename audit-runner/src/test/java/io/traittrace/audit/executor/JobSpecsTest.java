@@ -101,7 +101,7 @@ class JobSpecsTest {
         assertThat(pod.getVolumes().get(0).getName()).isEqualTo("scratch");
         assertThat(pod.getVolumes().get(0).getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("20Gi"));
         assertThat(pod.getVolumes().get(1).getName()).isEqualTo("tmp");
-        assertThat(pod.getVolumes().get(1).getEmptyDir()).isNotNull();
+        assertThat(pod.getVolumes().get(1).getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("1Gi"));
 
         assertThat(pod.getContainers()).hasSize(1);
         Container probe = pod.getContainers().get(0);
@@ -110,10 +110,11 @@ class JobSpecsTest {
         assertThat(probe.getCommand()).containsExactly("/opt/probe/bin/probe", "run-env");
         assertThat(probe.getArgs()).isEmpty();
         assertThat(probe.getImagePullPolicy()).isEqualTo("Always");
+        // Ephemeral storage: the probe's own (512Mi requested, 2Gi limit) plus its volumes' limits (/scratch 20Gi, /tmp 1Gi).
         assertThat(probe.getResources().getRequests()).containsOnly(entry("cpu", new Quantity("2")),
-                entry("memory", new Quantity("8Gi")), entry("nvidia.com/gpu", new Quantity("1")));
-        assertThat(probe.getResources().getLimits()).containsOnly(entry("memory", new Quantity("16Gi")),
-                entry("nvidia.com/gpu", new Quantity("1")));
+                entry("memory", new Quantity("8Gi")), entry("ephemeral-storage", new Quantity("22016Mi")), entry("nvidia.com/gpu", new Quantity("1")));
+        assertThat(probe.getResources().getLimits()).containsOnly(entry("cpu", new Quantity("6")), entry("memory", new Quantity("16Gi")),
+                entry("ephemeral-storage", new Quantity("23Gi")), entry("nvidia.com/gpu", new Quantity("1")));
         assertThat(probe.getSecurityContext()).satisfies(security -> {
             assertThat(security.getAllowPrivilegeEscalation()).isFalse();
             assertThat(security.getReadOnlyRootFilesystem()).isTrue();
@@ -138,6 +139,39 @@ class JobSpecsTest {
         assertThat(job.toString()).doesNotContain(run.token());
     }
 
+    /** Every writable volume has a size limit, and the probe's ephemeral storage covers them all: none can fill a node's disk. */
+    @Test
+    void everyEmptyDirIsBoundedAndCountedInTheProbesEphemeralStorage() {
+        RunLaunch run = TestRuns.gpuRun(AUDIT, 0);
+        ModelMount teacher = new ModelMount("teacher", "s3", "/models/teacher", null, null, null, "registry.example.com/tools/aws-cli:2.17",
+                List.of("aws", "s3", "sync", "s3://b/p", "/models/teacher"), null);
+        ModelMount student = new ModelMount("student", "pvc", "/models/student", "model-store", "s", null, null, null, null);
+        RunLaunch withModels = new RunLaunch(run.auditId(), run.runId(), run.jobName(), null, run.specJson(), run.token(), 1, null, 1800, Map.of(),
+                List.of(teacher, student));
+        PodSpec pod = specs.job(withModels, "s").getSpec().getTemplate().getSpec();
+
+        assertThat(pod.getVolumes()).filteredOn(volume -> volume.getEmptyDir() != null).extracting(volume -> volume.getName() + "="
+                + volume.getEmptyDir().getSizeLimit()).containsExactly("scratch=20Gi", "tmp=1Gi", "model-teacher=50Gi");
+        Container probe = pod.getContainers().get(0);
+        assertThat(probe.getResources().getLimits()).containsEntry("cpu", new Quantity("6"))
+                .containsEntry("ephemeral-storage", new Quantity("73Gi"));
+        assertThat(probe.getResources().getRequests()).containsEntry("ephemeral-storage", new Quantity("73216Mi"));
+        Container fetch = pod.getInitContainers().get(0);
+        assertThat(fetch.getResources().getLimits()).containsKeys("cpu", "memory", "ephemeral-storage");
+        assertThat(fetch.getResources().getRequests().get("ephemeral-storage")).isEqualTo(fetch.getResources().getLimits().get("ephemeral-storage"));
+    }
+
+    @Test
+    void aRequestAboveItsLimitIsRefusedAtStart() {
+        TestKubernetesConfig c = CONFIG;
+        TestKubernetesConfig cpu = new TestKubernetesConfig(c.namespace(), c.image(), c.command(), c.imagePullPolicy(), c.gpuResource(), c.gpuTypeLabel(),
+                c.nodeSelector(), c.tolerations(), c.priorityClass(), c.kueueQueue(), c.serviceAccount(), c.backoffLimit(), c.ttlSecondsAfterFinished(),
+                c.scratchSize(), c.tmpSize(), c.fetchedModelSize(), "8", "4", c.memoryRequest(), c.memoryLimit(), c.ephemeralStorageRequest(),
+                c.ephemeralStorageLimit(), c.runAsUser(), c.resultUrl(), c.healthCheckTimeout());
+        assertThatThrownBy(() -> new JobSpecs(cpu, NAMESPACE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("runner.kubernetes.cpu-request (8) is above runner.kubernetes.cpu-limit (4)");
+    }
+
     @Test
     void aKueueQueueSuspendsTheJobAndLabelsIt() {
         JobSpecs queued = new JobSpecs(CONFIG.withKueueQueue("gpu-audits"), NAMESPACE);
@@ -155,8 +189,8 @@ class JobSpecsTest {
 
         assertThat(probe.getImage()).isEqualTo("registry.example.com/team/probe@sha256:abc");
         assertThat(probe.getCommand()).isNullOrEmpty();
-        assertThat(probe.getResources().getRequests()).containsOnlyKeys("cpu", "memory");
-        assertThat(probe.getResources().getLimits()).containsOnlyKeys("memory");
+        assertThat(probe.getResources().getRequests()).containsOnlyKeys("cpu", "memory", "ephemeral-storage");
+        assertThat(probe.getResources().getLimits()).containsOnlyKeys("cpu", "memory", "ephemeral-storage");
         assertThat(probe.getEnv()).extracting(EnvVar::getName).contains("TRAITTRACE_SPEC", "TRAITTRACE_RESULT_URL",
                 "TRAITTRACE_RUN_TOKEN");
         assertThat(specs.job(run, "tt-tokens-x").getSpec().getTemplate().getSpec().getNodeSelector())

@@ -11,8 +11,9 @@ import io.traittrace.audit.config.RunnerConfig;
 record TestKubernetesConfig(Optional<String> namespace, String image, List<String> command, String imagePullPolicy,
         String gpuResource, String gpuTypeLabel, Map<String, String> nodeSelector, List<RunnerConfig.Toleration> tolerations,
         Optional<String> priorityClass, Optional<String> kueueQueue, Optional<String> serviceAccount, int backoffLimit,
-        int ttlSecondsAfterFinished, String scratchSize, String cpuRequest, String memoryRequest, String memoryLimit,
-        long runAsUser, String resultUrl, Duration healthCheckTimeout) implements RunnerConfig.Kubernetes {
+        int ttlSecondsAfterFinished, String scratchSize, String tmpSize, String fetchedModelSize, String cpuRequest, String cpuLimit,
+        String memoryRequest, String memoryLimit, String ephemeralStorageRequest, String ephemeralStorageLimit, long runAsUser, String resultUrl,
+        Duration healthCheckTimeout) implements RunnerConfig.Kubernetes {
 
     static TestKubernetesConfig inNamespace(String namespace) {
         return new TestKubernetesConfig(Optional.of(namespace), "ghcr.io/traittrace/probe:0.1.0",
@@ -20,21 +21,22 @@ record TestKubernetesConfig(Optional<String> namespace, String image, List<Strin
                 Map.of("pool", "gpu"),
                 List.of(new Toleration("nvidia.com/gpu", "Exists", Optional.empty(), Optional.of("NoSchedule")),
                         new Toleration("dedicated", "Equal", Optional.of("audits"), Optional.empty())),
-                Optional.of("audit-batch"), Optional.empty(), Optional.of("traittrace-probe"), 2, 3600, "20Gi", "2",
-                "8Gi", "16Gi", 10001, "http://audit-runner.traittrace.svc:8082", Duration.ofSeconds(2));
+                Optional.of("audit-batch"), Optional.empty(), Optional.of("traittrace-probe"), 2, 3600, "20Gi", "1Gi", "50Gi", "2", "6",
+                "8Gi", "16Gi", "512Mi", "2Gi", 10001, "http://audit-runner.traittrace.svc:8082", Duration.ofSeconds(2));
     }
 
     TestKubernetesConfig withKueueQueue(String queue) {
         return new TestKubernetesConfig(namespace, image, command, imagePullPolicy, gpuResource, gpuTypeLabel,
                 nodeSelector, tolerations, priorityClass, Optional.of(queue), serviceAccount, backoffLimit,
-                ttlSecondsAfterFinished, scratchSize, cpuRequest, memoryRequest, memoryLimit, runAsUser, resultUrl, healthCheckTimeout);
+                ttlSecondsAfterFinished, scratchSize, tmpSize, fetchedModelSize, cpuRequest, cpuLimit, memoryRequest, memoryLimit, ephemeralStorageRequest,
+                ephemeralStorageLimit, runAsUser, resultUrl, healthCheckTimeout);
     }
 
     TestKubernetesConfig withoutOptionalSettings() {
         return new TestKubernetesConfig(namespace, image, List.of(), imagePullPolicy, gpuResource, gpuTypeLabel,
                 Map.of(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(), backoffLimit,
-                ttlSecondsAfterFinished, scratchSize, cpuRequest, memoryRequest, memoryLimit, runAsUser, resultUrl + "/",
-                healthCheckTimeout);
+                ttlSecondsAfterFinished, scratchSize, tmpSize, fetchedModelSize, cpuRequest, cpuLimit, memoryRequest, memoryLimit,
+                ephemeralStorageRequest, ephemeralStorageLimit, runAsUser, resultUrl + "/", healthCheckTimeout);
     }
 
     record Toleration(String key, String operator, Optional<String> value, Optional<String> effect)

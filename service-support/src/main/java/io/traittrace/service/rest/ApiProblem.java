@@ -1,22 +1,30 @@
 package io.traittrace.service.rest;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * A request a service refuses, with the HTTP status and the words the caller sees (rendered as RFC 9457
- * problem details by {@link ProblemMappers}). Each service names its own subclass and factories.
+ * problem details by {@link ProblemMappers}), and, where the service knows when the same request would be accepted,
+ * the seconds to wait (sent as {@code Retry-After}). Each service names its own subclass and factories.
  */
 public class ApiProblem extends RuntimeException {
 
     private final int status;
     private final String title;
     private final List<String> errors;
+    private final OptionalLong retryAfterSeconds;
 
     public ApiProblem(int status, String title, String detail, List<String> errors) {
+        this(status, title, detail, errors, OptionalLong.empty());
+    }
+
+    public ApiProblem(int status, String title, String detail, List<String> errors, OptionalLong retryAfterSeconds) {
         super(detail);
         this.status = status;
         this.title = title;
         this.errors = List.copyOf(errors);
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public int status() {
@@ -29,5 +37,10 @@ public class ApiProblem extends RuntimeException {
 
     public List<String> errors() {
         return errors;
+    }
+
+    /** Seconds until the same request would be accepted, where the service can tell (a quota's window); empty otherwise. */
+    public OptionalLong retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

@@ -35,7 +35,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response refused(ApiProblem problem, UriInfo uri) {
-        return respond(problem.status(), problem.title(), problem.getMessage(), uri, problem.errors());
+        Response response = respond(problem.status(), problem.title(), problem.getMessage(), uri, problem.errors());
+        if (problem.retryAfterSeconds().isEmpty()) {
+            return response;
+        }
+        return Response.fromResponse(response).header(HttpHeaders.RETRY_AFTER, Math.max(1, problem.retryAfterSeconds().getAsLong())).build();
     }
 
     @ServerExceptionMapper
