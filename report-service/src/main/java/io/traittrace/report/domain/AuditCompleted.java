@@ -25,6 +25,8 @@ public record AuditCompleted(
         JsonNode scoringRule,
         JsonNode result,
         JsonNode exposurePaths,
+        Long exposurePathsTotal,
+        Boolean exposurePathsTruncated,
         String runnerVersion,
         String probeVersion,
         String completedAt) {

@@ -79,6 +79,9 @@ public final class Statements {
         p.set("seeds", result.get("seeds"));
         p.set("data", result.get("data"));
         p.set("exposurePaths", audit.exposurePaths());
+        // The runner lists the shortest paths only: the certificate says how many there were and whether some are left out.
+        p.put("exposurePathsTotal", audit.exposurePathsTotal());
+        p.put("exposurePathsTruncated", audit.exposurePathsTruncated());
         ObjectNode software = p.putObject("software");
         software.put("probe", audit.probeVersion());
         software.put("runner", audit.runnerVersion());

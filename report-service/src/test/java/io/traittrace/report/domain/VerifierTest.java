@@ -54,6 +54,8 @@ class VerifierTest {
                 "/issuedAt", "/expiresAt")) {
             assertThat(p.at(path).isMissingNode()).as(path).isFalse();
         }
+        assertThat(p.at("/exposurePathsTotal").asLong()).isEqualTo(3);
+        assertThat(p.at("/exposurePathsTruncated").asBoolean()).isTrue();
         assertThat(p.at("/issuedAt").asText()).isEqualTo("2026-11-21T12:00:00Z");
         assertThat(p.at("/expiresAt").asText()).isEqualTo("2027-11-21T12:00:00Z");
         // the signed payload is the RFC 8785 form of the statement
