@@ -180,6 +180,8 @@ class WiringTest {
         }
         assertSameSecret(realmImport, "TRAITTRACE_CONSOLE_SECRET",
                 environment(rendered, "gateway").get("CONSOLE_CLIENT_SECRET"));
+        // The console's URL: the gateway's public origin is the one the console client's redirect URIs are registered under.
+        assertSameSecret(realmImport, "TRAITTRACE_CONSOLE_URL", environment(rendered, "gateway").get("CONSOLE_URL"));
         assertSameSecret(realmImport, "TRAITTRACE_AUDIT_RUNNER_SECRET",
                 environment(rendered, "audit-runner").get("RUNNER_OIDC_CLIENT_SECRET"));
     }
@@ -232,6 +234,7 @@ class WiringTest {
 
     private static void assertSameSecret(JsonNode realmImport, String placeholder, EnvVar env) {
         JsonNode secret = realmImport.path("placeholders").path(placeholder).path("secret");
+        assertThat(env).as("a variable set from the Secret of " + placeholder).isNotNull();
         assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo(secret.path("name").asText());
         assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo(secret.path("key").asText());
     }

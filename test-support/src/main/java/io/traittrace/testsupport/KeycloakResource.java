@@ -27,6 +27,7 @@ public class KeycloakResource implements QuarkusTestResourceLifecycleManager {
                 "quarkus.oidc.console.credentials.secret", server.clientSecret(KeycloakServer.CONSOLE_CLIENT),
                 "quarkus.oidc.console.token.audience", "traittrace-api",
                 "quarkus.oidc.console.authentication.state-secret", TEST_STATE_SECRET,
+                "gateway.public-url", server.consoleUrl(),
                 "quarkus.http.test-port", Integer.toString(server.consolePort()));
     }
 

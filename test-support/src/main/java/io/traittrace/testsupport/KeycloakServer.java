@@ -152,7 +152,7 @@ public final class KeycloakServer implements AutoCloseable {
             String adminPassword = randomSecret();
 
             Map<String, String> placeholders = new HashMap<>();
-            placeholders.put(CONSOLE_URL_PLACEHOLDER, "http://localhost:" + consolePort);
+            placeholders.put(CONSOLE_URL_PLACEHOLDER, consoleUrl(consolePort));
             SECRET_PLACEHOLDERS.forEach((client, name) -> placeholders.put(name, secrets.get(client)));
             String realm = text(REALM_FILE);
             requireKnownPlaceholders(realm, placeholders.keySet());
@@ -207,6 +207,18 @@ public final class KeycloakServer implements AutoCloseable {
     /** The port the console under test must listen on: its redirect URIs are registered for it. */
     public int consolePort() {
         return consolePort;
+    }
+
+    /**
+     * Where browsers open the console under test: the realm's console client is registered for this origin (exact
+     * redirect URIs below it), and it is the gateway's {@code gateway.public-url} ({@code CONSOLE_URL}).
+     */
+    public String consoleUrl() {
+        return consoleUrl(consolePort);
+    }
+
+    private static String consoleUrl(int consolePort) {
+        return "http://localhost:" + consolePort;
     }
 
     /** The secret made up for this run for a confidential client of the realm file. */

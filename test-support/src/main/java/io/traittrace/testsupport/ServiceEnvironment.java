@@ -31,7 +31,7 @@ public final class ServiceEnvironment {
         return this;
     }
 
-    /** The realm's issuer and audience, the runner's and the console's client credentials. */
+    /** The realm's issuer and audience, the runner's and the console's client credentials, the console's URL. */
     public ServiceEnvironment realm(KeycloakServer keycloak) {
         variables.put("OIDC_AUTH_SERVER_URL", keycloak.issuer());
         variables.put("OIDC_AUDIENCE", "traittrace-api");
@@ -39,6 +39,7 @@ public final class ServiceEnvironment {
         variables.put("RUNNER_OIDC_CLIENT_SECRET", keycloak.clientSecret("audit-runner"));
         variables.put("CONSOLE_CLIENT_SECRET", keycloak.clientSecret(KeycloakServer.CONSOLE_CLIENT));
         variables.put("CONSOLE_STATE_SECRET", HexFormat.of().formatHex(randomBytes(32)));
+        variables.put("CONSOLE_URL", keycloak.consoleUrl());
         return this;
     }
 

@@ -32,6 +32,13 @@ public interface GatewayConfig {
 
     VerifiedTokens verifiedTokens();
 
+    /**
+     * Where browsers reach the gateway: the console's URL ({@code CONSOLE_URL}, e.g. https://traittrace.example; the same
+     * value the realm's console client is registered with). Its origin is the one a cookie-authenticated API write may
+     * name in {@code Origin}; behind an ingress the gateway's own host and scheme are not it.
+     */
+    java.net.URI publicUrl();
+
     /** Largest request body of a route that takes uploads (lineage writes and imports, certificate verification, README patches). */
     @WithDefault("16M")
     io.quarkus.runtime.configuration.MemorySize maxBodySize();

@@ -3,12 +3,15 @@ package io.traittrace.gateway.config;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.oidc.TenantResolver;
+import io.quarkus.oidc.runtime.OidcUtils;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * Two ways in: the console's browser session (OIDC code flow, tenant {@value #CONSOLE}) and bearer tokens (the
  * default tenant). The console's own pages always use the session; an API call uses the session only when it
- * carries the session cookie and no bearer token, so a browser's live views can call the API directly.
+ * carries the session cookie and no {@code Authorization} header, so a browser's live views can call the API directly.
+ * Any other API call is the default tenant's, named explicitly: left unresolved, Quarkus would take the tenant from
+ * the name of a session cookie sent beside a bearer token.
  */
 @ApplicationScoped
 public class TenantSelector implements TenantResolver {
@@ -22,9 +25,19 @@ public class TenantSelector implements TenantResolver {
         if (path.startsWith("/console")) {
             return CONSOLE;
         }
-        boolean bearer = context.request().getHeader("Authorization") != null;
-        boolean session = context.request().cookies().stream()
-                .anyMatch(cookie -> cookie.getName().startsWith(SESSION_COOKIE));
-        return path.startsWith("/api/") && session && !bearer ? CONSOLE : null;
+        if (path.startsWith("/api/")) {
+            return usesSession(context) ? CONSOLE : OidcUtils.DEFAULT_TENANT_ID;
+        }
+        return null;
+    }
+
+    /** A call that carries the console's session cookie and no {@code Authorization} header: it rides on the session. */
+    public static boolean usesSession(RoutingContext context) {
+        return context.request().getHeader("Authorization") == null && carriesSession(context);
+    }
+
+    /** A call that carries the console's session cookie (which a browser attaches by itself), whatever else it carries. */
+    public static boolean carriesSession(RoutingContext context) {
+        return context.request().cookies().stream().anyMatch(cookie -> cookie.getName().startsWith(SESSION_COOKIE));
     }
 }

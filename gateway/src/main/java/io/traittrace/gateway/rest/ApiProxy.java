@@ -25,9 +25,11 @@ import io.traittrace.gateway.client.UpstreamResponse;
 import io.traittrace.gateway.client.UpstreamUnavailableException;
 import io.traittrace.gateway.client.Upstreams;
 import io.traittrace.gateway.config.GatewayConfig;
+import io.traittrace.gateway.config.TenantSelector;
 import io.traittrace.gateway.service.ApiRoutes;
 import io.traittrace.gateway.service.ApiRoutes.ApiRoute;
 import io.traittrace.gateway.service.ClientAddresses;
+import io.traittrace.gateway.service.CrossSiteRequests;
 import io.traittrace.gateway.service.RateLimiter;
 import io.traittrace.gateway.service.VerifiedTokens;
 import io.vertx.core.MultiMap;
@@ -44,7 +46,9 @@ import io.vertx.mutiny.core.http.HttpClientResponse;
  * {@code /api/**}: checks the caller against {@link ApiRoutes} (a bearer token verified once is remembered until
  * it expires, {@link VerifiedTokens}), limits its rate, and forwards the request to the
  * service that owns the route with the caller's access token (a bearer token as sent, or the console session's).
- * Answers, errors and server-sent event streams come back as the service sent them.
+ * Answers, errors and server-sent event streams come back as the service sent them. A call that rides on the console's
+ * session cookie must not come from another site ({@link CrossSiteRequests}); bearer-token calls carry no ambient
+ * credential and are not asked (unless they carry the session cookie too).
  *
  * <p>A body is read last: the route, the caller and its rate decide first, on the headers alone (the request stays paused
  * meanwhile), so an anonymous or refused upload costs nothing; then it is read within the route's own limit and the
@@ -73,6 +77,7 @@ public class ApiProxy {
     private final VerifiedTokens verifiedTokens;
     private final GatewayConfig config;
     private final ClientAddresses clients;
+    private final CrossSiteRequests crossSite;
     /** Event streams open now, in all and per caller. */
     private final AtomicInteger streamsOpen = new AtomicInteger();
     private final Map<String, Integer> streamsByCaller = new ConcurrentHashMap<>();
@@ -80,13 +85,14 @@ public class ApiProxy {
     private final AtomicInteger uploads = new AtomicInteger();
 
     public ApiProxy(ApiRoutes routes, Upstreams upstreams, RateLimiter rateLimiter, VerifiedTokens verifiedTokens,
-            GatewayConfig config, ClientAddresses clients) {
+            GatewayConfig config, ClientAddresses clients, CrossSiteRequests crossSite) {
         this.routes = routes;
         this.upstreams = upstreams;
         this.rateLimiter = rateLimiter;
         this.verifiedTokens = verifiedTokens;
         this.config = config;
         this.clients = clients;
+        this.crossSite = crossSite;
     }
 
     void register(@Observes Router router) {
@@ -130,6 +136,17 @@ public class ApiProxy {
             limitedOr(context, client, () -> forward(context, route, null, client));
             return;
         }
+        if (TenantSelector.carriesSession(context)) {
+            // The browser attaches the session cookie to whatever any site makes it send: refuse what another site sent,
+            // before the session is decrypted or a byte of the body is read. Asked of a bearer call too when it carries
+            // the cookie: no client but a browser sends it, and then the call's origin is the browser's to tell.
+            Optional<String> refused = crossSite.refusal(context.request().method(),
+                    context.request().getHeader("Sec-Fetch-Site"), context.request().getHeader(HttpHeaders.ORIGIN));
+            if (refused.isPresent()) {
+                refuse(context, 403, "Cross-site request", refused.get());
+                return;
+            }
+        }
         String bearer = bearerToken(context);
         Optional<VerifiedTokens.Caller> known = bearer == null ? Optional.empty() : verifiedTokens.lookup(bearer);
         if (known.isPresent()) {
@@ -143,6 +160,11 @@ public class ApiProxy {
                 return;
             }
             String token = caller.getCredential(AccessTokenCredential.class).getToken();
+            if (bearer != null && !token.equals(bearer)) {
+                // A bearer call is the token's, never a session's that came along with it.
+                unauthenticated(context);
+                return;
+            }
             VerifiedTokens.Caller verified = new VerifiedTokens.Caller(subject(caller), caller.getRoles());
             if (token.equals(bearer) && caller.getPrincipal() instanceof JsonWebToken jwt) {
                 verifiedTokens.remember(bearer, verified, jwt.getExpirationTime());

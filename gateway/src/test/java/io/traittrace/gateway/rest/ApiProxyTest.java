@@ -38,6 +38,8 @@ import io.traittrace.testsupport.Metrics;
 class ApiProxyTest {
 
     private static final String UPSTREAM = "traittrace_gateway_upstream_requests_seconds_count";
+    /** The console tenant's session cookie (TenantSelector). */
+    private static final String SESSION = "q_session_console";
 
     @BeforeEach
     void reset() {
@@ -352,6 +354,75 @@ class ApiProxyTest {
         StandInServices.runner().verify(0, anyRequestedFor(anyUrl()));
     }
 
+    /**
+     * A call that rides on the console's session cookie (no bearer token) must come from the console's own origin: another
+     * site's write is refused with 403 before the session is looked at or a byte of the body is read, and so is another
+     * site's read. The cookie here is no real session: where the call comes from is decided first.
+     */
+    @Test
+    void aCrossSiteCallWithTheSessionCookieIsRefusedBeforeItsBodyIsRead() throws Exception {
+        given().cookie(SESSION, "not-a-session").header("Origin", "https://evil.example").header("Sec-Fetch-Site", "cross-site")
+                .contentType(ContentType.JSON).body("{}").post("/api/audits").then().statusCode(403)
+                .contentType("application/problem+json")
+                .body("type", org.hamcrest.Matchers.equalTo("https://traittrace.io/problems/cross-site-request"))
+                .body("instance", org.hamcrest.Matchers.equalTo("/api/audits"));
+        // A write that names no origin at all (browsers always do on a cross-origin write; other clients use tokens).
+        given().cookie(SESSION, "not-a-session").contentType(ContentType.JSON).body("{}").post("/api/audits").then()
+                .statusCode(403).body("detail", containsString("must name its Origin"));
+        // A sibling host of the same site (SameSite=Lax sends the cookie there).
+        given().cookie(SESSION, "not-a-session").header("Origin", "https://id.test.example").header("Sec-Fetch-Site", "same-site")
+                .delete("/api/lineage/assertions/shared-init/a-1").then().statusCode(403);
+        // Reads from another site: an event stream, and a script's fetch that names its origin.
+        given().cookie(SESSION, "not-a-session").header("Sec-Fetch-Site", "cross-site").accept("text/event-stream")
+                .get("/api/audits/a-1/events").then().statusCode(403);
+        given().cookie(SESSION, "not-a-session").header("Origin", "https://evil.example").get("/api/lineage/models").then()
+                .statusCode(403);
+        try (RawRequest upload = RawRequest.withHeaders("POST", "/api/lineage/models",
+                "Cookie: " + SESSION + "=not-a-session\r\nOrigin: https://evil.example\r\nSec-Fetch-Site: cross-site\r\n", 60_000)) {
+            assertThat(upload.statusLine()).startsWith("HTTP/1.1 403");
+            assertThat(upload.closedByServer()).isTrue();
+        }
+        StandInServices.lineage().verify(0, anyRequestedFor(anyUrl()));
+        StandInServices.runner().verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    /** From the console's own origin (or a user's own navigation, for a read) the session cookie goes on to authentication. */
+    @Test
+    void theConsolesOwnOriginGetsPastTheCrossSiteCheck() {
+        given().cookie(SESSION, "not-a-session").header("Sec-Fetch-Site", "same-origin").contentType(ContentType.JSON).body("{}")
+                .post("/api/audits").then().statusCode(401);
+        // gateway.public-url in tests: https://console.test.example (behind an ingress, not the gateway's own host).
+        given().cookie(SESSION, "not-a-session").header("Origin", "https://console.test.example").contentType(ContentType.JSON)
+                .body("{}").post("/api/audits").then().statusCode(401);
+        given().cookie(SESSION, "not-a-session").header("Sec-Fetch-Site", "none").get("/api/audits").then().statusCode(401);
+        given().cookie(SESSION, "not-a-session").get("/api/audits").then().statusCode(401);
+        StandInServices.runner().verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    /**
+     * Bearer tokens are no ambient credential: where a bearer call comes from is not asked. A session cookie beside the
+     * token neither switches the call to the session nor escapes the check: only a browser sends it, and then the
+     * browser's headers decide.
+     */
+    @Test
+    void bearerCallsAreNotAskedWhereTheyComeFrom() {
+        StandInServices.runner().stubFor(post(urlEqualTo("/api/audits"))
+                .willReturn(aResponse().withStatus(202).withHeader("Content-Type", "application/json").withBody("{\"id\":\"a-1\"}")));
+        String token = Callers.token("auditor");
+        given().auth().oauth2(token).contentType(ContentType.JSON).body("{}").post("/api/audits").then().statusCode(202);
+        given().auth().oauth2(token).header("Origin", "https://evil.example").header("Sec-Fetch-Site", "cross-site")
+                .contentType(ContentType.JSON).body("{}").post("/api/audits").then().statusCode(202);
+        given().auth().oauth2(token).cookie(SESSION, "not-a-session").header("Sec-Fetch-Site", "same-origin")
+                .contentType(ContentType.JSON).body("{}").post("/api/audits").then().statusCode(202);
+        StandInServices.runner().verify(3, postRequestedFor(urlEqualTo("/api/audits"))
+                .withHeader("Authorization", equalTo("Bearer " + token)));
+
+        given().auth().oauth2(token).cookie(SESSION, "not-a-session").header("Origin", "https://evil.example")
+                .header("Sec-Fetch-Site", "cross-site").contentType(ContentType.JSON).body("{}").post("/api/audits").then()
+                .statusCode(403);
+        StandInServices.runner().verify(3, postRequestedFor(urlEqualTo("/api/audits")));
+    }
+
     /** Each route has its own limit: an audit request is a small document, an import may be large. */
     @Test
     void aBodyDeclaredOverItsRoutesLimitIsRefusedUnread() throws Exception {
@@ -403,10 +474,15 @@ class ApiProxyTest {
         }
 
         static RawRequest headersOnly(String method, String path, String token, int length) throws java.io.IOException {
+            return withHeaders(method, path, token == null ? "" : "Authorization: Bearer " + token + "\r\n", length);
+        }
+
+        /** {@code extraHeaders}: whole header lines, each ending in CRLF. */
+        static RawRequest withHeaders(String method, String path, String extraHeaders, int length) throws java.io.IOException {
             java.net.Socket socket = new java.net.Socket("localhost", io.restassured.RestAssured.port);
             socket.setSoTimeout(5_000);
             String headers = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + (token == null ? "" : "Authorization: Bearer " + token + "\r\n") + "Content-Length: " + length + "\r\n\r\n";
+                    + extraHeaders + "Content-Length: " + length + "\r\n\r\n";
             socket.getOutputStream().write(headers.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
             return new RawRequest(socket, length);
