@@ -148,4 +148,21 @@ class OverlayDifferencesTest {
                 .isEqualTo("https://" + loginRule.getHost());
         assertThat(Rendered.of("overlays/dev").all(Ingress.class)).isEmpty();
     }
+
+    /**
+     * Behind the ingress the gateway's peer is always an ingress-controller pod: production names that pod range as
+     * trusted, so each caller gets its own rate-limit bucket; a range as wide as the internet would let anyone choose
+     * their bucket with X-Forwarded-For. Dev (port-forward, no ingress) trusts no one.
+     */
+    @Test
+    void productionRateLimitsEachCallerBehindTheIngressNotTheIngressPod() {
+        String trusted = Rendered.of("overlays/production").configMap("gateway").getData().get("GATEWAY_TRUSTED_PROXIES");
+        assertThat(trusted).as("GATEWAY_TRUSTED_PROXIES in production").isNotBlank();
+        for (String range : trusted.split(",")) {
+            String[] parts = range.trim().split("/");
+            assertThat(parts[0]).as(range).matches("(10|172|192)\\..*");
+            assertThat(parts.length == 2 ? Integer.parseInt(parts[1]) : 32).as(range + ": a private range, not wider than /8").isGreaterThanOrEqualTo(8);
+        }
+        assertThat(Rendered.of("overlays/dev").configMap("gateway").getData()).doesNotContainKey("GATEWAY_TRUSTED_PROXIES");
+    }
 }
