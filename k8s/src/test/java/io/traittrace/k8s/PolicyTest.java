@@ -231,6 +231,42 @@ class PolicyTest {
                 assertThat(port.getPort().getIntVal()).isEqualTo(53));
     }
 
+    /**
+     * A run with an s3:// model needs its fetch container to reach the object store, or the pod never starts: its pod,
+     * and only such a pod, is selected by a policy that adds HTTPS to named address ranges, nothing wider.
+     */
+    @ParameterizedTest
+    @MethodSource("io.traittrace.k8s.Rendered#overlays")
+    void onlyPodsThatFetchAnS3ModelReachTheObjectStoreAndOnlyOnHttps(String overlay) {
+        Rendered rendered = Rendered.of(overlay);
+        RunnerConfig.Kubernetes jobs = RunnerJobs.of(rendered).config().kubernetes();
+        JobSpecs specs = new JobSpecs(jobs, jobs.namespace().orElseThrow());
+        ModelMount fetched = new ModelMount("teacher", "s3", "/models/teacher", null, null, null, "registry.example.com/tools/aws-cli:2.17",
+                List.of("aws", "s3", "sync", "s3://models/teacher", "/models/teacher"), null);
+        Map<String, String> fetching = specs.job(new RunLaunch("audit-1", "2f1c0f8e-8f0e-4a59-9d3c-6f1f0b1d2a3e", "tt-audit-1-0-canary", null,
+                "{}", "token", 1, null, 3600, Map.of(), List.of(fetched)), "tt-tokens-audit-1").getSpec().getTemplate().getMetadata().getLabels();
+        Map<String, String> plain = specs.job(new RunLaunch("audit-1", "7a1c0f8e-8f0e-4a59-9d3c-6f1f0b1d2a3e", "tt-audit-1-1-canary", null,
+                "{}", "token", 1, null, 3600, Map.of(), List.of()), "tt-tokens-audit-1").getSpec().getTemplate().getMetadata().getLabels();
+
+        NetworkPolicy fetch = rendered.one(NetworkPolicy.class, "traittrace-probe-model-fetch");
+        assertThat(fetch.getMetadata().getNamespace()).isEqualTo(rendered.probeNamespace());
+        Map<String, String> selector = fetch.getSpec().getPodSelector().getMatchLabels();
+        assertThat(fetching).containsAllEntriesOf(selector);
+        assertThat(plain.entrySet().containsAll(selector.entrySet())).as("a pod without s3 models is selected").isFalse();
+        assertThat(fetch.getSpec().getPolicyTypes()).containsExactly("Egress");
+        assertThat(fetch.getSpec().getIngress()).isNullOrEmpty();
+        assertThat(fetch.getSpec().getEgress()).singleElement().satisfies(rule -> {
+            assertThat(rule.getPorts()).singleElement().satisfies(port -> assertThat(port.getProtocol() + " " + port.getPort().getIntVal())
+                    .isEqualTo("TCP 443"));
+            assertThat(rule.getTo()).isNotEmpty().allSatisfy(peer -> {
+                assertThat(peer.getPodSelector()).isNull();
+                assertThat(peer.getNamespaceSelector()).isNull();
+                assertThat(peer.getIpBlock().getCidr()).as("not the whole internet").isNotIn("0.0.0.0/0", "::/0");
+                assertThat(Integer.parseInt(peer.getIpBlock().getCidr().split("/")[1])).isGreaterThanOrEqualTo(8);
+            });
+        });
+    }
+
     @ParameterizedTest
     @MethodSource("io.traittrace.k8s.Rendered#overlays")
     void theProbeNamespaceHoldsOnlyTheProbesSideAndEnforcesRestricted(String overlay) {
@@ -240,7 +276,8 @@ class PolicyTest {
                 .map(tree -> tree.path("kind").asText() + " " + tree.path("metadata").path("name").asText())
                 .toList();
         List<String> expected = new ArrayList<>(List.of("ServiceAccount traittrace-probe",
-                "Role audit-runner", "RoleBinding audit-runner", "NetworkPolicy traittrace-probe"));
+                "Role audit-runner", "RoleBinding audit-runner", "NetworkPolicy traittrace-probe",
+                "NetworkPolicy traittrace-probe-model-fetch"));
         if (overlay.endsWith("production")) {
             expected.add("LocalQueue traittrace-gpu");
         }

@@ -52,6 +52,12 @@ public final class JobSpecs {
     public static final String LABEL_AUDIT_ID = "traittrace.io/audit-id";
     /** Label-safe run id. */
     public static final String LABEL_RUN_ID = "traittrace.io/run-id";
+    /**
+     * On the pods of runs with an {@code s3://} model ({@value #FETCHES_S3}): the NetworkPolicy that lets their fetch
+     * container reach the object store selects them by it; every other probe pod reaches only the runner and DNS.
+     */
+    public static final String LABEL_FETCHES_MODELS = "traittrace.io/fetches-models";
+    public static final String FETCHES_S3 = "s3";
     public static final String LABEL_KUEUE_QUEUE = "kueue.x-k8s.io/queue-name";
     /** The raw audit id, under the same key as the label. */
     public static final String ANNOTATION_AUDIT_ID = LABEL_AUDIT_ID;
@@ -173,6 +179,9 @@ public final class JobSpecs {
         Map<String, String> labels = new LinkedHashMap<>(run.labels() == null ? Map.of() : run.labels());
         labels.putAll(auditLabels(run.auditId()));
         labels.put(LABEL_RUN_ID, KubernetesNames.labelValue(run.runId()));
+        if (run.models().stream().anyMatch(model -> "s3".equals(model.kind()))) {
+            labels.put(LABEL_FETCHES_MODELS, FETCHES_S3);
+        }
         return labels;
     }
 
