@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -85,15 +86,19 @@ public final class KeycloakServer implements AutoCloseable {
     private final String url;
     private final int consolePort;
     private final Map<String, String> clientSecrets;
+    /** The bootstrap admin's password, made up per start (null where unknown). */
+    private final String adminPassword;
     private final JsonNode demoUsers = resource(DEMO_USERS_FILE);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private KeycloakServer(BoundProcessGroup process, Path log, String url, int consolePort, Map<String, String> clientSecrets) {
+    private KeycloakServer(BoundProcessGroup process, Path log, String url, int consolePort, Map<String, String> clientSecrets,
+            String adminPassword) {
         this.process = process;
         this.log = log;
         this.url = url;
         this.consolePort = consolePort;
         this.clientSecrets = clientSecrets;
+        this.adminPassword = adminPassword;
     }
 
     /**
@@ -119,6 +124,7 @@ public final class KeycloakServer implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "keycloak-stop"));
         System.setProperty(RUNNING + "console-port", Integer.toString(server.consolePort));
         server.clientSecrets.forEach((client, secret) -> System.setProperty(RUNNING + "secret." + client, secret));
+        System.setProperty(RUNNING + "admin-password", server.adminPassword);
         System.setProperty(RUNNING + "url", server.url);
         return server;
     }
@@ -128,7 +134,7 @@ public final class KeycloakServer implements AutoCloseable {
         SECRET_PLACEHOLDERS.keySet()
                 .forEach(client -> secrets.put(client, System.getProperty(RUNNING + "secret." + client)));
         return new KeycloakServer(null, null, System.getProperty(RUNNING + "url"),
-                Integer.parseInt(System.getProperty(RUNNING + "console-port")), secrets);
+                Integer.parseInt(System.getProperty(RUNNING + "console-port")), secrets, System.getProperty(RUNNING + "admin-password"));
     }
 
     /** Starts a server on free ports from an unpacked distribution (tests). */
@@ -178,10 +184,10 @@ public final class KeycloakServer implements AutoCloseable {
             LOG.log(Level.INFO, "Starting Keycloak on port {0} (log: {1})", Integer.toString(port), log);
             long started = System.nanoTime();
             KeycloakServer server = new KeycloakServer(BoundProcessGroup.start(builder, STOP_TIMEOUT), log, "http://localhost:" + port, consolePort,
-                    secrets);
+                    secrets, adminPassword);
             try {
                 server.awaitRealm(started);
-                server.addDemoMaterial(adminPassword);
+                server.addDemoMaterial();
             } catch (RuntimeException e) {
                 server.close();
                 throw e;
@@ -310,11 +316,42 @@ public final class KeycloakServer implements AutoCloseable {
     }
 
     /** Demo users and client (partial import keeps the realm file's own content), and the stranger realm. */
-    private void addDemoMaterial(String adminPassword) {
-        String admin = token("master", Map.of("grant_type", "password", "client_id", "admin-cli",
-                "username", ADMIN_USER, "password", adminPassword));
+    private void addDemoMaterial() {
+        String admin = adminToken();
         adminPost(admin, "/admin/realms/" + REALM + "/partialImport", withoutComment(DEMO_USERS_FILE));
         adminPost(admin, "/admin/realms", withoutComment(STRANGER_REALM_FILE));
+    }
+
+    private String adminToken() {
+        return token("master", Map.of("grant_type", "password", "client_id", "admin-cli", "username", ADMIN_USER, "password", adminPassword));
+    }
+
+    /**
+     * Whether realm {@value #REALM}'s password policy takes {@code password}, asked the way an admin sets one: on a
+     * user made for the question and deleted after it.
+     */
+    public boolean passwordPolicyAccepts(String password) {
+        String admin = adminToken();
+        String users = url + "/admin/realms/" + REALM + "/users";
+        HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(users))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"policy-check-" + UUID.randomUUID() + "\",\"enabled\":true}"))
+                .build());
+        String user = created.headers().firstValue("Location")
+                .orElseThrow(() -> new IllegalStateException("Keycloak made no user: " + created.statusCode() + " " + created.body()));
+        try {
+            HttpResponse<String> reset = send(HttpRequest.newBuilder(URI.create(user + "/reset-password"))
+                    .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("type", "password").put("value", password)
+                            .put("temporary", false).toString()))
+                    .build());
+            if (reset.statusCode() != 204 && reset.statusCode() != 400) {
+                throw new IllegalStateException("Keycloak answered " + reset.statusCode() + " to a password: " + reset.body());
+            }
+            return reset.statusCode() == 204;
+        } finally {
+            send(HttpRequest.newBuilder(URI.create(user)).header("Authorization", "Bearer " + admin).DELETE().build());
+        }
     }
 
     /** The fixture as Keycloak takes it: its realm endpoint refuses the "_comment" that marks the file. */
