@@ -46,13 +46,19 @@ public class OutboxPublisher {
     @Scheduled(every = "${traittrace.outbox.poll-interval:1s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> sweep() {
-        return Panache.withTransaction(() -> outbox.lockUnpublished(config.batchSize())
-                .chain(this::publishInOrder))
-                .chain(() -> Panache.withSession(outbox::backlog))
-                .invoke(backlog::counted)
+        // Counted before the sends as well as after: during an outage a sweep waits out up to two send timeouts, and
+        // the backlog is what an operator looks at then.
+        return countBacklog()
+                .chain(() -> Panache.withTransaction(() -> outbox.lockUnpublished(config.batchSize())
+                        .chain(this::publishInOrder)))
+                .chain(this::countBacklog)
                 .onFailure().invoke(e -> LOG.warnf("Outbox sweep failed, will retry: %s", e.getMessage()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
+    }
+
+    private Uni<Void> countBacklog() {
+        return Panache.withSession(outbox::backlog).invoke(backlog::counted).replaceWithVoid();
     }
 
     /**
