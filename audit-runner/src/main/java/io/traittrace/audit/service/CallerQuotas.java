@@ -75,10 +75,10 @@ public class CallerQuotas {
         int maxInFlight = policy ? quotas.policyMaxAuditsInFlight() : quotas.maxAuditsInFlight();
         String inFlightKey = policy ? "policy-max-audits-in-flight" : "max-audits-in-flight";
         Map<String, Object> caller = Map.of("caller", requester.name());
-        return Sql.rows("SELECT 1, 1 FROM (SELECT pg_advisory_xact_lock(" + LOCK_CLASS + ", hashtext(:caller))) AS locked", caller)
-                .chain(() -> Sql.rows("SELECT count(*), 0 FROM audit WHERE requested_by = :caller AND state = 'RUNNING'", caller))
-                .chain(rows -> {
-                    long inFlight = ((Number) rows.get(0)[0]).longValue();
+        return Sql.column("SELECT 1 FROM (SELECT pg_advisory_xact_lock(" + LOCK_CLASS + ", hashtext(:caller))) AS locked", Integer.class, caller)
+                .chain(() -> Sql.column("SELECT count(*) FROM audit WHERE requested_by = :caller AND state = 'RUNNING'", Long.class, caller))
+                .chain(counted -> {
+                    long inFlight = counted.get(0);
                     if (inFlight >= maxInFlight) {
                         return Uni.createFrom().failure(AuditProblem.quotaExceeded("caller '" + requester.name() + "' has " + inFlight
                                 + " audits in flight, the most it may have (runner.quotas." + inFlightKey + " = " + maxInFlight

@@ -71,18 +71,19 @@ public class OutboxRepository implements io.quarkus.hibernate.reactive.panache.P
      * builders keep their events far below the bound, so this is a guard against a bug, not a limit a caller meets.
      */
     private IllegalStateException tooLarge(UUID id, String topic, String payload) {
-        if ((long) payload.length() * 3 <= config.maxEventBytes()) {
-            return null;
-        }
-        int bytes = payload.getBytes(StandardCharsets.UTF_8).length;
-        return bytes <= config.maxEventBytes() ? null
+        int bytes = bytesOver(payload, config.maxEventBytes());
+        return bytes == 0 ? null
                 : new IllegalStateException("Outbox event " + id + " (" + topic + ") has a payload of " + bytes
                         + " bytes, over traittrace.outbox.max-event-bytes (" + config.maxEventBytes() + "): not written");
     }
 
-    /** Events not yet on Kafka and not parked. */
-    public Uni<Long> countUnpublished() {
-        return count("publishedAt is null and parkedAt is null");
+    /** The payload's UTF-8 size when it is over {@code maxBytes}, else 0 (at most 3 bytes a char: only long ones are counted). */
+    static int bytesOver(String payload, int maxBytes) {
+        if ((long) payload.length() * 3 <= maxBytes) {
+            return 0;
+        }
+        int bytes = payload.getBytes(StandardCharsets.UTF_8).length;
+        return bytes > maxBytes ? bytes : 0;
     }
 
     /** What the outbox holds back, for the gauges: pending events, parked events, and the oldest pending one's time. */

@@ -1,6 +1,5 @@
 package io.traittrace.service.outbox;
 
-import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -70,14 +69,9 @@ final class OutboxSweep {
 
     /** Why {@code event} cannot be sent at all, without trying; null if it can. */
     Unsendable refusal(OutboxEventEntity event) {
-        // UTF-8 takes at most 3 bytes per char: only long payloads need counting.
-        if ((long) event.payload.length() * 3 > maxEventBytes) {
-            int bytes = event.payload.getBytes(StandardCharsets.UTF_8).length;
-            if (bytes > maxEventBytes) {
-                return new Unsendable("payload of " + bytes + " bytes is over traittrace.outbox.max-event-bytes (" + maxEventBytes + ")");
-            }
-        }
-        return null;
+        // Written before the bound was lowered: the repository refuses such events now.
+        int bytes = OutboxRepository.bytesOver(event.payload, maxEventBytes);
+        return bytes == 0 ? null : new Unsendable("payload of " + bytes + " bytes is over traittrace.outbox.max-event-bytes (" + maxEventBytes + ")");
     }
 
     /** Kafka acknowledged {@code event}: it is published, and every unexplained failure before it was its event's own. */
@@ -142,9 +136,9 @@ final class OutboxSweep {
         // Every cause, suppressed error and part of a composite failure (Mutiny's CompositeException keeps only the
         // first as its cause).
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        Deque<Throwable> todo = new ArrayDeque<>(List.of(error));
-        while (!todo.isEmpty()) {
-            Throwable t = todo.pop();
+        Deque<Throwable> toVisit = new ArrayDeque<>(List.of(error));
+        while (!toVisit.isEmpty()) {
+            Throwable t = toVisit.pop();
             if (!seen.add(t)) {
                 continue;
             }
@@ -153,11 +147,11 @@ final class OutboxSweep {
                 return true;
             }
             if (t.getCause() != null) {
-                todo.add(t.getCause());
+                toVisit.add(t.getCause());
             }
-            todo.addAll(List.of(t.getSuppressed()));
+            toVisit.addAll(List.of(t.getSuppressed()));
             if (t instanceof CompositeException composite) {
-                todo.addAll(composite.getCauses());
+                toVisit.addAll(composite.getCauses());
             }
         }
         return false;
