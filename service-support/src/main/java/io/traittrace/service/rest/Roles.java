@@ -9,6 +9,17 @@ public final class Roles {
     /** The service client that copies certificates into model registries: it reads certificates, like a viewer. */
     public static final String REGISTRY_PUBLISHER = "registry-publisher";
 
+    /**
+     * Manages organisations, their quotas and allow-lists, and writes the public catalogue; on its own it reads no
+     * organisation's data.
+     */
+    public static final String PLATFORM_ADMIN = "platform-admin";
+    /**
+     * A TraitTrace service calling another on behalf of a request it already scoped (the audit runner reading lineage):
+     * it names the organisation it acts for in {@code TraitTrace-Organization}.
+     */
+    public static final String INTERNAL_SERVICE = "internal-service";
+
     private Roles() {
     }
 }
