@@ -1,6 +1,5 @@
 package io.traittrace.audit.service;
 
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,8 @@ public class OrganizationQuotas {
     public record QuotaOverrides(Integer maxAuditsInFlight, Double gpuHoursPerPeriod) {
     }
 
-    public record QuotaLimits(int maxAuditsInFlight, double gpuHoursPerPeriod, Duration period) {
+    /** {@code period}: ISO-8601, the same for every organisation (runner.quotas.organization.period). */
+    public record QuotaLimits(int maxAuditsInFlight, double gpuHoursPerPeriod, String period) {
     }
 
     public record QuotaUsage(long auditsInFlight, double gpuHoursReserved) {
@@ -73,7 +73,7 @@ public class OrganizationQuotas {
                         return Uni.createFrom().voidItem();
                     }
                     long limit = gpuSeconds(limits.gpuHoursPerPeriod());
-                    String period = limits.period().toString();
+                    String period = limits.period();
                     if (requested > limit) {
                         String what = "this audit alone reserves " + CallerQuotas.hours(requested) + " GPU-hours (" + CallerQuotas.reservation(runs, budget)
                                 + "), more than the " + CallerQuotas.hours(limit) + " GPU-hours organisation '" + organization + "' may reserve in "
@@ -81,12 +81,12 @@ public class OrganizationQuotas {
                         return Uni.createFrom().failure(AuditProblem.badRequest(what + ": ask for fewer runs, fewer GPUs or a shorter deadline",
                                 List.of("resources: " + what)));
                     }
-                    return overrides.reservationsSince(organization, now.minus(limits.period())).invoke(window -> {
+                    return overrides.reservationsSince(organization, now.minus(defaults.period())).invoke(window -> {
                         long used = window.stream().mapToLong(row -> ((Number) row[1]).longValue()).sum();
                         if (used + requested <= limit) {
                             return;
                         }
-                        long retryAfter = CallerQuotas.retryAfterSeconds(window, limits.period(), used, requested, limit, now);
+                        long retryAfter = CallerQuotas.retryAfterSeconds(window, defaults.period(), used, requested, limit, now);
                         throw AuditProblem.quotaExceeded("this audit reserves " + CallerQuotas.hours(requested) + " GPU-hours ("
                                 + CallerQuotas.reservation(runs, budget) + "); organisation '" + organization + "' has reserved "
                                 + CallerQuotas.hours(used) + " of its " + CallerQuotas.hours(limit) + " GPU-hours in the last " + period
@@ -104,7 +104,7 @@ public class OrganizationQuotas {
         return Panache.withSession(() -> overrides.findById(organization).chain(stored -> {
             QuotaLimits limits = limits(stored);
             return overrides.auditsInFlight(organization)
-                    .chain(inFlight -> overrides.reservationsSince(organization, now.minus(limits.period()))
+                    .chain(inFlight -> overrides.reservationsSince(organization, now.minus(defaults.period()))
                             .map(window -> window.stream().mapToLong(row -> ((Number) row[1]).longValue()).sum())
                             .map(reserved -> new QuotaView(organization, limits, defaults(),
                                     stored == null ? new QuotaOverrides(null, null) : new QuotaOverrides(stored.maxAuditsInFlight, stored.gpuHoursPerPeriod),
@@ -140,7 +140,7 @@ public class OrganizationQuotas {
     }
 
     private QuotaLimits defaults() {
-        return new QuotaLimits(defaults.maxAuditsInFlight(), defaults.gpuHoursPerPeriod(), defaults.period());
+        return new QuotaLimits(defaults.maxAuditsInFlight(), defaults.gpuHoursPerPeriod(), defaults.period().toString());
     }
 
     private static long gpuSeconds(double hours) {
