@@ -1,14 +1,6 @@
 package io.traittrace.audit.rest;
 
-import java.util.List;
-
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -17,7 +9,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -37,12 +29,6 @@ import io.traittrace.service.tenancy.Organizations;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class OrganizationQuotaResource {
-
-    /** {@code PUT}: both limits; a null one goes back to the configured default. Unknown fields are refused. */
-    @JsonIgnoreProperties(ignoreUnknown = false)
-    public record QuotaUpdate(@Min(0) @Max(1_000_000) Integer maxAuditsInFlight,
-            @DecimalMin("0") @DecimalMax("1000000000") Double gpuHoursPerPeriod) {
-    }
 
     private final OrganizationQuotas quotas;
     private final SecurityIdentity identity;
@@ -66,12 +52,9 @@ public class OrganizationQuotaResource {
 
     @PUT
     @RolesAllowed(Roles.PLATFORM_ADMIN)
-    public Uni<QuotaView> set(@PathParam("org") String org, @NotNull @Valid QuotaUpdate update) {
+    public Uni<QuotaView> set(@PathParam("org") String org, ObjectNode body) {
         requireAlias(org);
-        if (update.gpuHoursPerPeriod() != null && !Double.isFinite(update.gpuHoursPerPeriod())) {
-            throw AuditProblem.badRequest("gpuHoursPerPeriod must be a finite number", List.of("gpuHoursPerPeriod: not finite"));
-        }
-        return quotas.set(org, new QuotaOverrides(update.maxAuditsInFlight(), update.gpuHoursPerPeriod()), identity.getPrincipal().getName());
+        return quotas.set(org, QuotaOverrides.parse(body), identity.getPrincipal().getName());
     }
 
     private static void requireAlias(String org) {

@@ -1,11 +1,14 @@
 package io.traittrace.audit.service;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -37,6 +40,39 @@ public class OrganizationQuotas {
 
     /** A platform admin's overrides; a null field keeps the configured default. */
     public record QuotaOverrides(Integer maxAuditsInFlight, Double gpuHoursPerPeriod) {
+
+        static final int MAX_AUDITS_IN_FLIGHT = 1_000_000;
+        static final double MAX_GPU_HOURS = 1e9;
+
+        /**
+         * The body of {@code PUT /api/organizations/{org}/quota}: both fields, each a limit or null (left out: null), nothing
+         * else. Every problem is listed in one 400: a misspelt field must not silently reset a limit to its default.
+         */
+        public static QuotaOverrides parse(JsonNode body) {
+            if (body == null || !body.isObject()) {
+                throw AuditProblem.badRequest("the body must be a JSON object: {maxAuditsInFlight, gpuHoursPerPeriod}", List.of("body: not an object"));
+            }
+            List<String> errors = new ArrayList<>();
+            body.fieldNames().forEachRemaining(name -> {
+                if (!name.equals("maxAuditsInFlight") && !name.equals("gpuHoursPerPeriod")) {
+                    errors.add(name + ": unknown field; the fields are maxAuditsInFlight and gpuHoursPerPeriod");
+                }
+            });
+            JsonNode inFlight = body.path("maxAuditsInFlight");
+            JsonNode hours = body.path("gpuHoursPerPeriod");
+            if (!inFlight.isMissingNode() && !inFlight.isNull()
+                    && !(inFlight.isIntegralNumber() && inFlight.canConvertToInt() && inFlight.intValue() >= 0 && inFlight.intValue() <= MAX_AUDITS_IN_FLIGHT)) {
+                errors.add("maxAuditsInFlight: an integer in 0.." + MAX_AUDITS_IN_FLIGHT + " or null, got " + inFlight);
+            }
+            if (!hours.isMissingNode() && !hours.isNull()
+                    && !(hours.isNumber() && Double.isFinite(hours.doubleValue()) && hours.doubleValue() >= 0 && hours.doubleValue() <= MAX_GPU_HOURS)) {
+                errors.add("gpuHoursPerPeriod: a number in 0..1e9 or null, got " + hours);
+            }
+            if (!errors.isEmpty()) {
+                throw AuditProblem.badRequest("the quota is not valid; nothing was changed", errors);
+            }
+            return new QuotaOverrides(inFlight.isIntegralNumber() ? inFlight.intValue() : null, hours.isNumber() ? hours.doubleValue() : null);
+        }
     }
 
     /** {@code period}: ISO-8601, the same for every organisation (runner.quotas.organization.period). */
