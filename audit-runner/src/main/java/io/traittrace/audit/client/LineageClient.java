@@ -1,6 +1,7 @@
 package io.traittrace.audit.client;
 
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 
@@ -10,8 +11,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.oidc.client.filter.OidcClientFilter;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.service.tenancy.Organizations;
 
-/** The lineage service's read API, called with the runner's own client-credentials token. */
+/**
+ * The lineage service's read API, called with the runner's own client-credentials token (realm role internal-service) for the
+ * organisation an audit belongs to: lineage answers what that organisation may read (its own and the public catalogue).
+ */
 @RegisterRestClient(configKey = "lineage")
 @OidcClientFilter
 @Path("/api/lineage")
@@ -19,13 +24,13 @@ public interface LineageClient {
 
     @GET
     @Path("/models/{id}")
-    Uni<JsonNode> model(@PathParam("id") String id);
+    Uni<JsonNode> model(@PathParam("id") String id, @HeaderParam(Organizations.HEADER) String organization);
 
     @GET
     @Path("/models/{id}/exposure")
-    Uni<JsonNode> exposure(@PathParam("id") String id);
+    Uni<JsonNode> exposure(@PathParam("id") String id, @HeaderParam(Organizations.HEADER) String organization);
 
     @GET
     @Path("/datasets/{id}")
-    Uni<JsonNode> dataset(@PathParam("id") String id);
+    Uni<JsonNode> dataset(@PathParam("id") String id, @HeaderParam(Organizations.HEADER) String organization);
 }

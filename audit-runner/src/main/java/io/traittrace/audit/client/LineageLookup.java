@@ -19,7 +19,7 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * What the runner needs from the lineage service: the audited student (its digest becomes the certificate's
- * subject), the teacher, the dataset and the student's exposure paths. Timeouts, retries and a circuit breaker
+ * subject), the teacher, the dataset and the student's exposure paths, each as the audit's organisation sees them. Timeouts, retries and a circuit breaker
  * keep a slow or absent lineage service from holding requests; an unknown id is an answer, not a failure.
  */
 @ApplicationScoped
@@ -40,26 +40,26 @@ public class LineageLookup {
         this.mapper = mapper;
     }
 
-    /** The model, or null when the lineage service does not know it. */
+    /** The model as {@code organization} sees it, or null when the lineage service knows none it may read. */
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 2, delay = 200)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS)
-    public Uni<Map<String, Object>> model(String id) {
-        return orNull(client.model(id));
+    public Uni<Map<String, Object>> model(String id, String organization) {
+        return orNull(client.model(id, organization));
     }
 
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 2, delay = 200)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS)
-    public Uni<Map<String, Object>> dataset(String id) {
-        return orNull(client.dataset(id));
+    public Uni<Map<String, Object>> dataset(String id, String organization) {
+        return orNull(client.dataset(id, organization));
     }
 
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 2, delay = 200)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS)
-    public Uni<Map<String, Object>> exposure(String id) {
-        return orNull(client.exposure(id));
+    public Uni<Map<String, Object>> exposure(String id, String organization) {
+        return orNull(client.exposure(id, organization));
     }
 
     @SuppressWarnings("unchecked")

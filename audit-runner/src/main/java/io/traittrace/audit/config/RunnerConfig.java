@@ -100,7 +100,11 @@ public interface RunnerConfig {
 
         Optional<String> priorityClass();
 
-        /** Kueue LocalQueue; when set, Jobs carry {@code kueue.x-k8s.io/queue-name} and start suspended. */
+        /**
+         * Kueue LocalQueue of each organisation, a name pattern where {@code {organization}} stands for the audit's
+         * organisation (e.g. {@code traittrace-{organization}}); when set, Jobs carry {@code kueue.x-k8s.io/queue-name} and
+         * start suspended. Unset, Jobs start at once (a cluster without Kueue).
+         */
         Optional<String> kueueQueue();
 
         Optional<String> serviceAccount();
@@ -265,6 +269,27 @@ public interface RunnerConfig {
         /** The deadline of each run when the request names none. */
         @WithDefault("PT6H")
         Duration defaultDeadline();
+
+        /** Per organisation: the defaults a platform admin may override per organisation (stored in the database). */
+        OrganizationQuota organization();
+    }
+
+    /**
+     * What one organisation's audits may take together, whoever asks (admins and the exposure policy too): its share of the
+     * cluster is the organisation's, not a caller's.
+     */
+    interface OrganizationQuota {
+        /** Audits of the organisation that have not ended (RUNNING). */
+        @WithDefault("200")
+        int maxAuditsInFlight();
+
+        /** GPU-hours the organisation's audits accepted in the last {@link #period} reserve. */
+        @WithDefault("5000")
+        double gpuHoursPerPeriod();
+
+        /** The rolling window of {@link #gpuHoursPerPeriod}. */
+        @WithDefault("P7D")
+        Duration period();
     }
 
     interface Policy {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -38,6 +39,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder;
 import io.traittrace.audit.config.RunnerConfig;
 import io.traittrace.audit.domain.KubernetesNames;
 import io.traittrace.probe.contract.ProbeContract;
+import io.traittrace.service.tenancy.Organizations;
 
 /**
  * The Kubernetes objects of an audit's runs: one token Secret per audit and one Job per run. Pure: builds
@@ -59,6 +61,10 @@ public final class JobSpecs {
     public static final String LABEL_FETCHES_MODELS = "traittrace.io/fetches-models";
     public static final String FETCHES_S3 = "s3";
     public static final String LABEL_KUEUE_QUEUE = "kueue.x-k8s.io/queue-name";
+    /** The audit's organisation, on every object of the audit (its Jobs, their pods, its Secret). */
+    public static final String LABEL_ORGANIZATION = "traittrace.io/organization";
+    /** In {@code runner.kubernetes.kueue-queue}: the audit's organisation, so that each organisation has its LocalQueue. */
+    public static final String ORGANIZATION_PLACEHOLDER = "{organization}";
     /** The raw audit id, under the same key as the label. */
     public static final String ANNOTATION_AUDIT_ID = LABEL_AUDIT_ID;
     /** The raw run id, under the same key as the label: what status reports name. */
@@ -107,21 +113,31 @@ public final class JobSpecs {
     }
 
     /** The labels every object of the audit carries, and by which a restarted runner or a cancel finds them. */
-    public static Map<String, String> auditLabels(String auditId) {
+    public static Map<String, String> auditLabels(String auditId, String organization) {
+        if (!Organizations.isAlias(organization)) {
+            throw new IllegalArgumentException("audit " + auditId + ": the organisation is not an alias: " + organization);
+        }
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(LABEL_NAME, PROBE_NAME);
         labels.put(LABEL_MANAGED_BY, MANAGED_BY);
         labels.put(LABEL_PART_OF, PART_OF);
         labels.put(LABEL_AUDIT_ID, KubernetesNames.labelValue(auditId));
+        labels.put(LABEL_ORGANIZATION, organization);
         return labels;
+    }
+
+    /** The organisation's Kueue LocalQueue ({@code runner.kubernetes.kueue-queue} with the organisation filled in), if Kueue is on. */
+    public Optional<String> kueueQueue(String organization) {
+        return config.kueueQueue().map(pattern -> pattern.replace(ORGANIZATION_PLACEHOLDER, organization));
     }
 
     /** The audit's token Secret: one key per run (the run id), holding the run's token. */
     public Secret tokenSecret(String auditId, List<RunLaunch> runs) {
         Map<String, String> data = new LinkedHashMap<>();
+        String organization = runs.isEmpty() ? null : runs.get(0).organization();
         for (RunLaunch run : runs) {
-            if (!auditId.equals(run.auditId())) {
-                throw new IllegalArgumentException(run + " is not a run of audit " + auditId);
+            if (!auditId.equals(run.auditId()) || !run.organization().equals(organization)) {
+                throw new IllegalArgumentException(run + " is not a run of audit " + auditId + " in " + organization);
             }
             data.put(checkedRunId(run.runId()), base64(run.token()));
         }
@@ -129,7 +145,7 @@ public final class JobSpecs {
                 .withMetadata(new ObjectMetaBuilder()
                         .withName(KubernetesNames.tokenSecretName(auditId))
                         .withNamespace(namespace)
-                        .withLabels(auditLabels(auditId))
+                        .withLabels(auditLabels(auditId, organization))
                         .withAnnotations(Map.of(ANNOTATION_AUDIT_ID, auditId))
                         .build())
                 .withType("Opaque")
@@ -149,7 +165,11 @@ public final class JobSpecs {
         Map<String, String> runLabels = runLabels(run);
         Map<String, String> jobLabels = new LinkedHashMap<>(runLabels);
         // On the Job only: Kueue admits (and suspends) the Job as a whole; its pods need no queue of their own.
-        config.kueueQueue().ifPresent(queue -> jobLabels.put(LABEL_KUEUE_QUEUE, queue));
+        Optional<String> queue = kueueQueue(run.organization());
+        if (queue.isPresent() && !KubernetesNames.isLabelValue(queue.get())) {
+            throw new IllegalArgumentException(run + ": the Kueue queue " + queue.get() + " is not a valid label value");
+        }
+        queue.ifPresent(name -> jobLabels.put(LABEL_KUEUE_QUEUE, name));
         Map<String, String> annotations = Map.of(ANNOTATION_AUDIT_ID, run.auditId(), ANNOTATION_RUN_ID, run.runId());
 
         return new JobBuilder()
@@ -165,7 +185,7 @@ public final class JobSpecs {
                 .withTtlSecondsAfterFinished(config.ttlSecondsAfterFinished())
                 .withPodFailurePolicy(podFailurePolicy())
                 // Kueue resumes the Job once the queue admits it.
-                .withSuspend(config.kueueQueue().isPresent() ? Boolean.TRUE : null)
+                .withSuspend(queue.isPresent() ? Boolean.TRUE : null)
                 .withNewTemplate()
                 .withMetadata(new ObjectMetaBuilder().withLabels(runLabels).withAnnotations(annotations).build())
                 .withSpec(podSpec(run, secretName))
@@ -177,7 +197,7 @@ public final class JobSpecs {
     /** {@code run.labels()} first, so that no run label can pass for one of the runner's own. */
     private static Map<String, String> runLabels(RunLaunch run) {
         Map<String, String> labels = new LinkedHashMap<>(run.labels() == null ? Map.of() : run.labels());
-        labels.putAll(auditLabels(run.auditId()));
+        labels.putAll(auditLabels(run.auditId(), run.organization()));
         labels.put(LABEL_RUN_ID, KubernetesNames.labelValue(run.runId()));
         if (run.models().stream().anyMatch(model -> "s3".equals(model.kind()))) {
             labels.put(LABEL_FETCHES_MODELS, FETCHES_S3);

@@ -7,6 +7,7 @@ import java.util.Map;
  * One run, ready to start: what an executor needs and nothing more.
  *
  * @param auditId the audit (label and grouping)
+ * @param organization the audit's organisation (label; its Kueue LocalQueue)
  * @param runId the run (UUID text; the result URL and every status report name it)
  * @param jobName a DNS-1123 name, unique per run, derived by the runner
  * @param image the container image; null runs the built-in probe
@@ -18,7 +19,7 @@ import java.util.Map;
  * @param labels extra identifying labels (protocol, arm, seed), already valid label values
  * @param models the models a Job mounts for the probe (trait-eval); empty otherwise, and for the local executor
  */
-public record RunLaunch(String auditId, String runId, String jobName, String image, String specJson, String token, int gpus,
+public record RunLaunch(String auditId, String organization, String runId, String jobName, String image, String specJson, String token, int gpus,
         String gpuType, long deadlineSeconds, Map<String, String> labels, List<ModelMount> models) {
 
     public RunLaunch {
@@ -26,14 +27,14 @@ public record RunLaunch(String auditId, String runId, String jobName, String ima
     }
 
     /** A run that mounts no models. */
-    public RunLaunch(String auditId, String runId, String jobName, String image, String specJson, String token, int gpus, String gpuType,
-            long deadlineSeconds, Map<String, String> labels) {
-        this(auditId, runId, jobName, image, specJson, token, gpus, gpuType, deadlineSeconds, labels, List.of());
+    public RunLaunch(String auditId, String organization, String runId, String jobName, String image, String specJson, String token, int gpus,
+            String gpuType, long deadlineSeconds, Map<String, String> labels) {
+        this(auditId, organization, runId, jobName, image, specJson, token, gpus, gpuType, deadlineSeconds, labels, List.of());
     }
 
     @Override
     public String toString() {
         // Never print the token.
-        return "RunLaunch[audit=" + auditId + ", run=" + runId + ", job=" + jobName + "]";
+        return "RunLaunch[audit=" + auditId + ", organization=" + organization + ", run=" + runId + ", job=" + jobName + "]";
     }
 }

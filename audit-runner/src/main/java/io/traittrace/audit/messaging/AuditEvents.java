@@ -2,6 +2,7 @@ package io.traittrace.audit.messaging;
 
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -51,7 +52,10 @@ public class AuditEvents {
      */
     public Uni<Void> add(String topic, AuditEntity audit, String fact, Map<String, Object> data, OffsetDateTime at) {
         UUID id = UUID.nameUUIDFromBytes((topic + "|" + audit.id + "|" + (fact == null ? "" : fact)).getBytes(StandardCharsets.UTF_8));
-        Map<String, Object> event = CloudEvents.envelope(id, config.events().source(), type(topic), topic, audit.id.toString(), at, data);
+        // Every event says whose audit it is: consumers keep the organisation boundary by it.
+        Map<String, Object> scoped = new LinkedHashMap<>(data);
+        scoped.put("organization", audit.organization);
+        Map<String, Object> event = CloudEvents.envelope(id, config.events().source(), type(topic), topic, audit.id.toString(), at, scoped);
         try {
             String payload = mapper.writeValueAsString(event);
             return audit.traceParent == null ? outbox.add(id, topic, audit.id.toString(), payload, at)

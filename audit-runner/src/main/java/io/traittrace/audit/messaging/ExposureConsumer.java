@@ -24,13 +24,16 @@ import io.traittrace.audit.domain.AuditRequest;
 import io.traittrace.audit.domain.Requester;
 import io.traittrace.audit.service.AuditService;
 import io.traittrace.service.rest.ApiProblem;
+import io.traittrace.service.tenancy.Organizations;
 
 /**
  * Queues audits for exposed students, per policy: off, every exposure, or only exposures to listed teacher
  * families. The idempotency key is derived from the exposed model and its teacher (the exposure's key when no teacher is
  * known), so a redelivered, re-announced or farther-sourced exposure through the same teacher queues one audit. An audit
  * that cannot run (a student without a digest, models without readable weights) is recorded as FAILED with the reasons
- * and announced, never skipped in silence; a lineage outage is retried, then the record goes to the dead-letter topic.
+ * and announced, never skipped in silence; a lineage outage is retried, then the record goes to the dead-letter topic. Each
+ * audit belongs to the exposure's organisation ({@code data.organization}): the policy's audits, keys and in-flight quota are
+ * per organisation, and an exposure never queues an audit in another.
  */
 @ApplicationScoped
 public class ExposureConsumer {
@@ -70,15 +73,23 @@ public class ExposureConsumer {
             LOG.warnf("Skipping event %s: not a %s CloudEvent with model and pathKey", eventId, TYPE);
             return Uni.createFrom().voidItem();
         }
+        // The audit is queued in the exposure's organisation and nowhere else; an event that names none is malformed, never
+        // given one.
+        String organization = data.path("organization").asText(null);
+        if (!Organizations.isAlias(organization)) {
+            LOG.warnf("Skipping event %s: its data names no organisation to audit in", eventId);
+            return Uni.createFrom().voidItem();
+        }
         String teacher = data.path("teacher").asText(null);
-        Uni<Boolean> wanted = policy.mode() == PolicyMode.ALL ? Uni.createFrom().item(true) : inListedFamily(teacher);
+        Uni<Boolean> wanted = policy.mode() == PolicyMode.ALL ? Uni.createFrom().item(true) : inListedFamily(teacher, organization);
         return wanted.chain(yes -> {
             if (!yes) {
                 LOG.debugf("Exposure %s of %s: teacher %s is not in a listed family; no audit", eventId, data.path("model").asText(), teacher);
                 return Uni.createFrom().voidItem();
             }
-            return audits.submit(request(data, teacher), Requester.EXPOSURE_POLICY, "exposure-detected:" + eventId)
-                    .invoke(s -> LOG.infof("Exposure %s: audit %s %s", eventId, s.audit().id(), s.created() ? "queued" : "already queued"))
+            return audits.submit(request(data, teacher), Requester.EXPOSURE_POLICY, organization, "exposure-detected:" + eventId)
+                    .invoke(s -> LOG.infof("Exposure %s in %s: audit %s %s", eventId, organization, s.audit().id(),
+                            s.created() ? "queued" : "already queued"))
                     .replaceWithVoid();
         })
                 .onFailure(e -> e instanceof ApiProblem p && p.status() < 500 && p.status() != 409).recoverWithUni(e -> {
@@ -87,17 +98,19 @@ public class ExposureConsumer {
                     List<String> reasons = new java.util.ArrayList<>();
                     reasons.add(e.getMessage());
                     reasons.addAll(problem.errors());
-                    return audits.recordNotEvaluable(request(data, teacher), reasons, Requester.EXPOSURE_POLICY.name(), "exposure-detected:" + eventId).replaceWithVoid();
+                    return audits.recordNotEvaluable(request(data, teacher), reasons, Requester.EXPOSURE_POLICY.name(), organization,
+                            "exposure-detected:" + eventId).replaceWithVoid();
                 })
                 .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(10)).atMost(5);
     }
 
-    private Uni<Boolean> inListedFamily(String teacher) {
+    /** Whether the teacher, as the exposure's organisation sees it in lineage, descends from a listed family root. */
+    private Uni<Boolean> inListedFamily(String teacher, String organization) {
         List<String> families = config.policy().teacherFamilies().orElse(List.of());
         if (teacher == null || families.isEmpty()) {
             return Uni.createFrom().item(false);
         }
-        return lineage.model(teacher).map(model -> {
+        return lineage.model(teacher, organization).map(model -> {
             Object roots = model == null ? null : model.get("roots");
             return roots instanceof List<?> list && list.stream().anyMatch(families::contains);
         });

@@ -24,6 +24,10 @@ public class AuditEntity extends PanacheEntityBase {
     @Id
     public UUID id;
 
+    /** The organisation the audit belongs to: every read, list and cancel is scoped to it. */
+    @Column(nullable = false)
+    public String organization;
+
     @Column(name = "idempotency_key", nullable = false)
     public String idempotencyKey;
 

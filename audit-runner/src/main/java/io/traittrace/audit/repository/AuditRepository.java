@@ -1,6 +1,7 @@
 package io.traittrace.audit.repository;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -20,9 +21,17 @@ import io.traittrace.service.repository.Sql;
 @ApplicationScoped
 public class AuditRepository implements PanacheRepositoryBase<AuditEntity, UUID> {
 
-    /** Keys are scoped to the requester: one caller's key can neither answer nor block another's audit. */
-    public Uni<AuditEntity> byIdempotencyKey(String requestedBy, String key) {
-        return find("requestedBy = ?1 and idempotencyKey = ?2", requestedBy, key).firstResult();
+    /**
+     * Keys are scoped to the requester within an organisation: one caller's key can neither answer nor block another's audit,
+     * nor the same caller's in another organisation.
+     */
+    public Uni<AuditEntity> byIdempotencyKey(String organization, String requestedBy, String key) {
+        return find("organization = ?1 and requestedBy = ?2 and idempotencyKey = ?3", organization, requestedBy, key).firstResult();
+    }
+
+    /** The audit if it belongs to one of {@code organizations}; null otherwise, exactly as for an id that does not exist. */
+    public Uni<AuditEntity> findIn(UUID id, Collection<String> organizations) {
+        return find("id = ?1 and organization in ?2", id, organizations).firstResult();
     }
 
     /** The audit, locked for this transaction: every change to an audit or its runs goes through this lock. */
@@ -30,10 +39,15 @@ public class AuditRepository implements PanacheRepositoryBase<AuditEntity, UUID>
         return findById(id, LockModeType.PESSIMISTIC_WRITE);
     }
 
-    /** Newest first; {@code state} and {@code student} filter when given. */
-    public Uni<List<AuditEntity>> page(AuditState state, String student, int page, int size) {
+    /** The audit of {@code organization}, locked for this transaction; null for another organisation's, as for an unknown id. */
+    public Uni<AuditEntity> lockIn(UUID id, String organization) {
+        return lock(id).map(audit -> audit != null && audit.organization.equals(organization) ? audit : null);
+    }
+
+    /** Newest first, of {@code organizations} only; {@code state} and {@code student} filter when given. */
+    public Uni<List<AuditEntity>> page(Collection<String> organizations, AuditState state, String student, int page, int size) {
         Sort sort = Sort.descending("createdAt").and("id", Sort.Direction.Descending);
-        return find(filter(state, student), sort, params(state, student)).page(Page.of(page, size)).list();
+        return find(filter(state, student), sort, params(organizations, state, student)).page(Page.of(page, size)).list();
     }
 
     /** How many audits are in each state (states without audits are absent). */
@@ -45,13 +59,13 @@ public class AuditRepository implements PanacheRepositoryBase<AuditEntity, UUID>
         });
     }
 
-    public Uni<Long> count(AuditState state, String student) {
-        return count(filter(state, student), params(state, student));
+    public Uni<Long> count(Collection<String> organizations, AuditState state, String student) {
+        return count(filter(state, student), params(organizations, state, student));
     }
 
     private static String filter(AuditState state, String student) {
         List<String> clauses = new ArrayList<>();
-        clauses.add("1 = 1");
+        clauses.add("organization in :organizations");
         if (state != null) {
             clauses.add("state = :state");
         }
@@ -61,8 +75,9 @@ public class AuditRepository implements PanacheRepositoryBase<AuditEntity, UUID>
         return String.join(" and ", clauses);
     }
 
-    private static Map<String, Object> params(AuditState state, String student) {
+    private static Map<String, Object> params(Collection<String> organizations, AuditState state, String student) {
         Map<String, Object> params = new HashMap<>();
+        params.put("organizations", organizations);
         if (state != null) {
             params.put("state", state);
         }

@@ -29,6 +29,10 @@ public class RunEntity extends PanacheEntityBase {
     @Column(name = "audit_id", nullable = false)
     public UUID auditId;
 
+    /** Its audit's organisation. */
+    @Column(nullable = false)
+    public String organization;
+
     @Column(name = "run_index", nullable = false)
     public int runIndex;
 

@@ -27,7 +27,12 @@ import io.traittrace.audit.service.AuditViews.AuditPage;
 import io.traittrace.audit.service.AuditViews.AuditView;
 import io.traittrace.audit.service.AuditViews.ProgressEvent;
 import io.traittrace.service.rest.Roles;
+import io.traittrace.service.tenancy.CallerTenant;
 
+/**
+ * Audits, scoped to the organisation the caller acts for ({@link CallerTenant}): submitted into it, read and listed from it
+ * and the public catalogue, cancelled in it only. Another organisation's audit answers 404, as an unknown id does.
+ */
 @Path("/api/audits")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -35,17 +40,19 @@ public class AuditResource {
 
     private final AuditService audits;
     private final SecurityIdentity identity;
+    private final CallerTenant tenant;
 
-    public AuditResource(AuditService audits, SecurityIdentity identity) {
+    public AuditResource(AuditService audits, SecurityIdentity identity, CallerTenant tenant) {
         this.audits = audits;
         this.identity = identity;
+        this.tenant = tenant;
     }
 
     /** 202 with the audit; the same idempotency key answers the same audit (header {@code Idempotent-Replayed: true}). */
     @POST
     @RolesAllowed({ Roles.AUDITOR, Roles.ADMIN })
     public Uni<Response> submit(@NotNull @Valid AuditRequest request) {
-        return audits.submit(request, requester(), "api")
+        return audits.submit(request, requester(), tenant.get().organization(), "api")
                 .map(submitted -> Response.accepted(submitted.audit())
                         .location(URI.create("/api/audits/" + submitted.audit().id()))
                         .header("Idempotent-Replayed", Boolean.toString(!submitted.created()))
@@ -56,21 +63,21 @@ public class AuditResource {
     @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
     public Uni<AuditPage> list(@QueryParam("state") String state, @QueryParam("student") String student, @QueryParam("page") Integer page,
             @QueryParam("size") Integer size) {
-        return audits.list(state, student, page, size);
+        return audits.list(tenant.get().readable(), state, student, page, size);
     }
 
     @GET
     @Path("{id}")
     @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
     public Uni<AuditView> get(@PathParam("id") String id) {
-        return audits.get(id);
+        return audits.get(id, tenant.get().readable());
     }
 
     @POST
     @Path("{id}/cancel")
     @RolesAllowed({ Roles.AUDITOR, Roles.ADMIN })
     public Uni<AuditView> cancel(@PathParam("id") String id) {
-        return audits.cancel(id, requester());
+        return audits.cancel(id, requester(), tenant.get().organization());
     }
 
     /** Server-sent progress: the audit's state now, then each run and audit change until the audit ends. */
@@ -81,7 +88,7 @@ public class AuditResource {
     @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
     @KnownAudit
     public Multi<ProgressEvent> events(@PathParam("id") String id) {
-        return audits.progress(id);
+        return audits.progress(id, tenant.get().readable());
     }
 
     private Requester requester() {

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,9 +66,11 @@ public class AuditService {
     private final RunnerConfig config;
     private final RunnerMetrics metrics;
     private final CallerQuotas quotas;
+    private final OrganizationQuotas organizationQuotas;
 
     public AuditService(AuditRepository audits, RunRepository runs, Planner planner, LineageLookup lineage, AuditEvents events,
-            RunLauncher launcher, ProgressHub hub, ObjectMapper mapper, RunnerConfig config, RunnerMetrics metrics, CallerQuotas quotas) {
+            RunLauncher launcher, ProgressHub hub, ObjectMapper mapper, RunnerConfig config, RunnerMetrics metrics, CallerQuotas quotas,
+            OrganizationQuotas organizationQuotas) {
         this.audits = audits;
         this.runs = runs;
         this.planner = planner;
@@ -79,13 +82,17 @@ public class AuditService {
         this.config = config;
         this.metrics = metrics;
         this.quotas = quotas;
+        this.organizationQuotas = organizationQuotas;
     }
 
     public record Submitted(AuditView audit, boolean created) {
     }
 
-    /** Accepts an audit, or answers the one this requester already had accepted under the same key. */
-    public Uni<Submitted> submit(AuditRequest request, Requester requester, String origin) {
+    /**
+     * Accepts an audit into {@code organization}, or answers the one this requester already had accepted there under the same
+     * key. Its lineage ids resolve in the organisation or the public catalogue (the lineage service's rule).
+     */
+    public Uni<Submitted> submit(AuditRequest request, Requester requester, String organization, String origin) {
         if (requester != Requester.EXPOSURE_POLICY && request.idempotencyKey().startsWith(Requester.POLICY_KEY_PREFIX)) {
             return Uni.createFrom().failure(AuditProblem.badRequest("idempotency keys that begin with '" + Requester.POLICY_KEY_PREFIX
                     + "' are reserved for the exposure policy", List.of("idempotencyKey: reserved prefix '" + Requester.POLICY_KEY_PREFIX + "'")));
@@ -119,10 +126,10 @@ public class AuditService {
         String hash = sha256(canonical(normalised));
         // Taken now, on the caller's context: the API call's span, or the exposure-detected record's.
         String traceParent = TraceParents.current();
-        return Panache.withSession(() -> audits.byIdempotencyKey(requester.name(), request.idempotencyKey()))
+        return Panache.withSession(() -> audits.byIdempotencyKey(organization, requester.name(), request.idempotencyKey()))
                 .chain(existing -> existing != null ? same(existing, hash)
-                        : subjects(request).chain(subjects -> create(request, plan, budget, normalised, hash, subjects, requester, origin,
-                                traceParent)));
+                        : subjects(request, organization).chain(subjects -> create(request, plan, budget, normalised, hash, subjects, requester,
+                                organization, origin, traceParent)));
     }
 
     private boolean allowedImage(AuditPlan plan) {
@@ -134,16 +141,16 @@ public class AuditService {
             return Uni.createFrom().failure(AuditProblem.conflict("idempotency key '" + existing.idempotencyKey
                     + "' was used for a different request (audit " + existing.id + ")"));
         }
-        return get(existing.id.toString()).map(view -> new Submitted(view, false));
+        return view(existing.id).map(view -> new Submitted(view, false));
     }
 
     /** Student (with the digest a certificate names), teacher, dataset and the student's exposure, from the lineage service. */
-    private Uni<Map<String, Object>> subjects(AuditRequest request) {
+    private Uni<Map<String, Object>> subjects(AuditRequest request, String organization) {
         Uni<Map<String, Object>> none = Uni.createFrom().nullItem();
-        return Uni.combine().all().unis(lineage.model(request.student()),
-                request.teacher() == null ? none : lineage.model(request.teacher()),
-                request.dataset() == null ? none : lineage.dataset(request.dataset()),
-                lineage.exposure(request.student()))
+        return Uni.combine().all().unis(lineage.model(request.student(), organization),
+                request.teacher() == null ? none : lineage.model(request.teacher(), organization),
+                request.dataset() == null ? none : lineage.dataset(request.dataset(), organization),
+                lineage.exposure(request.student(), organization))
                 .asTuple()
                 .onFailure(e -> !(e instanceof AuditProblem))
                 .transform(e -> {
@@ -175,7 +182,7 @@ public class AuditService {
                     subjects.put("exposure", t.getItem4());
                     return subjects;
                 })
-                .chain(subjects -> "trait-eval".equals(request.protocol()) ? models(request, subjects) : Uni.createFrom().item(subjects));
+                .chain(subjects -> "trait-eval".equals(request.protocol()) ? models(request, organization, subjects) : Uni.createFrom().item(subjects));
     }
 
     /**
@@ -184,7 +191,7 @@ public class AuditService {
      * (the probe's must match it) and a URI the configured executor can read; every problem is listed in one 422.
      */
     @SuppressWarnings("unchecked")
-    private Uni<Map<String, Object>> models(AuditRequest request, Map<String, Object> subjects) {
+    private Uni<Map<String, Object>> models(AuditRequest request, String organization, Map<String, Object> subjects) {
         ObjectNode parameters = request.parameters();
         Map<String, Object> student = (Map<String, Object>) subjects.get("student");
         String baseId = parameters != null && parameters.hasNonNull("base") ? parameters.get("base").asText() : declaredBase(student);
@@ -194,7 +201,8 @@ public class AuditService {
                     List.of("parameters.base: the student '" + request.student() + "' has no finetune or adapter base in the lineage service; name its base")));
         }
         Uni<Map<String, Object>> none = Uni.createFrom().nullItem();
-        return Uni.combine().all().unis(lineage.model(baseId), controlId == null ? none : lineage.model(controlId)).asTuple()
+        return Uni.combine().all().unis(lineage.model(baseId, organization), controlId == null ? none : lineage.model(controlId, organization))
+                .asTuple()
                 .onFailure(e -> !(e instanceof AuditProblem))
                 .transform(e -> AuditProblem.unavailable("the lineage service cannot answer now; nothing was created, retry later ("
                         + e.getClass().getSimpleName() + ")"))
@@ -260,11 +268,12 @@ public class AuditService {
     }
 
     private Uni<Submitted> create(AuditRequest request, AuditPlan plan, Planner.Budget budget, Map<String, Object> normalised, String hash,
-            Map<String, Object> subjects, Requester requester, String origin, String traceParent) {
+            Map<String, Object> subjects, Requester requester, String organization, String origin, String traceParent) {
         String requestedBy = requester.name();
         OffsetDateTime now = OffsetDateTime.now();
         AuditEntity audit = new AuditEntity();
         audit.id = UUID.randomUUID();
+        audit.organization = organization;
         audit.idempotencyKey = request.idempotencyKey();
         audit.requestHash = hash;
         audit.protocol = request.protocol();
@@ -286,6 +295,7 @@ public class AuditService {
             RunEntity run = new RunEntity();
             run.id = UUID.randomUUID();
             run.auditId = audit.id;
+            run.organization = organization;
             run.runIndex = p.index();
             run.jobName = launcher.jobName(audit, p);
             run.arms = p.arms();
@@ -302,16 +312,18 @@ public class AuditService {
         data.put("requestedBy", requestedBy);
         data.put("origin", origin);
         data.put("requestedAt", now.toString());
-        // The caller's quotas are checked, under its lock, in the transaction that stores the audit: a refusal leaves nothing.
-        return Panache.withTransaction(() -> quotas.reserve(requester, planned.size(), budget, now)
+        // The caller's and the organisation's quotas are checked, under their locks (caller first), in the transaction that stores
+        // the audit: a refusal leaves nothing.
+        return Panache.withTransaction(() -> quotas.reserve(requester, organization, planned.size(), budget, now)
+                .chain(() -> organizationQuotas.reserve(organization, planned.size(), budget, now))
                 .chain(() -> audits.persist(audit))
                 .chain(() -> runs.persist(planned))
                 .chain(() -> events.add(AuditEvents.REQUESTED, audit, null, data, now)))
-                .invoke(() -> LOG.infof("Audit %s accepted: %s, %d runs, requested by %s (%s)", audit.id, audit.protocol, planned.size(),
-                        requestedBy, origin))
+                .invoke(() -> LOG.infof("Audit %s accepted in %s: %s, %d runs, requested by %s (%s)", audit.id, organization, audit.protocol,
+                        planned.size(), requestedBy, origin))
                 .invoke(() -> hub.publish(new ProgressEvent(audit.id.toString(), "audit", null, null, AuditState.RUNNING, null, null, now)))
                 .chain(() -> launcher.launch(audit, planned).onFailure().recoverWithNull())
-                .chain(() -> get(audit.id.toString()))
+                .chain(() -> view(audit.id))
                 .map(view -> new Submitted(view, true));
     }
 
@@ -330,15 +342,16 @@ public class AuditService {
      * plan is refused): a FAILED audit with no runs and the reasons, announced by {@code audit-failed}, so that an exposure
      * nobody could evaluate is visible rather than skipped. Idempotent under the request's key, like {@link #submit}.
      */
-    public Uni<AuditView> recordNotEvaluable(AuditRequest request, List<String> reasons, String requestedBy, String origin) {
-        return Panache.withSession(() -> audits.byIdempotencyKey(requestedBy, request.idempotencyKey())).chain(existing -> {
+    public Uni<AuditView> recordNotEvaluable(AuditRequest request, List<String> reasons, String requestedBy, String organization, String origin) {
+        return Panache.withSession(() -> audits.byIdempotencyKey(organization, requestedBy, request.idempotencyKey())).chain(existing -> {
             if (existing != null) {
-                return get(existing.id.toString());
+                return view(existing.id);
             }
             OffsetDateTime now = OffsetDateTime.now();
             Map<String, Object> normalised = normalise(request, null);
             AuditEntity audit = new AuditEntity();
             audit.id = UUID.randomUUID();
+            audit.organization = organization;
             audit.idempotencyKey = request.idempotencyKey();
             audit.requestHash = sha256(canonical(normalised));
             audit.protocol = request.protocol();
@@ -369,19 +382,27 @@ public class AuditService {
             data.put("reasons", why);
             data.put("failedAt", now.toString());
             return Panache.withTransaction(() -> audits.persist(audit).chain(() -> events.add(AuditEvents.FAILED, audit, null, data, now)))
-                    .invoke(() -> LOG.infof("Audit %s of %s recorded as not evaluable: %s", audit.id, request.student(), reasons))
-                    .chain(() -> get(audit.id.toString()));
+                    .invoke(() -> LOG.infof("Audit %s of %s in %s recorded as not evaluable: %s", audit.id, request.student(), organization,
+                            reasons))
+                    .chain(() -> view(audit.id));
         });
     }
 
-    public Uni<AuditView> get(String id) {
+    /** The audit, if it belongs to one of {@code organizations}; another organisation's answers 404, as an unknown id does. */
+    public Uni<AuditView> get(String id, Collection<String> organizations) {
         UUID uuid = uuid(id);
-        return Panache.withSession(() -> audits.findById(uuid)
+        return Panache.withSession(() -> audits.findIn(uuid, organizations)
                 .onItem().ifNull().failWith(() -> AuditProblem.notFound("audit", id))
                 .chain(audit -> runs.ofAudit(audit.id).map(list -> AuditView.of(audit, list))));
     }
 
-    public Uni<AuditPage> list(String stateName, String student, Integer pageNumber, Integer pageSize) {
+    /** An audit this service itself just stored or changed, whatever its organisation. */
+    private Uni<AuditView> view(UUID id) {
+        return Panache.withSession(() -> audits.findById(id).chain(audit -> runs.ofAudit(audit.id).map(list -> AuditView.of(audit, list))));
+    }
+
+    /** Audits of {@code organizations} only, newest first. */
+    public Uni<AuditPage> list(Collection<String> organizations, String stateName, String student, Integer pageNumber, Integer pageSize) {
         AuditState state;
         try {
             state = stateName == null || stateName.isBlank() ? null : AuditState.valueOf(stateName);
@@ -395,14 +416,14 @@ public class AuditService {
             return Uni.createFrom().failure(AuditProblem.badRequest("page must be ≥ 0 and size in 1.." + config.limits().maxPageSize(),
                     List.of()));
         }
-        return Panache.withSession(() -> audits.page(state, student, page, size)
-                .chain(list -> audits.count(state, student).map(total -> new AuditPage(list.stream().map(a -> AuditView.of(a, null)).toList(), page,
+        return Panache.withSession(() -> audits.page(organizations, state, student, page, size)
+                .chain(list -> audits.count(organizations, state, student).map(total -> new AuditPage(list.stream().map(a -> AuditView.of(a, null)).toList(), page,
                         size, total))));
     }
 
     /** The audit's state now, then its live changes until it ends. */
-    public Multi<ProgressEvent> progress(String id) {
-        return get(id).toMulti().flatMap(view -> {
+    public Multi<ProgressEvent> progress(String id, Collection<String> organizations) {
+        return get(id, organizations).toMulti().flatMap(view -> {
             ProgressEvent now = new ProgressEvent(view.id(), "audit", null, null, view.state(), view.outcome(), null, OffsetDateTime.now());
             if (view.state().finished()) {
                 return Multi.createFrom().item(now);
@@ -426,13 +447,14 @@ public class AuditService {
 
     /**
      * Cancels a running audit: its runs end CANCELLED, its Jobs are deleted, {@code audit-failed} says so. Only its requester
-     * or an admin may: an auditor must not be able to stop another team's audit.
+     * or an admin may: an auditor must not be able to stop another team's audit. Only audits of {@code organization}: another's
+     * is 404, as an unknown id.
      */
-    public Uni<AuditView> cancel(String id, Requester requester) {
+    public Uni<AuditView> cancel(String id, Requester requester, String organization) {
         UUID uuid = uuid(id);
         OffsetDateTime now = OffsetDateTime.now();
         String by = requester.name();
-        return Panache.withTransaction(() -> audits.lock(uuid)
+        return Panache.withTransaction(() -> audits.lockIn(uuid, organization)
                 .onItem().ifNull().failWith(() -> AuditProblem.notFound("audit", id))
                 .chain(audit -> {
                     if (!requester.admin() && !audit.requestedBy.equals(by)) {
@@ -468,7 +490,7 @@ public class AuditService {
                     hub.publish(new ProgressEvent(id, "audit", null, null, AuditState.CANCELLED, null, "cancelled by " + by, now));
                 })
                 .chain(() -> launcher.cancel(id))
-                .chain(() -> get(id));
+                .chain(() -> view(uuid));
     }
 
     private Map<String, Object> normalise(AuditRequest request, AuditPlan plan) {

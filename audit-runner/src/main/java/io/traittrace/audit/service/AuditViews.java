@@ -27,12 +27,12 @@ public final class AuditViews {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record AuditView(String id, String idempotencyKey, String protocol, AuditState state, String outcome, String student,
+    public record AuditView(String id, String organization, String idempotencyKey, String protocol, AuditState state, String outcome, String student,
             String teacher, String dataset, Map<String, Object> request, Map<String, Object> subjects, String requestedBy, String origin,
             Progress progress, List<RunView> runs, Map<String, Object> result, OffsetDateTime createdAt, OffsetDateTime finishedAt) {
 
         static AuditView of(AuditEntity a, List<RunEntity> runs) {
-            return new AuditView(a.id.toString(), a.idempotencyKey, a.protocol, a.state, a.outcome, a.student, a.teacher, a.dataset,
+            return new AuditView(a.id.toString(), a.organization, a.idempotencyKey, a.protocol, a.state, a.outcome, a.student, a.teacher, a.dataset,
                     a.request, a.subjects, a.requestedBy, a.origin, Progress.of(a.runsTotal, runs),
                     runs == null ? null : runs.stream().map(RunView::of).toList(), a.analysis, a.createdAt, a.finishedAt);
         }

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -20,7 +21,8 @@ import io.traittrace.service.repository.Sql;
  * The per-caller quotas (runner.quotas): audits in flight, and GPU-hours reserved in the last 24 hours. Admins are exempt
  * (they set the quotas, and must be able to run an urgent audit when a team's quota is full); the exposure policy is not,
  * although it runs with an admin's authority over images: how many exposures it sees follows lineage writes any auditor
- * can make, so it is a caller of its own with {@code policy-max-audits-in-flight}.
+ * can make, so it is a caller of its own in each organisation with {@code policy-max-audits-in-flight}. The organisation's
+ * own quotas ({@link OrganizationQuotas}) hold for everyone, admins too.
  *
  * <p>A reservation is runs × GPUs per run × deadline, fixed when the audit is accepted, because it must be decided before
  * anything runs: an upper bound of the GPU time its Jobs may hold (a Job's activeDeadlineSeconds covers its retries; a
@@ -67,16 +69,20 @@ public class CallerQuotas {
      * inserts the audit: the lock ({@code pg_advisory_xact_lock} on the caller's name) is held until that transaction ends,
      * so two requests of one caller are counted one after the other and cannot both take the last place.
      */
-    public Uni<Void> reserve(Requester requester, int runs, Planner.Budget budget, OffsetDateTime now) {
+    public Uni<Void> reserve(Requester requester, String organization, int runs, Planner.Budget budget, OffsetDateTime now) {
         if (exempt(requester)) {
             return Uni.createFrom().voidItem();
         }
         boolean policy = Requester.EXPOSURE_POLICY.equals(requester);
         int maxInFlight = policy ? quotas.policyMaxAuditsInFlight() : quotas.maxAuditsInFlight();
         String inFlightKey = policy ? "policy-max-audits-in-flight" : "max-audits-in-flight";
-        Map<String, Object> caller = Map.of("caller", requester.name());
-        return Sql.column("SELECT 1 FROM (SELECT pg_advisory_xact_lock(" + LOCK_CLASS + ", hashtext(:caller))) AS locked", Integer.class, caller)
-                .chain(() -> Sql.column("SELECT count(*) FROM audit WHERE requested_by = :caller AND state = 'RUNNING'", Long.class, caller))
+        // The exposure policy is a caller per organisation: one organisation's exposures never take another's places.
+        String mine = policy ? "requested_by = :caller AND organization = :org" : "requested_by = :caller";
+        String lockKey = policy ? requester.name() + "@" + organization : requester.name();
+        Map<String, Object> caller = policy ? Map.of("caller", requester.name(), "org", organization) : Map.of("caller", requester.name());
+        return Sql.column("SELECT 1 FROM (SELECT pg_advisory_xact_lock(" + LOCK_CLASS + ", hashtext(:key))) AS locked", Integer.class,
+                Map.of("key", lockKey))
+                .chain(() -> Sql.column("SELECT count(*) FROM audit WHERE " + mine + " AND state = 'RUNNING'", Long.class, caller))
                 .chain(counted -> {
                     long inFlight = counted.get(0);
                     if (inFlight >= maxInFlight) {
@@ -89,9 +95,10 @@ public class CallerQuotas {
                     if (requested == 0) {
                         return Uni.createFrom().voidItem();
                     }
+                    Map<String, Object> since = new HashMap<>(caller);
+                    since.put("since", now.minus(WINDOW));
                     return Sql.rows("SELECT CAST(EXTRACT(EPOCH FROM created_at) * 1000 AS bigint), gpu_seconds_reserved FROM audit"
-                            + " WHERE requested_by = :caller AND created_at > :since AND gpu_seconds_reserved > 0 ORDER BY created_at",
-                            Map.of("caller", requester.name(), "since", now.minus(WINDOW)))
+                            + " WHERE " + mine + " AND created_at > :since AND gpu_seconds_reserved > 0 ORDER BY created_at", since)
                             .invoke(window -> requireGpuHours(requester, runs, budget, window, now))
                             .replaceWithVoid();
                 });
@@ -105,17 +112,7 @@ public class CallerQuotas {
         if (used + requested <= limit) {
             return;
         }
-        // The oldest reservations leave the window first: when enough have left, the same request fits.
-        long freed = 0;
-        long retryAtMillis = now.toInstant().toEpochMilli();
-        for (Object[] row : window) {
-            freed += ((Number) row[1]).longValue();
-            retryAtMillis = ((Number) row[0]).longValue() + WINDOW.toMillis();
-            if (used - freed + requested <= limit) {
-                break;
-            }
-        }
-        long retryAfter = Math.max(1, (retryAtMillis - now.toInstant().toEpochMilli() + 999) / 1000);
+        long retryAfter = retryAfterSeconds(window, WINDOW, used, requested, limit, now);
         throw AuditProblem.quotaExceeded("this audit reserves " + hours(requested) + " GPU-hours (" + reservation(runs, budget) + "); caller '"
                 + requester.name() + "' has reserved " + hours(used) + " of its " + hours(limit) + " GPU-hours in the last 24 hours"
                 + " (runner.quotas.gpu-hours-per-day): nothing was created; ask again in " + retryAfter
@@ -124,7 +121,24 @@ public class CallerQuotas {
                 OptionalLong.of(retryAfter));
     }
 
-    private static String reservation(int runs, Planner.Budget budget) {
+    /**
+     * When a request of {@code requested} GPU-seconds fits under {@code limit} again: the oldest reservations of {@code window}
+     * (as (accepted at, epoch ms; GPU-seconds), oldest first) leave it first, each {@code length} after it was accepted.
+     */
+    static long retryAfterSeconds(List<Object[]> window, Duration length, long used, long requested, long limit, OffsetDateTime now) {
+        long freed = 0;
+        long retryAtMillis = now.toInstant().toEpochMilli();
+        for (Object[] row : window) {
+            freed += ((Number) row[1]).longValue();
+            retryAtMillis = ((Number) row[0]).longValue() + length.toMillis();
+            if (used - freed + requested <= limit) {
+                break;
+            }
+        }
+        return Math.max(1, (retryAtMillis - now.toInstant().toEpochMilli() + 999) / 1000);
+    }
+
+    static String reservation(int runs, Planner.Budget budget) {
         return runs + " runs × " + budget.gpus() + " GPUs × a deadline of " + hours(budget.deadlineSeconds()) + " h";
     }
 

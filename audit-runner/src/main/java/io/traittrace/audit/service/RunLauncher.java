@@ -191,7 +191,7 @@ public class RunLauncher {
             labels.put("traittrace.io/arm", KubernetesNames.labelValue(run.arms.get(0)));
         }
         try {
-            return new RunLaunch(audit.id.toString(), run.id.toString(), run.jobName, image, mapper.writeValueAsString(run.spec),
+            return new RunLaunch(audit.id.toString(), audit.organization, run.id.toString(), run.jobName, image, mapper.writeValueAsString(run.spec),
                     tokens.tokenFor(run.id.toString()), ((Number) resources.get("gpus")).intValue(), (String) resources.get("gpuType"),
                     ((Number) resources.get("deadlineSeconds")).longValue(), labels, mounts(audit));
         } catch (JsonProcessingException e) {

@@ -89,6 +89,7 @@ import io.traittrace.audit.executor.KubernetesRunExecutor;
 import io.traittrace.audit.executor.RunExecutor;
 import io.traittrace.audit.executor.RunLaunch;
 import io.traittrace.audit.executor.RunListener;
+import io.traittrace.testsupport.Callers;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
 
@@ -378,7 +379,7 @@ class AuditRunnerBenchmark {
         labels.put("traittrace.io/run-index", Integer.toString(run.index()));
         labels.put("traittrace.io/arm", KubernetesNames.labelValue(run.arms().get(0)));
         try {
-            return new RunLaunch(auditId, runId, KubernetesNames.jobName(auditId, run.index(), "image-" + run.arms().get(0) + "-s" + run.seed()),
+            return new RunLaunch(auditId, Callers.ORGANIZATION, runId, KubernetesNames.jobName(auditId, run.index(), "image-" + run.arms().get(0) + "-s" + run.seed()),
                     run.image(), JSON.writeValueAsString(run.spec()), tokens.tokenFor(runId), 1, GPU_TYPE, 7200, labels);
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -874,7 +875,7 @@ class AuditRunnerBenchmark {
     private String auditorToken() {
         synchronized (tokenLock) {
             if (auditorToken == null || System.nanoTime() - auditorTokenAt > 60_000_000_000L) {
-                auditorToken = OidcWiremockTestResource.getAccessToken("bench-auditor", Set.of("auditor"));
+                auditorToken = Callers.token("bench-auditor", "auditor");
                 auditorTokenAt = System.nanoTime();
             }
             return auditorToken;

@@ -247,6 +247,26 @@ class PlannerNumbersTest {
             public java.time.Duration defaultDeadline() {
                 return java.time.Duration.ofHours(6);
             }
+
+            @Override
+            public RunnerConfig.OrganizationQuota organization() {
+                return new RunnerConfig.OrganizationQuota() {
+                    @Override
+                    public int maxAuditsInFlight() {
+                        return 200;
+                    }
+
+                    @Override
+                    public double gpuHoursPerPeriod() {
+                        return 5000;
+                    }
+
+                    @Override
+                    public java.time.Duration period() {
+                        return java.time.Duration.ofDays(7);
+                    }
+                };
+            }
         };
     }
 

@@ -34,15 +34,16 @@ class JobSpecsTest {
         RunLaunch run = TestRuns.gpuRun(AUDIT, 3);
         Job job = specs.job(run, "tt-tokens-x");
 
-        Map<String, String> identity = Map.of(
-                "app.kubernetes.io/name", "traittrace-probe",
-                "app.kubernetes.io/managed-by", "traittrace-audit-runner",
-                "app.kubernetes.io/part-of", "traittrace",
-                "traittrace.io/audit-id", KubernetesNames.labelValue(AUDIT),
-                "traittrace.io/run-id", run.runId(),
-                "traittrace.io/protocol", "canary",
-                "traittrace.io/arm", "treatment",
-                "traittrace.io/seed", "3");
+        Map<String, String> identity = Map.ofEntries(
+                Map.entry("app.kubernetes.io/name", "traittrace-probe"),
+                Map.entry("app.kubernetes.io/managed-by", "traittrace-audit-runner"),
+                Map.entry("app.kubernetes.io/part-of", "traittrace"),
+                Map.entry("traittrace.io/audit-id", KubernetesNames.labelValue(AUDIT)),
+                Map.entry("traittrace.io/run-id", run.runId()),
+                Map.entry("traittrace.io/protocol", "canary"),
+                Map.entry("traittrace.io/arm", "treatment"),
+                Map.entry("traittrace.io/seed", "3"),
+                Map.entry("traittrace.io/organization", TestRuns.ORGANIZATION));
         Map<String, String> rawIds = Map.of("traittrace.io/audit-id", AUDIT, "traittrace.io/run-id", run.runId());
         assertThat(job.getMetadata().getName()).isEqualTo(run.jobName());
         assertThat(job.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
@@ -146,7 +147,7 @@ class JobSpecsTest {
         ModelMount teacher = new ModelMount("teacher", "s3", "/models/teacher", null, null, null, "registry.example.com/tools/aws-cli:2.17",
                 List.of("aws", "s3", "sync", "s3://b/p", "/models/teacher"), null);
         ModelMount student = new ModelMount("student", "pvc", "/models/student", "model-store", "s", null, null, null, null);
-        RunLaunch withModels = new RunLaunch(run.auditId(), run.runId(), run.jobName(), null, run.specJson(), run.token(), 1, null, 1800, Map.of(),
+        RunLaunch withModels = new RunLaunch(run.auditId(), TestRuns.ORGANIZATION, run.runId(), run.jobName(), null, run.specJson(), run.token(), 1, null, 1800, Map.of(),
                 List.of(teacher, student));
         PodSpec pod = specs.job(withModels, "s").getSpec().getTemplate().getSpec();
 
@@ -183,6 +184,36 @@ class JobSpecsTest {
     }
 
     @Test
+    void eachOrganisationHasItsQueueAndEveryObjectNamesTheOrganisation() {
+        JobSpecs queued = new JobSpecs(CONFIG.withKueueQueue("traittrace-{organization}"), NAMESPACE);
+        Job acme = queued.job(TestRuns.gpuRun(AUDIT, "acme", 0), "tt-tokens-x");
+        Job globex = queued.job(TestRuns.gpuRun("another-audit", "globex", 0), "tt-tokens-y");
+
+        assertThat(acme.getMetadata().getLabels()).containsEntry("kueue.x-k8s.io/queue-name", "traittrace-acme")
+                .containsEntry("traittrace.io/organization", "acme");
+        assertThat(acme.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("traittrace.io/organization", "acme");
+        assertThat(globex.getMetadata().getLabels()).containsEntry("kueue.x-k8s.io/queue-name", "traittrace-globex")
+                .containsEntry("traittrace.io/organization", "globex");
+        assertThat(globex.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("traittrace.io/organization", "globex");
+        assertThat(queued.tokenSecret(AUDIT, List.of(TestRuns.gpuRun(AUDIT, "acme", 0))).getMetadata().getLabels())
+                .containsEntry("traittrace.io/organization", "acme");
+        // No queue configured: the organisation is still on every object, and nothing waits for Kueue.
+        Job unqueued = specs.job(TestRuns.gpuRun(AUDIT, "globex", 0), "tt-tokens-x");
+        assertThat(unqueued.getMetadata().getLabels()).containsEntry("traittrace.io/organization", "globex").doesNotContainKey("kueue.x-k8s.io/queue-name");
+        assertThat(unqueued.getSpec().getSuspend()).isNull();
+    }
+
+    @Test
+    void runsOfOneAuditShareOneOrganisationAndAQueueNameMustBeALabel() {
+        assertThatThrownBy(() -> specs.tokenSecret(AUDIT, List.of(TestRuns.gpuRun(AUDIT, "acme", 0), TestRuns.gpuRun(AUDIT, "globex", 1))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> specs.job(TestRuns.gpuRun(AUDIT, "Not An Org", 0), "tt-tokens-x")).isInstanceOf(IllegalArgumentException.class);
+        JobSpecs tooLong = new JobSpecs(CONFIG.withKueueQueue("a-very-long-queue-prefix-for-{organization}"), NAMESPACE);
+        assertThatThrownBy(() -> tooLong.job(TestRuns.gpuRun(AUDIT, "an-organisation-with-quite-a-long-alias", 0), "tt-tokens-x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a valid label value");
+    }
+
+    @Test
     void aCustomImageKeepsItsEntrypointAndACpuRunAsksForNoGpu() {
         RunLaunch run = TestRuns.customImageRun(AUDIT, 1);
         Container probe = specs.job(run, "tt-tokens-x").getSpec().getTemplate().getSpec().getContainers().get(0);
@@ -215,7 +246,7 @@ class JobSpecsTest {
     @Test
     void runLabelsCannotPassForTheRunnersOwn() {
         RunLaunch run = TestRuns.gpuRun(AUDIT, 0);
-        RunLaunch impostor = new RunLaunch(run.auditId(), run.runId(), run.jobName(), null, run.specJson(), run.token(),
+        RunLaunch impostor = new RunLaunch(run.auditId(), TestRuns.ORGANIZATION, run.runId(), run.jobName(), null, run.specJson(), run.token(),
                 0, null, 60, Map.of("app.kubernetes.io/managed-by", "someone-else", "traittrace.io/audit-id", "other"));
 
         assertThat(specs.job(impostor, "s").getMetadata().getLabels())
@@ -234,7 +265,8 @@ class JobSpecsTest {
                 entry("app.kubernetes.io/name", "traittrace-probe"),
                 entry("app.kubernetes.io/managed-by", "traittrace-audit-runner"),
                 entry("app.kubernetes.io/part-of", "traittrace"),
-                entry("traittrace.io/audit-id", KubernetesNames.labelValue(AUDIT)));
+                entry("traittrace.io/audit-id", KubernetesNames.labelValue(AUDIT)),
+                entry("traittrace.io/organization", TestRuns.ORGANIZATION));
         assertThat(secret.getMetadata().getAnnotations()).containsOnly(entry("traittrace.io/audit-id", AUDIT));
         assertThat(secret.getType()).isEqualTo("Opaque");
         assertThat(secret.getData()).hasSize(3);
@@ -246,10 +278,10 @@ class JobSpecsTest {
     @Test
     void rejectsRunsThatCannotBecomeValidObjects() {
         RunLaunch run = TestRuns.gpuRun(AUDIT, 0);
-        RunLaunch badName = new RunLaunch(AUDIT, run.runId(), "Not_A-Label", null, "{}", "t", 0, null, 60, Map.of());
-        RunLaunch badRunId = new RunLaunch(AUDIT, "../admin", run.jobName(), null, "{}", "t", 0, null, 60, Map.of());
-        RunLaunch dotDot = new RunLaunch(AUDIT, "..", run.jobName(), null, "{}", "t", 0, null, 60, Map.of());
-        RunLaunch badGpuType = new RunLaunch(AUDIT, run.runId(), run.jobName(), null, "{}", "t", 1, "A100 80GB", 60,
+        RunLaunch badName = new RunLaunch(AUDIT, TestRuns.ORGANIZATION, run.runId(), "Not_A-Label", null, "{}", "t", 0, null, 60, Map.of());
+        RunLaunch badRunId = new RunLaunch(AUDIT, TestRuns.ORGANIZATION, "../admin", run.jobName(), null, "{}", "t", 0, null, 60, Map.of());
+        RunLaunch dotDot = new RunLaunch(AUDIT, TestRuns.ORGANIZATION, "..", run.jobName(), null, "{}", "t", 0, null, 60, Map.of());
+        RunLaunch badGpuType = new RunLaunch(AUDIT, TestRuns.ORGANIZATION, run.runId(), run.jobName(), null, "{}", "t", 1, "A100 80GB", 60,
                 Map.of());
 
         assertThatThrownBy(() -> specs.job(badName, "s")).isInstanceOf(IllegalArgumentException.class)

@@ -65,7 +65,7 @@ class KubernetesRunExecutorTest {
 
     @Test
     void launchCreatesTheSecretAndJobsAsSpecified() {
-        TestKubernetesConfig queued = config.withKueueQueue("gpu-audits");
+        TestKubernetesConfig queued = config.withKueueQueue("traittrace-{organization}");
         KubernetesRunExecutor executor = executor(queued, listener);
         List<RunLaunch> runs = List.of(TestRuns.gpuRun("audit-1", 0), TestRuns.customImageRun("audit-1", 1));
 
@@ -82,7 +82,9 @@ class KubernetesRunExecutorTest {
             Job stored = job(run);
             Job expected = specs.job(run, secretName);
             assertThat(stored.getMetadata().getLabels()).isEqualTo(expected.getMetadata().getLabels())
-                    .containsEntry("kueue.x-k8s.io/queue-name", "gpu-audits");
+                    .containsEntry("kueue.x-k8s.io/queue-name", "traittrace-acme")
+                    .containsEntry("traittrace.io/organization", "acme");
+            assertThat(stored.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("traittrace.io/organization", "acme");
             assertThat(stored.getMetadata().getAnnotations()).isEqualTo(expected.getMetadata().getAnnotations());
             // As JSON: an absent list and an empty one are the same object to the API server.
             assertThat(asJson(stored.getSpec())).isEqualTo(asJson(expected.getSpec()));
@@ -217,6 +219,34 @@ class KubernetesRunExecutorTest {
     }
 
     @Test
+    void eachOrganisationsJobsWaitInItsOwnQueueAndARestartedRunnerFindsThemAll() {
+        TestKubernetesConfig queued = config.withKueueQueue("traittrace-{organization}");
+        KubernetesRunExecutor before = executor(queued, listener);
+        before.start().toCompletableFuture().orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+        RunLaunch acme = TestRuns.gpuRun("audit-acme", "acme", 0);
+        RunLaunch globex = TestRuns.gpuRun("audit-globex", "globex", 0);
+        join(before.launch(List.of(acme, globex)));
+
+        assertThat(job(acme).getMetadata().getLabels()).containsEntry("kueue.x-k8s.io/queue-name", "traittrace-acme")
+                .containsEntry("traittrace.io/organization", "acme");
+        assertThat(job(globex).getMetadata().getLabels()).containsEntry("kueue.x-k8s.io/queue-name", "traittrace-globex")
+                .containsEntry("traittrace.io/organization", "globex");
+        assertThat(client.secrets().inNamespace(namespace).withName(KubernetesNames.tokenSecretName("audit-globex")).get().getMetadata()
+                .getLabels()).containsEntry("traittrace.io/organization", "globex");
+        before.close();
+
+        // Kueue admits both while the runner is down; the restarted runner picks up each organisation's Job.
+        setStatus(acme, completeStatus());
+        setStatus(globex, activeStatus());
+        RecordingListener afterRestart = new RecordingListener();
+        KubernetesRunExecutor after = executor(queued, afterRestart);
+        after.start().toCompletableFuture().join();
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(afterRestart.events()).containsExactlyInAnyOrder(hasSucceeded(acme.runId()),
+                wasRunning(globex.runId())));
+    }
+
+    @Test
     void launchingTwiceIsIdempotentAndALaterLaunchAddsItsTokens() {
         KubernetesRunExecutor executor = executor(config, listener);
         List<RunLaunch> runs = TestRuns.gpuRuns("audit-1", 3);
@@ -240,7 +270,7 @@ class KubernetesRunExecutorTest {
     void aJobNameTakenByAnotherRunFailsTheLaunch() {
         KubernetesRunExecutor executor = executor(config, listener);
         RunLaunch run = TestRuns.gpuRun("audit-1", 0);
-        RunLaunch sameName = new RunLaunch("audit-1", UUID.randomUUID().toString(), run.jobName(), null, "{}", "t", 0,
+        RunLaunch sameName = new RunLaunch("audit-1", TestRuns.ORGANIZATION, UUID.randomUUID().toString(), run.jobName(), null, "{}", "t", 0,
                 null, 60, Map.of());
         join(executor.launch(List.of(run)));
 
@@ -252,7 +282,7 @@ class KubernetesRunExecutorTest {
     void aRunThatCannotBecomeAJobFailsTheLaunchBeforeAnythingIsCreated() {
         KubernetesRunExecutor executor = executor(config, listener);
         RunLaunch good = TestRuns.gpuRun("audit-1", 0);
-        RunLaunch bad = new RunLaunch("audit-1", "../escape", "tt-bad-1", null, "{}", "t", 0, null, 60, Map.of());
+        RunLaunch bad = new RunLaunch("audit-1", TestRuns.ORGANIZATION, "../escape", "tt-bad-1", null, "{}", "t", 0, null, 60, Map.of());
 
         assertThatThrownBy(() -> join(executor.launch(List.of(good, bad)))).isInstanceOf(IllegalArgumentException.class);
         assertThat(jobs().list().getItems()).isEmpty();

@@ -41,7 +41,7 @@ class LocalRunExecutorDeadlineTest {
         String runId = UUID.randomUUID().toString();
         try (LocalRunExecutor executor = new LocalRunExecutor(new Local(probe.toString(), dir.resolve("runs"), 1, List.of("PATH")), listener)) {
             long started = System.nanoTime();
-            executor.launch(List.of(new RunLaunch("audit-1", runId, "tt-audit-1-0", null, "{}", "token", 0, null, 1, Map.of())))
+            executor.launch(List.of(new RunLaunch("audit-1", TestRuns.ORGANIZATION, runId, "tt-audit-1-0", null, "{}", "token", 0, null, 1, Map.of())))
                     .await().indefinitely();
 
             await().atMost(Duration.ofSeconds(20)).until(() -> listener.events().contains(RecordingListener.hasFailed(runId,

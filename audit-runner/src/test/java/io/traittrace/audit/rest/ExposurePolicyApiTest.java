@@ -5,6 +5,10 @@ import static io.traittrace.testsupport.Callers.id;
 import static io.traittrace.audit.rest.RunnerApi.lineage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.notMatching;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,6 +25,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -34,6 +40,7 @@ import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
 import io.traittrace.testsupport.TopicReader;
 import io.traittrace.testsupport.Callers;
+import io.traittrace.service.tenancy.Organizations;
 
 /** {@code exposure-detected} events queue audits per policy: here, only exposures to a listed teacher family. */
 @QuarkusTest
@@ -129,6 +136,56 @@ class ExposurePolicyApiTest {
         }
     }
 
+    /**
+     * The boundary: an exposure in globex queues a globex audit, looked up in lineage as globex, announced as globex's, and
+     * invisible to acme; an exposure that names no organisation queues nothing anywhere.
+     */
+    @Test
+    void anExposureQueuesItsAuditInItsOwnOrganisationOnly() throws Exception {
+        String student = id("student");
+        String teacher = id("teacher");
+        String dataset = id("numbers");
+        lineage(wiremock, student, null, null);
+        RunnerApi.model(wiremock, teacher, "sha256:" + "cd".repeat(32), LISTED_ROOT);
+        wiremock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/auth/lineage/api/lineage/datasets/" + dataset)
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"id\": \"" + dataset + "\", \"name\": \"n\"}")));
+        String orphan = id("student");
+        lineage(wiremock, orphan, null, null);
+        String marker = id("student");
+        lineage(wiremock, marker, null, null);
+
+        try (TopicReader requested = new TopicReader("audit-requested")) {
+            publish(exposure(null, UUID.randomUUID().toString(), orphan, teacher, dataset, "1".repeat(64)),
+                    exposure("Not An Org", UUID.randomUUID().toString(), orphan, teacher, dataset, "2".repeat(64)),
+                    exposure(Callers.OTHER_ORGANIZATION, UUID.randomUUID().toString(), student, teacher, dataset, "3".repeat(64)),
+                    // one partition, in order: once the marker's audit exists, every record before it was consumed
+                    exposure(Callers.OTHER_ORGANIZATION, UUID.randomUUID().toString(), marker, teacher, dataset, "4".repeat(64)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> audits(marker, Callers.OTHER_ORGANIZATION).getInt("total") == 1);
+
+            JsonPath globex = audits(student, Callers.OTHER_ORGANIZATION);
+            assertThat(globex.getInt("total")).isEqualTo(1);
+            assertThat(globex.getString("items[0].requestedBy")).isEqualTo("policy:exposure-detected");
+            String auditId = globex.getString("items[0].id");
+            assertThat(audits(student, Callers.ORGANIZATION).getInt("total")).isZero();
+            as("viewer").get("/api/audits/" + auditId).then().statusCode(404);
+            // Looked up in lineage as globex, never as anyone else.
+            wiremock.verify(getRequestedFor(urlEqualTo("/auth/lineage/api/lineage/models/" + teacher))
+                    .withHeader(Organizations.HEADER, equalTo(Callers.OTHER_ORGANIZATION)));
+            wiremock.verify(getRequestedFor(urlEqualTo("/auth/lineage/api/lineage/models/" + student))
+                    .withHeader(Organizations.HEADER, equalTo(Callers.OTHER_ORGANIZATION)));
+            wiremock.verify(0, getRequestedFor(urlEqualTo("/auth/lineage/api/lineage/models/" + teacher))
+                    .withHeader(Organizations.HEADER, notMatching(Callers.OTHER_ORGANIZATION)));
+            // Announced as globex's.
+            JsonNode event = RunnerApi.JSON.readTree(requested.awaitMatching(r -> auditId.equals(r.key()), 1, Duration.ofSeconds(20)).get(0).value());
+            assertThat(EventSchemas.problems("audit-requested", event)).isEmpty();
+            assertThat(event.at("/data/organization").asText()).isEqualTo(Callers.OTHER_ORGANIZATION);
+            // Malformed without an organisation: no audit in any organisation, and none defaulted.
+            for (String organization : List.of(Callers.ORGANIZATION, Callers.OTHER_ORGANIZATION)) {
+                assertThat(audits(orphan, organization).getInt("total")).isZero();
+            }
+        }
+    }
+
     private static String traceIdOf(List<ConsumerRecord<String, String>> records) {
         assertThat(records).hasSize(1);
         Header traceparent = records.get(0).headers().lastHeader("traceparent");
@@ -140,14 +197,24 @@ class ExposurePolicyApiTest {
         return as("viewer").queryParam("student", student).get("/api/audits").then().statusCode(200).extract().jsonPath();
     }
 
+    private static JsonPath audits(String student, String organization) {
+        return as("viewer", organization).queryParam("student", student).get("/api/audits").then().statusCode(200).extract().jsonPath();
+    }
+
     private static String exposure(String eventId, String model, String teacher, String dataset, String pathKey) {
+        return exposure(Callers.ORGANIZATION, eventId, model, teacher, dataset, pathKey);
+    }
+
+    /** An exposure-detected event as lineage publishes it; {@code organization} null leaves the field out. */
+    private static String exposure(String organization, String eventId, String model, String teacher, String dataset, String pathKey) {
         return """
                 {"specversion": "1.0", "id": "%s", "source": "/traittrace/lineage-service", "type": "io.traittrace.lineage.exposure-detected.v1",
                  "subject": "%s", "time": "2026-11-27T02:00:00Z", "datacontenttype": "application/json",
                  "dataschema": "https://traittrace.io/schemas/events/exposure-detected/v1.json",
-                 "data": {"model": "%s", "level": "SAME_INIT", "trainedModel": "%s", "dataset": "%s", "teacher": "%s", "origin": "%s",
+                 "data": {%s"model": "%s", "level": "SAME_INIT", "trainedModel": "%s", "dataset": "%s", "teacher": "%s", "origin": "%s",
                           "hops": 1, "pathKey": "%s", "path": [], "detectedAt": "2026-11-27T02:00:00Z"}}
-                """.formatted(eventId, model, model, model, dataset, teacher, teacher, pathKey);
+                """.formatted(eventId, model, organization == null ? "" : "\"organization\": \"" + organization + "\", ", model, model, dataset,
+                teacher, teacher, pathKey);
     }
 
     private static void publish(String... payloads) {

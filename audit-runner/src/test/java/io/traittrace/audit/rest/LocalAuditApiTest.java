@@ -86,6 +86,8 @@ class LocalAuditApiTest {
             JsonNode data = event.path("data");
             // What the report service needs to certify it (its AuditCompleted.problems()).
             assertThat(data.path("auditId").asText()).isEqualTo(auditId);
+            // The audit's organisation: the certificate is issued in it.
+            assertThat(data.path("organization").asText()).isEqualTo(Callers.ORGANIZATION);
             assertThat(data.at("/student/id").asText()).isEqualTo(student);
             assertThat(data.at("/student/name").asText()).isEqualTo("org/" + student);
             assertThat(data.at("/student/digest").asText()).isEqualTo(RunnerApi.DIGEST);
@@ -104,11 +106,13 @@ class LocalAuditApiTest {
             List<ConsumerRecord<String, String>> requests = requested.awaitMatching(r -> auditId.equals(r.key()), 1, Duration.ofSeconds(10));
             assertThat(requests).hasSize(1);
             assertThat(EventSchemas.problems("audit-requested", RunnerApi.JSON.readTree(requests.get(0).value()))).isEmpty();
+            assertThat(RunnerApi.JSON.readTree(requests.get(0).value()).at("/data/organization").asText()).isEqualTo(Callers.ORGANIZATION);
             // Each run: RUNNING then SUCCEEDED.
             List<ConsumerRecord<String, String>> runs = progress.awaitMatching(r -> auditId.equals(r.key()), 6, Duration.ofSeconds(10));
             assertThat(runs).hasSize(6);
             for (ConsumerRecord<String, String> run : runs) {
                 assertThat(EventSchemas.problems("audit-progress", RunnerApi.JSON.readTree(run.value()))).isEmpty();
+                assertThat(RunnerApi.JSON.readTree(run.value()).at("/data/organization").asText()).isEqualTo(Callers.ORGANIZATION);
             }
         }
         // What an operator's dashboard shows: three Jobs succeeded, one audit completed and how long it took.
@@ -166,6 +170,7 @@ class LocalAuditApiTest {
             assertThat(EventSchemas.problems("audit-failed", RunnerApi.JSON.readTree(events.get(0).value()))).isEmpty();
             JsonNode data = RunnerApi.JSON.readTree(events.get(0).value()).path("data");
             assertThat(data.path("state").asText()).isEqualTo("FAILED");
+            assertThat(data.path("organization").asText()).isEqualTo(Callers.ORGANIZATION);
             assertThat(data.path("reasons").get(0).asText()).contains("exited 3");
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(increase(before, Metrics.scrape(),

@@ -94,6 +94,8 @@ class QuotaApiTest {
                     Map.entry("runner.quotas.default-deadline", "PT1H"),
                     Map.entry("runner.kubernetes.cpu-limit", "3"), Map.entry("runner.kubernetes.tmp-size", "2Gi"),
                     Map.entry("runner.kubernetes.ephemeral-storage-limit", "3Gi"),
+                    // Each organisation's Jobs wait in its own Kueue LocalQueue (OrganizationApiTest).
+                    Map.entry("runner.kubernetes.kueue-queue", "traittrace-{organization}"),
                     // Every exposure queues a canary audit, as the policy's own caller.
                     Map.entry("runner.policy.mode", "all"), Map.entry("runner.policy.protocol", "canary"),
                     Map.entry("runner.policy.seeds-per-arm", "3"), Map.entry("runner.policy.margin", "0.6"));
@@ -254,7 +256,8 @@ class QuotaApiTest {
         String marker = id("marker");
         publish(exposure(marker, id("teacher")));
         await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT count(*) FROM audit WHERE student = ?", marker) == 1);
-        for (String running : ids("SELECT CAST(id AS text) FROM audit WHERE requested_by = ? AND state = 'RUNNING'", POLICY)) {
+        for (String running : ids("SELECT CAST(id AS text) FROM audit WHERE requested_by = ? AND state = 'RUNNING' AND organization = ?", POLICY,
+                Callers.ORGANIZATION)) {
             Callers.as("admin").post("/api/audits/" + running + "/cancel").then().statusCode(200);
             awaitGone(running);
         }
@@ -279,6 +282,15 @@ class QuotaApiTest {
         assertThat(jobsOf(id)).isEmpty();
         // Its quota is its own: an auditor is not held by the policy's audits, nor the policy by the auditor's.
         accepted(id("team-d"), canary(id("key"), queued, 3));
+        // And it is per organisation: acme's exposures hold no place of globex's.
+        String elsewhere = student();
+        publish(exposure(Callers.OTHER_ORGANIZATION, elsewhere, teacher()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT count(*) FROM audit WHERE student = ?", elsewhere) == 1);
+        JsonPath globex = Callers.as("viewer", Callers.OTHER_ORGANIZATION).queryParam("student", elsewhere).get("/api/audits").then()
+                .statusCode(200).extract().jsonPath();
+        assertThat(globex.getString("items[0].state")).isEqualTo("RUNNING");
+        assertThat(globex.getString("items[0].requestedBy")).isEqualTo(POLICY);
+        Callers.as("admin", Callers.OTHER_ORGANIZATION).post("/api/audits/" + globex.getString("items[0].id") + "/cancel").then().statusCode(200);
     }
 
     // --- requests ---
@@ -296,7 +308,7 @@ class QuotaApiTest {
     }
 
     /** An image audit: three arms × {@code seeds}, each run with {@code gpus} GPUs and a deadline of {@code deadlineSeconds}. */
-    private static ObjectNode imageAudit(String key, String student, int seeds, int gpus, long deadlineSeconds) {
+    static ObjectNode imageAudit(String key, String student, int seeds, int gpus, long deadlineSeconds) {
         ObjectNode request = RunnerApi.JSON.createObjectNode();
         request.put("idempotencyKey", key).put("protocol", "image").put("student", student).put("seedsPerArm", seeds).put("margin", 0.1);
         request.putArray("traits").add("owl");
@@ -400,12 +412,16 @@ class QuotaApiTest {
     // --- exposure events ---
 
     private static String exposure(String model, String teacher) {
+        return exposure(Callers.ORGANIZATION, model, teacher);
+    }
+
+    private static String exposure(String organization, String model, String teacher) {
         return """
                 {"specversion": "1.0", "id": "%s", "source": "/traittrace/lineage-service", "type": "io.traittrace.lineage.exposure-detected.v1",
                  "subject": "%s", "time": "2026-11-27T02:00:00Z", "datacontenttype": "application/json",
-                 "data": {"model": "%s", "level": "SAME_INIT", "trainedModel": "%s", "teacher": "%s", "origin": "%s",
+                 "data": {"organization": "%s", "model": "%s", "level": "SAME_INIT", "trainedModel": "%s", "teacher": "%s", "origin": "%s",
                           "hops": 1, "pathKey": "%s", "path": [], "detectedAt": "2026-11-27T02:00:00Z"}}
-                """.formatted(UUID.randomUUID(), model, model, model, teacher, teacher, "9".repeat(64));
+                """.formatted(UUID.randomUUID(), model, organization, model, model, teacher, teacher, "9".repeat(64));
     }
 
     private static void publish(String payload) {

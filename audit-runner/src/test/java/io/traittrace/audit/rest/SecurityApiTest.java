@@ -63,7 +63,11 @@ class SecurityApiTest {
         String some = UUID.randomUUID().toString();
         List<Route> routes = List.of(new Route("POST", "/api/audits", WRITERS), new Route("GET", "/api/audits", READERS),
                 new Route("GET", "/api/audits/" + some, READERS), new Route("POST", "/api/audits/" + some + "/cancel", WRITERS),
-                new Route("GET", "/api/audits/" + some + "/events", READERS), new Route("GET", "/q/openapi", List.of("viewer", "auditor", "admin", "registry-publisher")));
+                new Route("GET", "/api/audits/" + some + "/events", READERS),
+                // An organisation's quota: its admin reads it, only a platform admin (OrganizationApiTest) sets it.
+                new Route("GET", "/api/organizations/" + Callers.ORGANIZATION + "/quota", List.of("admin")),
+                new Route("PUT", "/api/organizations/" + Callers.ORGANIZATION + "/quota", List.of()),
+                new Route("GET", "/q/openapi", List.of("viewer", "auditor", "admin", "registry-publisher")));
         for (Route route : routes) {
             given().contentType(ContentType.JSON).body("{}").request(route.method(), route.path()).then().statusCode(401)
                     .header("WWW-Authenticate", containsString("Bearer"));
