@@ -11,6 +11,8 @@ import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.traittrace.audit.config.RunnerConfig;
+import io.traittrace.audit.executor.JobSpecs;
+import io.traittrace.service.tenancy.Organizations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -65,7 +67,7 @@ class OverlayDifferencesTest {
     void productionSchedulesProbeJobsOnGpusThroughKueue() {
         Rendered production = Rendered.of("overlays/production");
         RunnerConfig.Kubernetes jobs = RunnerJobs.of(production).config().kubernetes();
-        String queue = jobs.kueueQueue().orElseThrow();
+        String queue = new JobSpecs(jobs, jobs.namespace().orElseThrow()).kueueQueue(Organizations.DEFAULT).orElseThrow();
         JsonNode localQueue = production.tree("LocalQueue", queue);
         assertThat(localQueue.path("spec").path("clusterQueue").asText()).isNotEmpty();
         assertThat(localQueue.path("metadata").path("namespace").asText()).as("a Job's queue is in its namespace")

@@ -243,9 +243,9 @@ class PolicyTest {
         JobSpecs specs = new JobSpecs(jobs, jobs.namespace().orElseThrow());
         ModelMount fetched = new ModelMount("teacher", "s3", "/models/teacher", null, null, null, "registry.example.com/tools/aws-cli:2.17",
                 List.of("aws", "s3", "sync", "s3://models/teacher", "/models/teacher"), null);
-        Map<String, String> fetching = specs.job(new RunLaunch("audit-1", "2f1c0f8e-8f0e-4a59-9d3c-6f1f0b1d2a3e", "tt-audit-1-0-canary", null,
+        Map<String, String> fetching = specs.job(new RunLaunch("audit-1", "acme", "2f1c0f8e-8f0e-4a59-9d3c-6f1f0b1d2a3e", "tt-audit-1-0-canary", null,
                 "{}", "token", 1, null, 3600, Map.of(), List.of(fetched)), "tt-tokens-audit-1").getSpec().getTemplate().getMetadata().getLabels();
-        Map<String, String> plain = specs.job(new RunLaunch("audit-1", "7a1c0f8e-8f0e-4a59-9d3c-6f1f0b1d2a3e", "tt-audit-1-1-canary", null,
+        Map<String, String> plain = specs.job(new RunLaunch("audit-1", "acme", "7a1c0f8e-8f0e-4a59-9d3c-6f1f0b1d2a3e", "tt-audit-1-1-canary", null,
                 "{}", "token", 1, null, 3600, Map.of(), List.of()), "tt-tokens-audit-1").getSpec().getTemplate().getMetadata().getLabels();
 
         NetworkPolicy fetch = rendered.one(NetworkPolicy.class, "traittrace-probe-model-fetch");
@@ -279,7 +279,8 @@ class PolicyTest {
                 "Role audit-runner", "RoleBinding audit-runner", "NetworkPolicy traittrace-probe",
                 "NetworkPolicy traittrace-probe-model-fetch"));
         if (overlay.endsWith("production")) {
-            expected.add("LocalQueue traittrace-gpu");
+            Rendered.of(overlay).trees("LocalQueue").forEach(queue -> expected.add("LocalQueue " + queue.path("metadata").path("name").asText()));
+            assertThat(expected).as("one LocalQueue per organisation").contains("LocalQueue traittrace-default");
         }
         assertThat(probeSide).containsExactlyInAnyOrderElementsOf(expected);
         // Only probe pods run there, and the Jobs the runner writes meet restricted.
@@ -298,7 +299,7 @@ class PolicyTest {
         RunnerConfig.Kubernetes jobs = RunnerJobs.of(Rendered.of(overlay)).config().kubernetes();
         ModelMount fetched = new ModelMount("teacher", "s3", "/models/teacher", null, null, null, "registry.example.com/tools/aws-cli:2.17",
                 List.of("aws", "s3", "sync", "s3://models/teacher", "/models/teacher"), null);
-        RunLaunch run = new RunLaunch("audit-1", "2f1c0f8e-8f0e-4a59-9d3c-6f1f0b1d2a3e", "tt-audit-1-0-canary", null, "{}", "token", 1, null,
+        RunLaunch run = new RunLaunch("audit-1", "acme", "2f1c0f8e-8f0e-4a59-9d3c-6f1f0b1d2a3e", "tt-audit-1-0-canary", null, "{}", "token", 1, null,
                 3600, Map.of(), List.of(fetched));
         PodSpec pod = new JobSpecs(jobs, jobs.namespace().orElseThrow()).job(run, "tt-tokens-audit-1").getSpec().getTemplate().getSpec();
 
