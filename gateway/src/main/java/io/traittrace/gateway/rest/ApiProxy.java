@@ -30,9 +30,11 @@ import io.traittrace.gateway.service.ApiRoutes;
 import io.traittrace.gateway.service.ApiRoutes.ApiRoute;
 import io.traittrace.gateway.service.ClientAddresses;
 import io.traittrace.gateway.service.CrossSiteRequests;
+import io.traittrace.gateway.service.Organizations;
 import io.traittrace.gateway.service.RateLimiter;
 import io.traittrace.gateway.service.VerifiedTokens;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -121,6 +123,12 @@ public class ApiProxy {
         String path = context.normalizedPath();
         ApiRoutes.Lookup lookup = routes.lookup(method, path);
         if (lookup instanceof ApiRoutes.Found found) {
+            Optional<String> malformed = Organizations.headerRefusal(context.request().headers().getAll(Organizations.HEADER));
+            if (malformed.isPresent()) {
+                // No service could act for it: refused before the caller is even checked, like any unreadable request.
+                refuse(context, 400, "Invalid organisation", malformed.get());
+                return;
+            }
             authorize(context, found.route());
         } else if (lookup instanceof ApiRoutes.MethodNotAllowed refused) {
             context.response().putHeader(HttpHeaders.ALLOW, String.join(", ", refused.allowed()));
@@ -324,6 +332,14 @@ public class ApiProxy {
         });
         if (token != null) {
             headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+            if (bearerToken(context) == null && !headers.contains(Organizations.HEADER)) {
+                // A console session's call (the browser's event streams cannot set headers): the organisation the console
+                // has chosen. The service still checks that the session's token is a member of it.
+                Cookie chosen = context.request().getCookie(Organizations.COOKIE);
+                if (chosen != null && Organizations.isAlias(chosen.getValue())) {
+                    headers.set(Organizations.HEADER, chosen.getValue());
+                }
+            }
         }
         String priorChain = incoming.getHeader("X-Forwarded-For");
         String address = peerAddress(context);
