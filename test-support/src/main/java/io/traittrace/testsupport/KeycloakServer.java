@@ -256,7 +256,7 @@ public final class KeycloakServer implements AutoCloseable {
      * organizations gets them in the token only by asking, {@code organization:*} for all, {@code organization:ALIAS}
      * for one (the demo client's default {@code organization} scope maps a single membership only).
      */
-    public String passwordToken(String username, String password, String scope) {
+    public String scopedPasswordToken(String username, String password, String scope) {
         return token(REALM, Map.of("grant_type", "password", "client_id", DEMO_CLIENT,
                 "username", username, "password", password, "scope", scope));
     }
