@@ -72,6 +72,8 @@ public class ApiProxy {
             "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "content-length", "set-cookie");
 
     private static final Set<HttpMethod> BODILESS = Set.of(HttpMethod.GET, HttpMethod.HEAD);
+    /** The routing context's key for the organisation a console session's call acts for. */
+    private static final String SESSION_ORGANIZATION = "traittrace.session-organization";
 
     private final ApiRoutes routes;
     private final Upstreams upstreams;
@@ -173,12 +175,28 @@ public class ApiProxy {
                 unauthenticated(context);
                 return;
             }
+            if (bearer == null) {
+                rememberSessionOrganization(context, caller);
+            }
             VerifiedTokens.Caller verified = new VerifiedTokens.Caller(subject(caller), caller.getRoles());
             if (token.equals(bearer) && caller.getPrincipal() instanceof JsonWebToken jwt) {
                 verifiedTokens.remember(bearer, verified, jwt.getExpirationTime());
             }
             decide(context, route, verified, token);
         }, failure -> unauthenticated(context));
+    }
+
+    /**
+     * A console session's call names the organisation chosen in the console (its cookie), as the console's own pages do:
+     * the browser's event streams cannot set headers. Only one of the session's own organisations: a cookie left by
+     * someone else who used the browser names none.
+     */
+    private static void rememberSessionOrganization(RoutingContext context, SecurityIdentity caller) {
+        Cookie chosen = context.request().getCookie(Organizations.COOKIE);
+        if (chosen != null && caller.getPrincipal() instanceof JsonWebToken jwt
+                && Organizations.memberships(jwt).contains(chosen.getValue())) {
+            context.put(SESSION_ORGANIZATION, chosen.getValue());
+        }
     }
 
     private void decide(RoutingContext context, ApiRoute route, VerifiedTokens.Caller caller, String token) {
@@ -332,13 +350,9 @@ public class ApiProxy {
         });
         if (token != null) {
             headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + token);
-            if (bearerToken(context) == null && !headers.contains(Organizations.HEADER)) {
-                // A console session's call (the browser's event streams cannot set headers): the organisation the console
-                // has chosen. The service still checks that the session's token is a member of it.
-                Cookie chosen = context.request().getCookie(Organizations.COOKIE);
-                if (chosen != null && Organizations.isAlias(chosen.getValue())) {
-                    headers.set(Organizations.HEADER, chosen.getValue());
-                }
+            String chosen = context.get(SESSION_ORGANIZATION);
+            if (chosen != null && !headers.contains(Organizations.HEADER)) {
+                headers.set(Organizations.HEADER, chosen);
             }
         }
         String priorChain = incoming.getHeader("X-Forwarded-For");
