@@ -177,9 +177,18 @@
     });
   }
 
+  /* The organisation switcher goes as soon as another organisation is picked; its button stays for pages without script. */
+  function autoSwitch() {
+    var select = document.getElementById('org-select');
+    if (select && select.form) {
+      select.addEventListener('change', function () { select.form.submit(); });
+    }
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     drawGraph();
     followAudit();
     enableCopy();
+    autoSwitch();
   });
 }());

@@ -251,6 +251,16 @@ public final class KeycloakServer implements AutoCloseable {
         return passwordToken(REALM, username, password);
     }
 
+    /**
+     * An access token of realm {@value #REALM} by the password grant, asking for {@code scope}: a member of several
+     * organizations gets them in the token only by asking, {@code organization:*} for all, {@code organization:ALIAS}
+     * for one (the demo client's default {@code organization} scope maps a single membership only).
+     */
+    public String scopedPasswordToken(String username, String password, String scope) {
+        return token(REALM, Map.of("grant_type", "password", "client_id", DEMO_CLIENT,
+                "username", username, "password", password, "scope", scope));
+    }
+
     /** A token from realm {@value #STRANGER_REALM} that names the right audience and role viewer. */
     public String strangerToken() {
         JsonNode user = resource(STRANGER_REALM_FILE).path("users").path(0);
@@ -315,11 +325,43 @@ public final class KeycloakServer implements AutoCloseable {
         }
     }
 
-    /** Demo users and client (partial import keeps the realm file's own content), and the stranger realm. */
+    /**
+     * Demo users and client (partial import keeps the realm file's own content), the demo organizations with their
+     * members, and the stranger realm.
+     */
     private void addDemoMaterial() {
         String admin = adminToken();
         adminPost(admin, "/admin/realms/" + REALM + "/partialImport", withoutComment(DEMO_USERS_FILE));
+        addDemoOrganizations(admin);
         adminPost(admin, "/admin/realms", withoutComment(STRANGER_REALM_FILE));
+    }
+
+    /** Partial import knows no organizations: each is created, then its members added by user id. */
+    private void addDemoOrganizations(String admin) {
+        String realm = "/admin/realms/" + REALM;
+        for (JsonNode organization : demoUsers.path("organizations")) {
+            ObjectNode created = JSON.createObjectNode()
+                    .put("alias", organization.path("alias").asText())
+                    .put("name", organization.path("name").asText())
+                    .put("enabled", true);
+            String location = adminPost(admin, realm + "/organizations", created.toString());
+            String organizationPath = location.substring(location.indexOf(realm));
+            for (JsonNode member : organization.path("members")) {
+                adminPost(admin, organizationPath + "/members", JSON.valueToTree(userId(admin, member.asText())).toString());
+            }
+        }
+    }
+
+    private String userId(String admin, String username) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url + "/admin/realms/" + REALM
+                + "/users?exact=true&username=" + URLEncoder.encode(username, StandardCharsets.UTF_8)))
+                .header("Authorization", "Bearer " + admin).build());
+        JsonNode users = json(response.body());
+        if (response.statusCode() != 200 || users.size() != 1) {
+            throw new IllegalStateException("No single demo user " + username + ": " + response.statusCode() + " "
+                    + response.body());
+        }
+        return users.path(0).path("id").asText();
     }
 
     private String adminToken() {
@@ -361,7 +403,8 @@ public final class KeycloakServer implements AutoCloseable {
         return json.toString();
     }
 
-    private void adminPost(String adminToken, String path, String body) {
+    /** POSTs to the admin API; the answer's {@code Location} (empty where none). */
+    private String adminPost(String adminToken, String path, String body) {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url + path))
                 .header("Authorization", "Bearer " + adminToken)
                 .header("Content-Type", "application/json")
@@ -370,6 +413,7 @@ public final class KeycloakServer implements AutoCloseable {
             throw new IllegalStateException("Keycloak admin API refused POST " + path + ": " + response.statusCode()
                     + " " + response.body());
         }
+        return response.headers().firstValue("Location").orElse("");
     }
 
     private HttpResponse<String> send(HttpRequest request) {

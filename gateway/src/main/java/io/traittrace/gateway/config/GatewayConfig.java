@@ -33,6 +33,12 @@ public interface GatewayConfig {
     VerifiedTokens verifiedTokens();
 
     /**
+     * The organisations the platform admin's console pages list (their quotas are the runner's): Keycloak, where
+     * organisations live, is not the gateway's to ask. None: the platform admin opens an organisation by its alias.
+     */
+    Optional<List<String>> organizations();
+
+    /**
      * Where browsers reach the gateway: the console's URL ({@code CONSOLE_URL}, e.g. https://traittrace.example; the same
      * value the realm's console client is registered with). Its origin is the one a cookie-authenticated API write may
      * name in {@code Origin}; behind an ingress the gateway's own host and scheme are not it.

@@ -25,6 +25,7 @@ import io.traittrace.gateway.client.UpstreamResponse;
 import io.traittrace.gateway.client.UpstreamUnavailableException;
 import io.traittrace.gateway.client.Upstreams;
 import io.traittrace.gateway.service.ApiRoutes.Service;
+import io.traittrace.gateway.service.Organizations;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -50,12 +51,14 @@ public class ConsoleService {
 
     private final Upstreams upstreams;
     private final SecurityIdentity identity;
+    private final ConsoleOrganization organization;
     private final ObjectMapper mapper;
     private final ObjectMapper pretty;
 
-    public ConsoleService(Upstreams upstreams, SecurityIdentity identity, ObjectMapper mapper) {
+    public ConsoleService(Upstreams upstreams, SecurityIdentity identity, ConsoleOrganization organization, ObjectMapper mapper) {
         this.upstreams = upstreams;
         this.identity = identity;
+        this.organization = organization;
         this.mapper = mapper;
         this.pretty = mapper.copy().enable(SerializationFeature.INDENT_OUTPUT);
     }
@@ -165,6 +168,21 @@ public class ConsoleService {
         return object(Service.REPORT, "/api/keys", "Keys");
     }
 
+    // ---- organisations (platform admin) ----
+
+    /** An organisation's quota, limits and usage, as the runner keeps them. */
+    public Uni<Map<String, Object>> quota(String alias) {
+        return object(Service.RUNNER, "/api/organizations/" + organizationAlias(alias) + "/quota", "Organisation '" + alias + "'");
+    }
+
+    /** Sets an organisation's quota; the runner's refusal (4xx) comes back as a {@link ConsoleProblem} with its details. */
+    public Uni<Map<String, Object>> setQuota(String alias, Map<String, Object> quota) {
+        return send(Service.RUNNER, HttpMethod.PUT, "/api/organizations/" + organizationAlias(alias) + "/quota", "application/json",
+                json(quota), true)
+                .map(response -> checked(response, "Organisation '" + alias + "'", Service.RUNNER))
+                .map(response -> parseObject(response.body().toString()));
+    }
+
     // ---- plumbing ----
 
     private Uni<Map<String, Object>> object(Service service, String pathAndQuery, String what) {
@@ -200,6 +218,9 @@ public class ConsoleService {
         }
         if (authenticated) {
             accessToken().ifPresent(token -> headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + token));
+            if (organization.selected() != null) {
+                headers.set(Organizations.HEADER, organization.selected());
+            }
         }
         return headers;
     }
@@ -282,6 +303,13 @@ public class ConsoleService {
             throw ConsoleProblem.notFound(what + " '" + id + "' does not exist: lineage ids are " + "1-128 characters from A-Z a-z 0-9 . _ : -.");
         }
         return id;
+    }
+
+    private static String organizationAlias(String alias) {
+        if (!Organizations.isAlias(alias)) {
+            throw ConsoleProblem.notFound("Organisation '" + alias + "' does not exist.");
+        }
+        return alias;
     }
 
     private static String uuid(String id, String what) {

@@ -47,6 +47,16 @@ public class ConsoleUser {
         return List.of(ApiRoutes.VIEWER, ApiRoutes.AUDITOR, ApiRoutes.ADMIN).stream().filter(held::contains).toList();
     }
 
+    /** Reads an organisation's data: holds one of the organisation roles. */
+    public boolean reader() {
+        return !roles().isEmpty();
+    }
+
+    /** Manages organisations and their quotas (the console's organisation pages). */
+    public boolean platformAdmin() {
+        return identity.hasRole(ApiRoutes.PLATFORM_ADMIN);
+    }
+
     public boolean canRequestAudits() {
         return allowed("POST", "/api/audits");
     }

@@ -30,9 +30,11 @@ import io.traittrace.gateway.service.ApiRoutes;
 import io.traittrace.gateway.service.ApiRoutes.ApiRoute;
 import io.traittrace.gateway.service.ClientAddresses;
 import io.traittrace.gateway.service.CrossSiteRequests;
+import io.traittrace.gateway.service.Organizations;
 import io.traittrace.gateway.service.RateLimiter;
 import io.traittrace.gateway.service.VerifiedTokens;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -70,6 +72,8 @@ public class ApiProxy {
             "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "content-length", "set-cookie");
 
     private static final Set<HttpMethod> BODILESS = Set.of(HttpMethod.GET, HttpMethod.HEAD);
+    /** The routing context's key for the organisation a console session's call acts for. */
+    private static final String SESSION_ORGANIZATION = "traittrace.session-organization";
 
     private final ApiRoutes routes;
     private final Upstreams upstreams;
@@ -121,6 +125,12 @@ public class ApiProxy {
         String path = context.normalizedPath();
         ApiRoutes.Lookup lookup = routes.lookup(method, path);
         if (lookup instanceof ApiRoutes.Found found) {
+            Optional<String> malformed = Organizations.headerRefusal(context.request().headers().getAll(Organizations.HEADER));
+            if (malformed.isPresent()) {
+                // No service could act for it: refused before the caller is even checked, like any unreadable request.
+                refuse(context, 400, "Invalid organisation", malformed.get());
+                return;
+            }
             authorize(context, found.route());
         } else if (lookup instanceof ApiRoutes.MethodNotAllowed refused) {
             context.response().putHeader(HttpHeaders.ALLOW, String.join(", ", refused.allowed()));
@@ -165,12 +175,28 @@ public class ApiProxy {
                 unauthenticated(context);
                 return;
             }
+            if (bearer == null) {
+                rememberSessionOrganization(context, caller);
+            }
             VerifiedTokens.Caller verified = new VerifiedTokens.Caller(subject(caller), caller.getRoles());
             if (token.equals(bearer) && caller.getPrincipal() instanceof JsonWebToken jwt) {
                 verifiedTokens.remember(bearer, verified, jwt.getExpirationTime());
             }
             decide(context, route, verified, token);
         }, failure -> unauthenticated(context));
+    }
+
+    /**
+     * A console session's call names the organisation chosen in the console (its cookie), as the console's own pages do:
+     * the browser's event streams cannot set headers. Only one of the session's own organisations: a cookie left by
+     * someone else who used the browser names none.
+     */
+    private static void rememberSessionOrganization(RoutingContext context, SecurityIdentity caller) {
+        Cookie chosen = context.request().getCookie(Organizations.COOKIE);
+        if (chosen != null && caller.getPrincipal() instanceof JsonWebToken jwt
+                && Organizations.memberships(jwt).contains(chosen.getValue())) {
+            context.put(SESSION_ORGANIZATION, chosen.getValue());
+        }
     }
 
     private void decide(RoutingContext context, ApiRoute route, VerifiedTokens.Caller caller, String token) {
@@ -324,6 +350,10 @@ public class ApiProxy {
         });
         if (token != null) {
             headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+            String chosen = context.get(SESSION_ORGANIZATION);
+            if (chosen != null && !headers.contains(Organizations.HEADER)) {
+                headers.set(Organizations.HEADER, chosen);
+            }
         }
         String priorChain = incoming.getHeader("X-Forwarded-For");
         String address = peerAddress(context);

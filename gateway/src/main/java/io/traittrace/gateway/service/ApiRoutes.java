@@ -21,12 +21,17 @@ public class ApiRoutes {
     public static final String AUDITOR = "auditor";
     public static final String ADMIN = "admin";
     public static final String REGISTRY_PUBLISHER = "registry-publisher";
+    /** Manages organisations and their quotas; on its own it reads no organisation's data. */
+    public static final String PLATFORM_ADMIN = "platform-admin";
 
     private static final Set<String> PUBLIC = Set.of();
     private static final Set<String> READERS = Set.of(VIEWER, AUDITOR, ADMIN);
     private static final Set<String> WRITERS = Set.of(AUDITOR, ADMIN);
     private static final Set<String> ADMINS = Set.of(ADMIN);
     private static final Set<String> CERTIFICATE_READERS = Set.of(VIEWER, AUDITOR, ADMIN, REGISTRY_PUBLISHER);
+    /** An organisation's quota: its admins read it, platform admins read and set any organisation's. */
+    private static final Set<String> QUOTA_READERS = Set.of(PLATFORM_ADMIN, ADMIN);
+    private static final Set<String> PLATFORM_ADMINS = Set.of(PLATFORM_ADMIN);
 
     /** First match wins: specific paths come before the wildcards that would also match them. */
     private static final List<ApiRoute> ROUTES = List.of(
@@ -43,7 +48,9 @@ public class ApiRoutes {
             route(Service.RUNNER, READERS, "GET", "/api/audits"),
             route(Service.RUNNER, READERS, "GET", "/api/audits/**"),
             route(Service.RUNNER, WRITERS, "POST", "/api/audits"),
-            route(Service.RUNNER, WRITERS, "POST", "/api/audits/*/cancel"));
+            route(Service.RUNNER, WRITERS, "POST", "/api/audits/*/cancel"),
+            route(Service.RUNNER, QUOTA_READERS, "GET", "/api/organizations/*/quota"),
+            route(Service.RUNNER, PLATFORM_ADMINS, "PUT", "/api/organizations/*/quota"));
 
     public enum Service {
         LINEAGE, RUNNER, REPORT

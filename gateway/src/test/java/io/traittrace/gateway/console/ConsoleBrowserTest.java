@@ -2,6 +2,7 @@ package io.traittrace.gateway.console;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -30,6 +31,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
@@ -39,12 +41,14 @@ import io.traittrace.gateway.StandInServices;
 import io.traittrace.testsupport.Browser;
 import io.traittrace.testsupport.KeycloakResource;
 import io.traittrace.testsupport.KeycloakServer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
  * The console in a real browser (headless Chromium), logged in through the real Keycloak's login form: a viewer
  * browses lineage, a dataset, audits and a certificate, is refused the request form, and signs out; an auditor
- * requests an audit through the CSRF-protected form. The services are the recorded stand-ins. Nothing the pages do
+ * requests an audit through the CSRF-protected form; a consultant in two organisations switches between them and sees
+ * each one's audits only. The services are the recorded stand-ins. Nothing the pages do
  * may be refused by their Content-Security-Policy. A failed test leaves a screenshot and the page under
  * {@code target/browser/}.
  */
@@ -226,6 +230,102 @@ class ConsoleBrowserTest {
         assertRelayedToken(posts, "auditor");
 
         assertNoCspViolationsNorScriptErrors();
+    }
+
+    @Test
+    void aConsultantInTwoOrganisationsSwitchesBetweenThemAndSeesEachOnesAuditsOnly() {
+        WebDriver driver = browser.driver();
+        // The runner's answer depends on the organisation the console names, as the real runner's does.
+        JsonObject audits = new JsonObject(Fixtures.read("runner/audits.json"));
+        auditsOf("acme", audits, RUNNING_AUDIT);
+        auditsOf("globex", audits, AUDIT);
+
+        browser.open(console + "/console/audits");
+        browser.logIn(keycloak, "consultant");
+        browser.awaitUrl(console + "/console/audits");
+        assertThat(browser.visible("user-name").getText()).isEqualTo("Demo Consultant");
+
+        // The switcher offers the organisations of the session's token; the first is the one shown.
+        Select switcher = new Select(browser.visible("org-select"));
+        assertThat(switcher.getOptions()).extracting(WebElement::getText).containsExactly("acme", "globex");
+        assertThat(switcher.getFirstSelectedOption().getText()).isEqualTo("acme");
+        assertThat(auditRows()).containsExactly(RUNNING_AUDIT);
+
+        // Picking globex switches at once (console.js), back to the same list, which is globex's alone.
+        switchTo("globex");
+        assertThat(auditRows()).containsExactly(AUDIT);
+        // Remembered: the home page's recent audits are globex's too.
+        driver.findElement(By.cssSelector("[data-testid=nav-home]")).click();
+        assertThat(browser.visible(By.id("recent-audits-table")).findElements(By.cssSelector("tr.audit-row")))
+                .extracting(row -> row.getDomAttribute("data-audit-id")).containsExactly(AUDIT);
+
+        // Back to acme; the running audit's live events, which the browser fetches through the gateway with the session
+        // cookie alone, are asked for acme as well.
+        driver.findElement(By.id("nav-audits")).click();
+        switchTo("acme");
+        assertThat(auditRows()).containsExactly(RUNNING_AUDIT);
+        browser.open(console + "/console/audits/" + RUNNING_AUDIT);
+        browser.waiting().until(ExpectedConditions.attributeToBe(
+                By.cssSelector("#runs-table tr.run-row[data-run-id='e2a1b3c4-0000-4000-8000-000000000002']"), "data-state", "RUNNING"));
+
+        // What the runner was asked: each list for the organisation then chosen, all with the consultant's token, which
+        // carries both organisations.
+        List<LoggedRequest> lists = StandInServices.runner().findAll(getRequestedFor(urlPathEqualTo("/api/audits")));
+        assertThat(lists).extracting(request -> request.getHeader("TraitTrace-Organization"))
+                .containsExactly("acme", "globex", "globex", "globex", "acme");
+        for (LoggedRequest request : lists) {
+            JsonObject claims = claims(request);
+            assertThat(claims.getString("preferred_username")).isEqualTo("consultant");
+            assertThat(claims.getJsonArray("organization").getList()).containsExactlyInAnyOrder("acme", "globex");
+        }
+        List<LoggedRequest> events = StandInServices.runner().findAll(getRequestedFor(urlEqualTo("/api/audits/" + RUNNING_AUDIT + "/events")));
+        assertThat(events).isNotEmpty().allSatisfy(request -> assertThat(request.getHeader("TraitTrace-Organization")).isEqualTo("acme"));
+
+        assertNoCspViolationsNorScriptErrors();
+    }
+
+    @Test
+    void aMemberOfOneOrganisationSeesItsNameAndNoSwitcher() {
+        browser.open(console + "/console");
+        browser.logIn(keycloak, "globex-viewer");
+        browser.awaitUrl(console + "/console");
+        assertThat(browser.visible("org-name").getText()).isEqualTo("globex");
+        assertThat(browser.present(By.id("org-switcher"))).isFalse();
+        assertThat(StandInServices.runner().findAll(getRequestedFor(urlPathEqualTo("/api/audits"))))
+                .isNotEmpty().allSatisfy(request -> assertThat(request.getHeader("TraitTrace-Organization")).isEqualTo("globex"));
+        assertNoCspViolationsNorScriptErrors();
+    }
+
+    /** The runner's audit list for one organisation: the one audit of the fixture's that is that organisation's. */
+    private static void auditsOf(String organization, JsonObject all, String audit) {
+        JsonArray items = new JsonArray();
+        all.getJsonArray("items").forEach(item -> {
+            if (((JsonObject) item).getString("id").equals(audit)) {
+                items.add(item);
+            }
+        });
+        JsonObject page = all.copy().put("items", items).put("total", items.size());
+        StandInServices.runner().stubFor(get(urlPathEqualTo("/api/audits")).withHeader("TraitTrace-Organization", equalTo(organization))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(page.encode())));
+    }
+
+    /** Picks an organisation in the switcher on the audit list and waits for the list it leads back to. */
+    private void switchTo(String organization) {
+        WebElement before = browser.visible("audits-table");
+        new Select(browser.visible("org-select")).selectByValue(organization);
+        browser.waiting().until(ExpectedConditions.stalenessOf(before));
+        browser.visible("audits-table");
+        assertThat(new Select(browser.visible("org-select")).getFirstSelectedOption().getText()).isEqualTo(organization);
+    }
+
+    private List<String> auditRows() {
+        return browser.driver().findElements(By.cssSelector("#audits-table tr.audit-row")).stream()
+                .map(row -> row.getDomAttribute("data-audit-id")).toList();
+    }
+
+    private static JsonObject claims(LoggedRequest request) {
+        String[] jwt = request.getHeader("Authorization").substring("Bearer ".length()).split("\\.");
+        return new JsonObject(new String(Base64.getUrlDecoder().decode(jwt[1]), StandardCharsets.UTF_8));
     }
 
     private void fillValid() {

@@ -69,6 +69,44 @@ class ApiProxyTest {
     }
 
     @Test
+    void theOrganisationHeaderReachesTheServiceAsSent() {
+        String token = Callers.token("consultant", java.util.Set.of("auditor"), List.of("acme", "globex"));
+        StandInServices.runner().stubFor(get(urlPathEqualTo("/api/audits"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("{\"items\":[]}")));
+
+        given().auth().oauth2(token).header("TraitTrace-Organization", "globex")
+                .get("/api/audits").then().statusCode(200);
+        given().auth().oauth2(token).get("/api/audits").then().statusCode(200);
+
+        // The service decides what the organisation may see; the gateway neither adds nor drops the caller's choice.
+        List<com.github.tomakehurst.wiremock.verification.LoggedRequest> sent = StandInServices.runner()
+                .findAll(getRequestedFor(urlPathEqualTo("/api/audits")));
+        assertThat(sent).hasSize(2);
+        assertThat(sent.get(0).getHeaders().getHeader("TraitTrace-Organization").values()).containsExactly("globex");
+        assertThat(sent.get(1).containsHeader("TraitTrace-Organization")).isFalse();
+    }
+
+    @Test
+    void anOrganisationHeaderThatNamesNoOrganisationIsRefusedBeforeAnythingIsForwarded() {
+        String token = Callers.token("auditor");
+        for (String malformed : List.of("Acme Corp", "acme,globex", "../acme", "-acme", "a".repeat(64))) {
+            given().auth().oauth2(token).header("TraitTrace-Organization", malformed)
+                    .get("/api/audits").then().statusCode(400).contentType("application/problem+json")
+                    .body("title", org.hamcrest.Matchers.equalTo("Invalid organisation"))
+                    .body("detail", org.hamcrest.Matchers.containsString("TraitTrace-Organization"));
+        }
+        // Twice, even the same alias: which one would the service take?
+        given().auth().oauth2(token).header("TraitTrace-Organization", "acme").header("TraitTrace-Organization", "acme")
+                .contentType(ContentType.JSON).body("{}")
+                .post("/api/audits").then().statusCode(400).contentType("application/problem+json");
+        // Refused before the caller is asked for: no token is needed to be told the header is wrong.
+        given().header("TraitTrace-Organization", "ACME").get("/api/lineage/models").then().statusCode(400);
+
+        StandInServices.runner().verify(0, anyRequestedFor(anyUrl()));
+        StandInServices.lineage().verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
     void theCallersTraceContinuesToTheService() {
         String traceId = "80e1afed08e019fc1110464cfa66635c";
         String callerSpan = "7a085853722dc6d2";

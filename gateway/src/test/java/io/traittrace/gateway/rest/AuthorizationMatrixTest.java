@@ -36,6 +36,7 @@ class AuthorizationMatrixTest {
     private static final Set<String> WRITERS = Set.of("auditor", "admin");
     private static final Set<String> ADMINS = Set.of("admin");
     private static final Set<String> CERTIFICATE_READERS = Set.of("viewer", "auditor", "admin", "registry-publisher");
+    private static final Set<String> VALID_CALLERS = Set.of("viewer", "auditor", "admin", "registry-publisher", "platform-admin");
 
     /** The designed access of each route: method, an example path, who may call it (empty = public). */
     private static final List<Object[]> ROUTES = List.of(
@@ -73,11 +74,13 @@ class AuthorizationMatrixTest {
             new Object[] { "POST", "/api/audits", WRITERS },
             new Object[] { "GET", "/api/audits/a-1", READERS },
             new Object[] { "GET", "/api/audits/a-1/events", READERS },
-            new Object[] { "POST", "/api/audits/a-1/cancel", WRITERS });
+            new Object[] { "POST", "/api/audits/a-1/cancel", WRITERS },
+            new Object[] { "GET", "/api/organizations/acme/quota", Set.of("platform-admin", "admin") },
+            new Object[] { "PUT", "/api/organizations/acme/quota", Set.of("platform-admin") });
 
     /** Callers with a valid token hold exactly one realm role; the others are turned away before any role check. */
     private static final List<String> CALLERS = List.of("no token", "expired", "wrong issuer", "wrong audience",
-            "forged signature", "registry-publisher", "viewer", "auditor", "admin");
+            "forged signature", "registry-publisher", "viewer", "auditor", "admin", "platform-admin");
 
     @BeforeEach
     void everyServiceAnswers200() {
@@ -93,7 +96,7 @@ class AuthorizationMatrixTest {
             @SuppressWarnings("unchecked")
             Set<String> allowed = (Set<String>) route[2];
             int expected = allowed.isEmpty() ? 200
-                    : !READERS.contains(caller) && !"registry-publisher".equals(caller) ? 401
+                    : !VALID_CALLERS.contains(caller) ? 401
                     : allowed.contains(caller) ? 200 : 403;
             return Arguments.of(route[0], route[1], caller, expected);
         }));
@@ -124,6 +127,10 @@ class AuthorizationMatrixTest {
     private static String token(String caller) {
         if ("no token".equals(caller)) {
             return null;
+        }
+        if ("platform-admin".equals(caller)) {
+            // A platform admin is a member of no organisation.
+            return Callers.token(caller, Set.of(caller), java.util.List.of());
         }
         return Callers.invalidTokens().getOrDefault(caller, Callers.token(caller));
     }

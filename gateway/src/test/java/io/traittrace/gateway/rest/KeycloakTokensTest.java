@@ -37,7 +37,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * Tokens from a real Keycloak with the realm file k8s uses, sent through the gateway: the demo users' password
  * tokens and the services' client-credentials tokens reach exactly the routes their realm roles allow, and reach
- * them unchanged; a token Keycloak signed for another realm, or one edited after signing, reaches nothing.
+ * them unchanged; a token Keycloak signed for another realm, or one edited after signing, reaches nothing. The tokens
+ * name their user's organisations (Keycloak Organizations) the way the services read them.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KeycloakResource.class, restrictToAnnotatedClass = true)
@@ -60,6 +61,52 @@ class KeycloakTokensTest {
         assertClaims(userToken("admin"), "admin");
         assertClaims(serviceToken("registry-publisher"), "registry-publisher");
         assertClaims(serviceToken("audit-runner"), "viewer");
+    }
+
+    @Test
+    void accessTokensNameTheOrganisationsOfTheirUser() {
+        // A member of one organisation: the realm's default organization scope maps it without being asked.
+        assertThat(organizations(userToken("viewer"))).containsExactly("acme");
+        assertThat(organizations(userToken("admin"))).containsExactly("acme");
+        assertThat(organizations(userToken("globex-auditor"))).containsExactly("globex");
+        assertThat(realmRoles(claims(userToken("globex-admin")))).contains("admin");
+
+        // A member of several gets them by asking: all of them, or one; unasked, none (Keycloak would have it pick one at
+        // a browser login), so a service answers it "name one" rather than guessing.
+        String consultant = keycloak.demoPassword("consultant");
+        assertThat(organizations(keycloak.scopedPasswordToken("consultant", consultant, "organization:*"))).containsExactlyInAnyOrder("acme", "globex");
+        assertThat(organizations(keycloak.scopedPasswordToken("consultant", consultant, "organization:globex"))).containsExactly("globex");
+        assertThat(claims(keycloak.passwordToken("consultant", consultant)).containsKey("organization")).isFalse();
+        // Asking for an organisation one is not a member of gets nothing.
+        assertThat(claims(keycloak.scopedPasswordToken("viewer", keycloak.demoPassword("viewer"), "organization:globex"))
+                .containsKey("organization")).isFalse();
+
+        // The platform admin is a member of none; the runner's service account of none either, it names one per call.
+        JsonObject platformAdmin = claims(userToken("platform-admin"));
+        assertThat(platformAdmin.containsKey("organization")).isFalse();
+        assertThat(realmRoles(platformAdmin)).contains("platform-admin").doesNotContainAnyElementsOf(APP_ROLES);
+        JsonObject runner = claims(serviceToken("audit-runner"));
+        assertThat(runner.containsKey("organization")).isFalse();
+        assertThat(realmRoles(runner)).contains("internal-service", "viewer");
+        // The registry client reads for the organisation its client names (the default one in the realm file).
+        assertThat(organizations(serviceToken("registry-publisher"))).containsExactly("default");
+    }
+
+    @Test
+    void aConsultantsRealTokenReachesTheServiceWithTheOrganisationItNames() {
+        String token = keycloak.scopedPasswordToken("consultant", keycloak.demoPassword("consultant"), "organization:*");
+        StandInServices.runner().stubFor(get(urlEqualTo("/api/audits")).willReturn(okJson("{\"items\":[]}")));
+
+        given().auth().oauth2(token).header("TraitTrace-Organization", "globex")
+                .when().get("/api/audits")
+                .then().statusCode(200);
+        given().auth().oauth2(token).header("TraitTrace-Organization", "Globex Inc")
+                .when().get("/api/audits")
+                .then().statusCode(400).contentType(Problems.MEDIA_TYPE);
+
+        StandInServices.runner().verify(1, getRequestedFor(urlEqualTo("/api/audits"))
+                .withHeader("Authorization", equalTo("Bearer " + token))
+                .withHeader("TraitTrace-Organization", equalTo("globex")));
     }
 
     @Test
@@ -217,6 +264,14 @@ class KeycloakTokensTest {
     private static List<Object> audiences(JsonObject claims) {
         Object aud = claims.getValue("aud");
         return aud instanceof JsonArray many ? many.getList() : List.of(aud);
+    }
+
+    /** The token's organization claim: the list of aliases Keycloak's membership mapper writes. */
+    private static List<Object> organizations(String token) {
+        JsonObject claims = claims(token);
+        assertThat(claims.getValue("organization")).as("the organization claim of %s", claims.getString("preferred_username"))
+                .isInstanceOf(JsonArray.class);
+        return claims.getJsonArray("organization").getList();
     }
 
     private static List<Object> realmRoles(JsonObject claims) {

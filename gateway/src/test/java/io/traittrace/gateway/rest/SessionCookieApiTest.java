@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,6 +36,7 @@ import io.restassured.http.ContentType;
 import io.traittrace.gateway.StandInServices;
 import io.traittrace.testsupport.KeycloakResource;
 import io.traittrace.testsupport.KeycloakServer;
+import io.vertx.core.json.JsonObject;
 
 /**
  * The console's session against the real Keycloak with the realm file k8s uses, signed in the way a browser does
@@ -90,6 +92,33 @@ class SessionCookieApiTest {
         // A bearer token needs no origin.
         given().auth().oauth2(keycloak.passwordToken("auditor", keycloak.demoPassword("auditor")))
                 .contentType(ContentType.JSON).body("{}").post("/api/audits").then().statusCode(202);
+    }
+
+    /**
+     * A session's API call (the console's live views) names the organisation chosen in the console, when it is one of the
+     * session's: a cookie naming another (left by someone else on the browser) names none; a header sent wins.
+     */
+    @Test
+    void aSessionsApiCallsNameTheConsolesChosenOrganisation() {
+        Map<String, String> consultant = signIn("consultant", "/console/audits");
+        StandInServices.runner().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlEqualTo("/api/audits"))
+                .willReturn(okJson("{\"items\":[]}")));
+
+        given().cookies(consultant).cookie("traittrace-organization", "globex").header("Sec-Fetch-Site", "same-origin")
+                .get("/api/audits").then().statusCode(200);
+        given().cookies(consultant).cookie("traittrace-organization", "initech").header("Sec-Fetch-Site", "same-origin")
+                .get("/api/audits").then().statusCode(200);
+        given().cookies(consultant).cookie("traittrace-organization", "globex").header("Sec-Fetch-Site", "same-origin")
+                .header("TraitTrace-Organization", "acme").get("/api/audits").then().statusCode(200);
+
+        List<com.github.tomakehurst.wiremock.verification.LoggedRequest> sent = StandInServices.runner()
+                .findAll(getRequestedFor(urlEqualTo("/api/audits")));
+        assertThat(sent).extracting(request -> request.containsHeader("TraitTrace-Organization")
+                ? request.getHeader("TraitTrace-Organization") : "(none)").containsExactly("globex", "(none)", "acme");
+        // The session's token is the console's, asked for every organisation of the user.
+        JsonObject claims = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(
+                sent.get(0).getHeader("Authorization").substring("Bearer ".length()).split("\\.")[1]), StandardCharsets.UTF_8));
+        assertThat(claims.getJsonArray("organization").getList()).containsExactlyInAnyOrder("acme", "globex");
     }
 
     /** Exact redirect URIs: Keycloak sends a code only to the console's callback, and a signed-out user only to /signed-out. */

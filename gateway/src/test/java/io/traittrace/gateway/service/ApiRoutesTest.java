@@ -26,6 +26,17 @@ class ApiRoutesTest {
     }
 
     @Test
+    void anOrganisationsQuotaIsReadByItsAdminsAndSetByPlatformAdminsOnly() {
+        Found read = (Found) routes.lookup("GET", "/api/organizations/acme/quota");
+        assertThat(read.route().service()).isEqualTo(Service.RUNNER);
+        assertThat(read.route().roles()).containsExactlyInAnyOrder("platform-admin", "admin");
+        Found set = (Found) routes.lookup("PUT", "/api/organizations/acme/quota");
+        assertThat(set.route().roles()).containsExactly("platform-admin");
+        assertThat(routes.lookup("GET", "/api/organizations")).isInstanceOf(NoSuchPath.class);
+        assertThat(routes.lookup("DELETE", "/api/organizations/acme/quota")).isEqualTo(new MethodNotAllowed(Set.of("GET", "PUT")));
+    }
+
+    @Test
     void eachServiceGetsItsOwnPaths() {
         assertThat(((Found) routes.lookup("GET", "/api/lineage/models/a/b/c")).route().service()).isEqualTo(Service.LINEAGE);
         assertThat(((Found) routes.lookup("GET", "/api/audits")).route().service()).isEqualTo(Service.RUNNER);
