@@ -32,6 +32,10 @@ public class ApiRoutes {
     /** An organisation's quota: its admins read it, platform admins read and set any organisation's. */
     private static final Set<String> QUOTA_READERS = Set.of(PLATFORM_ADMIN, ADMIN);
     private static final Set<String> PLATFORM_ADMINS = Set.of(PLATFORM_ADMIN);
+    /** Lineage also lets a platform admin act for the public catalogue (the lineage service holds it to that). */
+    private static final Set<String> CATALOGUE_READERS = Set.of(VIEWER, AUDITOR, ADMIN, PLATFORM_ADMIN);
+    private static final Set<String> CATALOGUE_WRITERS = Set.of(AUDITOR, ADMIN, PLATFORM_ADMIN);
+    private static final Set<String> CATALOGUE_ADMINS = Set.of(ADMIN, PLATFORM_ADMIN);
 
     /** First match wins: specific paths come before the wildcards that would also match them. */
     private static final List<ApiRoute> ROUTES = List.of(
@@ -42,9 +46,9 @@ public class ApiRoutes {
             upload(Service.REPORT, CERTIFICATE_READERS, "POST", "/api/certificates/*/model-card/readme"),
             route(Service.REPORT, CERTIFICATE_READERS, "GET", "/api/certificates"),
             route(Service.REPORT, CERTIFICATE_READERS, "GET", "/api/certificates/**"),
-            route(Service.LINEAGE, ADMINS, "DELETE", "/api/lineage/assertions/shared-init/*"),
-            route(Service.LINEAGE, READERS, "GET", "/api/lineage/**"),
-            upload(Service.LINEAGE, WRITERS, "POST", "/api/lineage/**"),
+            route(Service.LINEAGE, CATALOGUE_ADMINS, "DELETE", "/api/lineage/assertions/shared-init/*"),
+            route(Service.LINEAGE, CATALOGUE_READERS, "GET", "/api/lineage/**"),
+            upload(Service.LINEAGE, CATALOGUE_WRITERS, "POST", "/api/lineage/**"),
             route(Service.RUNNER, READERS, "GET", "/api/audits"),
             route(Service.RUNNER, READERS, "GET", "/api/audits/**"),
             route(Service.RUNNER, WRITERS, "POST", "/api/audits"),

@@ -38,6 +38,11 @@ class AuthorizationMatrixTest {
     private static final Set<String> CERTIFICATE_READERS = Set.of("viewer", "auditor", "admin", "registry-publisher");
     private static final Set<String> VALID_CALLERS = Set.of("viewer", "auditor", "admin", "registry-publisher", "platform-admin");
 
+    /** Lineage routes also let a platform admin act for the public catalogue (the lineage service checks that it does). */
+    private static final Set<String> CATALOGUE_READERS = Set.of("viewer", "auditor", "admin", "platform-admin");
+    private static final Set<String> CATALOGUE_WRITERS = Set.of("auditor", "admin", "platform-admin");
+    private static final Set<String> CATALOGUE_ADMINS = Set.of("admin", "platform-admin");
+
     /** The designed access of each route: method, an example path, who may call it (empty = public). */
     private static final List<Object[]> ROUTES = List.of(
             new Object[] { "GET", "/api/keys", Set.of() },
@@ -49,27 +54,27 @@ class AuthorizationMatrixTest {
             new Object[] { "GET", "/api/certificates/c-1/model-card", CERTIFICATE_READERS },
             new Object[] { "POST", "/api/certificates/c-1/model-card/readme", CERTIFICATE_READERS },
             new Object[] { "POST", "/api/certificates/c-1/revoke", ADMINS },
-            new Object[] { "GET", "/api/lineage/models", READERS },
-            new Object[] { "POST", "/api/lineage/models", WRITERS },
-            new Object[] { "GET", "/api/lineage/models/m-1", READERS },
-            new Object[] { "GET", "/api/lineage/models/m-1/family", READERS },
-            new Object[] { "GET", "/api/lineage/models/m-1/ancestors", READERS },
-            new Object[] { "GET", "/api/lineage/models/m-1/descendants", READERS },
-            new Object[] { "GET", "/api/lineage/models/m-1/exposure", READERS },
-            new Object[] { "GET", "/api/lineage/models/m-1/training-runs", READERS },
-            new Object[] { "GET", "/api/lineage/datasets", READERS },
-            new Object[] { "POST", "/api/lineage/datasets", WRITERS },
-            new Object[] { "GET", "/api/lineage/datasets/d-1", READERS },
-            new Object[] { "POST", "/api/lineage/training-runs", WRITERS },
-            new Object[] { "GET", "/api/lineage/training-runs/r-1", READERS },
-            new Object[] { "GET", "/api/lineage/exposures", READERS },
-            new Object[] { "POST", "/api/lineage/import", WRITERS },
-            new Object[] { "POST", "/api/lineage/openlineage", WRITERS },
-            new Object[] { "POST", "/api/lineage/model-cards", WRITERS },
-            new Object[] { "POST", "/api/lineage/assertions/shared-init", WRITERS },
-            new Object[] { "GET", "/api/lineage/assertions/shared-init", READERS },
-            new Object[] { "GET", "/api/lineage/assertions/shared-init/s-1", READERS },
-            new Object[] { "DELETE", "/api/lineage/assertions/shared-init/s-1", ADMINS },
+            new Object[] { "GET", "/api/lineage/models", CATALOGUE_READERS },
+            new Object[] { "POST", "/api/lineage/models", CATALOGUE_WRITERS },
+            new Object[] { "GET", "/api/lineage/models/m-1", CATALOGUE_READERS },
+            new Object[] { "GET", "/api/lineage/models/m-1/family", CATALOGUE_READERS },
+            new Object[] { "GET", "/api/lineage/models/m-1/ancestors", CATALOGUE_READERS },
+            new Object[] { "GET", "/api/lineage/models/m-1/descendants", CATALOGUE_READERS },
+            new Object[] { "GET", "/api/lineage/models/m-1/exposure", CATALOGUE_READERS },
+            new Object[] { "GET", "/api/lineage/models/m-1/training-runs", CATALOGUE_READERS },
+            new Object[] { "GET", "/api/lineage/datasets", CATALOGUE_READERS },
+            new Object[] { "POST", "/api/lineage/datasets", CATALOGUE_WRITERS },
+            new Object[] { "GET", "/api/lineage/datasets/d-1", CATALOGUE_READERS },
+            new Object[] { "POST", "/api/lineage/training-runs", CATALOGUE_WRITERS },
+            new Object[] { "GET", "/api/lineage/training-runs/r-1", CATALOGUE_READERS },
+            new Object[] { "GET", "/api/lineage/exposures", CATALOGUE_READERS },
+            new Object[] { "POST", "/api/lineage/import", CATALOGUE_WRITERS },
+            new Object[] { "POST", "/api/lineage/openlineage", CATALOGUE_WRITERS },
+            new Object[] { "POST", "/api/lineage/model-cards", CATALOGUE_WRITERS },
+            new Object[] { "POST", "/api/lineage/assertions/shared-init", CATALOGUE_WRITERS },
+            new Object[] { "GET", "/api/lineage/assertions/shared-init", CATALOGUE_READERS },
+            new Object[] { "GET", "/api/lineage/assertions/shared-init/s-1", CATALOGUE_READERS },
+            new Object[] { "DELETE", "/api/lineage/assertions/shared-init/s-1", CATALOGUE_ADMINS },
             new Object[] { "GET", "/api/audits", READERS },
             new Object[] { "POST", "/api/audits", WRITERS },
             new Object[] { "GET", "/api/audits/a-1", READERS },
