@@ -14,6 +14,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -34,6 +35,8 @@ import io.traittrace.service.tenancy.Tenant;
 /** Issues, stores, revokes and verifies certificates; every write commits with its outbox event. */
 @ApplicationScoped
 public class CertificateService {
+
+    private static final Logger LOG = Logger.getLogger(CertificateService.class);
 
     private final CertificateRepository repository;
     private final CertificateEvents events;
@@ -66,6 +69,11 @@ public class CertificateService {
     private Uni<Boolean> store(AuditCompleted audit) {
         return Panache.withTransaction(() -> repository.find("auditId", audit.auditId()).firstResult().chain(existing -> {
             if (existing != null) {
+                if (!existing.organization.equals(audit.organization())) {
+                    // Audit ids are UUIDs: a second organisation naming one is a bug upstream; the first certificate stays its owner's.
+                    LOG.warnf("Audit %s already has a certificate in another organisation; the event for %s is ignored", audit.auditId(),
+                            audit.organization());
+                }
                 return Uni.createFrom().item(false);
             }
             CertificateIssuer.Issued issued = issuer.issue(audit, keys.signer(), Instant.now());
