@@ -80,13 +80,19 @@ public class CertificatePublisher {
         if (!CertificateEvents.ISSUED_TYPE.equals(type) && !CertificateEvents.REVOKED_TYPE.equals(type)) {
             return Uni.createFrom().voidItem();
         }
-        String organization = event.at("/data/organization").asText("");
-        if (!Organizations.isAlias(organization)) {
-            LOG.warnf("Skipping certificate event %s: it names no organisation, so it is published nowhere", event.path("id").asText());
+        UUID id = UUID.fromString(event.at("/data/certificateId").asText());
+        JsonNode organization = event.at("/data/organization");
+        Uni<CertificateEntity> certificate;
+        if (organization.isMissingNode()) {
+            // Written before events named their organisation (still on the topic at the upgrade): the certificate's own.
+            certificate = certificates.getAnnouncedWithoutOrganization(id);
+        } else if (Organizations.isAlias(organization.asText(null))) {
+            certificate = certificates.get(id, organization.asText());
+        } else {
+            LOG.warnf("Skipping certificate event %s: its organisation is not an alias, so it is published nowhere", event.path("id").asText());
             return Uni.createFrom().voidItem();
         }
-        UUID id = UUID.fromString(event.at("/data/certificateId").asText());
-        return certificates.get(id, organization)
+        return certificate
                 .chain(c -> mlflow(c).chain(() -> webhook(c, event.path("id").asText(), payload)));
     }
 

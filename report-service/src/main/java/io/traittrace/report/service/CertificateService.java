@@ -108,6 +108,15 @@ public class CertificateService {
         return in(id, List.of(organization));
     }
 
+    /**
+     * A certificate in whichever organisation owns it: only for a {@code certificate-issued} or {@code -revoked} event
+     * written before events named their organisation, where the certificate's own (after V5 the default one) stands.
+     */
+    public Uni<CertificateEntity> getAnnouncedWithoutOrganization(UUID id) {
+        return Panache.withSession(() -> repository.findById(id))
+                .onItem().ifNull().failWith(() -> ReportProblem.notFound("Certificate " + id));
+    }
+
     private Uni<CertificateEntity> in(UUID id, Collection<String> organizations) {
         return Panache.withSession(() -> repository.findIn(id, organizations))
                 .onItem().ifNull().failWith(() -> ReportProblem.notFound("Certificate " + id));

@@ -19,8 +19,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.function.Supplier;
 
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,6 +43,7 @@ import io.traittrace.report.publishing.Webhooks;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.Metrics;
 import io.traittrace.testsupport.PostgresResource;
+import io.traittrace.testsupport.TopicReader;
 import io.traittrace.testsupport.Callers;
 
 /**
@@ -265,6 +271,43 @@ class PublishingApiTest {
                     .isGreaterThanOrEqualTo(1);
         }
         as("viewer", "initech").get("/api/registries").then().statusCode(200).body("targets", org.hamcrest.Matchers.empty());
+    }
+
+    /**
+     * A certificate event written before events named their organisation (still on the topic at the upgrade) goes to
+     * the certificate's own organisation's targets; one naming another organisation than the certificate's reaches no one.
+     */
+    @Test
+    void anEventWithoutAnOrganisationIsPublishedForTheCertificatesOwnAndOneNamingAnotherNowhere() throws Exception {
+        wiremock.stubFor(post(urlEqualTo(HOOK)).atPriority(10).willReturn(aResponse().withStatus(204)));
+        wiremock.stubFor(post(urlEqualTo(GLOBEX_HOOK)).atPriority(10).willReturn(aResponse().withStatus(204)));
+        String model = id("legacy-event");
+        publish(model, cloudEvent(ReportApi.audit(id("audit"), model, "acme"), id("e")));
+        String certId = awaitCertificate(model, 1);
+        assertThat(await(() -> wiremock.findAll(postRequestedFor(urlEqualTo(HOOK)).withRequestBody(containing(certId))), 1)).hasSize(1);
+        ObjectNode issued;
+        try (TopicReader reader = new TopicReader("certificate-issued")) {
+            issued = (ObjectNode) ReportApi.JSON.readTree(reader.awaitMatching(r -> certId.equals(r.key()), 1, Duration.ofSeconds(20))
+                    .get(0).value());
+        }
+        ObjectNode otherOrganization = issued.deepCopy().put("id", id("misdirected"));
+        ((ObjectNode) otherOrganization.get("data")).put("organization", "globex");
+        ObjectNode legacy = issued.deepCopy().put("id", id("legacy"));
+        ((ObjectNode) legacy.get("data")).remove("organization");
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaResource.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            // One key, one partition: once the second is delivered, the first was handled.
+            producer.send(new ProducerRecord<>("certificate-issued", certId, otherOrganization.toString()));
+            producer.send(new ProducerRecord<>("certificate-issued", certId, legacy.toString()));
+            producer.flush();
+        }
+        List<LoggedRequest> hooks = await(() -> wiremock.findAll(postRequestedFor(urlEqualTo(HOOK)).withRequestBody(containing(certId))), 2);
+        assertThat(hooks).hasSize(2);
+        assertThat(hooks.get(1).getHeader(Webhooks.EVENT_ID_HEADER)).isEqualTo(legacy.get("id").asText());
+        assertThat(wiremock.findAll(postRequestedFor(urlEqualTo(GLOBEX_HOOK)).withRequestBody(containing(certId)))).isEmpty();
     }
 
     private static List<LoggedRequest> await(Supplier<List<LoggedRequest>> find, int count) throws InterruptedException {
