@@ -203,6 +203,10 @@ class OrganizationIsolationApiTest {
         String inNone = Callers.token("registry-publisher-sa", Set.of("registry-publisher"), List.of());
         given().auth().oauth2(inNone).get("/api/certificates/" + certs.get(ACME)).then().statusCode(403)
                 .contentType("application/problem+json");
+        // Whom it acts for is settled before anything is looked up or validated.
+        given().auth().oauth2(inNone).get("/api/certificates/not-a-uuid").then().statusCode(403);
+        given().auth().oauth2(inNone).queryParam("verdict", "PASS").get("/api/certificates").then().statusCode(403);
+        given().auth().oauth2(inNone).get("/api/registries").then().statusCode(403);
         // A client serving both organisations names the one each call is for.
         String both = Callers.token("registry-publisher-both", Set.of("registry-publisher"), ORGANIZATIONS);
         given().auth().oauth2(both).get("/api/certificates/" + certs.get(GLOBEX)).then().statusCode(400)
