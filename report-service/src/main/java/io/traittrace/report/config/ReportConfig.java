@@ -1,7 +1,10 @@
 package io.traittrace.report.config;
 
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.validation.constraints.Pattern;
@@ -20,8 +23,6 @@ public interface ReportConfig {
     Limits limits();
 
     Events events();
-
-    Publishing publishing();
 
     interface Keys {
         /**
@@ -59,39 +60,71 @@ public interface ReportConfig {
         int defaultPageSize();
     }
 
-    /** Where issued certificates are pushed. Each target is off unless configured. */
-    interface Publishing {
+    /**
+     * Each organisation's registry targets, keyed by its alias ({@code report.registries."acme".mlflow.url}). The secret
+     * parts are files (a mounted Kubernetes Secret), read when used, so they are neither in this configuration nor in the
+     * database, and a rotated Secret takes effect without a restart. An organisation with no entry publishes nowhere.
+     */
+    Map<String, Registries> registries();
+
+    /** How the registry calls are retried and guarded (per organisation and target). */
+    Publishing publishing();
+
+    interface Registries {
         /** A registry's configuration names the certificates it takes by scope class (see {@link Scope}). */
         String SCOPE_CLASS = Scope.SUBJECT_EVALUATED + "|" + Scope.PIPELINE_CHECK + "|" + Scope.SELF_ATTESTED;
 
-        Mlflow mlflow();
+        Optional<Mlflow> mlflow();
 
-        Webhook webhook();
+        Optional<Webhook> webhook();
 
+        /** Tags MLflow model versions named by a student URI {@code models:/NAME/VERSION} or {@code mlflow://NAME/VERSION}. */
         interface Mlflow {
-            /** Tags MLflow model versions named by a student URI {@code models:/NAME/VERSION} or {@code mlflow://NAME/VERSION}. */
-            @WithDefault("false")
-            boolean enabled();
+            /** The tracking server's base URL. */
+            URI url();
 
-            /** Bearer token for the MLflow tracking server, if it needs one. */
-            Optional<String> token();
+            /** A file holding the bearer token, if the server needs one (a Secret key mounted as a file). */
+            Optional<Path> tokenFile();
 
             /** The scope classes whose certificates tag a model version (a pipeline check never does, whatever is listed). */
             @WithDefault(Scope.SUBJECT_EVALUATED)
             List<@Pattern(regexp = SCOPE_CLASS) String> acceptedScopes();
         }
 
+        /** Receives the certificate-issued and certificate-revoked CloudEvents, HMAC-signed. */
         interface Webhook {
-            @WithDefault("false")
-            boolean enabled();
+            URI url();
 
-            /** Shared secret of the HMAC-SHA256 signature header. */
-            Optional<String> secret();
+            /** A file holding the HMAC-SHA256 shared secret (a Secret key mounted as a file). */
+            Path secretFile();
 
             /** The scope classes whose certificates' issued and revoked events the receiver gets. */
             @WithDefault(Scope.SUBJECT_EVALUATED)
             List<@Pattern(regexp = SCOPE_CLASS) String> acceptedScopes();
         }
+    }
+
+    interface Publishing {
+        /** The limit of one attempt. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** Retries after the first attempt, with exponential backoff and jitter. */
+        @WithDefault("5")
+        int maxRetries();
+
+        @WithDefault("500ms")
+        Duration retryDelay();
+
+        @WithDefault("30s")
+        Duration maxRetryDelay();
+
+        /** Stops calling a registry that keeps failing for a while; each organisation's target has its own breaker. */
+        @WithDefault("true")
+        boolean circuitBreaker();
+
+        @WithDefault("30s")
+        Duration circuitBreakerDelay();
     }
 
     interface Events {

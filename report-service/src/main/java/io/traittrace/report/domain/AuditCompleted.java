@@ -8,13 +8,17 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.traittrace.service.tenancy.Organizations;
+
 /**
  * The {@code data} of an {@code audit-completed} v1 CloudEvent (the audit runner's {@code schemas/audit-completed.v1.json}): what
  * was audited, how, and the aggregated probe-result-shaped result. Open-ended parts stay JSON so the
- * certificate carries them as the runner reported them.
+ * certificate carries them as the runner reported them. {@code organization} is the organisation the audit ran for:
+ * its certificate belongs there, and an event without one is refused, never defaulted.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record AuditCompleted(
+        String organization,
         String auditId,
         ModelRef student,
         JsonNode teacher,
@@ -41,6 +45,9 @@ public record AuditCompleted(
     /** Every rule the event breaks; empty when a certificate can be issued from it. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
+        if (!Organizations.isAlias(organization)) {
+            problems.add("organization: required, an organisation alias (" + Organizations.ALIAS_PATTERN + ")");
+        }
         if (blank(auditId) || auditId.length() > 128) {
             problems.add("auditId: required, at most 128 characters");
         }

@@ -49,6 +49,9 @@ public final class Statements {
         ObjectNode certificate = p.putObject("certificate");
         certificate.put("id", certificateId.toString());
         certificate.put("issuer", issuer);
+        // Who it was issued for: a record for the reader, not a verification check (a certificate proves what was
+        // audited, whoever holds it), so verifiers and registries need not know about organisations.
+        certificate.put("organization", audit.organization());
         certificate.put("schema", pipelineCheck ? PIPELINE_CHECK_PREDICATE_SCHEMA : PREDICATE_SCHEMA);
         p.putObject("audit").put("id", audit.auditId()).put("completedAt", audit.completedAt());
         JsonNode result = audit.result();

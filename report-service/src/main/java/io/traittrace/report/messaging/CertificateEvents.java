@@ -62,6 +62,7 @@ public class CertificateEvents {
 
     private Map<String, Object> common(CertificateEntity c) {
         Map<String, Object> data = new LinkedHashMap<>();
+        data.put("organization", c.organization);
         data.put("certificateId", c.id.toString());
         data.put("auditId", c.auditId);
         data.put("model", Map.of("id", c.modelId, "name", c.modelName, "digest", c.modelDigest));

@@ -17,21 +17,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.traittrace.report.config.ReportConfig;
 import io.traittrace.report.domain.Statements;
 import io.traittrace.report.messaging.CertificateEvents;
 import io.traittrace.report.repository.CertificateEntity;
+import io.traittrace.report.service.CertificateMetrics;
 import io.traittrace.report.service.CertificateService;
 import io.traittrace.report.service.ModelCards;
+import io.traittrace.service.tenancy.Organizations;
 
 /**
- * Pushes each issued certificate, and each revocation, to the configured registries, driven by our own
+ * Pushes each issued certificate, and each revocation, to its own organisation's registries, driven by our own
  * {@code certificate-issued} and {@code certificate-revoked} topics (its own consumer group): delivery is at least once,
- * survives restarts, and a registry outage only delays it. Each registry takes only the scope classes its configuration
- * accepts (by default subject-evaluated: a self-attested or pipeline-check certificate is not a finding about the model).
- * MLflow: one set-tag call per tag on the model version the student URI names, re-set on revocation so that
- * {@code traittrace.revoked} turns true. Webhook: the CloudEvent itself, HMAC-signed. Calls retry with backoff (see
- * {@link RegistryCalls}); an event that still fails goes to {@code certificate-publish-dlq}.
+ * survives restarts, and a registry outage only delays it. The event names the organisation; the certificate is looked
+ * up in it and published only to that organisation's targets ({@link RegistryTargets}); an organisation without
+ * targets publishes nowhere (counted as {@code no-target}). Each target takes only the scope classes its configuration
+ * accepts (by default subject-evaluated: a self-attested or pipeline-check certificate is not a finding about the
+ * model). MLflow: one set-tag call per tag on the model version the student URI names, re-set on revocation so that
+ * {@code traittrace.revoked} turns true. Webhook: the CloudEvent itself, HMAC-signed. Calls retry with backoff; an
+ * event that still fails goes to {@code certificate-publish-dlq}.
  */
 @ApplicationScoped
 public class CertificatePublisher {
@@ -40,18 +43,18 @@ public class CertificatePublisher {
     private static final Logger LOG = Logger.getLogger(CertificatePublisher.class);
     private static final Pattern MLFLOW_URI = Pattern.compile("^(?:models:|mlflow:/)/([^/@]+)[/@]([^/@]+)$");
 
-    private final ReportConfig config;
+    private final RegistryTargets targets;
     private final CertificateService certificates;
+    private final CertificateMetrics metrics;
     private final ModelCards cards;
-    private final RegistryCalls calls;
     private final ObjectMapper mapper;
 
-    public CertificatePublisher(ReportConfig config, CertificateService certificates, ModelCards cards, RegistryCalls calls,
+    public CertificatePublisher(RegistryTargets targets, CertificateService certificates, CertificateMetrics metrics, ModelCards cards,
             ObjectMapper mapper) {
-        this.config = config;
+        this.targets = targets;
         this.certificates = certificates;
+        this.metrics = metrics;
         this.cards = cards;
-        this.calls = calls;
         this.mapper = mapper;
     }
 
@@ -78,7 +81,19 @@ public class CertificatePublisher {
             return Uni.createFrom().voidItem();
         }
         UUID id = UUID.fromString(event.at("/data/certificateId").asText());
-        return certificates.get(id).chain(c -> mlflow(c).chain(() -> webhook(c, event.path("id").asText(), payload)));
+        JsonNode organization = event.at("/data/organization");
+        Uni<CertificateEntity> certificate;
+        if (organization.isMissingNode()) {
+            // Written before events named their organisation (still on the topic at the upgrade): the certificate's own.
+            certificate = certificates.getAnnouncedWithoutOrganization(id);
+        } else if (Organizations.isAlias(organization.asText(null))) {
+            certificate = certificates.get(id, organization.asText());
+        } else {
+            LOG.warnf("Skipping certificate event %s: its organisation is not an alias, so it is published nowhere", event.path("id").asText());
+            return Uni.createFrom().voidItem();
+        }
+        return certificate
+                .chain(c -> mlflow(c).chain(() -> webhook(c, event.path("id").asText(), payload)));
     }
 
     private static boolean accepted(List<String> scopes, CertificateEntity c) {
@@ -87,12 +102,16 @@ public class CertificatePublisher {
     }
 
     private Uni<Void> mlflow(CertificateEntity c) {
-        if (!config.publishing().mlflow().enabled()) {
+        Optional<RegistryTargets.Mlflow> configured = targets.mlflow(c.organization);
+        if (configured.isEmpty()) {
+            metrics.published("mlflow", "no-target");
             return Uni.createFrom().voidItem();
         }
-        if (!accepted(config.publishing().mlflow().acceptedScopes(), c)) {
-            LOG.infof("Certificate %s (scope %s) is not tagged on MLflow: report.publishing.mlflow.accepted-scopes is %s", c.id, c.scopeClass,
-                    config.publishing().mlflow().acceptedScopes());
+        RegistryTargets.Mlflow mlflow = configured.get();
+        if (!accepted(mlflow.acceptedScopes(), c)) {
+            LOG.infof("Certificate %s (scope %s) is not tagged on MLflow: organisation %s's server accepts %s", c.id, c.scopeClass,
+                    c.organization, mlflow.acceptedScopes());
+            metrics.published("mlflow", "not-accepted");
             return Uni.createFrom().voidItem();
         }
         String uri;
@@ -101,6 +120,7 @@ public class CertificatePublisher {
             if (Statements.PIPELINE_CHECK_PREDICATE_TYPE.equals(statement.path("predicateType").asText())) {
                 // A pipeline check says nothing about the model it was requested for: never tag that model's version with it.
                 LOG.debugf("Certificate %s is a pipeline check; no MLflow tags set on model %s", c.id, c.modelName);
+                metrics.published("mlflow", "not-applicable");
                 return Uni.createFrom().voidItem();
             }
             uri = statement.at("/predicate/student/uri").asText(null);
@@ -110,25 +130,33 @@ public class CertificatePublisher {
         Optional<String[]> target = mlflowModelVersion(uri);
         if (target.isEmpty()) {
             LOG.debugf("Certificate %s: student URI %s names no MLflow model version; no tags set", c.id, uri);
+            metrics.published("mlflow", "not-applicable");
             return Uni.createFrom().voidItem();
         }
-        String authorization = config.publishing().mlflow().token().map(t -> "Bearer " + t).orElse(null);
-        return Multi.createFrom().iterable(cards.mlflowTags(c))
-                .onItem().transformToUniAndConcatenate(tag -> calls.setTag(authorization,
-                        new MlflowClient.SetTag(target.get()[0], target.get()[1], tag.key(), tag.value())))
-                .collect().last()
-                .invoke(() -> LOG.infof("Certificate %s%s tagged on MLflow model %s version %s", c.id, c.revokedAt == null ? "" : " (revoked)",
-                        target.get()[0], target.get()[1]))
+        return Uni.createFrom().item(mlflow::authorization)
+                .chain(authorization -> Multi.createFrom().iterable(cards.mlflowTags(c))
+                        .onItem().transformToUniAndConcatenate(tag -> mlflow.setTag(authorization,
+                                new MlflowClient.SetTag(target.get()[0], target.get()[1], tag.key(), tag.value())))
+                        .collect().last())
+                .invoke(() -> {
+                    LOG.infof("Certificate %s%s tagged on organisation %s's MLflow model %s version %s", c.id,
+                            c.revokedAt == null ? "" : " (revoked)", c.organization, target.get()[0], target.get()[1]);
+                    metrics.published("mlflow", "published");
+                })
                 .replaceWithVoid();
     }
 
     private Uni<Void> webhook(CertificateEntity c, String eventId, String body) {
-        if (!config.publishing().webhook().enabled() || !accepted(config.publishing().webhook().acceptedScopes(), c)) {
+        Optional<RegistryTargets.Webhook> configured = targets.webhook(c.organization);
+        if (configured.isEmpty()) {
+            metrics.published("webhook", "no-target");
             return Uni.createFrom().voidItem();
         }
-        String secret = config.publishing().webhook().secret()
-                .orElseThrow(() -> new IllegalStateException("report.publishing.webhook.secret is required when the webhook is enabled"));
-        String timestamp = Long.toString(Instant.now().getEpochSecond());
-        return calls.deliver(Webhooks.sign(secret, timestamp, body), timestamp, eventId, body).replaceWithVoid();
+        if (!accepted(configured.get().acceptedScopes(), c)) {
+            metrics.published("webhook", "not-accepted");
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().deferred(() -> configured.get().deliver(eventId, body, Long.toString(Instant.now().getEpochSecond())))
+                .invoke(() -> metrics.published("webhook", "published"));
     }
 }

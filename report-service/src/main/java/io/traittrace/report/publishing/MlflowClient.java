@@ -6,12 +6,9 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
 
-import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
-
 import io.smallrye.mutiny.Uni;
 
-/** MLflow tracking server REST API: the one call we need (base URL: quarkus.rest-client.mlflow.url). */
-@RegisterRestClient(configKey = "mlflow")
+/** MLflow tracking server REST API: the one call we need. One client per organisation's server ({@link RegistryTargets}). */
 public interface MlflowClient {
 
     record SetTag(String name, String version, String key, String value) {

@@ -5,12 +5,9 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.core.MediaType;
 
-import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
-
 import io.smallrye.mutiny.Uni;
 
-/** The configured webhook (URL: quarkus.rest-client.webhook.url). The body is sent as the exact bytes signed. */
-@RegisterRestClient(configKey = "webhook")
+/** An organisation's webhook (one client per URL, {@link RegistryTargets}). The body is sent as the exact bytes signed. */
 public interface WebhookClient {
 
     @POST

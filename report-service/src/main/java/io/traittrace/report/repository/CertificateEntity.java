@@ -18,6 +18,10 @@ public class CertificateEntity extends PanacheEntityBase {
     @Id
     public UUID id;
 
+    /** The organisation of the audit it was issued from: every read and write is scoped to it. */
+    @Column(nullable = false, length = 63)
+    public String organization;
+
     @Column(name = "audit_id", nullable = false, unique = true)
     public String auditId;
 

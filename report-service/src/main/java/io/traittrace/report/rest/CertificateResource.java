@@ -39,7 +39,13 @@ import io.traittrace.report.service.CertificateService;
 import io.traittrace.report.service.ModelCards;
 import io.traittrace.report.service.ReportProblem;
 import io.traittrace.service.rest.Roles;
+import io.traittrace.service.tenancy.CallerTenant;
+import io.traittrace.service.tenancy.Tenant;
 
+/**
+ * Certificates of the caller's organisation (its {@link CallerTenant}): another organisation's id answers 404, as an
+ * unknown one does. Verification alone is public and organisation-blind.
+ */
 @Path("/api/certificates")
 public class CertificateResource {
 
@@ -49,12 +55,15 @@ public class CertificateResource {
     private final ModelCards cards;
     private final ReportConfig config;
     private final SecurityIdentity identity;
+    private final CallerTenant tenant;
 
-    public CertificateResource(CertificateService service, ModelCards cards, ReportConfig config, SecurityIdentity identity) {
+    public CertificateResource(CertificateService service, ModelCards cards, ReportConfig config, SecurityIdentity identity,
+            CallerTenant tenant) {
         this.service = service;
         this.cards = cards;
         this.config = config;
         this.identity = identity;
+        this.tenant = tenant;
     }
 
     @GET
@@ -62,7 +71,7 @@ public class CertificateResource {
     @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.REGISTRY_PUBLISHER })
     @Produces({ SigstoreBundle.MEDIA_TYPE, MediaType.APPLICATION_JSON })
     public Uni<Response> bundle(@PathParam("id") String id) {
-        return service.get(uuid(id)).map(c -> Response.ok(c.bundle).type(SigstoreBundle.MEDIA_TYPE)
+        return certificate(id).map(c -> Response.ok(c.bundle).type(SigstoreBundle.MEDIA_TYPE)
                 .header("Content-Disposition", "attachment; filename=\"traittrace-certificate-" + c.id + ".sigstore.json\"").build());
     }
 
@@ -72,7 +81,7 @@ public class CertificateResource {
     @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.REGISTRY_PUBLISHER })
     @Produces({ STATEMENT_MEDIA_TYPE, MediaType.APPLICATION_JSON })
     public Uni<Response> statement(@PathParam("id") String id) {
-        return service.get(uuid(id)).map(c -> Response.ok(c.statement).type(STATEMENT_MEDIA_TYPE).build());
+        return certificate(id).map(c -> Response.ok(c.statement).type(STATEMENT_MEDIA_TYPE).build());
     }
 
     /**
@@ -80,7 +89,7 @@ public class CertificateResource {
      * signed statement is about (for a pipeline check the probe spec, not the model) and {@code scope} says which:
      * registries match {@code subject.digest}, never {@code model.digest}.
      */
-    public record Summary(String id, String auditId, Map<String, String> model, Map<String, String> subject, Scope scope,
+    public record Summary(String id, String organization, String auditId, Map<String, String> model, Map<String, String> subject, Scope scope,
             String predicateType, String verdict, String keyid, String issuedAt, String expiresAt, boolean revoked, String bundleUrl) {
     }
 
@@ -97,6 +106,7 @@ public class CertificateResource {
     public Uni<PageView> list(@QueryParam("model") String model, @QueryParam("verdict") String verdict,
             @QueryParam("scope") String scope, @QueryParam("subject") String subject,
             @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") Integer size) {
+        Tenant acting = tenant.get();
         int s = size == null ? config.limits().defaultPageSize() : size;
         if (page < 0 || s < 1 || s > config.limits().maxPageSize()) {
             throw ReportProblem.badRequest("page must be ≥ 0 and size between 1 and " + config.limits().maxPageSize(), List.of());
@@ -114,7 +124,7 @@ public class CertificateResource {
                 throw ReportProblem.badRequest("subject must be sha256:<64 hex>", List.of());
             }
         }
-        return service.search(model, verdict, scope, subjectDigest, page, s).map(p -> new PageView(p.items().stream().map(this::summary).toList(), page, s, p.total()));
+        return service.search(acting, model, verdict, scope, subjectDigest, page, s).map(p -> new PageView(p.items().stream().map(this::summary).toList(), page, s, p.total()));
     }
 
     @GET
@@ -125,7 +135,7 @@ public class CertificateResource {
         if (!format.equals("huggingface") && !format.equals("mlflow")) {
             throw ReportProblem.badRequest("format must be huggingface or mlflow", List.of());
         }
-        return service.get(uuid(id)).map(c -> format.equals("mlflow")
+        return certificate(id).map(c -> format.equals("mlflow")
                 ? Response.ok(Map.of("tags", cards.mlflowTags(c))).type(MediaType.APPLICATION_JSON).build()
                 : Response.ok(cards.huggingFace(c)).type("text/markdown; charset=UTF-8").build());
     }
@@ -137,7 +147,7 @@ public class CertificateResource {
     @Consumes({ "text/markdown", MediaType.TEXT_PLAIN })
     @Produces("text/markdown")
     public Uni<Response> readme(@PathParam("id") String id, String readme) {
-        return service.get(uuid(id)).map(c -> Response.ok(cards.patchReadme(readme, c)).type("text/markdown; charset=UTF-8").build());
+        return certificate(id).map(c -> Response.ok(cards.patchReadme(readme, c)).type("text/markdown; charset=UTF-8").build());
     }
 
     /**
@@ -226,7 +236,8 @@ public class CertificateResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Revocation> revoke(@PathParam("id") String id, @Valid @NotNull RevokeRequest request) {
-        return service.revoke(uuid(id), request.reason().trim(), identity.getPrincipal().getName()).map(Revocation::of);
+        Tenant acting = tenant.get();
+        return service.revoke(uuid(id), acting, request.reason().trim(), identity.getPrincipal().getName()).map(Revocation::of);
     }
 
     private Summary summary(CertificateEntity c) {
@@ -239,8 +250,14 @@ public class CertificateResource {
         subject.put("digest", c.subjectDigest);
         String predicateType = io.traittrace.report.domain.Scope.PIPELINE_CHECK.equals(c.scopeClass)
                 ? Statements.PIPELINE_CHECK_PREDICATE_TYPE : Statements.PREDICATE_TYPE;
-        return new Summary(c.id.toString(), c.auditId, model, subject, new Scope(c.scopeClass, c.subjectEvaluated), predicateType,
+        return new Summary(c.id.toString(), c.organization, c.auditId, model, subject, new Scope(c.scopeClass, c.subjectEvaluated), predicateType,
                 c.verdict, c.keyid, c.issuedAt.toInstant().toString(), c.expiresAt.toInstant().toString(), c.revokedAt != null, cards.url(c));
+    }
+
+    /** The caller's organisation first (its 400/403 problems come before any lookup), then the certificate in it. */
+    private Uni<CertificateEntity> certificate(String id) {
+        Tenant acting = tenant.get();
+        return service.get(uuid(id), acting);
     }
 
     private static UUID uuid(String id) {

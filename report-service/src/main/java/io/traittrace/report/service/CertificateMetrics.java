@@ -63,4 +63,20 @@ public class CertificateMetrics {
     void revoked() {
         revoked.increment();
     }
+
+    /**
+     * One certificate event handled for one registry kind ({@code mlflow}, {@code webhook}): {@code published},
+     * {@code no-target} (its organisation has none of that kind: it publishes nowhere, by configuration),
+     * {@code not-accepted} (the target does not take its scope class) or {@code not-applicable} (nothing to tag, e.g.
+     * a pipeline check or a student URI that names no MLflow model version). Never tagged by organisation: metrics are
+     * public.
+     */
+    public void published(String target, String outcome) {
+        Counter.builder("traittrace.certificate.publications")
+                .description("Certificate events handled per registry kind, by outcome")
+                .tag("target", target)
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+    }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -13,6 +14,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -28,10 +30,13 @@ import io.traittrace.report.domain.Verifier;
 import io.traittrace.report.messaging.CertificateEvents;
 import io.traittrace.report.repository.CertificateEntity;
 import io.traittrace.report.repository.CertificateRepository;
+import io.traittrace.service.tenancy.Tenant;
 
 /** Issues, stores, revokes and verifies certificates; every write commits with its outbox event. */
 @ApplicationScoped
 public class CertificateService {
+
+    private static final Logger LOG = Logger.getLogger(CertificateService.class);
 
     private final CertificateRepository repository;
     private final CertificateEvents events;
@@ -64,11 +69,17 @@ public class CertificateService {
     private Uni<Boolean> store(AuditCompleted audit) {
         return Panache.withTransaction(() -> repository.find("auditId", audit.auditId()).firstResult().chain(existing -> {
             if (existing != null) {
+                if (!existing.organization.equals(audit.organization())) {
+                    // Audit ids are UUIDs: a second organisation naming one is a bug upstream; the first certificate stays its owner's.
+                    LOG.warnf("Audit %s already has a certificate in another organisation; the event for %s is ignored", audit.auditId(),
+                            audit.organization());
+                }
                 return Uni.createFrom().item(false);
             }
             CertificateIssuer.Issued issued = issuer.issue(audit, keys.signer(), Instant.now());
             CertificateEntity c = new CertificateEntity();
             c.id = issued.certificateId();
+            c.organization = audit.organization();
             c.auditId = audit.auditId();
             c.modelId = audit.student().id();
             c.modelName = audit.student().name();
@@ -87,21 +98,44 @@ public class CertificateService {
         }));
     }
 
-    public Uni<CertificateEntity> get(UUID id) {
+    /** A certificate the tenant may read; another organisation's is a 404, exactly as one that does not exist. */
+    public Uni<CertificateEntity> get(UUID id, Tenant tenant) {
+        return in(id, tenant.readable());
+    }
+
+    /** A certificate of {@code organization} (what one of its events names), for work done on its behalf. */
+    public Uni<CertificateEntity> get(UUID id, String organization) {
+        return in(id, List.of(organization));
+    }
+
+    /**
+     * A certificate in whichever organisation owns it: only for a {@code certificate-issued} or {@code -revoked} event
+     * written before events named their organisation, where the certificate's own (after V5 the default one) stands.
+     */
+    public Uni<CertificateEntity> getAnnouncedWithoutOrganization(UUID id) {
         return Panache.withSession(() -> repository.findById(id))
                 .onItem().ifNull().failWith(() -> ReportProblem.notFound("Certificate " + id));
     }
 
-    public Uni<CertificateRepository.PageOf> search(String model, String verdict, String scope, String subject, int page, int size) {
-        return Panache.withSession(() -> repository.search(model, verdict, scope, subject, page, size));
+    private Uni<CertificateEntity> in(UUID id, Collection<String> organizations) {
+        return Panache.withSession(() -> repository.findIn(id, organizations))
+                .onItem().ifNull().failWith(() -> ReportProblem.notFound("Certificate " + id));
+    }
+
+    public Uni<CertificateRepository.PageOf> search(Tenant tenant, String model, String verdict, String scope, String subject, int page,
+            int size) {
+        return Panache.withSession(() -> repository.search(tenant.readable(), model, verdict, scope, subject, page, size));
     }
 
     private record Revocation(CertificateEntity certificate, boolean byThisCall) {
     }
 
-    /** Revokes with a reason; revoking a revoked certificate again changes nothing and announces nothing. */
-    public Uni<CertificateEntity> revoke(UUID id, String reason, String by) {
-        return Panache.withTransaction(() -> repository.findById(id)
+    /**
+     * Revokes with a reason; revoking a revoked certificate again changes nothing and announces nothing. A write: only
+     * the tenant's own certificates (not the public catalogue's, which it only reads) are found.
+     */
+    public Uni<CertificateEntity> revoke(UUID id, Tenant tenant, String reason, String by) {
+        return Panache.withTransaction(() -> repository.findIn(id, List.of(tenant.organization()))
                 .onItem().ifNull().failWith(() -> ReportProblem.notFound("Certificate " + id))
                 .chain(c -> {
                     if (c.revokedAt != null) {
@@ -139,6 +173,7 @@ public class CertificateService {
             UUID claimed = claimedCertificateId(bundle);
             Uni<CertificateEntity> lookup = claimed == null ? Uni.createFrom().nullItem()
                     : Panache.withSession(() -> repository.findById(claimed));
+            // Public and organisation-blind: a certificate proves what was audited, whoever presents it.
             return lookup.map(c -> {
                 Map<String, String> revoked = c != null && c.revokedAt != null ? Map.of(c.id.toString(), c.revocationReason) : Map.of();
                 return Verifier.of(keys.all(), revoked).verify(bundle, expectedDigest, policy, Instant.now());

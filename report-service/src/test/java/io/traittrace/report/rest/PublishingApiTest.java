@@ -18,8 +18,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.function.Supplier;
 
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,12 +41,16 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
 import io.traittrace.report.publishing.Webhooks;
 import io.traittrace.testsupport.KafkaResource;
+import io.traittrace.testsupport.Metrics;
 import io.traittrace.testsupport.PostgresResource;
+import io.traittrace.testsupport.TopicReader;
 import io.traittrace.testsupport.Callers;
 
 /**
  * Registry publishing against WireMock stand-ins (on the OIDC test server's WireMock, so Quarkus still starts
- * once): MLflow set-tag calls with the real request shape, and an HMAC-signed webhook that is retried.
+ * once): MLflow set-tag calls with the real request shape, and an HMAC-signed webhook that is retried. Each organisation's
+ * certificates go to its own targets only, with its own token and secret; an organisation without targets publishes
+ * nowhere.
  */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
@@ -48,8 +58,11 @@ import io.traittrace.testsupport.Callers;
 @QuarkusTestResource(OidcWiremockTestResource.class)
 class PublishingApiTest {
 
-    private static final String SET_TAG = "/auth/mlflow/api/2.0/mlflow/model-versions/set-tag";
-    private static final String HOOK = "/auth/hooks/traittrace";
+    /** acme's targets; globex has its own, initech none. */
+    private static final String SET_TAG = "/auth/acme/mlflow/api/2.0/mlflow/model-versions/set-tag";
+    private static final String HOOK = "/auth/acme/hooks";
+    private static final String GLOBEX_SET_TAG = "/auth/globex/mlflow/api/2.0/mlflow/model-versions/set-tag";
+    private static final String GLOBEX_HOOK = "/auth/globex/hooks";
 
     @OidcWireMock
     WireMockServer wiremock;
@@ -76,7 +89,7 @@ class PublishingApiTest {
         assertThat(hooks).hasSize(3); // 503, 500, then 200: retried with backoff, delivered once
         LoggedRequest delivered = hooks.get(2);
         String body = delivered.getBodyAsString();
-        assertThat(Webhooks.valid("webhook-test-secret", delivered.getHeader(Webhooks.TIMESTAMP_HEADER), body,
+        assertThat(Webhooks.valid(TestKeys.WEBHOOK_SECRETS.get("acme"), delivered.getHeader(Webhooks.TIMESTAMP_HEADER), body,
                 delivered.getHeader(Webhooks.SIGNATURE_HEADER))).isTrue();
         assertThat(Webhooks.valid("another-secret", delivered.getHeader(Webhooks.TIMESTAMP_HEADER), body,
                 delivered.getHeader(Webhooks.SIGNATURE_HEADER))).isFalse();
@@ -91,7 +104,7 @@ class PublishingApiTest {
             JsonNode json = ReportApi.JSON.readTree(tag.getBodyAsString());
             assertThat(json.get("version").asText()).isEqualTo("3");
             assertThat(json.get("key").asText()).startsWith("traittrace.");
-            assertThat(tag.getHeader("Authorization")).isEqualTo("Bearer mlflow-test-token");
+            assertThat(tag.getHeader("Authorization")).isEqualTo("Bearer " + TestKeys.MLFLOW_TOKENS.get("acme"));
         }
         assertThat(tags.stream().map(t -> t.getBodyAsString())).anyMatch(b -> b.contains("\"key\":\"traittrace.verdict\"")
                 && b.contains("\"value\":\"TRANSFER_DETECTED\""));
@@ -163,7 +176,7 @@ class PublishingApiTest {
         JsonNode revoked = ReportApi.JSON.readTree(hooks.get(1).getBodyAsString());
         assertThat(revoked.get("type").asText()).isEqualTo("io.traittrace.report.certificate-revoked.v1");
         assertThat(revoked.at("/data/reason").asText()).isEqualTo("the teacher's data was mislabelled");
-        assertThat(Webhooks.valid("webhook-test-secret", hooks.get(1).getHeader(Webhooks.TIMESTAMP_HEADER), hooks.get(1).getBodyAsString(),
+        assertThat(Webhooks.valid(TestKeys.WEBHOOK_SECRETS.get("acme"), hooks.get(1).getHeader(Webhooks.TIMESTAMP_HEADER), hooks.get(1).getBodyAsString(),
                 hooks.get(1).getHeader(Webhooks.SIGNATURE_HEADER))).isTrue();
 
         List<LoggedRequest> revokedTags = await(() -> wiremock.findAll(postRequestedFor(urlEqualTo(SET_TAG))
@@ -196,6 +209,105 @@ class PublishingApiTest {
         assertThat(fromNothing).startsWith("---\ntraittrace:\n");
         as("viewer").contentType("text/markdown").body("---\n: : [\n---\nbody").post("/api/certificates/" + certId + "/model-card/readme")
                 .then().statusCode(422).contentType("application/problem+json");
+    }
+
+    /**
+     * acme and globex each publish to their own MLflow server and webhook, with their own token and secret, and never to
+     * the other's; initech has no targets: its certificates are issued and published nowhere, which the metrics count.
+     */
+    @Test
+    void eachOrganisationsCertificatesReachItsOwnTargetsOnly() throws Exception {
+        for (String path : List.of(SET_TAG, GLOBEX_SET_TAG)) {
+            wiremock.stubFor(post(urlEqualTo(path)).atPriority(5).willReturn(okJson("{}")));
+        }
+        for (String path : List.of(HOOK, GLOBEX_HOOK)) {
+            wiremock.stubFor(post(urlEqualTo(path)).atPriority(10).willReturn(aResponse().withStatus(204)));
+        }
+        String before = Metrics.scrape();
+        String model = id("routed"); // the same model id in all three organisations
+        Map<String, String> certs = new java.util.LinkedHashMap<>();
+        for (String org : List.of("initech", "acme", "globex")) {
+            ObjectNode data = ReportApi.audit(id("audit"), model, org);
+            ((ObjectNode) data.get("student")).put("uri", "models:/" + model + "/2");
+            publish(model, cloudEvent(data, id("e")));
+            certs.put(org, awaitCertificate(model, 1, org));
+        }
+        // One key, one partition: once globex's webhook has its event, the two before it were handled.
+        List<LoggedRequest> globexHooks = await(() -> wiremock.findAll(postRequestedFor(urlEqualTo(GLOBEX_HOOK))
+                .withRequestBody(containing(certs.get("globex")))), 1);
+        assertThat(globexHooks).hasSize(1);
+        LoggedRequest hook = globexHooks.get(0);
+        assertThat(Webhooks.valid(TestKeys.WEBHOOK_SECRETS.get("globex"), hook.getHeader(Webhooks.TIMESTAMP_HEADER), hook.getBodyAsString(),
+                hook.getHeader(Webhooks.SIGNATURE_HEADER))).isTrue();
+        assertThat(ReportApi.JSON.readTree(hook.getBodyAsString()).at("/data/organization").asText()).isEqualTo("globex");
+        assertThat(await(() -> wiremock.findAll(postRequestedFor(urlEqualTo(HOOK)).withRequestBody(containing(certs.get("acme")))), 1))
+                .hasSize(1);
+
+        List<LoggedRequest> globexTags = wiremock.findAll(postRequestedFor(urlEqualTo(GLOBEX_SET_TAG))
+                .withRequestBody(containing("\"name\":\"" + model + "\"")));
+        assertThat(globexTags).isNotEmpty().allSatisfy(tag -> assertThat(tag.getHeader("Authorization"))
+                .isEqualTo("Bearer " + TestKeys.MLFLOW_TOKENS.get("globex")));
+        assertThat(globexTags).allSatisfy(tag -> assertThat(tag.getBodyAsString()).doesNotContain(certs.get("acme")));
+        List<LoggedRequest> acmeTags = wiremock.findAll(postRequestedFor(urlEqualTo(SET_TAG))
+                .withRequestBody(containing("\"name\":\"" + model + "\"")));
+        assertThat(acmeTags).isNotEmpty().allSatisfy(tag -> assertThat(tag.getHeader("Authorization"))
+                .isEqualTo("Bearer " + TestKeys.MLFLOW_TOKENS.get("acme")));
+        // Each server got its own organisation's certificate and nobody else's.
+        assertThat(acmeTags).anyMatch(t -> t.getBodyAsString().contains(certs.get("acme")))
+                .noneMatch(t -> t.getBodyAsString().contains(certs.get("globex")) || t.getBodyAsString().contains(certs.get("initech")));
+        assertThat(globexTags).anyMatch(t -> t.getBodyAsString().contains(certs.get("globex")))
+                .noneMatch(t -> t.getBodyAsString().contains(certs.get("initech")));
+        assertThat(wiremock.findAll(postRequestedFor(urlEqualTo(HOOK)).withRequestBody(containing(certs.get("globex"))))).isEmpty();
+        assertThat(wiremock.findAll(postRequestedFor(urlEqualTo(GLOBEX_HOOK)).withRequestBody(containing(certs.get("acme"))))).isEmpty();
+        for (String path : List.of(HOOK, GLOBEX_HOOK)) {
+            assertThat(wiremock.findAll(postRequestedFor(urlEqualTo(path)).withRequestBody(containing(certs.get("initech"))))).isEmpty();
+        }
+
+        // initech's certificate was published nowhere, and the metrics say so (at least its two: other tests run alongside).
+        String after = Metrics.scrape();
+        for (String target : List.of("mlflow", "webhook")) {
+            assertThat(Metrics.valueIn(after, "traittrace_certificate_publications_total", "target", target, "outcome", "no-target")
+                    - Metrics.valueIn(before, "traittrace_certificate_publications_total", "target", target, "outcome", "no-target"))
+                    .isGreaterThanOrEqualTo(1);
+        }
+        as("viewer", "initech").get("/api/registries").then().statusCode(200).body("targets", org.hamcrest.Matchers.empty());
+    }
+
+    /**
+     * A certificate event written before events named their organisation (still on the topic at the upgrade) goes to
+     * the certificate's own organisation's targets; one naming another organisation than the certificate's reaches no one.
+     */
+    @Test
+    void anEventWithoutAnOrganisationIsPublishedForTheCertificatesOwnAndOneNamingAnotherNowhere() throws Exception {
+        wiremock.stubFor(post(urlEqualTo(HOOK)).atPriority(10).willReturn(aResponse().withStatus(204)));
+        wiremock.stubFor(post(urlEqualTo(GLOBEX_HOOK)).atPriority(10).willReturn(aResponse().withStatus(204)));
+        String model = id("legacy-event");
+        publish(model, cloudEvent(ReportApi.audit(id("audit"), model, "acme"), id("e")));
+        String certId = awaitCertificate(model, 1);
+        assertThat(await(() -> wiremock.findAll(postRequestedFor(urlEqualTo(HOOK)).withRequestBody(containing(certId))), 1)).hasSize(1);
+        ObjectNode issued;
+        try (TopicReader reader = new TopicReader("certificate-issued")) {
+            issued = (ObjectNode) ReportApi.JSON.readTree(reader.awaitMatching(r -> certId.equals(r.key()), 1, Duration.ofSeconds(20))
+                    .get(0).value());
+        }
+        ObjectNode otherOrganization = issued.deepCopy().put("id", id("misdirected"));
+        ((ObjectNode) otherOrganization.get("data")).put("organization", "globex");
+        ObjectNode legacy = issued.deepCopy().put("id", id("legacy"));
+        ((ObjectNode) legacy.get("data")).remove("organization");
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaResource.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            // One key, one partition: once the second is delivered, the first was handled.
+            producer.send(new ProducerRecord<>("certificate-issued", certId, otherOrganization.toString()));
+            producer.send(new ProducerRecord<>("certificate-issued", certId, legacy.toString()));
+            producer.flush();
+        }
+        List<LoggedRequest> hooks = await(() -> wiremock.findAll(postRequestedFor(urlEqualTo(HOOK)).withRequestBody(containing(certId))), 2);
+        assertThat(hooks).hasSize(2);
+        assertThat(hooks.get(1).getHeader(Webhooks.EVENT_ID_HEADER)).isEqualTo(legacy.get("id").asText());
+        assertThat(wiremock.findAll(postRequestedFor(urlEqualTo(GLOBEX_HOOK)).withRequestBody(containing(certId)))).isEmpty();
     }
 
     private static List<LoggedRequest> await(Supplier<List<LoggedRequest>> find, int count) throws InterruptedException {

@@ -16,6 +16,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.traittrace.testsupport.Callers;
 import io.traittrace.testsupport.KafkaResource;
 
 /** Helpers for the report API tests: tokens per role, audit-completed events, waiting for certificates. */
@@ -26,20 +27,22 @@ final class ReportApi {
     private ReportApi() {
     }
 
+    /** The sample audit-completed data (a trait-eval audit: subject-evaluated) of an audit of {@code organization}. */
+    static ObjectNode audit(String auditId, String studentId, String organization) {
+        return audit(auditId, studentId).put("organization", organization);
+    }
 
-
-
-    /** The sample audit-completed data (a trait-eval audit: subject-evaluated) with a fresh audit id and student id. */
+    /** The sample audit-completed data (a trait-eval audit: subject-evaluated, in acme) with a fresh audit id and student id. */
     static ObjectNode audit(String auditId, String studentId) {
-        return audit("/audit-completed.sample.json", auditId, studentId);
+        return fromResource("/audit-completed.sample.json", auditId, studentId);
     }
 
     /** The sample canary audit (a pipeline check) with a fresh audit id and student id. */
     static ObjectNode canary(String auditId, String studentId) {
-        return audit("/audit-completed.canary.json", auditId, studentId);
+        return fromResource("/audit-completed.canary.json", auditId, studentId);
     }
 
-    private static ObjectNode audit(String resource, String auditId, String studentId) {
+    private static ObjectNode fromResource(String resource, String auditId, String studentId) {
         try (InputStream in = ReportApi.class.getResourceAsStream(resource)) {
             ObjectNode data = (ObjectNode) JSON.readTree(in);
             data.put("auditId", auditId);
@@ -88,11 +91,16 @@ final class ReportApi {
         }
     }
 
-    /** Waits until the model has {@code count} certificates; returns the newest one's id. */
+    /** Waits until the model has {@code count} certificates in acme; returns the newest one's id. */
     static String awaitCertificate(String model, int count) throws InterruptedException {
+        return awaitCertificate(model, count, Callers.ORGANIZATION);
+    }
+
+    /** Waits until the model has {@code count} certificates that a viewer of {@code organization} sees; the newest one's id. */
+    static String awaitCertificate(String model, int count, String organization) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (Instant.now().isBefore(deadline)) {
-            var body = as("viewer").queryParam("model", model).get("/api/certificates").then().statusCode(200).extract().jsonPath();
+            var body = as("viewer", organization).queryParam("model", model).get("/api/certificates").then().statusCode(200).extract().jsonPath();
             if (body.getInt("total") >= count) {
                 return body.getString("items[0].id");
             }

@@ -38,6 +38,7 @@ class SecurityApiTest {
         List<String> readers = List.of("viewer", "auditor", "admin", "registry-publisher");
         return Stream.of(
                 Arguments.of("GET", "/api/certificates", readers),
+                Arguments.of("GET", "/api/registries", readers),
                 Arguments.of("GET", "/api/certificates/" + ANY, readers),
                 Arguments.of("GET", "/api/certificates/" + ANY + "/statement", readers),
                 Arguments.of("GET", "/api/certificates/" + ANY + "/model-card", readers),

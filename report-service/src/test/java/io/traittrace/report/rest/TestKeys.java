@@ -16,7 +16,7 @@ import io.traittrace.report.domain.SigningKey;
 /**
  * Test-only config source: generates the service's keys into target/test-keys on first use (never into the
  * repository) and points the service at them. Three keys: the active ECDSA signer, a retired ECDSA key that
- * still verifies, and a revoked Ed25519 key.
+ * still verifies, and a revoked Ed25519 key. Also each test organisation's registry secrets, as files.
  */
 public class TestKeys implements ConfigSource {
 
@@ -24,9 +24,19 @@ public class TestKeys implements ConfigSource {
     public static final String ACTIVE = "signer-2026";
     public static final String RETIRED = "signer-2025";
     public static final String REVOKED = "old-ed25519";
+    /** Registry secrets, as mounted Secret files: each organisation's own. */
+    public static final Path SECRETS = Path.of("target", "test-registry-secrets").toAbsolutePath();
+    public static final Map<String, String> MLFLOW_TOKENS = Map.of("acme", "acme-mlflow-token", "globex", "globex-mlflow-token");
+    public static final Map<String, String> WEBHOOK_SECRETS = Map.of("acme", "acme-webhook-secret", "globex", "globex-webhook-secret");
 
     static synchronized void ensure() {
         try {
+            Files.createDirectories(SECRETS);
+            for (String org : MLFLOW_TOKENS.keySet()) {
+                // Written as kubectl writes a Secret key from a file: a trailing line break is common and ignored.
+                Files.writeString(SECRETS.resolve(org + "-mlflow-token"), MLFLOW_TOKENS.get(org) + "\n");
+                Files.writeString(SECRETS.resolve(org + "-webhook-secret"), WEBHOOK_SECRETS.get(org) + "\n");
+            }
             if (Files.exists(DIR.resolve("complete"))) {
                 return;
             }
@@ -60,9 +70,14 @@ public class TestKeys implements ConfigSource {
     @Override
     public Map<String, String> getProperties() {
         ensure();
-        return Map.of("report.keys.directory", DIR.toString(),
+        Map<String, String> properties = new java.util.HashMap<>(Map.of("report.keys.directory", DIR.toString(),
                 "report.keys.active-keyid", key(ACTIVE).keyid(),
-                "report.keys.revoked", key(REVOKED).keyid());
+                "report.keys.revoked", key(REVOKED).keyid()));
+        for (String org : MLFLOW_TOKENS.keySet()) {
+            properties.put("report.registries.\"" + org + "\".mlflow.token-file", SECRETS.resolve(org + "-mlflow-token").toString());
+            properties.put("report.registries.\"" + org + "\".webhook.secret-file", SECRETS.resolve(org + "-webhook-secret").toString());
+        }
+        return properties;
     }
 
     @Override
