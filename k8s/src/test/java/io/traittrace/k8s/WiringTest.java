@@ -40,8 +40,6 @@ class WiringTest {
             "RUNNER_WORK_DIR", "local executor only",
             "RUNNER_IMAGE_AUDITS_ALLOWED_IMAGES", "optional: unset, auditors run no team images (admins may run pinned ones)",
             "GATEWAY_TRUSTED_PROXIES", "only behind an ingress (production sets it); dev is reached by port-forward",
-            "REPORT_MLFLOW_URL", "MLflow publishing is off unless enabled",
-            "REPORT_WEBHOOK_URL", "webhook publishing is off unless enabled",
             "REPORT_ACTIVE_KEYID", "optional while the key Secret holds one pair",
             "OTEL_EXPORTER_OTLP_ENDPOINT", "read only with tracing on (OTEL_SDK_DISABLED=false), where the overlay sets it");
 
