@@ -18,6 +18,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -192,5 +197,32 @@ class PublicCatalogueApiTest {
         // Nothing of those refused writes landed anywhere.
         as("viewer", GLOBEX).get("/api/lineage/models/" + base).then().body("organization", equalTo("public"));
         platform().get("/api/lineage/models/" + acmeModel).then().statusCode(404);
+    }
+
+    @Test
+    void anOrganisationAndThePublicCatalogueRacingForOneIdNeverBothGetIt() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 10; round++) {
+                String contested = id("contested");
+                CountDownLatch start = new CountDownLatch(1);
+                Future<Integer> acme = pool.submit(() -> {
+                    start.await();
+                    return as("auditor", ACME).body(model(contested)).post("/api/lineage/models").statusCode();
+                });
+                Future<Integer> catalogue = pool.submit(() -> {
+                    start.await();
+                    return platform().body(model(contested)).post("/api/lineage/models").statusCode();
+                });
+                start.countDown();
+                List<Integer> statuses = List.of(acme.get(30, TimeUnit.SECONDS), catalogue.get(30, TimeUnit.SECONDS));
+                assertThat(statuses).as("round " + round).containsExactlyInAnyOrder(201, 409);
+                String holder = statuses.get(0) == 201 ? ACME : "public";
+                as("viewer", ACME).get("/api/lineage/models/" + contested).then().statusCode(200)
+                        .body("organization", equalTo(holder));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
