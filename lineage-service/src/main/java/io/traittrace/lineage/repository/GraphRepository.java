@@ -41,6 +41,17 @@ public class GraphRepository {
               JOIN training_run r ON r.organization = rd.organization AND r.id = rd.run_id
              WHERE d.generator_organization = w.org AND d.generated_by = w.id""";
 
+    /** Base edges down from a model, within the organisations {@code :orgs} (a view): a walk never leaves the view. */
+    private static final String DESCENDANTS = """
+            WITH RECURSIVE d(org, id, distance) AS (
+              SELECT organization, model_id, 1 FROM model_base
+               WHERE base_organization = :org AND base_id = :id AND organization = ANY(CAST(:orgs AS text[]))
+              UNION
+              SELECT b.organization, b.model_id, d.distance + 1
+                FROM d JOIN model_base b ON b.base_organization = d.org AND b.base_id = d.id
+               WHERE d.distance < :depth AND b.organization = ANY(CAST(:orgs AS text[]))
+            )""";
+
     /** Counter slots per root in {@code root_family_size} (V4 migration). */
     private static final int FAMILY_SIZE_SLOTS = 16;
 
@@ -223,16 +234,6 @@ public class GraphRepository {
                 Map.of("orgs", Sql.textArray(visible), "org", organization, "id", model, "depth", depth))
                 .map(list -> list.get(0));
     }
-
-    private static final String DESCENDANTS = """
-            WITH RECURSIVE d(org, id, distance) AS (
-              SELECT organization, model_id, 1 FROM model_base
-               WHERE base_organization = :org AND base_id = :id AND organization = ANY(CAST(:orgs AS text[]))
-              UNION
-              SELECT b.organization, b.model_id, d.distance + 1
-                FROM d JOIN model_base b ON b.base_organization = d.org AND b.base_id = d.id
-               WHERE d.distance < :depth AND b.organization = ANY(CAST(:orgs AS text[]))
-            )""";
 
     /** The base edges of {@code organizations}' models whose both ends are in {@code models}: what a page of a walk draws. */
     public Uni<List<Edge>> edgesAmong(Collection<String> organizations, Collection<String> models) {

@@ -32,17 +32,17 @@ import io.traittrace.service.tenancy.Organizations;
 import io.traittrace.service.tenancy.Tenant;
 
 /**
- * Keeps the materialised exposures current, each model's in its own organisation's view: its organisation's records,
- * the public catalogue's, and the shared-init assertions of both (the public catalogue's models: public records and
- * public assertions only). A write in an organisation changes only that organisation's models; a public write also
- * every organisation's models built on what it changed, which are re-analysed organisation by organisation after the
- * public ones, each row and each event in the model's own organisation.
- *
- * <p>Keeps the materialised exposures current. After any write that can change exposure, the models downstream of what
+ * Keeps the materialised exposures current. After any write that can change exposure, the models downstream of what
  * changed are re-analysed from their own edges and the stored exposures of the models just above them; each model's
  * rows are brought to the analysis' answer (one per source and level), and every exposure that newly reaches
  * SAME_INIT is announced once, in the same transaction. The analysis weighs at most
  * {@code lineage.limits.max-exposure-records-per-write} candidate exposures; a write that needs more is refused.
+ *
+ * <p>Each model is analysed in its own organisation's view: its organisation's records, the public catalogue's, and
+ * the shared-init assertions of both (a public model: public records and public assertions only). A write in an
+ * organisation changes only that organisation's models; a public write also every organisation's models built on what
+ * it changed, re-analysed organisation by organisation after the public ones, each row and each event in the model's
+ * own organisation. The bound holds for the whole write, across organisations.
  */
 @ApplicationScoped
 public class ExposureMaintenance {
@@ -105,7 +105,7 @@ public class ExposureMaintenance {
             List<String> order = new ArrayList<>(affected.keySet());
             order.sort(Comparator.comparing((String org) -> !Organizations.PUBLIC.equals(org)).thenComparing(org -> org));
             int models = affected.values().stream().mapToInt(Set::size).sum();
-            long[] weighed = { 0 };
+            long[] weighed = { 0 }; // across organisations: the bound is the write's
             Uni<Changes> changes = Uni.createFrom().item(Changes.NONE);
             for (String organization : order) {
                 Set<String> ids = affected.get(organization);

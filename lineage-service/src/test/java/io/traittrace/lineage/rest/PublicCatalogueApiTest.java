@@ -184,6 +184,9 @@ class PublicCatalogueApiTest {
         // An organisation's admin is not a platform admin.
         as("admin", ACME).header("TraitTrace-Organization", "public").body(model(id("x"))).post("/api/lineage/models")
                 .then().statusCode(403).contentType("application/problem+json");
+        // A platform admin acting for an organisation needs a role there like anyone.
+        given().auth().oauth2(Callers.token("platform-member", Set.of("platform-admin"), List.of(ACME)))
+                .get("/api/lineage/models/" + acmeModel).then().statusCode(403).contentType("application/problem+json");
         // An id the public catalogue holds is not an organisation's to take, and the other way round.
         as("auditor", GLOBEX).body(model(base)).post("/api/lineage/models").then().statusCode(409)
                 .contentType("application/problem+json").body("detail", containsString("public catalogue"));
