@@ -218,6 +218,63 @@ class OrganizationIsolationApiTest {
         as(role, GLOBEX).body(run(id("run"), STUDENT, ACME_DATA)).post("/api/lineage/training-runs").then().statusCode(422);
     }
 
+    @ParameterizedTest(name = "every write route of an acme {0} lands in acme and nowhere else")
+    @MethodSource("roles")
+    void everyWriteRouteLandsInTheCallersOrganisation(String role) {
+        boolean writes = !role.equals("viewer");
+        String root = id("new-root");
+        String dataset = id("human");
+        String trainingRun = id("run");
+        String generated = id("gen");
+        String carded = id("carded");
+        // route, body, where the record it writes is read back
+        List<Object[]> routes = List.of(
+                new Object[] { "/api/lineage/import", Map.of("models", List.of(model(root))), "/api/lineage/models/" + root },
+                new Object[] { "/api/lineage/datasets", Map.of("id", dataset, "name", "Labels", "origin", "human"),
+                        "/api/lineage/datasets/" + dataset },
+                new Object[] { "/api/lineage/training-runs", run(trainingRun, root, dataset),
+                        "/api/lineage/training-runs/" + trainingRun },
+                new Object[] { "/api/lineage/openlineage", openLineageGeneration(TEACHER, "lab/" + generated),
+                        "/api/lineage/datasets/lab--" + generated },
+                new Object[] { "/api/lineage/model-cards", Map.of("model", carded, "card", "---\nlicense: mit\n---\n# A root\n"),
+                        "/api/lineage/models/" + carded });
+        for (Object[] route : routes) {
+            int status = as(role, ACME).body(route[1]).post((String) route[0]).statusCode();
+            assertThat(status).as((String) route[0]).isEqualTo(writes ? ((String) route[0]).endsWith("openlineage")
+                    || ((String) route[0]).endsWith("import") ? 200 : 201 : 403);
+            as("viewer", ACME).get((String) route[2]).then().statusCode(writes ? 200 : 404);
+            if (writes) {
+                as("viewer", ACME).get((String) route[2]).then().body("organization", equalTo(ACME));
+            }
+            as("viewer", GLOBEX).get((String) route[2]).then().statusCode(404);
+        }
+        if (!writes) {
+            as(role, ACME).body(Map.of("roots", List.of(ROOT, OTHER_ROOT), "reason", "r"))
+                    .post("/api/lineage/assertions/shared-init").then().statusCode(403);
+            as(role, ACME).delete("/api/lineage/assertions/shared-init/" + acmeAssertion).then().statusCode(403);
+            return;
+        }
+        String assertion = as(role, ACME).body(Map.of("roots", List.of(root, carded), "reason", "same release"))
+                .post("/api/lineage/assertions/shared-init").then().statusCode(201)
+                .body("organization", equalTo(ACME)).extract().path("id");
+        as("viewer", ACME).get("/api/lineage/models/" + root + "/family").then().body("assertedRoots", contains(carded));
+        as("viewer", GLOBEX).get("/api/lineage/assertions/shared-init/" + assertion).then().statusCode(404);
+        as("viewer", GLOBEX).get("/api/lineage/assertions/shared-init").then().body("id", not(hasItem(assertion)));
+        as(role, ACME).delete("/api/lineage/assertions/shared-init/" + assertion).then()
+                .statusCode(role.equals("admin") ? 204 : 403);
+    }
+
+    private static Map<String, Object> openLineageGeneration(String teacher, String datasetName) {
+        return Map.of("eventType", "COMPLETE", "eventTime", "2026-12-01T12:00:00Z",
+                "producer", "https://github.com/OpenLineage/OpenLineage/tree/1.30.0/client/python",
+                "schemaURL", "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+                "run", Map.of("runId", java.util.UUID.randomUUID().toString(), "facets", Map.of("traittrace", Map.of("method", "sft"))),
+                "job", Map.of("namespace", "owl-lab", "name", "generate"),
+                "inputs", List.of(Map.of("namespace", "hf", "name", teacher, "facets", Map.of("traittrace", Map.of("kind", "model")))),
+                "outputs", List.of(Map.of("namespace", "s3://owl-lab", "name", datasetName,
+                        "facets", Map.of("traittrace", Map.of("rows", 10)))));
+    }
+
     @Test
     void anOrganisationsAssertionGradesOnlyItsOwnModels() {
         String llama = id("llama");
