@@ -24,8 +24,10 @@ import io.traittrace.service.outbox.OutboxRepository.NewEvent;
 /**
  * Writes {@code exposure-detected} events (CloudEvents 1.0, structured JSON, data schema v1) into the outbox,
  * in the caller's transaction: one per model and source (the teacher at the far end of the chain) that reaches
- * SAME_INIT, citing its shortest path. The event id is derived from the model and the exposure's key, so the same
- * exposure is announced once however often it is recomputed or whichever path represents it.
+ * SAME_INIT, citing its shortest path. The event id is derived from the organisation, the model and the exposure's key,
+ * so the same exposure is announced once however often it is recomputed or whichever path represents it, and the same
+ * model id in two organisations makes two events. Each event carries the organisation of the exposed model: what it
+ * causes happens there.
  */
 @ApplicationScoped
 public class ExposureEvents {
@@ -43,8 +45,8 @@ public class ExposureEvents {
         this.config = config;
     }
 
-    public static UUID eventId(String model, String pathKey) {
-        return UUID.nameUUIDFromBytes((TOPIC + "|" + model + "|" + pathKey).getBytes(StandardCharsets.UTF_8));
+    public static UUID eventId(String organization, String model, String pathKey) {
+        return UUID.nameUUIDFromBytes((TOPIC + "|" + organization + "|" + model + "|" + pathKey).getBytes(StandardCharsets.UTF_8));
     }
 
     /** One event per stored exposure, written with as few statements as possible. */
@@ -62,8 +64,9 @@ public class ExposureEvents {
 
     private NewEvent event(StoredExposure exposure) throws JsonProcessingException {
         String model = exposure.model();
-        UUID id = eventId(model, exposure.pathKey());
+        UUID id = eventId(exposure.organization(), model, exposure.pathKey());
         Map<String, Object> data = new LinkedHashMap<>();
+        data.put("organization", exposure.organization());
         data.put("model", model);
         data.put("level", exposure.level().name());
         data.put("trainedModel", exposure.trainedModel());

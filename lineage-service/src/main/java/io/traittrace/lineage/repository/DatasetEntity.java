@@ -6,6 +6,7 @@ import java.util.Map;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
 
 import org.hibernate.annotations.JdbcTypeCode;
@@ -15,7 +16,12 @@ import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
 @Entity
 @Table(name = "dataset")
+@IdClass(OwnedKey.class)
 public class DatasetEntity extends PanacheEntityBase {
+
+    /** The organisation that owns the record ({@code public}: the public catalogue). */
+    @Id
+    public String organization;
 
     @Id
     public String id;
@@ -34,6 +40,10 @@ public class DatasetEntity extends PanacheEntityBase {
 
     @Column(name = "generated_by")
     public String generatedBy;
+
+    /** The generator's organisation: this dataset's own or the public catalogue. */
+    @Column(name = "generator_organization")
+    public String generatorOrganization;
 
     /** Generation settings as given: system prompt or trait source, sampling, filter, pass rate. */
     @JdbcTypeCode(SqlTypes.JSON)

@@ -17,6 +17,10 @@ public class SharedInitAssertionEntity extends PanacheEntityBase {
     @Id
     public UUID id;
 
+    /** The organisation whose view the assertion changes ({@code public}: everyone's). */
+    @Column(nullable = false)
+    public String organization;
+
     /** The lexically smaller root of the pair. */
     @Column(name = "root_a", nullable = false)
     public String rootA;

@@ -6,6 +6,7 @@ import java.util.Map;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
 
 import org.hibernate.annotations.JdbcTypeCode;
@@ -16,7 +17,12 @@ import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 /** A training run. Its datasets live in {@code training_run_dataset}, written by {@link GraphRepository}. */
 @Entity
 @Table(name = "training_run")
+@IdClass(OwnedKey.class)
 public class TrainingRunEntity extends PanacheEntityBase {
+
+    /** The organisation that owns the record ({@code public}: the public catalogue). */
+    @Id
+    public String organization;
 
     @Id
     public String id;

@@ -24,6 +24,7 @@ import io.traittrace.lineage.service.Views.DatasetView;
 import io.traittrace.lineage.service.Views.PageOf;
 import io.traittrace.lineage.service.Views.Written;
 import io.traittrace.service.rest.Roles;
+import io.traittrace.service.tenancy.Tenant;
 
 @Path("/api/lineage/datasets")
 @Produces(MediaType.APPLICATION_JSON)
@@ -32,31 +33,34 @@ public class DatasetResource {
 
     private final LineageWriteService writes;
     private final LineageQueryService queries;
+    private final TenantAccess access;
 
-    public DatasetResource(LineageWriteService writes, LineageQueryService queries) {
+    public DatasetResource(LineageWriteService writes, LineageQueryService queries, TenantAccess access) {
         this.writes = writes;
         this.queries = queries;
+        this.access = access;
     }
 
     @POST
-    @RolesAllowed({ Roles.AUDITOR, Roles.ADMIN })
+    @RolesAllowed({ Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN })
     public Uni<Response> register(@NotNull @Valid NewDataset dataset) {
-        return writes.importRecords(new Import(null, List.of(dataset), null))
-                .chain(result -> queries.dataset(dataset.id()).map(view -> new Written<>(view, result.datasetsCreated() == 1)))
+        Tenant tenant = access.write();
+        return writes.importRecords(tenant, new Import(null, List.of(dataset), null))
+                .chain(result -> queries.dataset(tenant, dataset.id()).map(view -> new Written<>(view, result.datasetsCreated() == 1)))
                 .map(written -> Created.of(written, "/api/lineage/datasets/" + dataset.id()));
     }
 
     @GET
-    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
+    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN })
     public Uni<PageOf<DatasetView>> list(@QueryParam("generatedBy") String generatedBy, @QueryParam("page") Integer page,
             @QueryParam("size") Integer size) {
-        return queries.datasets(generatedBy, queries.paging(page, size));
+        return queries.datasets(access.read(), generatedBy, queries.paging(page, size));
     }
 
     @GET
     @Path("{id}")
-    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
+    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN, Roles.INTERNAL_SERVICE })
     public Uni<DatasetView> get(@PathParam("id") String id) {
-        return queries.dataset(id);
+        return queries.dataset(access.read(), id);
     }
 }

@@ -21,14 +21,16 @@ import io.traittrace.service.rest.Roles;
 public class ExposureResource {
 
     private final LineageQueryService queries;
+    private final TenantAccess access;
 
-    public ExposureResource(LineageQueryService queries) {
+    public ExposureResource(LineageQueryService queries, TenantAccess access) {
         this.queries = queries;
+        this.access = access;
     }
 
-    /** Every model exposed at the given level, most recently detected first. */
+    /** Every model of the caller's view exposed at the given level, most recently detected first. */
     @GET
-    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
+    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN })
     public Uni<PageOf<ExposedModelView>> list(@QueryParam("level") @DefaultValue("SAME_INIT") String level,
             @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
         ExposureLevel parsed;
@@ -37,6 +39,6 @@ public class ExposureResource {
         } catch (IllegalArgumentException e) {
             throw LineageProblem.badRequest("level must be SAME_INIT, UNKNOWN or CROSS_FAMILY");
         }
-        return queries.exposedModels(parsed, queries.paging(page, size));
+        return queries.exposedModels(access.read(), parsed, queries.paging(page, size));
     }
 }

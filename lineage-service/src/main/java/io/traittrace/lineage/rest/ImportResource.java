@@ -22,14 +22,16 @@ import io.traittrace.service.rest.Roles;
 public class ImportResource {
 
     private final LineageWriteService writes;
+    private final TenantAccess access;
 
-    public ImportResource(LineageWriteService writes) {
+    public ImportResource(LineageWriteService writes, TenantAccess access) {
         this.writes = writes;
+        this.access = access;
     }
 
     @POST
-    @RolesAllowed({ Roles.AUDITOR, Roles.ADMIN })
+    @RolesAllowed({ Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN })
     public Uni<ImportResult> importRecords(@NotNull @Valid Import batch) {
-        return writes.importRecords(batch);
+        return writes.importRecords(access.write(), batch);
     }
 }

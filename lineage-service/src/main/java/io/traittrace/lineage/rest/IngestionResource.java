@@ -25,25 +25,27 @@ public class IngestionResource {
 
     private final OpenLineageIngestion openLineage;
     private final ModelCardIngestion modelCards;
+    private final TenantAccess access;
 
-    public IngestionResource(OpenLineageIngestion openLineage, ModelCardIngestion modelCards) {
+    public IngestionResource(OpenLineageIngestion openLineage, ModelCardIngestion modelCards, TenantAccess access) {
         this.openLineage = openLineage;
         this.modelCards = modelCards;
+        this.access = access;
     }
 
     /** An OpenLineage RunEvent; events that are not recorded get 202 so emitters sending every event see no error. */
     @POST
     @Path("openlineage")
-    @RolesAllowed({ Roles.AUDITOR, Roles.ADMIN })
+    @RolesAllowed({ Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN })
     public Uni<Response> openLineage(@NotNull @Valid OpenLineageEvent event) {
-        return openLineage.ingest(event)
+        return openLineage.ingest(access.write(), event)
                 .map(result -> Response.status(result.recorded() ? 200 : 202).entity(result).build());
     }
 
     @POST
     @Path("model-cards")
-    @RolesAllowed({ Roles.AUDITOR, Roles.ADMIN })
+    @RolesAllowed({ Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN })
     public Uni<Response> modelCard(@NotNull @Valid NewModelCard card) {
-        return modelCards.ingest(card).map(written -> Created.of(written, "/api/lineage/models/" + card.model()));
+        return modelCards.ingest(access.write(), card).map(written -> Created.of(written, "/api/lineage/models/" + card.model()));
     }
 }

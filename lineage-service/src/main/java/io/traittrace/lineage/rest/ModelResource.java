@@ -28,6 +28,7 @@ import io.traittrace.lineage.service.Views.TrainingRunView;
 import io.traittrace.lineage.service.Views.WalkView;
 import io.traittrace.lineage.service.Views.Written;
 import io.traittrace.service.rest.Roles;
+import io.traittrace.service.tenancy.Tenant;
 
 @Path("/api/lineage/models")
 @Produces(MediaType.APPLICATION_JSON)
@@ -36,69 +37,72 @@ public class ModelResource {
 
     private final LineageWriteService writes;
     private final LineageQueryService queries;
+    private final TenantAccess access;
 
-    public ModelResource(LineageWriteService writes, LineageQueryService queries) {
+    public ModelResource(LineageWriteService writes, LineageQueryService queries, TenantAccess access) {
         this.writes = writes;
         this.queries = queries;
+        this.access = access;
     }
 
     @POST
-    @RolesAllowed({ Roles.AUDITOR, Roles.ADMIN })
+    @RolesAllowed({ Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN })
     public Uni<Response> register(@NotNull @Valid NewModel model) {
-        return writes.importRecords(new Import(List.of(model), null, null))
-                .chain(result -> queries.model(model.id()).map(view -> new Written<>(view, result.modelsCreated() == 1)))
+        Tenant tenant = access.write();
+        return writes.importRecords(tenant, new Import(List.of(model), null, null))
+                .chain(result -> queries.model(tenant, model.id()).map(view -> new Written<>(view, result.modelsCreated() == 1)))
                 .map(written -> Created.of(written, "/api/lineage/models/" + model.id()));
     }
 
     @GET
-    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
+    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN })
     public Uni<PageOf<ModelView>> search(@QueryParam("q") String q, @QueryParam("page") Integer page,
             @QueryParam("size") Integer size) {
-        return queries.searchModels(q, queries.paging(page, size));
+        return queries.searchModels(access.read(), q, queries.paging(page, size));
     }
 
     @GET
     @Path("{id}")
-    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
+    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN, Roles.INTERNAL_SERVICE })
     public Uni<ModelView> get(@PathParam("id") String id) {
-        return queries.model(id);
+        return queries.model(access.read(), id);
     }
 
     @GET
     @Path("{id}/family")
-    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
+    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN })
     public Uni<FamilyView> family(@PathParam("id") String id, @QueryParam("page") Integer page,
             @QueryParam("size") Integer size) {
-        return queries.family(id, queries.paging(page, size));
+        return queries.family(access.read(), id, queries.paging(page, size));
     }
 
     @GET
     @Path("{id}/ancestors")
-    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
+    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN })
     public Uni<WalkView> ancestors(@PathParam("id") String id, @QueryParam("depth") Integer depth) {
-        return queries.ancestors(id, queries.depth(depth));
+        return queries.ancestors(access.read(), id, queries.depth(depth));
     }
 
     @GET
     @Path("{id}/descendants")
-    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
+    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN })
     public Uni<WalkView> descendants(@PathParam("id") String id, @QueryParam("depth") Integer depth,
             @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
-        return queries.descendants(id, queries.depth(depth), queries.paging(page, size));
+        return queries.descendants(access.read(), id, queries.depth(depth), queries.paging(page, size));
     }
 
     @GET
     @Path("{id}/exposure")
-    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
+    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN, Roles.INTERNAL_SERVICE })
     public Uni<ExposureView> exposure(@PathParam("id") String id, @QueryParam("page") Integer page,
             @QueryParam("size") Integer size) {
-        return queries.exposure(id, queries.paging(page, size));
+        return queries.exposure(access.read(), id, queries.paging(page, size));
     }
 
     @GET
     @Path("{id}/training-runs")
-    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
+    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN })
     public Uni<List<TrainingRunView>> trainingRuns(@PathParam("id") String id) {
-        return queries.trainingRunsOf(id);
+        return queries.trainingRunsOf(access.read(), id);
     }
 }

@@ -16,7 +16,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.lineage.service.Commands.NewSharedInitAssertion;
 import io.traittrace.lineage.service.LineageProblem;
@@ -30,38 +29,38 @@ import io.traittrace.service.rest.Roles;
 public class SharedInitResource {
 
     private final SharedInitService service;
-    private final SecurityIdentity identity;
+    private final TenantAccess access;
 
-    public SharedInitResource(SharedInitService service, SecurityIdentity identity) {
+    public SharedInitResource(SharedInitService service, TenantAccess access) {
         this.service = service;
-        this.identity = identity;
+        this.access = access;
     }
 
     @POST
-    @RolesAllowed({ Roles.AUDITOR, Roles.ADMIN })
+    @RolesAllowed({ Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN })
     public Uni<Response> assertSharedInit(@NotNull @Valid NewSharedInitAssertion assertion) {
-        return service.assertSharedInit(assertion, identity.getPrincipal().getName())
+        return service.assertSharedInit(access.write(), assertion, access.name())
                 .map(written -> Created.of(written, "/api/lineage/assertions/shared-init/" + written.value().id()));
     }
 
     @GET
-    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
+    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN })
     public Uni<List<AssertionView>> list() {
-        return service.list();
+        return service.list(access.read());
     }
 
     @GET
     @Path("{id}")
-    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
+    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN })
     public Uni<AssertionView> get(@PathParam("id") String id) {
-        return service.get(uuid(id));
+        return service.get(access.read(), uuid(id));
     }
 
     @DELETE
     @Path("{id}")
-    @RolesAllowed(Roles.ADMIN)
+    @RolesAllowed({ Roles.ADMIN, Roles.PLATFORM_ADMIN })
     public Uni<Response> delete(@PathParam("id") String id) {
-        return service.delete(uuid(id)).replaceWith(Response.noContent().build());
+        return service.delete(access.admin(), uuid(id)).replaceWith(Response.noContent().build());
     }
 
     private static UUID uuid(String id) {

@@ -22,6 +22,7 @@ import io.traittrace.lineage.service.LineageWriteService;
 import io.traittrace.lineage.service.Views.TrainingRunView;
 import io.traittrace.lineage.service.Views.Written;
 import io.traittrace.service.rest.Roles;
+import io.traittrace.service.tenancy.Tenant;
 
 @Path("/api/lineage/training-runs")
 @Produces(MediaType.APPLICATION_JSON)
@@ -30,24 +31,27 @@ public class TrainingRunResource {
 
     private final LineageWriteService writes;
     private final LineageQueryService queries;
+    private final TenantAccess access;
 
-    public TrainingRunResource(LineageWriteService writes, LineageQueryService queries) {
+    public TrainingRunResource(LineageWriteService writes, LineageQueryService queries, TenantAccess access) {
         this.writes = writes;
         this.queries = queries;
+        this.access = access;
     }
 
     @POST
-    @RolesAllowed({ Roles.AUDITOR, Roles.ADMIN })
+    @RolesAllowed({ Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN })
     public Uni<Response> register(@NotNull @Valid NewTrainingRun run) {
-        return writes.importRecords(new Import(null, null, List.of(run)))
-                .chain(result -> queries.trainingRun(run.id()).map(view -> new Written<>(view, result.trainingRunsCreated() == 1)))
+        Tenant tenant = access.write();
+        return writes.importRecords(tenant, new Import(null, null, List.of(run)))
+                .chain(result -> queries.trainingRun(tenant, run.id()).map(view -> new Written<>(view, result.trainingRunsCreated() == 1)))
                 .map(written -> Created.of(written, "/api/lineage/training-runs/" + run.id()));
     }
 
     @GET
     @Path("{id}")
-    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
+    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN })
     public Uni<TrainingRunView> get(@PathParam("id") String id) {
-        return queries.trainingRun(id);
+        return queries.trainingRun(access.read(), id);
     }
 }

@@ -39,8 +39,13 @@ import io.traittrace.lineage.service.Views.TrainingRunView;
 import io.traittrace.lineage.service.Views.WalkEdge;
 import io.traittrace.lineage.service.Views.WalkNode;
 import io.traittrace.lineage.service.Views.WalkView;
+import io.traittrace.service.tenancy.Tenant;
 
-/** Answers lineage questions from the stored records, the materialised roots and the materialised exposures. */
+/**
+ * Answers lineage questions from the stored records, the materialised roots and the materialised exposures, in the
+ * tenant's view: its organisation's records and the public catalogue's. Another organisation's ids are not found
+ * (404, as an id that does not exist), and a walk from a public model shows only the view's models.
+ */
 @ApplicationScoped
 public class LineageQueryService {
 
@@ -91,108 +96,114 @@ public class LineageQueryService {
         return d;
     }
 
-    public Uni<ModelView> model(String id) {
-        return Panache.withSession(() -> models.findById(id)
-                .onItem().ifNull().failWith(() -> LineageProblem.notFound("Model", id))
-                .chain(model -> modelViews(List.of(model)))
+    public Uni<ModelView> model(Tenant tenant, String id) {
+        return Panache.withSession(() -> requireModel(tenant, id)
+                .chain(model -> modelViews(tenant, List.of(model)))
                 .map(views -> views.get(0)));
     }
 
-    public Uni<PageOf<ModelView>> searchModels(String q, Paging paging) {
-        return Panache.withSession(() -> models.search(q, paging.page(), paging.size())
-                .chain(this::modelViews)
-                .chain(items -> models.countSearch(q).map(total -> new PageOf<>(items, paging.page(), paging.size(), total))));
+    public Uni<PageOf<ModelView>> searchModels(Tenant tenant, String q, Paging paging) {
+        return Panache.withSession(() -> models.search(tenant.readable(), q, paging.page(), paging.size())
+                .chain(found -> modelViews(tenant, found))
+                .chain(items -> models.countSearch(tenant.readable(), q)
+                        .map(total -> new PageOf<>(items, paging.page(), paging.size(), total))));
     }
 
-    private Uni<List<ModelView>> modelViews(List<ModelEntity> entities) {
+    private Uni<List<ModelView>> modelViews(Tenant tenant, List<ModelEntity> entities) {
         List<String> ids = entities.stream().map(m -> m.id).toList();
-        return graph.basesOf(ids).chain(bases -> graph.rootsOf(ids).map(roots -> entities.stream()
-                .map(m -> new ModelView(m.id, m.name, m.uri, m.revision, m.digest,
+        return graph.basesOf(tenant.readable(), ids).chain(bases -> graph.rootsOf(tenant.readable(), ids).map(roots -> entities.stream()
+                .map(m -> new ModelView(m.id, m.organization, m.name, m.uri, m.revision, m.digest,
                         bases.getOrDefault(m.id, List.of()).stream()
                                 .map(e -> new Commands.BaseRef(e.base(), e.relation().wire())).toList(),
                         List.copyOf(roots.getOrDefault(m.id, Set.of())), m.createdAt))
                 .toList()));
     }
 
-    public Uni<DatasetView> dataset(String id) {
-        return Panache.withSession(() -> datasets.findById(id)
+    public Uni<DatasetView> dataset(Tenant tenant, String id) {
+        return Panache.withSession(() -> datasets.find(tenant.readable(), id)
                 .onItem().ifNull().failWith(() -> LineageProblem.notFound("Dataset", id))
                 .map(LineageQueryService::datasetView));
     }
 
-    public Uni<PageOf<DatasetView>> datasets(String generatedBy, Paging paging) {
-        return Panache.withSession(() -> datasets.page(generatedBy, paging.page(), paging.size())
-                .chain(items -> datasets.countPage(generatedBy).map(total -> new PageOf<>(
+    public Uni<PageOf<DatasetView>> datasets(Tenant tenant, String generatedBy, Paging paging) {
+        return Panache.withSession(() -> datasets.page(tenant.readable(), generatedBy, paging.page(), paging.size())
+                .chain(items -> datasets.countPage(tenant.readable(), generatedBy).map(total -> new PageOf<>(
                         items.stream().map(LineageQueryService::datasetView).toList(), paging.page(), paging.size(), total))));
     }
 
     static DatasetView datasetView(DatasetEntity d) {
-        return new DatasetView(d.id, d.name, d.digest, d.rows, d.origin, d.generatedBy, d.generation, d.createdAt);
+        return new DatasetView(d.id, d.organization, d.name, d.digest, d.rows, d.origin, d.generatedBy, d.generation, d.createdAt);
     }
 
-    public Uni<TrainingRunView> trainingRun(String id) {
-        return Panache.withSession(() -> runs.findById(id)
+    public Uni<TrainingRunView> trainingRun(Tenant tenant, String id) {
+        return Panache.withSession(() -> runs.find(tenant.readable(), id)
                 .onItem().ifNull().failWith(() -> LineageProblem.notFound("Training run", id))
-                .chain(run -> graph.datasetsOfRuns(List.of(run.id)).map(ds -> runView(run, ds))));
+                .chain(run -> graph.datasetsOfRuns(run.organization, List.of(run.id)).map(ds -> runView(run, ds))));
     }
 
-    public Uni<List<TrainingRunView>> trainingRunsOf(String model) {
-        return Panache.withSession(() -> requireModel(model)
-                .chain(() -> runs.forOutput(model))
-                .chain(list -> graph.datasetsOfRuns(list.stream().map(r -> r.id).toList())
-                        .map(ds -> list.stream().map(r -> runView(r, ds)).toList())));
+    public Uni<List<TrainingRunView>> trainingRunsOf(Tenant tenant, String id) {
+        return Panache.withSession(() -> requireModel(tenant, id)
+                .chain(model -> runs.forOutput(model.organization, id)
+                        .chain(list -> graph.datasetsOfRuns(model.organization, list.stream().map(r -> r.id).toList())
+                                .map(ds -> list.stream().map(r -> runView(r, ds)).toList()))));
     }
 
     private static TrainingRunView runView(TrainingRunEntity run, Map<String, List<String>> datasetsByRun) {
-        return new TrainingRunView(run.id, run.outputModel, datasetsByRun.getOrDefault(run.id, List.of()), run.method,
+        return new TrainingRunView(run.id, run.organization, run.outputModel, datasetsByRun.getOrDefault(run.id, List.of()), run.method,
                 run.hyperparameters, run.createdAt);
     }
 
-    public Uni<FamilyView> family(String id, Paging paging) {
-        return Panache.withSession(() -> requireModel(id)
-                .chain(() -> graph.rootsOf(List.of(id)))
-                .chain(rootsById -> assertions.initClasses().chain(classes -> {
+    /** The model's family as the tenant sees it: its members and public ones, grouped by the view's assertions. */
+    public Uni<FamilyView> family(Tenant tenant, String id, Paging paging) {
+        Set<String> view = tenant.readable();
+        return Panache.withSession(() -> requireModel(tenant, id)
+                .chain(() -> graph.rootsOf(view, List.of(id)))
+                .chain(rootsById -> assertions.initClasses(view).chain(classes -> {
                     Set<String> roots = new TreeSet<>(rootsById.getOrDefault(id, Set.of(id)));
                     Set<String> withAsserted = new TreeSet<>(classes.expand(roots));
                     List<String> asserted = withAsserted.stream().filter(r -> !roots.contains(r)).toList();
-                    return graph.familyMembers(withAsserted, id, paging.offset(), paging.size())
-                            .chain(members -> names(members).map(names -> members.stream()
+                    return graph.familyMembers(view, withAsserted, id, paging.offset(), paging.size())
+                            .chain(members -> names(view, members).map(names -> members.stream()
                                     .map(m -> new MemberView(m, names.get(m))).toList()))
-                            .chain(items -> graph.countFamilyMembers(withAsserted, id)
+                            .chain(items -> graph.countFamilyMembers(view, withAsserted, id)
                                     .map(total -> new FamilyView(id, List.copyOf(roots), asserted,
                                             new PageOf<>(items, paging.page(), paging.size(), total))));
                 })));
     }
 
-    public Uni<WalkView> ancestors(String id, int depth) {
-        return Panache.withSession(() -> requireModel(id)
-                .chain(() -> graph.ancestors(id, depth))
-                .chain(reached -> walk(id, "ancestors", depth, reached, new Paging(0, Math.max(1, reached.size())), reached.size())));
+    public Uni<WalkView> ancestors(Tenant tenant, String id, int depth) {
+        return Panache.withSession(() -> requireModel(tenant, id)
+                .chain(model -> graph.ancestors(model.organization, id, depth))
+                .chain(reached -> walk(tenant, id, "ancestors", depth, reached, new Paging(0, Math.max(1, reached.size())),
+                        reached.size())));
     }
 
-    public Uni<WalkView> descendants(String id, int depth, Paging paging) {
-        return Panache.withSession(() -> requireModel(id)
-                .chain(() -> graph.descendants(id, depth, paging.offset(), paging.size()))
-                .chain(reached -> graph.countDescendants(id, depth)
-                        .chain(total -> walk(id, "descendants", depth, reached, paging, total))));
+    /** Descendants in the tenant's view: a public model's descendants in other organisations are not shown or counted. */
+    public Uni<WalkView> descendants(Tenant tenant, String id, int depth, Paging paging) {
+        return Panache.withSession(() -> requireModel(tenant, id)
+                .chain(model -> graph.descendants(tenant.readable(), model.organization, id, depth, paging.offset(), paging.size())
+                        .chain(reached -> graph.countDescendants(tenant.readable(), model.organization, id, depth)
+                                .chain(total -> walk(tenant, id, "descendants", depth, reached, paging, total)))));
     }
 
-    private Uni<WalkView> walk(String id, String direction, int depth, List<Reached> reached, Paging paging, long total) {
+    private Uni<WalkView> walk(Tenant tenant, String id, String direction, int depth, List<Reached> reached, Paging paging,
+            long total) {
         List<String> ids = reached.stream().map(Reached::model).toList();
         List<String> withStart = new ArrayList<>(ids);
         withStart.add(id);
-        return names(ids).chain(names -> graph.edgesAmong(Set.copyOf(withStart)).map(edges -> new WalkView(id, direction, depth,
+        return names(tenant.readable(), ids).chain(names -> graph.edgesAmong(tenant.readable(), Set.copyOf(withStart))
+                .map(edges -> new WalkView(id, direction, depth,
                 new PageOf<>(reached.stream().map(r -> new WalkNode(r.model(), names.get(r.model()), r.distance())).toList(),
                         paging.page(), paging.size(), total),
                 edges.stream().map(e -> new WalkEdge(e.model(), e.base(), e.relation())).toList())));
     }
 
     /** One page of a model's exposures (strongest, then shortest, first), with the model's overall level. */
-    public Uni<ExposureView> exposure(String id, Paging paging) {
-        return Panache.withSession(() -> requireModel(id)
-                .chain(() -> exposures.summary(id))
-                .chain(summary -> exposures.forModel(id, paging.offset(), paging.size())
-                        .map(stored -> exposureView(id, summary, stored, paging))));
+    public Uni<ExposureView> exposure(Tenant tenant, String id, Paging paging) {
+        return Panache.withSession(() -> requireModel(tenant, id)
+                .chain(model -> exposures.summary(model.organization, id)
+                        .chain(summary -> exposures.forModel(model.organization, id, paging.offset(), paging.size())
+                                .map(stored -> exposureView(id, summary, stored, paging)))));
     }
 
     static ExposureView exposureView(String id, Summary summary, List<StoredExposure> page, Paging paging) {
@@ -212,21 +223,22 @@ public class LineageQueryService {
         return null;
     }
 
-    public Uni<PageOf<ExposedModelView>> exposedModels(ExposureLevel level, Paging paging) {
+    public Uni<PageOf<ExposedModelView>> exposedModels(Tenant tenant, ExposureLevel level, Paging paging) {
         if (level == ExposureLevel.NONE) {
             throw LineageProblem.badRequest("level must be SAME_INIT, UNKNOWN or CROSS_FAMILY");
         }
-        return Panache.withSession(() -> exposures.exposedModels(level, paging.offset(), paging.size())
-                .chain(items -> exposures.countExposedModels(level).map(total -> new PageOf<>(
+        return Panache.withSession(() -> exposures.exposedModels(tenant.readable(), level, paging.offset(), paging.size())
+                .chain(items -> exposures.countExposedModels(tenant.readable(), level).map(total -> new PageOf<>(
                         items.stream().map(e -> new ExposedModelView(e.model(), level, e.paths(), e.lastDetectedAt())).toList(),
                         paging.page(), paging.size(), total))));
     }
 
-    Uni<Void> requireModel(String id) {
-        return models.findById(id).onItem().ifNull().failWith(() -> LineageProblem.notFound("Model", id)).replaceWithVoid();
+    /** The model with this id in the tenant's view; 404 when there is none there. */
+    Uni<ModelEntity> requireModel(Tenant tenant, String id) {
+        return models.find(tenant.readable(), id).onItem().ifNull().failWith(() -> LineageProblem.notFound("Model", id));
     }
 
-    private Uni<Map<String, String>> names(Collection<String> ids) {
-        return models.findByIds(ids).map(list -> list.stream().collect(Collectors.toMap(m -> m.id, m -> m.name)));
+    private Uni<Map<String, String>> names(Collection<String> view, Collection<String> ids) {
+        return models.findByIds(view, ids).map(list -> list.stream().collect(Collectors.toMap(m -> m.id, m -> m.name)));
     }
 }

@@ -32,6 +32,8 @@ import io.traittrace.lineage.repository.DatasetEntity;
 import io.traittrace.lineage.repository.DatasetRepository;
 import io.traittrace.lineage.repository.GraphRepository;
 import io.traittrace.lineage.repository.GraphRepository.BaseRow;
+import io.traittrace.lineage.repository.GraphRepository.DatasetRef;
+import io.traittrace.lineage.repository.OwnedIds;
 import io.traittrace.lineage.repository.ModelEntity;
 import io.traittrace.lineage.repository.ModelRepository;
 import io.traittrace.lineage.repository.PlannerStatistics;
@@ -43,16 +45,23 @@ import io.traittrace.lineage.service.Commands.NewDataset;
 import io.traittrace.lineage.service.Commands.NewModel;
 import io.traittrace.lineage.service.Commands.NewTrainingRun;
 import io.traittrace.lineage.service.Views.ImportResult;
+import io.traittrace.service.tenancy.Organizations;
+import io.traittrace.service.tenancy.Tenant;
 
 /**
  * Records lineage. Every write, single or bulk, goes through {@link #importRecords}: one transaction that
  * checks every reference and rule first, writes models, datasets and runs in dependency order, and brings
  * exposure up to date. Records are immutable: an identical re-post changes nothing, a different one is a conflict.
+ *
+ * <p>Records land in the tenant's organisation and may reference its own records and the public catalogue's (a public
+ * record only public ones). An id the other side holds (the public catalogue for an organisation, any organisation
+ * for the public catalogue) is refused with 409, so that an id names one record in every organisation's view.
  */
 @ApplicationScoped
 public class LineageWriteService {
 
     private final ModelRepository models;
+    private final OwnedIds ownedIds;
     private final DatasetRepository datasets;
     private final TrainingRunRepository runs;
     private final GraphRepository graph;
@@ -62,10 +71,11 @@ public class LineageWriteService {
     private final LineageConfig config;
     private final ObjectMapper canonical;
 
-    public LineageWriteService(ModelRepository models, DatasetRepository datasets, TrainingRunRepository runs,
-            GraphRepository graph, ExposureMaintenance exposure, LineageMetrics metrics, PlannerStatistics statistics,
-            LineageConfig config, ObjectMapper mapper) {
+    public LineageWriteService(ModelRepository models, OwnedIds ownedIds, DatasetRepository datasets,
+            TrainingRunRepository runs, GraphRepository graph, ExposureMaintenance exposure, LineageMetrics metrics,
+            PlannerStatistics statistics, LineageConfig config, ObjectMapper mapper) {
         this.models = models;
+        this.ownedIds = ownedIds;
         this.datasets = datasets;
         this.runs = runs;
         this.graph = graph;
@@ -76,7 +86,7 @@ public class LineageWriteService {
         this.canonical = mapper.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     }
 
-    public Uni<ImportResult> importRecords(Import batch) {
+    public Uni<ImportResult> importRecords(Tenant tenant, Import batch) {
         int size = batch.modelsOrEmpty().size() + batch.datasetsOrEmpty().size() + batch.trainingRunsOrEmpty().size();
         if (size == 0) {
             return Uni.createFrom().failure(LineageProblem.invalid("The import holds no records"));
@@ -91,7 +101,7 @@ public class LineageWriteService {
         return Panache.withTransaction(() -> Panache.getSession().chain(session -> {
             FlushMode previous = session.getFlushMode();
             session.setFlushMode(FlushMode.COMMIT);
-            return write(batch).eventually(() -> session.setFlushMode(previous));
+            return write(tenant, batch).eventually(() -> session.setFlushMode(previous));
         }))
                 .invoke(written -> {
                     Outcome outcome = written.outcome();
@@ -106,8 +116,11 @@ public class LineageWriteService {
                 });
     }
 
-    /** The outcome of one transaction's writes, before exposure analysis. */
+    /** The outcome of one transaction's writes, before exposure analysis, and the organisation they land in. */
     private static final class Outcome {
+        final String organization;
+        /** What the write may reference: its organisation's records and the public catalogue's. */
+        final List<String> view;
         final Set<String> newModels = new LinkedHashSet<>();
         final Set<String> newDatasets = new LinkedHashSet<>();
         final Set<String> newRuns = new LinkedHashSet<>();
@@ -115,6 +128,15 @@ public class LineageWriteService {
         /** Base edges, generated-by links and training-run inputs of the new records. */
         int newEdges;
         int unchanged;
+
+        Outcome(Tenant tenant) {
+            organization = tenant.organization();
+            view = tenant.readableList();
+        }
+
+        List<String> own() {
+            return List.of(organization);
+        }
     }
 
     private record WriteResult(Outcome outcome, ExposureMaintenance.Changes exposure) {
@@ -126,15 +148,20 @@ public class LineageWriteService {
         }
     }
 
-    private Uni<WriteResult> write(Import batch) {
-        Outcome outcome = new Outcome();
-        return writeModels(batch.modelsOrEmpty(), outcome)
+    private Uni<WriteResult> write(Tenant tenant, Import batch) {
+        Outcome outcome = new Outcome(tenant);
+        Set<String> ids = new HashSet<>();
+        batch.modelsOrEmpty().forEach(m -> ids.add(m.id()));
+        batch.datasetsOrEmpty().forEach(d -> ids.add(d.id()));
+        batch.trainingRunsOrEmpty().forEach(r -> ids.add(r.id()));
+        return ownedIds.lock(outcome.organization, ids)
+                .chain(() -> writeModels(batch.modelsOrEmpty(), outcome))
                 .chain(() -> writeDatasets(batch.datasetsOrEmpty(), outcome))
                 .chain(() -> writeRuns(batch.trainingRunsOrEmpty(), outcome))
                 .chain(() -> {
                     Set<String> changed = new LinkedHashSet<>(outcome.newModels);
                     changed.addAll(outcome.trainedModels);
-                    return exposure.refresh(changed);
+                    return exposure.refresh(outcome.organization, changed);
                 })
                 .map(changes -> new WriteResult(outcome, changes));
     }
@@ -157,9 +184,10 @@ public class LineageWriteService {
                 }
             }
         }
-        return models.findByIds(byId.keySet())
-                .chain(existing -> graph.basesOf(existing.stream().map(m -> m.id).toList())
+        return models.findByIds(outcome.own(), byId.keySet())
+                .chain(existing -> graph.basesOf(outcome.own(), existing.stream().map(m -> m.id).toList())
                         .map(existingBases -> keepNewModels(byId, existing, existingBases, outcome)))
+                .call(fresh -> refuseHeldByOtherSide(OwnedIds.Kind.MODEL, "Model", fresh.keySet(), outcome))
                 .chain(fresh -> insertModels(fresh, outcome));
     }
 
@@ -186,8 +214,8 @@ public class LineageWriteService {
         }
         Set<String> outside = fresh.values().stream().flatMap(m -> m.basesOrEmpty().stream()).map(BaseRef::model)
                 .filter(id -> !fresh.containsKey(id)).collect(Collectors.toCollection(LinkedHashSet::new));
-        return graph.rootsOf(outside).chain(knownRoots -> {
-            List<String> unknown = outside.stream().filter(id -> !knownRoots.containsKey(id)).toList();
+        return models.existingIds(outcome.view, outside).chain(owners -> graph.rootsOf(outcome.view, outside).chain(knownRoots -> {
+            List<String> unknown = outside.stream().filter(id -> !owners.containsKey(id)).toList();
             if (!unknown.isEmpty()) {
                 throw LineageProblem.invalid("Unknown base model(s): " + String.join(", ", unknown)
                         + "; register a model before naming it as a base", unknown.stream().map(id -> "bases: unknown model " + id).toList());
@@ -204,21 +232,39 @@ public class LineageWriteService {
                 for (int i = 0; i < bases.size(); i++) {
                     BaseRef base = bases.get(i);
                     modelRoots.addAll(roots.get(base.model()));
-                    baseRows.add(new BaseRow(model.id(), base.model(), Relation.parse(base.relation()).orElseThrow(), i));
+                    baseRows.add(new BaseRow(model.id(), owners.getOrDefault(base.model(), outcome.organization), base.model(),
+                            Relation.parse(base.relation()).orElseThrow(), i));
                 }
                 if (bases.isEmpty()) {
                     modelRoots.add(model.id());
                 }
                 roots.put(model.id(), modelRoots);
                 newRoots.put(model.id(), modelRoots);
-                entities.add(entity(model, now));
+                entities.add(entity(outcome.organization, model, now));
                 outcome.newModels.add(model.id());
             }
             outcome.newEdges += baseRows.size();
             return models.insertAll(entities)
-                    .chain(() -> graph.insertBases(baseRows))
-                    .chain(() -> graph.insertRoots(newRoots));
-        });
+                    .chain(() -> graph.insertBases(outcome.organization, baseRows))
+                    .chain(() -> graph.insertRoots(outcome.organization, newRoots));
+        }));
+    }
+
+    /**
+     * Refuses new ids the other side holds: the public catalogue's for an organisation's write, any organisation's
+     * for a public write. Each id would otherwise name two records in some organisation's view. The write holds the
+     * ids' locks ({@link OwnedIds#lock}), so no concurrent write on the other side can take them meanwhile.
+     */
+    private Uni<Void> refuseHeldByOtherSide(OwnedIds.Kind kind, String what, Set<String> fresh, Outcome outcome) {
+        return ownedIds.heldByOtherSide(outcome.organization, kind, fresh).invoke(held -> {
+            if (held.isEmpty()) {
+                return;
+            }
+            String holder = Organizations.PUBLIC.equals(outcome.organization) ? "an organisation" : "the public catalogue";
+            throw LineageProblem.conflict(what + " id(s) " + String.join(", ", held) + " already belong to " + holder
+                    + "; an organisation's ids and the public catalogue's are disjoint, so that each id names one record."
+                    + " Choose another id");
+        }).replaceWithVoid();
     }
 
     /** Orders new models so each comes after its in-batch bases; a cycle among them is refused. */
@@ -254,8 +300,9 @@ public class LineageWriteService {
         ordered.add(fresh.get(id));
     }
 
-    private static ModelEntity entity(NewModel model, OffsetDateTime now) {
+    private static ModelEntity entity(String organization, NewModel model, OffsetDateTime now) {
         ModelEntity entity = new ModelEntity();
+        entity.organization = organization;
         entity.id = model.id();
         entity.name = model.name().strip();
         entity.uri = model.uri();
@@ -311,9 +358,11 @@ public class LineageWriteService {
         }
         Set<String> generators = byId.values().stream().map(NewDataset::generatedBy).filter(Objects::nonNull)
                 .collect(Collectors.toCollection(LinkedHashSet::new));
-        return datasets.findByIds(byId.keySet())
-                .chain(existing -> models.existingIds(generators).map(foundIds -> {
-                    List<String> unknown = generators.stream().filter(g -> !foundIds.contains(g)).toList();
+        Map<String, String> generatorOwners = new HashMap<>();
+        return datasets.findByIds(outcome.own(), byId.keySet())
+                .chain(existing -> models.existingIds(outcome.view, generators).map(foundIds -> {
+                    generatorOwners.putAll(foundIds);
+                    List<String> unknown = generators.stream().filter(g -> !foundIds.containsKey(g)).toList();
                     if (!unknown.isEmpty()) {
                         throw LineageProblem.invalid("Unknown generator model(s): " + String.join(", ", unknown),
                                 unknown.stream().map(id -> "generatedBy: unknown model " + id).toList());
@@ -329,9 +378,11 @@ public class LineageWriteService {
                     }
                     return fresh;
                 }))
+                .call(fresh -> refuseHeldByOtherSide(OwnedIds.Kind.DATASET, "Dataset", fresh.keySet(), outcome))
                 .chain(fresh -> {
                     OffsetDateTime now = OffsetDateTime.now();
-                    List<DatasetEntity> entities = fresh.values().stream().map(d -> entity(d, now)).toList();
+                    List<DatasetEntity> entities = fresh.values().stream()
+                            .map(d -> entity(outcome.organization, d, generatorOwners.get(d.generatedBy()), now)).toList();
                     outcome.newDatasets.addAll(fresh.keySet());
                     outcome.newEdges += (int) entities.stream().filter(d -> d.generatedBy != null).count();
                     return datasets.insertAll(entities);
@@ -343,13 +394,16 @@ public class LineageWriteService {
                 stored.generatedBy == null ? stored.origin : null, stored.generation);
     }
 
-    private static DatasetEntity entity(NewDataset dataset, OffsetDateTime now) {
+    private static DatasetEntity entity(String organization, NewDataset dataset, String generatorOrganization,
+            OffsetDateTime now) {
         DatasetEntity entity = new DatasetEntity();
+        entity.organization = organization;
         entity.id = dataset.id();
         entity.name = dataset.name().strip();
         entity.digest = normalDigest(dataset.digest());
         entity.rows = dataset.rows();
         entity.generatedBy = dataset.generatedBy();
+        entity.generatorOrganization = dataset.generatedBy() == null ? null : generatorOrganization;
         entity.origin = originOf(dataset).wire();
         entity.generation = dataset.generation();
         entity.createdAt = now;
@@ -388,18 +442,24 @@ public class LineageWriteService {
             }
         }
         // Only existence matters for outputs and inputs: id reads, not entities the session would dirty-check at commit.
-        return models.existingIds(outputs)
-                .chain(modelIds -> datasets.existingIds(inputs).map(datasetIds -> {
+        Map<String, String> datasetOwners = new HashMap<>();
+        return models.existingIds(outcome.view, outputs)
+                .chain(modelIds -> datasets.existingIds(outcome.view, inputs).map(datasetIds -> {
+                    datasetOwners.putAll(datasetIds);
                     List<String> errors = new ArrayList<>();
-                    outputs.stream().filter(id -> !modelIds.contains(id)).forEach(id -> errors.add("output: unknown model " + id));
-                    inputs.stream().filter(id -> !datasetIds.contains(id)).forEach(id -> errors.add("datasets: unknown dataset " + id));
+                    outputs.stream().filter(id -> !modelIds.containsKey(id)).forEach(id -> errors.add("output: unknown model " + id));
+                    // An organisation adds no training data to a public model: every organisation would see it.
+                    outputs.stream().filter(id -> modelIds.containsKey(id) && !modelIds.get(id).equals(outcome.organization))
+                            .forEach(id -> errors.add("output: model " + id + " is in the public catalogue; a training run's"
+                                    + " output is a model of its own organisation"));
+                    inputs.stream().filter(id -> !datasetIds.containsKey(id)).forEach(id -> errors.add("datasets: unknown dataset " + id));
                     if (!errors.isEmpty()) {
                         throw LineageProblem.invalid("Training run(s) reference unknown records: " + String.join("; ", errors), errors);
                     }
                     return modelIds;
                 }))
-                .chain(() -> runs.findByIds(byId.keySet()))
-                .chain(existing -> graph.datasetsOfRuns(existing.stream().map(r -> r.id).toList()).map(stored -> {
+                .chain(() -> runs.findByIds(outcome.organization, byId.keySet()))
+                .chain(existing -> graph.datasetsOfRuns(outcome.organization, existing.stream().map(r -> r.id).toList()).map(stored -> {
                     Map<String, NewTrainingRun> fresh = new LinkedHashMap<>(byId);
                     for (TrainingRunEntity run : existing) {
                         NewTrainingRun asked = fresh.remove(run.id);
@@ -413,14 +473,16 @@ public class LineageWriteService {
                     }
                     return fresh;
                 }))
-                .chain(fresh -> insertRuns(fresh, outcome));
+                .call(fresh -> refuseHeldByOtherSide(OwnedIds.Kind.TRAINING_RUN, "Training run", fresh.keySet(), outcome))
+                .chain(fresh -> insertRuns(fresh, outcome, datasetOwners));
     }
 
-    private Uni<Void> insertRuns(Map<String, NewTrainingRun> fresh, Outcome outcome) {
+    private Uni<Void> insertRuns(Map<String, NewTrainingRun> fresh, Outcome outcome, Map<String, String> datasetOwners) {
         OffsetDateTime now = OffsetDateTime.now();
         List<TrainingRunEntity> entities = new ArrayList<>();
         for (NewTrainingRun run : fresh.values()) {
             TrainingRunEntity entity = new TrainingRunEntity();
+            entity.organization = outcome.organization;
             entity.id = run.id();
             entity.outputModel = run.output();
             entity.method = run.method();
@@ -433,9 +495,10 @@ public class LineageWriteService {
         }
         // All runs' inputs in multi-row statements. One chained statement per run built a Uni chain as long as the
         // batch (thousands of levels for a bulk import of 1,600+ runs), and such an import never completed.
-        Map<String, List<String>> inputs = new LinkedHashMap<>();
-        fresh.values().forEach(run -> inputs.put(run.id(), run.datasets()));
-        return runs.insertAll(entities).chain(() -> graph.insertRunDatasets(inputs));
+        Map<String, List<DatasetRef>> inputs = new LinkedHashMap<>();
+        fresh.values().forEach(run -> inputs.put(run.id(), run.datasets().stream()
+                .map(d -> new DatasetRef(datasetOwners.get(d), d)).toList()));
+        return runs.insertAll(entities).chain(() -> graph.insertRunDatasets(outcome.organization, inputs));
     }
 
     private boolean sameRun(NewTrainingRun a, NewTrainingRun b) {

@@ -38,6 +38,7 @@ import io.traittrace.lineage.service.Commands.NewModelCard;
 import io.traittrace.lineage.service.Commands.NewTrainingRun;
 import io.traittrace.lineage.service.Views.ModelCardResult;
 import io.traittrace.lineage.service.Views.Written;
+import io.traittrace.service.tenancy.Tenant;
 
 /**
  * Records a model from its Hugging Face model card: {@code base_model} and {@code base_model_relation} become
@@ -76,7 +77,7 @@ public class ModelCardIngestion {
     private record Card(List<String> baseModels, String relation, List<String> datasets, String modelName) {
     }
 
-    public Uni<Written<ModelCardResult>> ingest(NewModelCard submission) {
+    public Uni<Written<ModelCardResult>> ingest(Tenant tenant, NewModelCard submission) {
         Card card = read(submission.card());
         String runId = "card-" + submission.model();
         List<String> errors = new ArrayList<>();
@@ -98,8 +99,8 @@ public class ModelCardIngestion {
         if (!errors.isEmpty()) {
             throw LineageProblem.invalid("The model card cannot be recorded (" + errors.size() + " problem(s))", errors);
         }
-        return Panache.withSession(() -> models.findByHubNames(card.baseModels())
-                .chain(foundModels -> datasets.findByHubNames(card.datasets()).map(foundDatasets -> {
+        return Panache.withSession(() -> models.findByHubNames(tenant.readable(), card.baseModels())
+                .chain(foundModels -> datasets.findByHubNames(tenant.readable(), card.datasets()).map(foundDatasets -> {
                     List<String> unresolved = new ArrayList<>();
                     List<String> bases = resolve("base_model", "model", card.baseModels(),
                             foundModels.stream().map(m -> new Candidate(m.id, m.name, m.uri)).toList(), unresolved);
@@ -111,8 +112,8 @@ public class ModelCardIngestion {
                     }
                     return batch(submission, card, bases, trainedOn, runId);
                 })))
-                .chain(writes::importRecords)
-                .chain(result -> queries.model(submission.model())
+                .chain(batch -> writes.importRecords(tenant, batch))
+                .chain(result -> queries.model(tenant, submission.model())
                         .map(view -> new Written<>(new ModelCardResult(result, view), result.modelsCreated() == 1)));
     }
 

@@ -29,6 +29,7 @@ import io.traittrace.lineage.service.Commands.NewTrainingRun;
 import io.traittrace.lineage.service.OpenLineageEvent.Dataset;
 import io.traittrace.lineage.service.OpenLineageEvent.TraitTraceFacet;
 import io.traittrace.lineage.service.Views.OpenLineageResult;
+import io.traittrace.service.tenancy.Tenant;
 
 /**
  * Maps a COMPLETE OpenLineage run onto one {@link Import}: an output model with the input models as bases,
@@ -69,7 +70,7 @@ public class OpenLineageIngestion {
             List<String> datasetIds) {
     }
 
-    public Uni<OpenLineageResult> ingest(OpenLineageEvent event) {
+    public Uni<OpenLineageResult> ingest(Tenant tenant, OpenLineageEvent event) {
         if (!"COMPLETE".equalsIgnoreCase(event.eventType())) {
             // Emitters send every state change; only a finished run says what it read and wrote.
             return Uni.createFrom().item(OpenLineageResult.skipped(
@@ -96,7 +97,7 @@ public class OpenLineageIngestion {
         }
         Mapping mapping = map(event, inputs, outputModels, outputDatasets, method);
         refuseIfAny(violations(mapping));
-        return Panache.withSession(() -> models.findByIds(ids(mapping.inputModels()))
+        return Panache.withSession(() -> models.findByIds(tenant.readable(), ids(mapping.inputModels()))
                 .chain(found -> {
                     Set<String> known = found.stream().map(m -> m.id).collect(Collectors.toSet());
                     List<String> unknown = mapping.inputModels().stream().filter(e -> !known.contains(e.id()))
@@ -105,7 +106,7 @@ public class OpenLineageIngestion {
                         throw LineageProblem.invalid("The run reads model(s) that are not registered; register them"
                                 + " first (an input never creates a model, which would record a false root)", unknown);
                     }
-                    return datasets.findByIds(mapping.inputDatasets());
+                    return datasets.findByIds(tenant.readable(), mapping.inputDatasets());
                 }))
                 .chain(existing -> {
                     // Input datasets already on record are referenced as they are, never re-declared.
@@ -113,7 +114,7 @@ public class OpenLineageIngestion {
                     Import batch = mapping.batch();
                     List<NewDataset> fresh = batch.datasetsOrEmpty().stream()
                             .filter(d -> !(mapping.inputDatasets().contains(d.id()) && known.contains(d.id()))).toList();
-                    return writes.importRecords(new Import(batch.models(), fresh, batch.trainingRuns()));
+                    return writes.importRecords(tenant, new Import(batch.models(), fresh, batch.trainingRuns()));
                 })
                 .map(result -> new OpenLineageResult(true, null, ids(mapping.batch().modelsOrEmpty(), NewModel::id),
                         mapping.datasetIds(), ids(mapping.batch().trainingRunsOrEmpty(), NewTrainingRun::id), result));

@@ -18,18 +18,20 @@ public final class Views {
     public record PageOf<T>(List<T> items, int page, int size, long total) {
     }
 
+    // Records carry their organisation: the caller's own, or "public" for the public catalogue's.
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ModelView(String id, String name, String uri, String revision, String digest,
+    public record ModelView(String id, String organization, String name, String uri, String revision, String digest,
             List<Commands.BaseRef> bases, List<String> roots, OffsetDateTime createdAt) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record DatasetView(String id, String name, String digest, Long rows, String origin, String generatedBy,
+    public record DatasetView(String id, String organization, String name, String digest, Long rows, String origin, String generatedBy,
             Map<String, Object> generation, OffsetDateTime createdAt) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record TrainingRunView(String id, String output, List<String> datasets, String method,
+    public record TrainingRunView(String id, String organization, String output, List<String> datasets, String method,
             Map<String, Object> hyperparameters, OffsetDateTime createdAt) {
     }
 
@@ -73,7 +75,7 @@ public final class Views {
     public record ExposedModelView(String model, ExposureLevel level, long paths, OffsetDateTime lastDetectedAt) {
     }
 
-    public record AssertionView(String id, List<String> roots, String reason, String assertedBy, OffsetDateTime createdAt) {
+    public record AssertionView(String id, String organization, List<String> roots, String reason, String assertedBy, OffsetDateTime createdAt) {
     }
 
     /** The outcome of a write: what now exists, and whether this request created it. */

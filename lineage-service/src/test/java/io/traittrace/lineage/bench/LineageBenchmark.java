@@ -31,6 +31,7 @@ import io.traittrace.lineage.service.Views.FamilyView;
 import io.traittrace.lineage.service.Views.WalkView;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
+import io.traittrace.service.tenancy.Tenant;
 
 /**
  * Loads a synthetic Hugging-Face-shaped lineage graph ({@link HubGraphGenerator}) through the service's own
@@ -50,6 +51,9 @@ import io.traittrace.testsupport.PostgresResource;
 @QuarkusTestResource(OidcWiremockTestResource.class)
 @Tag("benchmark")
 class LineageBenchmark {
+
+    /** The benchmark's graph is one organisation's (the baseline SQL reads the tables whole). */
+    private static final Tenant TENANT = new Tenant("bench");
 
     @Inject
     LineageWriteService writes;
@@ -88,7 +92,7 @@ class LineageBenchmark {
         while (generator.hasNext()) {
             Import batch = generator.nextBatch();
             long t0 = System.nanoTime();
-            await(() -> writes.importRecords(batch));
+            await(() -> writes.importRecords(TENANT, batch));
             writeNanos += System.nanoTime() - t0;
             batches++;
             if (System.nanoTime() - lastReport > 30_000_000_000L || !generator.hasNext()) {
@@ -137,26 +141,26 @@ class LineageBenchmark {
         int ancestorMismatches = 0;
         for (int i = 0; i < Math.min(50, targets.length); i++) {
             String id = targets[i];
-            FamilyView service = await(() -> queries.family(id, paging));
+            FamilyView service = await(() -> queries.family(TENANT, id, paging));
             List<Object[]> baseline = await(() -> RecursiveSqlBaseline.family(id, 0, 50));
             long baselineTotal = baseline.isEmpty() ? 0 : ((Number) baseline.get(0)[2]).longValue();
             if (service.members().total() != baselineTotal) {
                 familyMismatches++;
             }
-            WalkView walk = await(() -> queries.ancestors(id, depth));
+            WalkView walk = await(() -> queries.ancestors(TENANT, id, depth));
             if (walk.nodes().total() != await(() -> RecursiveSqlBaseline.ancestors(id, depth)).size()) {
                 ancestorMismatches++;
             }
         }
 
         Result family = measure("family", targets, warmup,
-                id -> () -> queries.family(id, paging),
+                id -> () -> queries.family(TENANT, id, paging),
                 id -> () -> RecursiveSqlBaseline.family(id, paging.page() * paging.size(), paging.size()));
         Result ancestors = measure("ancestors", targets, warmup,
-                id -> () -> queries.ancestors(id, depth),
+                id -> () -> queries.ancestors(TENANT, id, depth),
                 id -> () -> RecursiveSqlBaseline.ancestors(id, depth));
         Result exposure = measure("exposure", targets, warmup,
-                id -> () -> queries.exposure(id, queries.paging(null, null)),
+                id -> () -> queries.exposure(TENANT, id, queries.paging(null, null)),
                 id -> () -> RecursiveSqlBaseline.exposure(id));
 
         // ---- report ---------------------------------------------------------------------------------------

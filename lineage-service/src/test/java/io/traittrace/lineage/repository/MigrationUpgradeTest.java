@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.flywaydb.core.Flyway;
@@ -112,9 +113,72 @@ class MigrationUpgradeTest {
         }
     }
 
+    @Test
+    void v8MovesEveryRowIntoTheDefaultOrganisationAndKeysIdsPerOrganisation() throws SQLException {
+        try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start()) {
+            String url = server.jdbcUrl(server.createDatabase("upgrade"));
+            flyway(url, "7").migrate();
+            try (Connection db = DriverManager.getConnection(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
+                    Statement sql = db.createStatement()) {
+                // A root, its fine-tune, a teacher on the same root, the teacher's numbers, a run of the fine-tune on
+                // them, web data of unknown origin, an assertion and the fine-tune's exposure, as V7 stored them.
+                sql.execute("""
+                        INSERT INTO model (id, name, created_at) VALUES
+                          ('r', 'r', now()), ('ft', 'ft', now()), ('t', 't', now()), ('r2', 'r2', now());
+                        INSERT INTO model_base (model_id, base_id, relation, position) VALUES
+                          ('ft', 'r', 'finetune', 0), ('t', 'r', 'finetune', 0);
+                        INSERT INTO model_root (model_id, root_id, root_count) VALUES
+                          ('r', 'r', 1), ('ft', 'r', 1), ('t', 'r', 1), ('r2', 'r2', 1);
+                        INSERT INTO root_family_size (root_id, slot, members) VALUES ('r', 0, 3), ('r2', 5, 1);
+                        INSERT INTO dataset (id, name, origin, generated_by, created_at) VALUES
+                          ('nums', 'nums', 'model', 't', now()), ('web', 'web', 'unknown', NULL, now());
+                        INSERT INTO training_run (id, output_model, method, created_at) VALUES ('run', 'ft', 'sft', now());
+                        INSERT INTO training_run_dataset (run_id, dataset_id) VALUES ('run', 'nums'), ('run', 'web');
+                        INSERT INTO shared_init_assertion (id, root_a, root_b, reason, asserted_by, created_at)
+                        VALUES ('00000000-0000-0000-0000-000000000001', 'r', 'r2', 'same release', 'admin', now());
+                        INSERT INTO exposure (model_id, path_key, level, trained_model, dataset_id, teacher_id, hop_count,
+                                              path, detected_at, other_paths)
+                        VALUES ('ft', repeat('a', 64), 'SAME_INIT', 'ft', 'nums', 't', 1,
+                                '[{"model":"ft"},{"dataset":"nums","relation":"trained-on"},{"model":"t","relation":"generated-by"}]',
+                                now(), 0)""");
+
+                flyway(url, null).migrate();
+
+                for (String table : List.of("model", "model_base", "model_root", "root_family_size", "dataset", "training_run",
+                        "training_run_dataset", "shared_init_assertion", "exposure")) {
+                    assertThat(rows(sql, "SELECT organization, CAST(count(*) AS text) FROM " + table + " GROUP BY organization"))
+                            .as(table).containsOnlyKeys("default");
+                }
+                assertThat(rows(sql, "SELECT model_id || '>' || base_id, base_organization FROM model_base"))
+                        .containsExactlyInAnyOrderEntriesOf(Map.of("ft>r", "default", "t>r", "default"));
+                assertThat(rows(sql, "SELECT id, coalesce(generator_organization, '-') FROM dataset"))
+                        .containsExactlyInAnyOrderEntriesOf(Map.of("nums", "default", "web", "-"));
+                assertThat(rows(sql, "SELECT dataset_id, dataset_organization FROM training_run_dataset"))
+                        .containsExactlyInAnyOrderEntriesOf(Map.of("nums", "default", "web", "default"));
+                assertThat(rows(sql, "SELECT root_id, CAST(sum(members) AS text) FROM root_family_size GROUP BY root_id"))
+                        .containsExactlyInAnyOrderEntriesOf(Map.of("r", "3", "r2", "1"));
+                assertThat(rows(sql, "SELECT model_id, CAST(path AS text) FROM exposure"))
+                        .extractingByKey("ft").asString().contains("generated-by");
+
+                // Ids are unique per organisation: another organisation may hold 'r' too, the same one may not.
+                sql.execute("INSERT INTO model (organization, id, name, created_at) VALUES ('globex', 'r', 'r', now())");
+                assertThatThrownBy(() -> sql.execute(
+                        "INSERT INTO model (organization, id, name, created_at) VALUES ('default', 'r', 'r', now())"))
+                        .hasMessageContaining("model_pkey");
+                // A reference names its target's organisation, which must hold it, and be its own or the public one.
+                assertThatThrownBy(() -> sql.execute("""
+                        INSERT INTO model_base (organization, model_id, base_organization, base_id, relation, position)
+                        VALUES ('default', 'r2', 'public', 'r', 'finetune', 0)""")).hasMessageContaining("foreign key");
+                assertThatThrownBy(() -> sql.execute("""
+                        INSERT INTO model_base (organization, model_id, base_organization, base_id, relation, position)
+                        VALUES ('default', 'r2', 'globex', 'r', 'finetune', 0)""")).hasMessageContaining("check constraint");
+            }
+        }
+    }
+
     private static Flyway flyway(String url, String target) {
         var configuration = Flyway.configure().dataSource(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD)
-                .locations("classpath:db/migration");
+                .locations("classpath:db/migration").placeholders(Map.of("defaultOrganization", "default"));
         return (target == null ? configuration : configuration.target(target)).load();
     }
 
