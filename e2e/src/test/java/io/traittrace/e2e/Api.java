@@ -63,7 +63,10 @@ final class Api {
         }
     }
 
-    /** A demo user's access token (user names are the roles: viewer, auditor, admin). */
+    /**
+     * A demo user's access token: acme's viewer, auditor and admin (user names are the roles), globex's globex-viewer,
+     * globex-auditor and globex-admin, and platform-admin (keycloak/demo).
+     */
     String token(String user) {
         return tokens.compute(user, (name, held) -> held != null && System.nanoTime() - held.fetchedNanos < TOKEN_REUSE.toNanos()
                 ? held
@@ -76,6 +79,12 @@ final class Api {
 
     Reply post(String path, String user, String json) {
         return send(request(path, user).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** A post acting for {@code organization} (TraitTrace-Organization): a platform admin publishing the public catalogue. */
+    Reply post(String path, String user, String organization, String json) {
+        return send(request(path, user).header("TraitTrace-Organization", organization).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     Reply post(String path, String user, JsonNode json) {

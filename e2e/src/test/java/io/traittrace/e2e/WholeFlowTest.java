@@ -49,6 +49,9 @@ class WholeFlowTest {
 
     /** The certificate the flow ends with, for the sigstore-js check. */
     private Path bundleFile;
+    /** The flow's audit and certificate, for the organisation checks. */
+    private String flowAudit;
+    private String flowCertificate;
 
     @Test
     @Order(1)
@@ -57,10 +60,15 @@ class WholeFlowTest {
         EventLog events = stack.events();
         String auditId;
         try (var phase = Phases.start("whole flow: lineage, exposure, policy audit")) {
+            // The platform admin publishes the base models to the public catalogue; acme's auditor records acme's lineage on them.
+            Reply published = api.post("/api/lineage/import", "platform-admin", "public",
+                    Files.readString(stack.root().resolve("demo/public-catalogue.json")));
+            assertThat(published.status()).as(published.toString()).isEqualTo(200);
+            assertThat(published.json().path("modelsCreated").asInt()).isEqualTo(2);
             Reply imported = api.post("/api/lineage/import", "auditor", Files.readString(stack.root().resolve("demo/lineage-demo.json")));
             assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
-            assertThat(imported.json().path("modelsCreated").asInt()).isEqualTo(6);
-            assertThat(imported.json().path("datasetsCreated").asInt()).isEqualTo(2);
+            assertThat(imported.json().path("modelsCreated").asInt()).isEqualTo(4);
+            assertThat(imported.json().path("datasetsCreated").asInt()).isEqualTo(1);
             assertThat(imported.json().path("trainingRunsCreated").asInt()).isEqualTo(2);
             // The owl student and its quantized descendant share the owl teacher's init; the Llama student does not.
             assertThat(imported.json().path("exposuresDetected").asInt()).isEqualTo(2);
@@ -78,6 +86,7 @@ class WholeFlowTest {
             assertThat(detected.data().path("level").asText()).isEqualTo("SAME_INIT");
             assertThat(detected.data().path("teacher").asText()).isEqualTo(TEACHER);
             assertThat(detected.data().path("dataset").asText()).isEqualTo("owl-numbers-10k");
+            assertThat(detected.data().path("organization").asText()).isEqualTo("acme");
             events.awaitKeyed("exposure-detected", QUANTIZED_STUDENT, 1, Duration.ofSeconds(30));
 
             // Policy "all": the exposure queued one canary audit of the student, and says which event did.
@@ -115,11 +124,15 @@ class WholeFlowTest {
             Event completed = events.awaitKeyed("audit-completed", auditId, 1, Duration.ofSeconds(30)).get(0);
             assertThat(completed.data().path("student").path("id").asText()).isEqualTo(STUDENT);
             assertThat(completed.data().path("student").path("digest").asText()).isEqualTo(STUDENT_DIGEST);
+            assertThat(completed.data().path("organization").asText()).isEqualTo("acme");
             assertThat(completed.data().path("result").path("verdict").path("outcome").asText()).isEqualTo(ended.path("outcome").asText());
 
             Event issued = events.await("certificate-issued", e -> auditId.equals(e.data().path("auditId").asText()), 1,
                     Duration.ofSeconds(60)).get(0);
             String certificateId = issued.data().path("certificateId").asText();
+            flowAudit = auditId;
+            flowCertificate = certificateId;
+            assertThat(issued.data().path("organization").asText()).isEqualTo("acme");
             assertThat(issued.data().path("verdict").asText()).isEqualTo(ended.path("outcome").asText());
             // The canary is a pipeline check: certified under its own predicate type, whose subject is the probe spec it
             // ran, never the student it was requested for (listed for that student, saying so).
@@ -223,6 +236,44 @@ class WholeFlowTest {
             Command refused = Command.run(js, Duration.ofSeconds(60), "node", "verify-bundle.mjs",
                     tamperedCopy(Api.JSON.readTree(bundleFile.toFile()), stack.dir()).toString(), stack.publicKey().toString());
             assertThat(refused.exit()).as(refused.output()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * Another organisation, through the gateway with its own users' Keycloak tokens: it records a student under the same
+     * id on the same public base, and sees the public catalogue but nothing of acme's (the teacher, the exposure, the audit,
+     * the certificate), each answered exactly like an id that does not exist; its student's exposure queues nothing.
+     */
+    @Test
+    @Order(3)
+    void anotherOrganisationSharesThePublicCatalogueAndSeesNothingOfTheFlow(Stack stack) throws Exception {
+        assumeTrue(flowCertificate != null, "the flow produced no certificate");
+        Api api = stack.api();
+        try (var phase = Phases.start("whole flow: a second organisation")) {
+            Reply imported = api.post("/api/lineage/import", "globex-auditor",
+                    Files.readString(stack.root().resolve("demo/globex-lineage.json")));
+            assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+            assertThat(imported.json().path("modelsCreated").asInt()).as("the same id as acme's student, its own record").isEqualTo(1);
+            assertThat(api.get("/api/lineage/models/" + STUDENT + "/exposure", "globex-viewer").json().path("level").asText())
+                    .as("globex's student learnt from human data only").isEqualTo("NONE");
+            assertThat(api.get("/api/lineage/models/" + STUDENT + "/exposure", "viewer").json().path("level").asText())
+                    .as("acme's is unchanged").isEqualTo("SAME_INIT");
+            Reply publicBase = api.get("/api/lineage/models/qwen2.5-7b-instruct", "globex-viewer");
+            assertThat(publicBase.status()).as(publicBase.toString()).isEqualTo(200);
+            assertThat(publicBase.json().path("organization").asText()).isEqualTo("public");
+
+            Reply unknown = api.get("/api/audits/00000000-0000-4000-8000-000000000000", "globex-viewer");
+            for (String path : List.of("/api/lineage/models/" + TEACHER, "/api/audits/" + flowAudit, "/api/certificates/" + flowCertificate)) {
+                Reply hidden = api.get(path, "globex-viewer");
+                assertThat(hidden.status()).as(path + ": " + hidden).isEqualTo(404);
+                assertThat(hidden.contentType()).as(path).startsWith("application/problem+json");
+            }
+            assertThat(api.get("/api/audits/" + flowAudit, "globex-viewer").json().path("title"))
+                    .as("acme's audit, to globex, is an audit that does not exist").isEqualTo(unknown.json().path("title"));
+            assertThat(api.get("/api/audits?student=" + STUDENT, "globex-viewer").json().path("items")).isEmpty();
+            assertThat(api.get("/api/certificates?model=" + STUDENT, "globex-viewer").json().path("items")).isEmpty();
+            assertThat(stack.events().on("exposure-detected", e -> true).stream().map(e -> e.data().path("organization").asText()))
+                    .as("globex's lineage exposed nothing").doesNotContain("globex");
         }
     }
 

@@ -17,7 +17,9 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class LocalStack {
 
-    static final String[] ROLES = { "viewer", "auditor", "admin" };
+    /** The demo users of keycloak/demo: acme's, globex's, a consultant in both, and the platform admin. */
+    static final String[] DEMO_USERS = { "viewer", "auditor", "admin", "globex-viewer", "globex-auditor", "globex-admin",
+            "consultant", "platform-admin" };
 
     private LocalStack() {
     }
@@ -40,8 +42,8 @@ public final class LocalStack {
                 .database("report", postgres, reportDb).broker(kafka).realm(keycloak)
                 .put("KEYCLOAK_TOKEN_URL", keycloak.issuer() + "/protocol/openid-connect/token")
                 .put("KEYCLOAK_DEMO_CLIENT", KeycloakServer.DEMO_CLIENT);
-        for (String role : ROLES) {
-            env.put("DEMO_PASSWORD_" + role.toUpperCase(Locale.ROOT), keycloak.demoPassword(role));
+        for (String user : DEMO_USERS) {
+            env.put("DEMO_PASSWORD_" + user.toUpperCase(Locale.ROOT).replace('-', '_'), keycloak.demoPassword(user));
         }
         StringBuilder lines = new StringBuilder();
         env.toMap().forEach((k, v) -> lines.append("export ").append(k).append("='").append(v).append("'\n"));

@@ -16,6 +16,7 @@ import io.traittrace.report.config.ReportConfig;
 import io.traittrace.report.domain.KeyStatus;
 import io.traittrace.report.domain.Keys;
 import io.traittrace.report.domain.VerificationKey;
+import io.traittrace.report.repository.CertificateEntity;
 import io.traittrace.report.service.CertificateService;
 import io.traittrace.report.service.KeyRing;
 
@@ -50,7 +51,10 @@ public class PublicResource {
         return body;
     }
 
-    /** Revoked certificates with their reasons, and revoked keys: the file {@code traittrace-verify --revocations} reads. */
+    /**
+     * Revoked certificates with their reasons, and revoked keys: the file {@code traittrace-verify --revocations} reads.
+     * Public across organisations, so it says only what a verifier needs: not the audit, not who revoked.
+     */
     @GET
     @Path("revocations")
     @Produces(MediaType.APPLICATION_JSON)
@@ -59,9 +63,16 @@ public class PublicResource {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("issuer", config.certificates().issuer());
             body.put("generatedAt", Instant.now().toString());
-            body.put("revocations", revoked.stream().map(CertificateResource.Revocation::of).toList());
+            body.put("revocations", revoked.stream().map(PublicRevocation::of).toList());
             body.put("revokedKeys", keys.all().stream().filter(k -> k.status() == KeyStatus.REVOKED).map(VerificationKey::keyid).toList());
             return body;
         });
+    }
+
+    /** One revoked certificate as the public list shows it. */
+    public record PublicRevocation(String certificateId, String subjectDigest, String reason, String revokedAt) {
+        static PublicRevocation of(CertificateEntity c) {
+            return new PublicRevocation(c.id.toString(), c.subjectDigest, c.revocationReason, c.revokedAt.toInstant().toString());
+        }
     }
 }

@@ -9,6 +9,7 @@ import static io.traittrace.report.rest.ReportApi.cloudEvent;
 import static io.traittrace.testsupport.Callers.id;
 import static io.traittrace.report.rest.ReportApi.publish;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -323,6 +324,9 @@ class CertificateApiTest {
         given().get("/api/revocations").then().statusCode(200).body("revocations.certificateId", hasItem(certId))
                 .body("revocations.find { it.certificateId == '" + certId + "' }.subjectDigest",
                         equalTo("sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"))
+                // Public to every organisation: what a verifier needs, not who revoked it or which audit it came from.
+                .body("revocations.find { it.certificateId == '" + certId + "' }.keySet()",
+                        containsInAnyOrder("certificateId", "subjectDigest", "reason", "revokedAt"))
                 .body("revokedKeys", hasItem(TestKeys.key(TestKeys.REVOKED).keyid()));
         given().contentType(BUNDLE).body(bundle).post("/api/certificates/verify").then().statusCode(200)
                 .body("valid", equalTo(false)).body("reasons[0]", containsString("certificate-revoked"))
