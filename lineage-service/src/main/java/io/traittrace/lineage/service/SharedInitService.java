@@ -110,6 +110,7 @@ public class SharedInitService {
                     }
                 })
                 .chain(entity -> assertions.delete(entity).chain(() -> Panache.getSession().chain(s -> s.flush()))
+                        .call(() -> refuseSplittingWhatOrganisationsJoin(entity))
                         .chain(() -> regrade(entity.organization, Set.of(entity.rootA, entity.rootB)))))
                 .invoke(metrics::exposurePathsFound)
                 .replaceWithVoid();
@@ -173,6 +174,41 @@ public class SharedInitService {
                                 + " init is asserted in the public catalogue (by a platform admin)");
                     }
                 }).replaceWithVoid();
+            });
+        });
+    }
+
+    /**
+     * The other side of {@link #refuseJoiningPublicRoots}: an organisation may repeat a join the public catalogue makes,
+     * and deleting the public assertion would then leave that organisation joining two public roots the catalogue keeps
+     * apart. The deletion waits until those organisations remove theirs (their number is told, not their names).
+     */
+    private Uni<Void> refuseSplittingWhatOrganisationsJoin(SharedInitAssertionEntity deleted) {
+        if (!Organizations.PUBLIC.equals(deleted.organization)) {
+            return Uni.createFrom().voidItem();
+        }
+        return assertions.initClasses(List.of(Organizations.PUBLIC)).chain(publicClasses -> {
+            if (publicClasses.expand(List.of(deleted.rootA)).contains(deleted.rootB)) {
+                return Uni.createFrom().voidItem();
+            }
+            List<String> joining = new ArrayList<>();
+            return assertions.asserting().chain(organizations -> {
+                Uni<Void> each = Uni.createFrom().voidItem();
+                for (String organization : organizations) {
+                    each = each.chain(() -> assertions.initClasses(new Tenant(organization).readableList())
+                            .invoke(classes -> {
+                                if (classes.expand(List.of(deleted.rootA)).contains(deleted.rootB)) {
+                                    joining.add(organization);
+                                }
+                            }).replaceWithVoid());
+                }
+                return each;
+            }).invoke(() -> {
+                if (!joining.isEmpty()) {
+                    throw new ApiProblem(409, "Relied on", "assertions of " + joining.size() + " organisation(s) join "
+                            + deleted.rootA + " and " + deleted.rootB + " as this public assertion does; the public"
+                            + " catalogue cannot keep them apart until those are deleted", List.of());
+                }
             });
         });
     }

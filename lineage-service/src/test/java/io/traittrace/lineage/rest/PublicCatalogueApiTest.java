@@ -168,6 +168,15 @@ class PublicCatalogueApiTest {
         as("viewer", GLOBEX).get("/api/lineage/assertions/shared-init/" + assertion).then().statusCode(200);
         as("admin", ACME).delete("/api/lineage/assertions/shared-init/" + assertion).then().statusCode(403);
 
+        // acme may say what the catalogue says; the catalogue then cannot take it back under acme.
+        String acmes = as("admin", ACME).body(Map.of("roots", List.of(qwen, llama), "reason", "as the catalogue says"))
+                .post("/api/lineage/assertions/shared-init").then().statusCode(201).extract().path("id");
+        platform().delete("/api/lineage/assertions/shared-init/" + assertion).then().statusCode(409)
+                .body("detail", containsString("1 organisation(s)"));
+        as("viewer", GLOBEX).get("/api/lineage/assertions/shared-init/" + assertion).then().statusCode(200);
+        as("admin", ACME).delete("/api/lineage/assertions/shared-init/" + acmes).then().statusCode(204);
+        as("viewer", ACME).get("/api/lineage/models/" + student + "/exposure").then().body("level", equalTo("SAME_INIT"));
+
         platform().delete("/api/lineage/assertions/shared-init/" + assertion).then().statusCode(204);
         as("viewer", ACME).get("/api/lineage/models/" + student + "/exposure").then().body("level", equalTo("CROSS_FAMILY"));
     }
