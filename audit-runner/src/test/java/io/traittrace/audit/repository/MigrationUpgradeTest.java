@@ -5,17 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 import io.traittrace.service.tenancy.Organizations;
 import io.traittrace.testsupport.EmbeddedPostgresServer;
+import io.traittrace.testsupport.Migrations;
 
 /** A deployment upgrades with its audits in place: V6 moves every audit and run of a populated V5 schema into the default organisation. */
 class MigrationUpgradeTest {
@@ -27,7 +25,7 @@ class MigrationUpgradeTest {
     void v6MovesEveryAuditAndRunIntoTheDefaultOrganisationAndScopesKeysToIt() throws SQLException {
         try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start()) {
             String url = server.jdbcUrl(server.createDatabase("upgrade"));
-            flyway(url, "5").migrate();
+            Migrations.migrate(url, "5");
             try (Connection db = DriverManager.getConnection(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
                     Statement sql = db.createStatement()) {
                 // Two callers' audits under one key (V3 scoped keys to the requester), one running with a run, one ended.
@@ -40,11 +38,11 @@ class MigrationUpgradeTest {
                         VALUES ('00000000-0000-0000-0000-0000000000a0', '%s', 0, 'tt-a-0', 'S_aux', 1, '{}', 'PENDING', now())"""
                         .formatted(A, B, A));
 
-                flyway(url, null).migrate();
+                Migrations.migrate(url, null);
 
-                assertThat(rows(sql, "SELECT CAST(id AS text), organization FROM audit"))
+                assertThat(Migrations.pairs(sql, "SELECT CAST(id AS text), organization FROM audit"))
                         .containsExactlyInAnyOrderEntriesOf(Map.of(A, Organizations.DEFAULT, B, Organizations.DEFAULT));
-                assertThat(rows(sql, "SELECT job_name, organization FROM audit_run")).containsExactlyEntriesOf(Map.of("tt-a-0", Organizations.DEFAULT));
+                assertThat(Migrations.pairs(sql, "SELECT job_name, organization FROM audit_run")).containsExactlyEntriesOf(Map.of("tt-a-0", Organizations.DEFAULT));
                 // Nothing is left without an organisation.
                 assertThatThrownBy(() -> sql.execute("UPDATE audit SET organization = NULL")).hasMessageContaining("null value");
                 assertThatThrownBy(() -> sql.execute("UPDATE audit_run SET organization = NULL")).hasMessageContaining("null value");
@@ -57,27 +55,11 @@ class MigrationUpgradeTest {
                         .hasMessageContaining("audit_by_organization_requester_key");
                 sql.execute(again.formatted("acme"));
                 // Quota overrides: none yet, and no negative limit.
-                assertThat(rows(sql, "SELECT organization, updated_by FROM organization_quota")).isEmpty();
+                assertThat(Migrations.pairs(sql, "SELECT organization, updated_by FROM organization_quota")).isEmpty();
                 assertThatThrownBy(() -> sql.execute("""
                         INSERT INTO organization_quota (organization, max_audits_in_flight, updated_by, updated_at)
                         VALUES ('acme', -1, 'p', now())""")).hasMessageContaining("check constraint");
             }
         }
-    }
-
-    private static Flyway flyway(String url, String target) {
-        var configuration = Flyway.configure().dataSource(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD)
-                .locations("classpath:db/migration").placeholders(Map.of("defaultOrganization", Organizations.DEFAULT));
-        return (target == null ? configuration : configuration.target(target)).load();
-    }
-
-    private static Map<String, String> rows(Statement sql, String query) throws SQLException {
-        Map<String, String> result = new LinkedHashMap<>();
-        try (ResultSet rows = sql.executeQuery(query)) {
-            while (rows.next()) {
-                result.put(rows.getString(1), rows.getString(2));
-            }
-        }
-        return result;
     }
 }

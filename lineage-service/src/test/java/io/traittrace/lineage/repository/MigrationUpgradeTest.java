@@ -5,19 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 import io.traittrace.lineage.domain.Exposure;
 import io.traittrace.lineage.domain.ExposureLevel;
 import io.traittrace.testsupport.EmbeddedPostgresServer;
+import io.traittrace.testsupport.Migrations;
 
 /**
  * A deployment upgrades with its data in place: the migrations after V4 run over a populated schema and keep what
@@ -29,7 +27,7 @@ class MigrationUpgradeTest {
     void v5KeepsEveryRowAndCountsEachModelsRoots() throws SQLException {
         try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start()) {
             String url = server.jdbcUrl(server.createDatabase("upgrade"));
-            flyway(url, "4").migrate();
+            Migrations.migrate(url, "4");
             try (Connection db = DriverManager.getConnection(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
                     Statement sql = db.createStatement()) {
                 // Two roots, a merge of them and a fine-tune of the merge, as V4 stored them.
@@ -47,12 +45,12 @@ class MigrationUpgradeTest {
                                 '[{"model":"ft"},{"model":"m12","relation":"finetune"},{"dataset":"web","relation":"trained-on"}]',
                                 now())""");
 
-                flyway(url, "5").migrate();
+                Migrations.migrate(url, "5");
 
-                assertThat(rows(sql, "SELECT model_id || '>' || root_id, root_count FROM model_root"))
+                assertThat(Migrations.pairs(sql, "SELECT model_id || '>' || root_id, root_count FROM model_root"))
                         .containsExactlyInAnyOrderEntriesOf(Map.of("r1>r1", "1", "r2>r2", "1", "m12>r1", "2", "m12>r2", "2",
                                 "ft>r1", "2", "ft>r2", "2"));
-                assertThat(rows(sql, "SELECT model_id, CAST(path AS text) FROM exposure"))
+                assertThat(Migrations.pairs(sql, "SELECT model_id, CAST(path AS text) FROM exposure"))
                         .containsOnlyKeys("ft").extractingByKey("ft").asString().contains("trained-on");
                 // (model_id, path_key) is the key now: the same path twice is refused, another path is not.
                 assertThatThrownBy(() -> sql.execute("""
@@ -61,7 +59,7 @@ class MigrationUpgradeTest {
                 sql.execute("""
                         INSERT INTO exposure (model_id, path_key, level, trained_model, dataset_id, hop_count, path, detected_at)
                         VALUES ('ft', repeat('b', 64), 'UNKNOWN', 'm12', 'web2', 1, '[]', now())""");
-                assertThat(rows(sql, "SELECT indexname, indexdef FROM pg_indexes WHERE indexname = 'model_root_shared'"))
+                assertThat(Migrations.pairs(sql, "SELECT indexname, indexdef FROM pg_indexes WHERE indexname = 'model_root_shared'"))
                         .extractingByKey("model_root_shared").asString().contains("WHERE (root_count > 1)");
             }
         }
@@ -71,7 +69,7 @@ class MigrationUpgradeTest {
     void v6KeepsOneExposurePerModelSourceAndLevelWithTheCountOfTheOthers() throws SQLException {
         try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start()) {
             String url = server.jdbcUrl(server.createDatabase("upgrade"));
-            flyway(url, "5").migrate();
+            Migrations.migrate(url, "5");
             try (Connection db = DriverManager.getConnection(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
                     Statement sql = db.createStatement()) {
                 // s was stored with one row per path: two 2-hop paths to t0 through t1, one 1-hop path to t1, and two
@@ -96,9 +94,9 @@ class MigrationUpgradeTest {
                           ('s', repeat('e', 64), 'UNKNOWN', 's', 'web2', NULL, 1,
                            '[{"model":"s"},{"dataset":"web2","relation":"trained-on"}]', '2026-01-01T00:00:00Z')""");
 
-                flyway(url, null).migrate();
+                Migrations.migrate(url, null);
 
-                Map<String, String> rows = rows(sql, """
+                Map<String, String> rows = Migrations.pairs(sql, """
                         SELECT path_key, level || ' ' || hop_count || ' ' || other_paths || ' ' || coalesce(path -> 3 ->> 'dataset', '-')
                                || ' ' || detected_at FROM exposure WHERE model_id = 's'""");
                 assertThat(rows).hasSize(4);
@@ -117,7 +115,7 @@ class MigrationUpgradeTest {
     void v8MovesEveryRowIntoTheDefaultOrganisationAndKeysIdsPerOrganisation() throws SQLException {
         try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start()) {
             String url = server.jdbcUrl(server.createDatabase("upgrade"));
-            flyway(url, "7").migrate();
+            Migrations.migrate(url, "7");
             try (Connection db = DriverManager.getConnection(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
                     Statement sql = db.createStatement()) {
                 // A root, its fine-tune, a teacher on the same root, the teacher's numbers, a run of the fine-tune on
@@ -142,22 +140,22 @@ class MigrationUpgradeTest {
                                 '[{"model":"ft"},{"dataset":"nums","relation":"trained-on"},{"model":"t","relation":"generated-by"}]',
                                 now(), 0)""");
 
-                flyway(url, null).migrate();
+                Migrations.migrate(url, null);
 
                 for (String table : List.of("model", "model_base", "model_root", "root_family_size", "dataset", "training_run",
                         "training_run_dataset", "shared_init_assertion", "exposure")) {
-                    assertThat(rows(sql, "SELECT organization, CAST(count(*) AS text) FROM " + table + " GROUP BY organization"))
+                    assertThat(Migrations.pairs(sql, "SELECT organization, CAST(count(*) AS text) FROM " + table + " GROUP BY organization"))
                             .as(table).containsOnlyKeys("default");
                 }
-                assertThat(rows(sql, "SELECT model_id || '>' || base_id, base_organization FROM model_base"))
+                assertThat(Migrations.pairs(sql, "SELECT model_id || '>' || base_id, base_organization FROM model_base"))
                         .containsExactlyInAnyOrderEntriesOf(Map.of("ft>r", "default", "t>r", "default"));
-                assertThat(rows(sql, "SELECT id, coalesce(generator_organization, '-') FROM dataset"))
+                assertThat(Migrations.pairs(sql, "SELECT id, coalesce(generator_organization, '-') FROM dataset"))
                         .containsExactlyInAnyOrderEntriesOf(Map.of("nums", "default", "web", "-"));
-                assertThat(rows(sql, "SELECT dataset_id, dataset_organization FROM training_run_dataset"))
+                assertThat(Migrations.pairs(sql, "SELECT dataset_id, dataset_organization FROM training_run_dataset"))
                         .containsExactlyInAnyOrderEntriesOf(Map.of("nums", "default", "web", "default"));
-                assertThat(rows(sql, "SELECT root_id, CAST(sum(members) AS text) FROM root_family_size GROUP BY root_id"))
+                assertThat(Migrations.pairs(sql, "SELECT root_id, CAST(sum(members) AS text) FROM root_family_size GROUP BY root_id"))
                         .containsExactlyInAnyOrderEntriesOf(Map.of("r", "3", "r2", "1"));
-                assertThat(rows(sql, "SELECT model_id, CAST(path AS text) FROM exposure"))
+                assertThat(Migrations.pairs(sql, "SELECT model_id, CAST(path AS text) FROM exposure"))
                         .extractingByKey("ft").asString().contains("generated-by");
 
                 // Ids are unique per organisation: another organisation may hold 'r' too, the same one may not.
@@ -174,21 +172,5 @@ class MigrationUpgradeTest {
                         VALUES ('default', 'r2', 'globex', 'r', 'finetune', 0)""")).hasMessageContaining("check constraint");
             }
         }
-    }
-
-    private static Flyway flyway(String url, String target) {
-        var configuration = Flyway.configure().dataSource(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD)
-                .locations("classpath:db/migration").placeholders(Map.of("defaultOrganization", "default"));
-        return (target == null ? configuration : configuration.target(target)).load();
-    }
-
-    private static Map<String, String> rows(Statement sql, String query) throws SQLException {
-        Map<String, String> result = new LinkedHashMap<>();
-        try (ResultSet rows = sql.executeQuery(query)) {
-            while (rows.next()) {
-                result.put(rows.getString(1), rows.getString(2));
-            }
-        }
-        return result;
     }
 }

@@ -5,16 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 import io.traittrace.testsupport.EmbeddedPostgresServer;
+import io.traittrace.testsupport.Migrations;
 
 /** A deployment upgrades with its certificates in place: V5 runs over a populated V4 schema. */
 class MigrationUpgradeTest {
@@ -23,7 +21,7 @@ class MigrationUpgradeTest {
     void v5MovesEveryCertificateWithItsRevocationIntoTheDefaultOrganisation() throws SQLException {
         try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start()) {
             String url = server.jdbcUrl(server.createDatabase("upgrade"));
-            flyway(url, "4").migrate();
+            Migrations.migrate(url, "4");
             try (Connection db = DriverManager.getConnection(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
                     Statement sql = db.createStatement()) {
                 // A certificate from before scopes (V3 left them NULL), a current one, and a revoked one, as V4 stored them.
@@ -42,11 +40,11 @@ class MigrationUpgradeTest {
                            'INCONCLUSIVE', repeat('k', 64), now(), now() + interval '1 year', '{}', '{}', 'org/m2',
                            'sha256:' || repeat('b', 64), 'subject-evaluated', true, now(), 'wrong teacher', 'user-admin')""");
 
-                flyway(url, null).migrate();
+                Migrations.migrate(url, null);
 
-                assertThat(rows(sql, "SELECT audit_id, organization FROM certificate"))
+                assertThat(Migrations.pairs(sql, "SELECT audit_id, organization FROM certificate"))
                         .containsExactlyInAnyOrderEntriesOf(Map.of("a1", "default", "a2", "default", "a3", "default"));
-                assertThat(rows(sql, "SELECT audit_id, revocation_reason || ' by ' || revoked_by FROM certificate WHERE revoked_at IS NOT NULL"))
+                assertThat(Migrations.pairs(sql, "SELECT audit_id, revocation_reason || ' by ' || revoked_by FROM certificate WHERE revoked_at IS NOT NULL"))
                         .containsExactlyEntriesOf(Map.of("a3", "wrong teacher by user-admin"));
                 // Every certificate written from now on names its organisation.
                 assertThatThrownBy(() -> sql.execute("""
@@ -54,25 +52,9 @@ class MigrationUpgradeTest {
                                                  expires_at, statement, bundle, subject_name, subject_digest)
                         VALUES ('00000000-0000-0000-0000-000000000004', 'a4', 'm', 'm', 'd', 'INCONCLUSIVE', 'k', now(), now(),
                                 '{}', '{}', 'm', 'd')""")).hasMessageContaining("organization");
-                assertThat(rows(sql, "SELECT indexname, indexdef FROM pg_indexes WHERE indexname = 'certificate_issued'"))
+                assertThat(Migrations.pairs(sql, "SELECT indexname, indexdef FROM pg_indexes WHERE indexname = 'certificate_issued'"))
                         .extractingByKey("certificate_issued").asString().contains("(organization, issued_at DESC, id)");
             }
         }
-    }
-
-    private static Flyway flyway(String url, String target) {
-        var configuration = Flyway.configure().dataSource(url, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD)
-                .locations("classpath:db/migration").placeholders(Map.of("defaultOrganization", "default"));
-        return (target == null ? configuration : configuration.target(target)).load();
-    }
-
-    private static Map<String, String> rows(Statement sql, String query) throws SQLException {
-        Map<String, String> result = new LinkedHashMap<>();
-        try (ResultSet rows = sql.executeQuery(query)) {
-            while (rows.next()) {
-                result.put(rows.getString(1), rows.getString(2));
-            }
-        }
-        return result;
     }
 }
