@@ -24,3 +24,11 @@ CREATE TABLE organization_quota (
   updated_by            varchar(256)      NOT NULL,
   updated_at            timestamp(6) with time zone NOT NULL
 );
+
+-- Events written before the upgrade and not yet sent carry the organisation their rows moved into: consumers refuse an
+-- event without one (they never default it), so without this they would be lost.
+UPDATE outbox_event
+   SET payload = jsonb_set(CAST(payload AS jsonb), '{data,organization}', to_jsonb(CAST('${defaultOrganization}' AS text)))::text
+ WHERE published_at IS NULL
+   AND jsonb_typeof(CAST(payload AS jsonb) -> 'data') = 'object'
+   AND NOT (CAST(payload AS jsonb) -> 'data') ? 'organization';

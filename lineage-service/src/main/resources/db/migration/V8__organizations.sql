@@ -95,3 +95,11 @@ CREATE INDEX exposure_by_level ON exposure (organization, level, detected_at DES
 CREATE INDEX model_by_id ON model (id);
 CREATE INDEX dataset_by_id ON dataset (id);
 CREATE INDEX training_run_by_id ON training_run (id);
+
+-- Events written before the upgrade and not yet sent carry the organisation their rows moved into: consumers refuse an
+-- event without one (they never default it), so without this they would be lost.
+UPDATE outbox_event
+   SET payload = jsonb_set(CAST(payload AS jsonb), '{data,organization}', to_jsonb(CAST('${defaultOrganization}' AS text)))::text
+ WHERE published_at IS NULL
+   AND jsonb_typeof(CAST(payload AS jsonb) -> 'data') = 'object'
+   AND NOT (CAST(payload AS jsonb) -> 'data') ? 'organization';

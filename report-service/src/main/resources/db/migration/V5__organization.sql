@@ -16,3 +16,11 @@ CREATE INDEX certificate_by_name ON certificate (organization, model_name, issue
 CREATE INDEX certificate_by_verdict ON certificate (organization, verdict, issued_at DESC);
 CREATE INDEX certificate_issued ON certificate (organization, issued_at DESC, id);
 CREATE INDEX certificate_by_subject ON certificate (organization, subject_digest, issued_at DESC);
+
+-- Events written before the upgrade and not yet sent carry the organisation their rows moved into: consumers refuse an
+-- event without one (they never default it), so without this they would be lost.
+UPDATE outbox_event
+   SET payload = jsonb_set(CAST(payload AS jsonb), '{data,organization}', to_jsonb(CAST('${defaultOrganization}' AS text)))::text
+ WHERE published_at IS NULL
+   AND jsonb_typeof(CAST(payload AS jsonb) -> 'data') = 'object'
+   AND NOT (CAST(payload AS jsonb) -> 'data') ? 'organization';

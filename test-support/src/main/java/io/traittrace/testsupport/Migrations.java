@@ -37,4 +37,21 @@ public final class Migrations {
         }
         return result;
     }
+
+    /** An event written before organisations and not yet sent, and one already sent: {@link #insertEventsWithoutOrganization}. */
+    public static final String PENDING_EVENT = "00000000-0000-4000-8000-0000000000e1";
+    public static final String SENT_EVENT = "00000000-0000-4000-8000-0000000000e2";
+
+    /** Inserts {@link #PENDING_EVENT} and {@link #SENT_EVENT} into the service's outbox, both without an organisation. */
+    public static void insertEventsWithoutOrganization(Statement sql) throws SQLException {
+        sql.execute("""
+                INSERT INTO outbox_event (id, topic, event_key, payload, created_at, published_at)
+                VALUES ('%s', 't', 'k', '{"id": "e1", "data": {"model": "m"}}', now(), NULL),
+                       ('%s', 't', 'k', '{"id": "e2", "data": {"model": "m"}}', now(), now())""".formatted(PENDING_EVENT, SENT_EVENT));
+    }
+
+    /** Each outbox event's {@code data.organization}, "-" where it has none. */
+    public static Map<String, String> eventOrganizations(Statement sql) throws SQLException {
+        return pairs(sql, "SELECT CAST(id AS text), COALESCE(CAST(payload AS jsonb) #>> '{data,organization}', '-') FROM outbox_event");
+    }
 }

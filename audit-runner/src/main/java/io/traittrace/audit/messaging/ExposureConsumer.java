@@ -80,6 +80,13 @@ public class ExposureConsumer {
             LOG.warnf("Skipping event %s: its data names no organisation to audit in", eventId);
             return Uni.createFrom().voidItem();
         }
+        if (Organizations.PUBLIC.equals(organization)) {
+            // The public catalogue runs no audits (it has no queue, quota or owner to answer to): every organisation
+            // model descending from this one gets an exposure, and so an audit, of its own.
+            LOG.infof("Exposure %s of public catalogue model %s: no audit (audits belong to organisations)", eventId,
+                    data.path("model").asText());
+            return Uni.createFrom().voidItem();
+        }
         String teacher = data.path("teacher").asText(null);
         Uni<Boolean> wanted = policy.mode() == PolicyMode.ALL ? Uni.createFrom().item(true) : inListedFamily(teacher, organization);
         return wanted.chain(yes -> {

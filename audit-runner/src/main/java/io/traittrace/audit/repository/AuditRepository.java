@@ -41,7 +41,8 @@ public class AuditRepository implements PanacheRepositoryBase<AuditEntity, UUID>
 
     /** The audit of {@code organization}, locked for this transaction; null for another organisation's, as for an unknown id. */
     public Uni<AuditEntity> lockIn(UUID id, String organization) {
-        return lock(id).map(audit -> audit != null && audit.organization.equals(organization) ? audit : null);
+        // Filtered before locking: another organisation's row is never locked (nor its lock waited for) by this caller.
+        return find("id = ?1 and organization = ?2", id, organization).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
 
     /** Newest first, of {@code organizations} only; {@code state} and {@code student} filter when given. */

@@ -93,8 +93,7 @@ public class OrganizationQuotas {
      * {@link CallerQuotas#reserve}, after it: locks are always taken caller first, then organisation.
      */
     public Uni<Void> reserve(String organization, int runs, Planner.Budget budget, OffsetDateTime now) {
-        return Sql.column("SELECT 1 FROM (SELECT pg_advisory_xact_lock(" + LOCK_CLASS + ", hashtext(:org))) AS locked", Integer.class,
-                Map.of("org", organization))
+        return lock(organization)
                 .chain(() -> limits(organization))
                 .chain(limits -> overrides.auditsInFlight(organization).chain(inFlight -> {
                     if (inFlight >= limits.maxAuditsInFlight()) {
@@ -151,7 +150,9 @@ public class OrganizationQuotas {
 
     /** Stores a platform admin's overrides (both fields: a null one goes back to the default). */
     public Uni<QuotaView> set(String organization, QuotaOverrides update, String by) {
-        return Panache.withTransaction(() -> overrides.findById(organization).chain(stored -> {
+        // Under the organisation's quota lock: concurrent first settings never both insert, and no audit is admitted
+        // against half of a change.
+        return Panache.withTransaction(() -> lock(organization).chain(() -> overrides.findById(organization)).chain(stored -> {
             OrganizationQuotaEntity quota = stored != null ? stored : new OrganizationQuotaEntity();
             quota.organization = organization;
             quota.maxAuditsInFlight = update.maxAuditsInFlight();
@@ -162,7 +163,13 @@ public class OrganizationQuotas {
         })).chain(() -> view(organization));
     }
 
-    private Uni<QuotaLimits> limits(String organization) {
+    /** The organisation's quota lock, held until the transaction ends. */
+    private static Uni<Void> lock(String organization) {
+        return Sql.column("SELECT 1 FROM (SELECT pg_advisory_xact_lock(" + LOCK_CLASS + ", hashtext(:org))) AS locked", Integer.class,
+                Map.of("org", organization)).replaceWithVoid();
+    }
+
+        private Uni<QuotaLimits> limits(String organization) {
         return overrides.findById(organization).map(this::limits);
     }
 

@@ -37,8 +37,13 @@ class MigrationUpgradeTest {
                         INSERT INTO audit_run (id, audit_id, run_index, job_name, arms, seed, spec, state, updated_at)
                         VALUES ('00000000-0000-0000-0000-0000000000a0', '%s', 0, 'tt-a-0', 'S_aux', 1, '{}', 'PENDING', now())"""
                         .formatted(A, B, A));
+                Migrations.insertEventsWithoutOrganization(sql);
 
                 Migrations.migrate(url, null);
+
+                // An event waiting to be sent names the organisation its audit moved into; a sent one is left as it was.
+                assertThat(Migrations.eventOrganizations(sql)).containsExactlyInAnyOrderEntriesOf(
+                        Map.of(Migrations.PENDING_EVENT, Organizations.DEFAULT, Migrations.SENT_EVENT, "-"));
 
                 assertThat(Migrations.pairs(sql, "SELECT CAST(id AS text), organization FROM audit"))
                         .containsExactlyInAnyOrderEntriesOf(Map.of(A, Organizations.DEFAULT, B, Organizations.DEFAULT));

@@ -153,10 +153,14 @@ class ExposurePolicyApiTest {
         lineage(wiremock, orphan, null, null);
         String marker = id("student");
         lineage(wiremock, marker, null, null);
+        String publicModel = id("public-student");
+        lineage(wiremock, publicModel, null, null);
 
         try (TopicReader requested = new TopicReader("audit-requested")) {
             publish(exposure(null, UUID.randomUUID().toString(), orphan, teacher, dataset, "1".repeat(64)),
                     exposure("Not An Org", UUID.randomUUID().toString(), orphan, teacher, dataset, "2".repeat(64)),
+                    // The public catalogue's own exposure: organisations' descendants get theirs; it runs no audit.
+                    exposure(Organizations.PUBLIC, UUID.randomUUID().toString(), publicModel, teacher, dataset, "5".repeat(64)),
                     exposure(Callers.OTHER_ORGANIZATION, UUID.randomUUID().toString(), student, teacher, dataset, "3".repeat(64)),
                     // one partition, in order: once the marker's audit exists, every record before it was consumed
                     exposure(Callers.OTHER_ORGANIZATION, UUID.randomUUID().toString(), marker, teacher, dataset, "4".repeat(64)));
@@ -167,6 +171,8 @@ class ExposurePolicyApiTest {
             assertThat(globex.getString("items[0].requestedBy")).isEqualTo("policy:exposure-detected");
             String auditId = globex.getString("items[0].id");
             assertThat(audits(student, Callers.ORGANIZATION).getInt("total")).isZero();
+            assertThat(audits(publicModel, Callers.ORGANIZATION).getInt("total")).as("acme reads public audits, if there were any")
+                    .isZero();
             as("viewer").get("/api/audits/" + auditId).then().statusCode(404);
             // Looked up in lineage as globex, never as anyone else.
             wiremock.verify(getRequestedFor(urlEqualTo("/auth/lineage/api/lineage/models/" + teacher))

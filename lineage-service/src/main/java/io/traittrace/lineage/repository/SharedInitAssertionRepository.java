@@ -47,6 +47,19 @@ public class SharedInitAssertionRepository implements PanacheRepositoryBase<Shar
     }
 
     /** The organisations (other than the public catalogue) that hold assertions of their own. */
+    /**
+     * Serialises every assertion write and deletion (they are rare) until the transaction ends: each checks the
+     * committed assertions of its view and of the public catalogue before it changes one, and two at once could each
+     * pass a check the pair breaks (two halves of a join of public roots, or a public deletion under an organisation's
+     * repetition of it).
+     */
+    public Uni<Void> lockAssertions() {
+        return Sql.column("SELECT count(pg_advisory_xact_lock(" + LOCK_SPACE + ", 0))", Long.class, Map.of()).replaceWithVoid();
+    }
+
+    /** A fixed first key of its own (OwnedIds' locks use another), so this lock never meets another advisory lock. */
+    private static final int LOCK_SPACE = 0x41535254; // "ASRT"
+
     public Uni<Set<String>> asserting() {
         return Sql.column("SELECT DISTINCT organization FROM shared_init_assertion WHERE organization <> 'public'",
                 String.class, Map.of()).map(TreeSet::new);

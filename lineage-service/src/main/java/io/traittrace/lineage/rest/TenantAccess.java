@@ -53,8 +53,11 @@ public class TenantAccess {
 
     private Tenant checked(Set<String> roles) {
         Tenant tenant = caller.get();
-        // Only platform admins and internal services act for the public catalogue (TenantResolution).
-        if (!tenant.isPublicCatalogue() && roles.stream().noneMatch(identity::hasRole)) {
+        // For the public catalogue the platform role stands in for the route's (an internal service reads it only).
+        Set<String> allowed = tenant.isPublicCatalogue()
+                ? (roles == READERS ? Set.of(Roles.PLATFORM_ADMIN, Roles.INTERNAL_SERVICE) : Set.of(Roles.PLATFORM_ADMIN))
+                : roles;
+        if (allowed.stream().noneMatch(identity::hasRole)) {
             throw new ApiProblem(403, "Forbidden", "the caller's roles do not allow this in organisation "
                     + tenant.organization(), List.of());
         }

@@ -65,7 +65,7 @@ public class SharedInitService {
         String low = a.compareTo(b) < 0 ? a : b;
         String high = a.compareTo(b) < 0 ? b : a;
         String organization = tenant.organization();
-        return Panache.withTransaction(() -> requireRoots(tenant, List.of(low, high))
+        return Panache.withTransaction(() -> assertions.lockAssertions().chain(() -> requireRoots(tenant, List.of(low, high)))
                 .call(() -> refuseJoiningPublicRoots(tenant, low, high))
                 .chain(() -> assertions.findPair(organization, low, high))
                 .chain(existing -> {
@@ -101,7 +101,7 @@ public class SharedInitService {
 
     /** Deletes one of the tenant's own assertions; a public one, which it sees, only a platform admin deletes. */
     public Uni<Void> delete(Tenant tenant, UUID id) {
-        return Panache.withTransaction(() -> assertions.find(tenant.readable(), id)
+        return Panache.withTransaction(() -> assertions.lockAssertions().chain(() -> assertions.find(tenant.readable(), id))
                 .onItem().ifNull().failWith(() -> LineageProblem.notFound("Shared-init assertion", id.toString()))
                 .invoke(entity -> {
                     if (!entity.organization.equals(tenant.organization())) {

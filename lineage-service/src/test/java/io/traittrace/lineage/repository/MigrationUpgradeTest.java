@@ -139,9 +139,14 @@ class MigrationUpgradeTest {
                         VALUES ('ft', repeat('a', 64), 'SAME_INIT', 'ft', 'nums', 't', 1,
                                 '[{"model":"ft"},{"dataset":"nums","relation":"trained-on"},{"model":"t","relation":"generated-by"}]',
                                 now(), 0)""");
+                Migrations.insertEventsWithoutOrganization(sql);
 
                 Migrations.migrate(url, null);
 
+                // An exposure event waiting to be sent names the organisation its model moved into (the runner refuses one
+                // without); a sent one is left as it was.
+                assertThat(Migrations.eventOrganizations(sql)).containsExactlyInAnyOrderEntriesOf(
+                        Map.of(Migrations.PENDING_EVENT, "default", Migrations.SENT_EVENT, "-"));
                 for (String table : List.of("model", "model_base", "model_root", "root_family_size", "dataset", "training_run",
                         "training_run_dataset", "shared_init_assertion", "exposure")) {
                     assertThat(Migrations.pairs(sql, "SELECT organization, CAST(count(*) AS text) FROM " + table + " GROUP BY organization"))

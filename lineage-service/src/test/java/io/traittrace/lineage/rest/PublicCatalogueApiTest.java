@@ -15,6 +15,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -232,6 +233,38 @@ class PublicCatalogueApiTest {
                 String holder = statuses.get(0) == 201 ? ACME : "public";
                 as("viewer", ACME).get("/api/lineage/models/" + contested).then().statusCode(200)
                         .body("organization", equalTo(holder));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Two halves of a join of public roots asserted at once (acme root R with public P, and R with public Q): each alone
+     * is allowed, together they would join P and Q in acme's view. Never both.
+     */
+    @Test
+    void twoHalvesOfAJoinOfPublicRootsAssertedAtOnceNeverBothLand() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 5; round++) {
+                String p = id("pub-p");
+                String q = id("pub-q");
+                String r = id("acme-r");
+                platform().body(Map.of("models", List.of(model(p), model(q)))).post("/api/lineage/import").then().statusCode(200);
+                as("auditor", ACME).body(model(r)).post("/api/lineage/models").then().statusCode(201);
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<Integer>> halves = new ArrayList<>();
+                for (String publicRoot : List.of(p, q)) {
+                    halves.add(pool.submit(() -> {
+                        start.await();
+                        return as("auditor", ACME).body(Map.of("roots", List.of(r, publicRoot), "reason", "same run"))
+                                .post("/api/lineage/assertions/shared-init").statusCode();
+                    }));
+                }
+                start.countDown();
+                List<Integer> statuses = List.of(halves.get(0).get(30, TimeUnit.SECONDS), halves.get(1).get(30, TimeUnit.SECONDS));
+                assertThat(statuses).as("round " + round).containsExactlyInAnyOrder(201, 422);
             }
         } finally {
             pool.shutdownNow();

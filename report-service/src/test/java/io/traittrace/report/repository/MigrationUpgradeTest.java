@@ -39,8 +39,13 @@ class MigrationUpgradeTest {
                           ('00000000-0000-0000-0000-000000000003', 'a3', 'm2', 'org/m2', 'sha256:' || repeat('b', 64),
                            'INCONCLUSIVE', repeat('k', 64), now(), now() + interval '1 year', '{}', '{}', 'org/m2',
                            'sha256:' || repeat('b', 64), 'subject-evaluated', true, now(), 'wrong teacher', 'user-admin')""");
+                Migrations.insertEventsWithoutOrganization(sql);
 
                 Migrations.migrate(url, null);
+
+                // An event waiting to be sent names the organisation its certificate moved into; a sent one is left as it was.
+                assertThat(Migrations.eventOrganizations(sql)).containsExactlyInAnyOrderEntriesOf(
+                        Map.of(Migrations.PENDING_EVENT, "default", Migrations.SENT_EVENT, "-"));
 
                 assertThat(Migrations.pairs(sql, "SELECT audit_id, organization FROM certificate"))
                         .containsExactlyInAnyOrderEntriesOf(Map.of("a1", "default", "a2", "default", "a3", "default"));
