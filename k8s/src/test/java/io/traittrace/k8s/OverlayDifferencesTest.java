@@ -12,7 +12,7 @@ import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.traittrace.audit.config.RunnerConfig;
 import io.traittrace.audit.executor.JobSpecs;
-import io.traittrace.service.tenancy.Organizations;
+import io.traittrace.tenancy.Organizations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;

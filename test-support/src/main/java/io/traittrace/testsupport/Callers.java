@@ -3,20 +3,24 @@ package io.traittrace.testsupport;
 import static io.restassured.RestAssured.given;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import io.smallrye.jwt.build.Jwt;
+import io.traittrace.tenancy.Organizations;
+import io.traittrace.tenancy.Roles;
 
 /**
- * API tests call a service as a user with one realm role in one organisation; every service's tests use the same
- * tokens and ids. Tokens carry the organisation claim the way Keycloak's organization membership mapper writes it.
+ * API tests call a service as a user with one role in one organisation; every service's tests use the same tokens and
+ * ids. Tokens carry the organisation and group claims the way the realm's mappers write them.
  */
 public final class Callers {
 
@@ -25,16 +29,16 @@ public final class Callers {
     /** A second organisation, for isolation tests. */
     public static final String OTHER_ORGANIZATION = "globex";
 
+    /** The group that makes its members admins of {@link #ORGANIZATION}. */
+    private static final String ADMIN_GROUP = "/" + Organizations.GROUP_ROOT + "/" + ORGANIZATION + "/" + Roles.ADMIN;
+
     /** The OIDC test server's issuer, which it also uses as the audience of its tokens. */
     private static final String ISSUER = "https://server.example.com";
-
-    /** Keycloak's organization claim (service-support's {@code Organizations.CLAIM}; test-support does not depend on it). */
-    private static final String ORGANIZATION_CLAIM = "organization";
 
     private Callers() {
     }
 
-    /** A bearer token from the OIDC test server for user "user-ROLE" holding ROLE, a member of {@link #ORGANIZATION}. */
+    /** A bearer token from the OIDC test server for user "user-ROLE" holding ROLE in {@link #ORGANIZATION}. */
     public static String token(String role) {
         return token("user-" + role, role);
     }
@@ -45,13 +49,33 @@ public final class Callers {
     }
 
     /**
-     * A bearer token for {@code subject} holding {@code roles}, a member of {@code organizations} (none: a caller in no
-     * organisation, such as a service account).
+     * A bearer token for {@code subject} holding {@code roles} in each of {@code organizations} (none: a caller in no
+     * organisation, such as a service account). Organisation roles (viewer, auditor, admin) become the caller's groups
+     * in each organisation; the others are realm (platform) roles.
      */
     public static String token(String subject, Set<String> roles, List<String> organizations) {
-        var claims = Jwt.preferredUserName(subject).subject(subject).groups(roles).issuer(ISSUER).audience(ISSUER);
-        if (!organizations.isEmpty()) {
-            claims.claim(ORGANIZATION_CLAIM, organizations);
+        Set<String> organizationRoles = new TreeSet<>(roles);
+        organizationRoles.retainAll(Roles.ORGANIZATION_ROLES);
+        Set<String> platformRoles = new TreeSet<>(roles);
+        platformRoles.removeAll(Roles.ORGANIZATION_ROLES);
+        Map<String, Set<String>> byOrganization = new LinkedHashMap<>();
+        organizations.forEach(organization -> byOrganization.put(organization, organizationRoles));
+        return token(subject, platformRoles, byOrganization);
+    }
+
+    /**
+     * A bearer token for {@code subject}, a member of each key of {@code rolesByOrganization} holding its roles there,
+     * and holding {@code realmRoles} as realm roles: the claims Keycloak writes for a user in organisations and in their
+     * role groups ({@code /organizations/ALIAS/ROLE}).
+     */
+    public static String token(String subject, Set<String> realmRoles, Map<String, Set<String>> rolesByOrganization) {
+        var claims = Jwt.preferredUserName(subject).subject(subject).groups(realmRoles).issuer(ISSUER).audience(ISSUER);
+        if (!rolesByOrganization.isEmpty()) {
+            claims.claim(Organizations.CLAIM, List.copyOf(rolesByOrganization.keySet()));
+            List<String> groups = new ArrayList<>();
+            rolesByOrganization.forEach((organization, roles) -> roles.forEach(role ->
+                    groups.add("/" + Organizations.GROUP_ROOT + "/" + organization + "/" + role)));
+            claims.claim(Organizations.GROUPS_CLAIM, groups);
         }
         return claims.jws().keyId("1").sign("privateKey.jwk");
     }
@@ -62,15 +86,18 @@ public final class Callers {
      */
     public static Map<String, String> invalidTokens() {
         Map<String, String> tokens = new LinkedHashMap<>();
-        tokens.put("expired", Jwt.preferredUserName("old").groups(Set.of("admin")).issuer(ISSUER).audience(ISSUER)
+        tokens.put("expired", Jwt.preferredUserName("old").claim(Organizations.CLAIM, List.of(ORGANIZATION))
+                .claim(Organizations.GROUPS_CLAIM, List.of(ADMIN_GROUP)).issuer(ISSUER).audience(ISSUER)
                 .issuedAt(1_000_000L).expiresAt(1_000_060L).jws().keyId("1").sign("privateKey.jwk"));
-        tokens.put("wrong issuer", Jwt.preferredUserName("iss").groups(Set.of("admin"))
+        tokens.put("wrong issuer", Jwt.preferredUserName("iss").claim(Organizations.CLAIM, List.of(ORGANIZATION))
+                .claim(Organizations.GROUPS_CLAIM, List.of(ADMIN_GROUP))
                 .issuer("https://evil.example.com").audience(ISSUER).jws().keyId("1").sign("privateKey.jwk"));
-        tokens.put("wrong audience", Jwt.preferredUserName("aud").groups(Set.of("admin")).issuer(ISSUER)
+        tokens.put("wrong audience", Jwt.preferredUserName("aud").claim(Organizations.CLAIM, List.of(ORGANIZATION))
+                .claim(Organizations.GROUPS_CLAIM, List.of(ADMIN_GROUP)).issuer(ISSUER)
                 .audience("some-other-api").jws().keyId("1").sign("privateKey.jwk"));
         String[] valid = token("viewer").split("\\.");
         String claims = new String(Base64.getUrlDecoder().decode(valid[1]), StandardCharsets.UTF_8)
-                .replace("\"viewer\"", "\"admin\"");
+                .replace("/viewer\"", "/admin\"");
         tokens.put("forged signature", valid[0] + "." + Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + "." + valid[2]);
         return tokens;

@@ -30,6 +30,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.traittrace.tenancy.Organizations;
+import io.traittrace.tenancy.Roles;
+
 /**
  * A real Keycloak (the distribution from Maven Central, unpacked by the build) with the realm
  * {@value #REALM} imported from {@code keycloak/traittrace-realm.json}, the file the local run and k8s use.
@@ -336,20 +339,44 @@ public final class KeycloakServer implements AutoCloseable {
         adminPost(admin, "/admin/realms", withoutComment(STRANGER_REALM_FILE));
     }
 
-    /** Partial import knows no organizations: each is created, then its members added by user id. */
+    /**
+     * Partial import knows no organizations, and cannot import nested groups (Keycloak 26.5 fails looking up what it
+     * just created): each organization is created, its role groups {@code /organizations/ALIAS/ROLE} under one root
+     * group, then its members added by user id and put into the role groups their entry lists.
+     */
     private void addDemoOrganizations(String admin) {
         String realm = "/admin/realms/" + REALM;
+        String root = lastSegment(adminPost(admin, realm + "/groups", group(Organizations.GROUP_ROOT)));
         for (JsonNode organization : demoUsers.path("organizations")) {
+            String alias = organization.path("alias").asText();
             ObjectNode created = JSON.createObjectNode()
-                    .put("alias", organization.path("alias").asText())
+                    .put("alias", alias)
                     .put("name", organization.path("name").asText())
                     .put("enabled", true);
             String location = adminPost(admin, realm + "/organizations", created.toString());
             String organizationPath = location.substring(location.indexOf(realm));
-            for (JsonNode member : organization.path("members")) {
-                adminPost(admin, organizationPath + "/members", JSON.valueToTree(userId(admin, member.asText())).toString());
+            String organizationGroup = lastSegment(adminPost(admin, realm + "/groups/" + root + "/children", group(alias)));
+            Map<String, String> roleGroups = new HashMap<>();
+            for (String role : List.of(Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN)) {
+                roleGroups.put(role, lastSegment(adminPost(admin, realm + "/groups/" + organizationGroup + "/children",
+                        group(role))));
+            }
+            for (Map.Entry<String, JsonNode> member : organization.path("members").properties()) {
+                String userId = userId(admin, member.getKey());
+                adminPost(admin, organizationPath + "/members", JSON.valueToTree(userId).toString());
+                for (JsonNode role : member.getValue()) {
+                    adminPut(admin, realm + "/users/" + userId + "/groups/" + roleGroups.get(role.asText()));
+                }
             }
         }
+    }
+
+    private static String group(String name) {
+        return JSON.createObjectNode().put("name", name).toString();
+    }
+
+    private static String lastSegment(String location) {
+        return location.substring(location.lastIndexOf('/') + 1);
     }
 
     private String userId(String admin, String username) {
@@ -414,6 +441,16 @@ public final class KeycloakServer implements AutoCloseable {
                     + " " + response.body());
         }
         return response.headers().firstValue("Location").orElse("");
+    }
+
+    private void adminPut(String adminToken, String path) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url + path))
+                .header("Authorization", "Bearer " + adminToken)
+                .PUT(HttpRequest.BodyPublishers.noBody()).build());
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException("Keycloak admin API refused PUT " + path + ": " + response.statusCode()
+                    + " " + response.body());
+        }
     }
 
     private HttpResponse<String> send(HttpRequest request) {

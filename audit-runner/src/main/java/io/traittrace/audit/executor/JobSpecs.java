@@ -39,7 +39,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder;
 import io.traittrace.audit.config.RunnerConfig;
 import io.traittrace.audit.domain.KubernetesNames;
 import io.traittrace.probe.contract.ProbeContract;
-import io.traittrace.service.tenancy.Organizations;
+import io.traittrace.tenancy.Organizations;
 
 /**
  * The Kubernetes objects of an audit's runs: one token Secret per audit and one Job per run. Pure: builds

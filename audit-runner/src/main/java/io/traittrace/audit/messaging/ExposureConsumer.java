@@ -24,7 +24,7 @@ import io.traittrace.audit.domain.AuditRequest;
 import io.traittrace.audit.domain.Requester;
 import io.traittrace.audit.service.AuditService;
 import io.traittrace.service.rest.ApiProblem;
-import io.traittrace.service.tenancy.Organizations;
+import io.traittrace.tenancy.Organizations;
 
 /**
  * Queues audits for exposed students, per policy: off, every exposure, or only exposures to listed teacher

@@ -26,7 +26,7 @@ import io.traittrace.audit.service.AuditService;
 import io.traittrace.audit.service.AuditViews.AuditPage;
 import io.traittrace.audit.service.AuditViews.AuditView;
 import io.traittrace.audit.service.AuditViews.ProgressEvent;
-import io.traittrace.service.rest.Roles;
+import io.traittrace.tenancy.Roles;
 import io.traittrace.service.tenancy.CallerTenant;
 
 /**

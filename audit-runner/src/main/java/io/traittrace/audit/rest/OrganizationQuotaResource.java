@@ -17,9 +17,9 @@ import io.traittrace.audit.service.AuditProblem;
 import io.traittrace.audit.service.OrganizationQuotas;
 import io.traittrace.audit.service.OrganizationQuotas.QuotaOverrides;
 import io.traittrace.audit.service.OrganizationQuotas.QuotaView;
-import io.traittrace.service.rest.Roles;
+import io.traittrace.tenancy.Roles;
 import io.traittrace.service.tenancy.CallerTenant;
-import io.traittrace.service.tenancy.Organizations;
+import io.traittrace.tenancy.Organizations;
 
 /**
  * An organisation's quotas (audits in flight, GPU-hours per period) and its usage. A platform admin reads and sets any

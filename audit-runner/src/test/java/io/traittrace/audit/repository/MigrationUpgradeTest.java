@@ -11,7 +11,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.traittrace.service.tenancy.Organizations;
+import io.traittrace.tenancy.Organizations;
 import io.traittrace.testsupport.EmbeddedPostgresServer;
 import io.traittrace.testsupport.Migrations;
 

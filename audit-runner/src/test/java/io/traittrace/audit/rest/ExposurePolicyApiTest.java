@@ -40,7 +40,7 @@ import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
 import io.traittrace.testsupport.TopicReader;
 import io.traittrace.testsupport.Callers;
-import io.traittrace.service.tenancy.Organizations;
+import io.traittrace.tenancy.Organizations;
 
 /** {@code exposure-detected} events queue audits per policy: here, only exposures to a listed teacher family. */
 @QuarkusTest

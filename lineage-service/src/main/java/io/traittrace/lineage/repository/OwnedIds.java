@@ -11,7 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
 import io.traittrace.service.repository.Sql;
-import io.traittrace.service.tenancy.Organizations;
+import io.traittrace.tenancy.Organizations;
 
 /**
  * Keeps an organisation's ids and the public catalogue's disjoint, so that an id names one record in every

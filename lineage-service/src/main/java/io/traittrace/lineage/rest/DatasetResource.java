@@ -23,8 +23,8 @@ import io.traittrace.lineage.service.LineageWriteService;
 import io.traittrace.lineage.service.Views.DatasetView;
 import io.traittrace.lineage.service.Views.PageOf;
 import io.traittrace.lineage.service.Views.Written;
-import io.traittrace.service.rest.Roles;
-import io.traittrace.service.tenancy.Tenant;
+import io.traittrace.tenancy.Roles;
+import io.traittrace.tenancy.Tenant;
 
 @Path("/api/lineage/datasets")
 @Produces(MediaType.APPLICATION_JSON)

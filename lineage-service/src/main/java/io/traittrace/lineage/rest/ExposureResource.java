@@ -14,7 +14,7 @@ import io.traittrace.lineage.service.LineageProblem;
 import io.traittrace.lineage.service.LineageQueryService;
 import io.traittrace.lineage.service.Views.ExposedModelView;
 import io.traittrace.lineage.service.Views.PageOf;
-import io.traittrace.service.rest.Roles;
+import io.traittrace.tenancy.Roles;
 
 @Path("/api/lineage/exposures")
 @Produces(MediaType.APPLICATION_JSON)

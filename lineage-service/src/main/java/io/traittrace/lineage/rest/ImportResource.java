@@ -13,7 +13,7 @@ import io.smallrye.mutiny.Uni;
 import io.traittrace.lineage.service.Commands.Import;
 import io.traittrace.lineage.service.LineageWriteService;
 import io.traittrace.lineage.service.Views.ImportResult;
-import io.traittrace.service.rest.Roles;
+import io.traittrace.tenancy.Roles;
 
 /** Bulk registration (backfills, pipeline exports): all records or none, in one transaction. */
 @Path("/api/lineage/import")

@@ -15,7 +15,7 @@ import io.traittrace.lineage.service.Commands.NewModelCard;
 import io.traittrace.lineage.service.ModelCardIngestion;
 import io.traittrace.lineage.service.OpenLineageEvent;
 import io.traittrace.lineage.service.OpenLineageIngestion;
-import io.traittrace.service.rest.Roles;
+import io.traittrace.tenancy.Roles;
 
 /** Lineage in external formats, mapped onto the same all-or-nothing import as {@code /api/lineage/import}. */
 @Path("/api/lineage")

@@ -27,8 +27,8 @@ import io.traittrace.lineage.service.Views.PageOf;
 import io.traittrace.lineage.service.Views.TrainingRunView;
 import io.traittrace.lineage.service.Views.WalkView;
 import io.traittrace.lineage.service.Views.Written;
-import io.traittrace.service.rest.Roles;
-import io.traittrace.service.tenancy.Tenant;
+import io.traittrace.tenancy.Roles;
+import io.traittrace.tenancy.Tenant;
 
 @Path("/api/lineage/models")
 @Produces(MediaType.APPLICATION_JSON)

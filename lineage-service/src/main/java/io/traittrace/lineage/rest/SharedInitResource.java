@@ -21,7 +21,7 @@ import io.traittrace.lineage.service.Commands.NewSharedInitAssertion;
 import io.traittrace.lineage.service.LineageProblem;
 import io.traittrace.lineage.service.SharedInitService;
 import io.traittrace.lineage.service.Views.AssertionView;
-import io.traittrace.service.rest.Roles;
+import io.traittrace.tenancy.Roles;
 
 @Path("/api/lineage/assertions/shared-init")
 @Produces(MediaType.APPLICATION_JSON)

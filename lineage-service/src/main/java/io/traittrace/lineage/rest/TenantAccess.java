@@ -7,9 +7,9 @@ import jakarta.enterprise.context.RequestScoped;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.traittrace.service.rest.ApiProblem;
-import io.traittrace.service.rest.Roles;
+import io.traittrace.tenancy.Roles;
 import io.traittrace.service.tenancy.CallerTenant;
-import io.traittrace.service.tenancy.Tenant;
+import io.traittrace.tenancy.Tenant;
 
 /**
  * The tenant a lineage request acts for, checked against what the caller may do there. Routes also let platform admins

@@ -21,8 +21,8 @@ import io.traittrace.lineage.service.LineageQueryService;
 import io.traittrace.lineage.service.LineageWriteService;
 import io.traittrace.lineage.service.Views.TrainingRunView;
 import io.traittrace.lineage.service.Views.Written;
-import io.traittrace.service.rest.Roles;
-import io.traittrace.service.tenancy.Tenant;
+import io.traittrace.tenancy.Roles;
+import io.traittrace.tenancy.Tenant;
 
 @Path("/api/lineage/training-runs")
 @Produces(MediaType.APPLICATION_JSON)

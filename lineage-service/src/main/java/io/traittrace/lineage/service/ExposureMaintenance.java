@@ -28,8 +28,8 @@ import io.traittrace.lineage.repository.ExposureRepository;
 import io.traittrace.lineage.repository.ExposureRepository.StoredExposure;
 import io.traittrace.lineage.repository.GraphRepository;
 import io.traittrace.lineage.repository.SharedInitAssertionRepository;
-import io.traittrace.service.tenancy.Organizations;
-import io.traittrace.service.tenancy.Tenant;
+import io.traittrace.tenancy.Organizations;
+import io.traittrace.tenancy.Tenant;
 
 /**
  * Keeps the materialised exposures current. After any write that can change exposure, the models downstream of what

@@ -39,7 +39,7 @@ import io.traittrace.lineage.service.Views.TrainingRunView;
 import io.traittrace.lineage.service.Views.WalkEdge;
 import io.traittrace.lineage.service.Views.WalkNode;
 import io.traittrace.lineage.service.Views.WalkView;
-import io.traittrace.service.tenancy.Tenant;
+import io.traittrace.tenancy.Tenant;
 
 /**
  * Answers lineage questions from the stored records, the materialised roots and the materialised exposures, in the

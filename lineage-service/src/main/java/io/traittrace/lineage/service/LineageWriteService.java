@@ -45,8 +45,8 @@ import io.traittrace.lineage.service.Commands.NewDataset;
 import io.traittrace.lineage.service.Commands.NewModel;
 import io.traittrace.lineage.service.Commands.NewTrainingRun;
 import io.traittrace.lineage.service.Views.ImportResult;
-import io.traittrace.service.tenancy.Organizations;
-import io.traittrace.service.tenancy.Tenant;
+import io.traittrace.tenancy.Organizations;
+import io.traittrace.tenancy.Tenant;
 
 /**
  * Records lineage. Every write, single or bulk, goes through {@link #importRecords}: one transaction that

@@ -38,7 +38,7 @@ import io.traittrace.lineage.service.Commands.NewModelCard;
 import io.traittrace.lineage.service.Commands.NewTrainingRun;
 import io.traittrace.lineage.service.Views.ModelCardResult;
 import io.traittrace.lineage.service.Views.Written;
-import io.traittrace.service.tenancy.Tenant;
+import io.traittrace.tenancy.Tenant;
 
 /**
  * Records a model from its Hugging Face model card: {@code base_model} and {@code base_model_relation} become

@@ -29,7 +29,7 @@ import io.traittrace.lineage.service.Commands.NewTrainingRun;
 import io.traittrace.lineage.service.OpenLineageEvent.Dataset;
 import io.traittrace.lineage.service.OpenLineageEvent.TraitTraceFacet;
 import io.traittrace.lineage.service.Views.OpenLineageResult;
-import io.traittrace.service.tenancy.Tenant;
+import io.traittrace.tenancy.Tenant;
 
 /**
  * Maps a COMPLETE OpenLineage run onto one {@link Import}: an output model with the input models as bases,

@@ -22,8 +22,8 @@ import io.traittrace.lineage.service.Commands.NewSharedInitAssertion;
 import io.traittrace.lineage.service.Views.AssertionView;
 import io.traittrace.lineage.service.Views.Written;
 import io.traittrace.service.rest.ApiProblem;
-import io.traittrace.service.tenancy.Organizations;
-import io.traittrace.service.tenancy.Tenant;
+import io.traittrace.tenancy.Organizations;
+import io.traittrace.tenancy.Tenant;
 
 /**
  * Explicit "these roots share an init" edges, for models whose lineage cannot show it (two API models known

@@ -31,7 +31,7 @@ import io.traittrace.lineage.service.Views.FamilyView;
 import io.traittrace.lineage.service.Views.WalkView;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
-import io.traittrace.service.tenancy.Tenant;
+import io.traittrace.tenancy.Tenant;
 
 /**
  * Loads a synthetic Hugging-Face-shaped lineage graph ({@link HubGraphGenerator}) through the service's own

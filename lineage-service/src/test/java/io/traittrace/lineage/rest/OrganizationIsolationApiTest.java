@@ -39,6 +39,7 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import io.smallrye.jwt.build.Jwt;
 import io.traittrace.lineage.messaging.ExposureEvents;
 import io.traittrace.testsupport.Callers;
 import io.traittrace.testsupport.KafkaResource;
@@ -315,6 +316,41 @@ class OrganizationIsolationApiTest {
             assertThat(organizations).containsExactlyInAnyOrder(ACME, GLOBEX);
             assertThat(ids).hasSize(2);
         }
+    }
+
+    @Test
+    void rolesHoldOnlyInTheOrganisationWhoseGroupGrantsThem() {
+        // Keycloak's consultant: a viewer of acme and an auditor of globex, through the groups /organizations/ALIAS/ROLE.
+        String consultant = Callers.token(id("consultant"), Set.of(), Map.of(ACME, Set.of("viewer"), GLOBEX, Set.of("auditor")));
+        String fresh = id("consulted");
+        service(consultant, GLOBEX).body(model(fresh)).post("/api/lineage/models").then().statusCode(201)
+                .body("organization", equalTo(GLOBEX));
+        service(consultant, ACME).body(model(fresh)).post("/api/lineage/models").then().statusCode(403)
+                .body("title", equalTo("Forbidden"));
+        service(consultant, ACME).get("/api/lineage/models/" + fresh).then().statusCode(404);
+        service(consultant, ACME).get("/api/lineage/models/" + ACME_MODEL).then().statusCode(200);
+        // Roles are per organisation, so naming none is not "lacking a role": it is told to name one.
+        service(consultant, null).get("/api/lineage/models/" + ACME_MODEL).then().statusCode(400)
+                .contentType("application/problem+json").body("title", equalTo("Organisation required"))
+                .body("detail", org.hamcrest.Matchers.containsString("TraitTrace-Organization"));
+        service(consultant, "initech").get("/api/lineage/models/" + ACME_MODEL).then().statusCode(403)
+                .body("title", equalTo("Not a member"));
+        as("viewer", ACME).get("/api/lineage/models/" + fresh).then().statusCode(404);
+    }
+
+    @Test
+    void realmRolesAndGroupsOutsideTheCallersOrganisationsGrantNothing() {
+        // A realm role named admin (how roles were held before organisations) is no organisation role.
+        String legacyAdmin = Callers.token(id("legacy"), Set.of("admin"), Map.of(ACME, Set.of()));
+        service(legacyAdmin, null).get("/api/lineage/models/" + ACME_MODEL).then().statusCode(403)
+                .body("title", equalTo("Forbidden"));
+        // A group of an organisation the token does not list as a membership (one left behind) grants nothing there.
+        String former = Jwt.preferredUserName("former").subject("former")
+                .claim("organization", List.of(GLOBEX)).claim("organization_groups", List.of("/organizations/acme/admin"))
+                .issuer("https://server.example.com").audience("https://server.example.com").jws().keyId("1")
+                .sign("privateKey.jwk");
+        service(former, ACME).get("/api/lineage/models/" + ACME_MODEL).then().statusCode(403).body("title", equalTo("Not a member"));
+        service(former, null).get("/api/lineage/models/" + STUDENT).then().statusCode(403).body("title", equalTo("Forbidden"));
     }
 
     @Test

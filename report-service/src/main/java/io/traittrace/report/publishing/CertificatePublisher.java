@@ -23,7 +23,7 @@ import io.traittrace.report.repository.CertificateEntity;
 import io.traittrace.report.service.CertificateMetrics;
 import io.traittrace.report.service.CertificateService;
 import io.traittrace.report.service.ModelCards;
-import io.traittrace.service.tenancy.Organizations;
+import io.traittrace.tenancy.Organizations;
 
 /**
  * Pushes each issued certificate, and each revocation, to its own organisation's registries, driven by our own

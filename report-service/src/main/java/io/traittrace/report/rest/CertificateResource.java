@@ -38,9 +38,9 @@ import io.traittrace.report.repository.CertificateEntity;
 import io.traittrace.report.service.CertificateService;
 import io.traittrace.report.service.ModelCards;
 import io.traittrace.report.service.ReportProblem;
-import io.traittrace.service.rest.Roles;
+import io.traittrace.tenancy.Roles;
 import io.traittrace.service.tenancy.CallerTenant;
-import io.traittrace.service.tenancy.Tenant;
+import io.traittrace.tenancy.Tenant;
 
 /**
  * Certificates of the caller's organisation (its {@link CallerTenant}): another organisation's id answers 404, as an

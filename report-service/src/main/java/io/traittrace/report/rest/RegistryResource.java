@@ -10,7 +10,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import io.traittrace.report.publishing.RegistryTargets;
-import io.traittrace.service.rest.Roles;
+import io.traittrace.tenancy.Roles;
 import io.traittrace.service.tenancy.CallerTenant;
 
 /**

@@ -30,7 +30,7 @@ import io.traittrace.report.domain.Verifier;
 import io.traittrace.report.messaging.CertificateEvents;
 import io.traittrace.report.repository.CertificateEntity;
 import io.traittrace.report.repository.CertificateRepository;
-import io.traittrace.service.tenancy.Tenant;
+import io.traittrace.tenancy.Tenant;
 
 /** Issues, stores, revokes and verifies certificates; every write commits with its outbox event. */
 @ApplicationScoped

@@ -20,6 +20,9 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.traittrace.service.tenancy.CallerTenant;
+import io.vertx.ext.web.RoutingContext;
 
 /** Turns every failure of every service into problem details; unexpected ones are logged and answered without internals. */
 public class ProblemMappers {
@@ -90,7 +93,12 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response forbidden(ForbiddenException e, UriInfo uri) {
+    public Response forbidden(ForbiddenException e, UriInfo uri, RoutingContext context) {
+        // Roles are held per organisation: a caller who names none it may act for is told that, not that it lacks a role.
+        ApiProblem refusal = context.user() instanceof QuarkusHttpUser user ? CallerTenant.refusal(user.getSecurityIdentity()) : null;
+        if (refusal != null) {
+            return refused(refusal, uri);
+        }
         return respond(403, "Forbidden", "Your roles do not allow this operation", uri, List.of());
     }
 

@@ -1,64 +1,48 @@
 package io.traittrace.service.tenancy;
 
-import java.util.Collection;
-import java.util.LinkedHashSet;
-import java.util.Map;
-import java.util.Set;
+import java.util.List;
 
 import jakarta.enterprise.context.RequestScoped;
-import jakarta.json.JsonArray;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-
-import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import io.quarkus.security.identity.SecurityIdentity;
-import io.vertx.core.http.HttpServerRequest;
+import io.traittrace.service.rest.ApiProblem;
+import io.traittrace.tenancy.Organizations;
+import io.traittrace.tenancy.Tenant;
+import io.traittrace.tenancy.TenantResolution;
 
-/** The current request's {@link Tenant}, resolved once, from the caller's token and {@value Organizations#HEADER}. */
+/** The current request's {@link Tenant}, as {@link OrganizationRolesAugmentor} resolved it from token and header. */
 @RequestScoped
 public class CallerTenant {
 
     private final SecurityIdentity identity;
-    private final HttpServerRequest request;
-    private Tenant tenant;
 
-    public CallerTenant(SecurityIdentity identity, HttpServerRequest request) {
+    public CallerTenant(SecurityIdentity identity) {
         this.identity = identity;
-        this.request = request;
     }
 
     /** The organisation this request acts for; a 400 or 403 problem when it names none it may act for. */
     public Tenant get() {
-        if (tenant == null) {
-            tenant = TenantResolution.resolve(memberships(identity), identity.getRoles(),
-                    request.getHeader(Organizations.HEADER));
+        TenantResolution resolution = resolution(identity);
+        if (resolution instanceof TenantResolution.Acting acting) {
+            return acting.tenant();
         }
-        return tenant;
+        if (resolution instanceof TenantResolution.Refused refused) {
+            throw problem(refused);
+        }
+        throw new ApiProblem(403, "No organisation", "the caller acts for no organisation (" + Organizations.HEADER
+                + ")", List.of());
     }
 
-    /** The organisation aliases in the caller's token, in either of the shapes Keycloak's mapper writes. */
-    public static Set<String> memberships(SecurityIdentity identity) {
-        if (!(identity.getPrincipal() instanceof JsonWebToken token)) {
-            return Set.of();
-        }
-        Object claim = token.getClaim(Organizations.CLAIM);
-        Set<String> aliases = new LinkedHashSet<>();
-        if (claim instanceof JsonArray array) {
-            array.forEach(value -> {
-                if (value instanceof JsonString text) {
-                    aliases.add(text.getString());
-                }
-            });
-        } else if (claim instanceof JsonObject object) {
-            aliases.addAll(object.keySet());
-        } else if (claim instanceof Map<?, ?> map) {
-            map.keySet().forEach(key -> aliases.add(key.toString()));
-        } else if (claim instanceof Collection<?> values) {
-            values.forEach(value -> aliases.add(value.toString()));
-        } else if (claim instanceof String alias) {
-            aliases.add(alias);
-        }
-        return aliases;
+    /** Why the request's caller may act for no organisation, if it may not; a role check's 403 then says this instead. */
+    public static ApiProblem refusal(SecurityIdentity identity) {
+        return resolution(identity) instanceof TenantResolution.Refused refused ? problem(refused) : null;
+    }
+
+    private static TenantResolution resolution(SecurityIdentity identity) {
+        return identity.getAttribute(OrganizationRolesAugmentor.RESOLUTION);
+    }
+
+    private static ApiProblem problem(TenantResolution.Refused refused) {
+        return new ApiProblem(refused.status(), refused.title(), refused.detail(), List.of());
     }
 }

@@ -1,4 +1,4 @@
-package io.traittrace.service.tenancy;
+package io.traittrace.tenancy;
 
 import java.util.List;
 import java.util.Set;

@@ -1,6 +1,14 @@
-package io.traittrace.service.rest;
+package io.traittrace.tenancy;
 
-/** Realm roles of the Keycloak realm "traittrace", the same in every service. Each includes the rights of the ones before it. */
+import java.util.Set;
+
+/**
+ * The roles of the Keycloak realm "traittrace", the same in every service and the gateway.
+ * <p>
+ * {@link #VIEWER}, {@link #AUDITOR} and {@link #ADMIN} are <em>organisation roles</em>: a caller holds them in an
+ * organisation, through its Keycloak groups (see {@link Organizations#GROUPS_CLAIM}), and each includes the rights of
+ * the ones before it. The others are <em>platform roles</em>, realm roles that hold wherever the caller acts.
+ */
 public final class Roles {
 
     public static final String VIEWER = "viewer";
@@ -19,6 +27,9 @@ public final class Roles {
      * it names the organisation it acts for in {@code TraitTrace-Organization}.
      */
     public static final String INTERNAL_SERVICE = "internal-service";
+
+    /** The roles a caller holds only within an organisation. A realm role of one of these names grants nothing. */
+    public static final Set<String> ORGANIZATION_ROLES = Set.of(VIEWER, AUDITOR, ADMIN);
 
     private Roles() {
     }
