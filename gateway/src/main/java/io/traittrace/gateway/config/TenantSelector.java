@@ -17,6 +17,12 @@ import io.vertx.ext.web.RoutingContext;
 public class TenantSelector implements TenantResolver {
 
     public static final String CONSOLE = "console";
+    /**
+     * The organisation chosen in the console's switcher, for a user in several: the console's pages act for it, and a
+     * session's {@code /api} call without a {@code TraitTrace-Organization} header names it (when it is one of the
+     * session token's organisations).
+     */
+    public static final String ORGANIZATION_COOKIE = "traittrace-organization";
     private static final String SESSION_COOKIE = "q_session_" + CONSOLE;
 
     @Override

@@ -22,7 +22,7 @@ import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
-import io.traittrace.gateway.service.ApiRoutes;
+import io.traittrace.tenancy.Roles;
 
 /**
  * Audits: the list, one audit with its plan, runs, results and live progress, the request form and cancelling.
@@ -30,7 +30,7 @@ import io.traittrace.gateway.service.ApiRoutes;
  */
 @Path("/console/audits")
 @Produces(MediaType.TEXT_HTML)
-@RolesAllowed({ ApiRoutes.VIEWER, ApiRoutes.AUDITOR, ApiRoutes.ADMIN })
+@RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
 public class AuditPages {
 
     static final int PAGE_SIZE = 20;
@@ -70,7 +70,7 @@ public class AuditPages {
 
     @GET
     @Path("new")
-    @RolesAllowed({ ApiRoutes.AUDITOR, ApiRoutes.ADMIN })
+    @RolesAllowed({ Roles.AUDITOR, Roles.ADMIN })
     public TemplateInstance requestForm(@QueryParam("student") String student, @QueryParam("teacher") String teacher,
             @QueryParam("dataset") String dataset) {
         return form(AuditForm.fresh(student, teacher, dataset), Map.of(), null);
@@ -79,7 +79,7 @@ public class AuditPages {
     /** Checks the form, sends it to the runner, and goes to the new audit; any refusal is shown in the form. */
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed({ ApiRoutes.AUDITOR, ApiRoutes.ADMIN })
+    @RolesAllowed({ Roles.AUDITOR, Roles.ADMIN })
     public Uni<Response> request(@BeanParam AuditForm form) {
         Map<String, String> errors = form.validate(mapper);
         if (!errors.isEmpty()) {
@@ -102,7 +102,7 @@ public class AuditPages {
     @POST
     @Path("{id}/cancel")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed({ ApiRoutes.AUDITOR, ApiRoutes.ADMIN })
+    @RolesAllowed({ Roles.AUDITOR, Roles.ADMIN })
     public Uni<Response> cancel(@PathParam("id") String id) {
         return console.cancelAudit(id).map(cancelled -> Response.seeOther(URI.create("/console/audits/" + id)).build());
     }

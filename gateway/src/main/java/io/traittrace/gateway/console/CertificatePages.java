@@ -20,12 +20,12 @@ import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
-import io.traittrace.gateway.service.ApiRoutes;
+import io.traittrace.tenancy.Roles;
 
 /** Certificates: the list, one certificate with its statement, verification and model card, and revoking (admins). */
 @Path("/console/certificates")
 @Produces(MediaType.TEXT_HTML)
-@RolesAllowed({ ApiRoutes.VIEWER, ApiRoutes.AUDITOR, ApiRoutes.ADMIN })
+@RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
 public class CertificatePages {
 
     static final int PAGE_SIZE = 20;
@@ -63,7 +63,7 @@ public class CertificatePages {
     @POST
     @Path("{id}/revoke")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed(ApiRoutes.ADMIN)
+    @RolesAllowed(Roles.ADMIN)
     public Uni<Response> revoke(@PathParam("id") String id, @RestForm String reason) {
         String trimmed = reason == null ? "" : reason.trim();
         if (trimmed.isEmpty() || trimmed.length() > MAX_REASON) {

@@ -15,7 +15,7 @@ import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.gateway.client.UpstreamUnavailableException;
-import io.traittrace.gateway.service.ApiRoutes;
+import io.traittrace.tenancy.Roles;
 
 /**
  * {@code /console}: where to start, and the latest audits (a platform admin starts at the organisations);
@@ -23,7 +23,7 @@ import io.traittrace.gateway.service.ApiRoutes;
  */
 @Path("/console")
 @Produces(MediaType.TEXT_HTML)
-@RolesAllowed({ ApiRoutes.VIEWER, ApiRoutes.AUDITOR, ApiRoutes.ADMIN })
+@RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
 public class ConsolePages {
 
     static final int RECENT_AUDITS = 5;
@@ -42,7 +42,7 @@ public class ConsolePages {
     }
 
     @GET
-    @RolesAllowed({ ApiRoutes.VIEWER, ApiRoutes.AUDITOR, ApiRoutes.ADMIN, ApiRoutes.PLATFORM_ADMIN })
+    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN })
     public Uni<Response> home() {
         if (!user.reader()) {
             // A platform admin on their own reads no organisation's data: their console is the organisations.
@@ -59,7 +59,7 @@ public class ConsolePages {
 
     @GET
     @Path("keys")
-    @RolesAllowed(ApiRoutes.ADMIN)
+    @RolesAllowed(Roles.ADMIN)
     public Uni<TemplateInstance> keys() {
         return console.keys().map(page -> keys.data("keys", page));
     }

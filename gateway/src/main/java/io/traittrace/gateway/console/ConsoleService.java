@@ -25,7 +25,7 @@ import io.traittrace.gateway.client.UpstreamResponse;
 import io.traittrace.gateway.client.UpstreamUnavailableException;
 import io.traittrace.gateway.client.Upstreams;
 import io.traittrace.gateway.service.ApiRoutes.Service;
-import io.traittrace.gateway.service.Organizations;
+import io.traittrace.tenancy.Organizations;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;

@@ -10,11 +10,14 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.traittrace.gateway.service.ApiRoutes;
+import io.traittrace.tenancy.Roles;
 
 /**
  * The signed-in user as the console's templates see them ({@code {inject:user.name}}): who, which roles, and which
- * write controls to show. Each control is shown exactly when the API route it uses would let this user through, so
- * the console never offers what the API refuses.
+ * write controls to show. The roles are those the user holds in the organisation the console acts for
+ * ({@link ConsoleOrganization#selected()}), with their platform roles: {@link ConsoleRolesAugmentor} gave the identity
+ * exactly those. Each control is shown exactly when the API route it uses would let this user through, acting for that
+ * organisation, so the console never offers what the API refuses.
  */
 @RequestScoped
 @Named("user")
@@ -41,20 +44,20 @@ public class ConsoleUser {
         return identity.getPrincipal().getName();
     }
 
-    /** The TraitTrace roles this user holds, in a fixed order. */
+    /** The organisation roles this user holds in the organisation the console acts for, in a fixed order. */
     public List<String> roles() {
         Set<String> held = identity.getRoles();
-        return List.of(ApiRoutes.VIEWER, ApiRoutes.AUDITOR, ApiRoutes.ADMIN).stream().filter(held::contains).toList();
+        return List.of(Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN).stream().filter(held::contains).toList();
     }
 
-    /** Reads an organisation's data: holds one of the organisation roles. */
+    /** Reads the organisation's data: holds one of the organisation roles in it. */
     public boolean reader() {
         return !roles().isEmpty();
     }
 
-    /** Manages organisations and their quotas (the console's organisation pages). */
+    /** Manages organisations and their quotas (the console's organisation pages): a platform role, held anywhere. */
     public boolean platformAdmin() {
-        return identity.hasRole(ApiRoutes.PLATFORM_ADMIN);
+        return identity.hasRole(Roles.PLATFORM_ADMIN);
     }
 
     public boolean canRequestAudits() {
@@ -69,9 +72,9 @@ public class ConsoleUser {
         return allowed("POST", "/api/certificates/any/revoke");
     }
 
-    /** The signing keys page is for administrators (the key list itself is public, for verifiers). */
+    /** The signing keys page is for the organisation's administrators (the key list itself is public, for verifiers). */
     public boolean canSeeKeys() {
-        return identity.hasRole(ApiRoutes.ADMIN);
+        return identity.hasRole(Roles.ADMIN);
     }
 
     private boolean allowed(String method, String path) {

@@ -11,12 +11,12 @@ import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
-import io.traittrace.gateway.service.ApiRoutes;
+import io.traittrace.tenancy.Roles;
 
 /** A dataset, with the model that generated it. */
 @Path("/console/datasets")
 @Produces(MediaType.TEXT_HTML)
-@RolesAllowed({ ApiRoutes.VIEWER, ApiRoutes.AUDITOR, ApiRoutes.ADMIN })
+@RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
 public class DatasetPages {
 
     private final ConsoleService console;

@@ -12,12 +12,12 @@ import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
-import io.traittrace.gateway.service.ApiRoutes;
+import io.traittrace.tenancy.Roles;
 
 /** The lineage explorer: model search, and a model with its family, ancestors, descendants and exposure. */
 @Path("/console/models")
 @Produces(MediaType.TEXT_HTML)
-@RolesAllowed({ ApiRoutes.VIEWER, ApiRoutes.AUDITOR, ApiRoutes.ADMIN })
+@RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
 public class LineagePages {
 
     static final int PAGE_SIZE = 20;

@@ -24,9 +24,10 @@ import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.gateway.config.GatewayConfig;
-import io.traittrace.gateway.service.ApiRoutes;
+import io.traittrace.gateway.config.TenantSelector;
 import io.traittrace.gateway.service.CrossSiteRequests;
-import io.traittrace.gateway.service.Organizations;
+import io.traittrace.tenancy.Organizations;
+import io.traittrace.tenancy.Roles;
 import io.vertx.core.http.HttpMethod;
 
 /**
@@ -65,7 +66,7 @@ public class OrganizationPages {
      */
     @GET
     @Path("switch")
-    @RolesAllowed({ ApiRoutes.VIEWER, ApiRoutes.AUDITOR, ApiRoutes.ADMIN })
+    @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
     public Response switchTo(@QueryParam("organization") String chosen, @QueryParam("section") String section,
             @HeaderParam("Sec-Fetch-Site") String secFetchSite, @HeaderParam("Origin") String origin) {
         if (crossSite.refusal(HttpMethod.GET, secFetchSite, origin).isPresent()) {
@@ -74,7 +75,7 @@ public class OrganizationPages {
         if (chosen == null || !organization.isMember(chosen)) {
             throw ConsoleProblem.notFound("You are not a member of organisation '" + chosen + "'.");
         }
-        NewCookie remembered = new NewCookie.Builder(Organizations.COOKIE).value(chosen).path("/").httpOnly(true).secure(true)
+        NewCookie remembered = new NewCookie.Builder(TenantSelector.ORGANIZATION_COOKIE).value(chosen).path("/").httpOnly(true).secure(true)
                 .sameSite(NewCookie.SameSite.LAX).maxAge(30 * 24 * 3600).build();
         return Response.seeOther(URI.create(SECTIONS.getOrDefault(section, "/console"))).cookie(remembered).build();
     }
@@ -84,7 +85,7 @@ public class OrganizationPages {
      * row; an outage fails the page (ConsoleErrors).
      */
     @GET
-    @RolesAllowed(ApiRoutes.PLATFORM_ADMIN)
+    @RolesAllowed(Roles.PLATFORM_ADMIN)
     public Uni<TemplateInstance> list() {
         if (listed.isEmpty()) {
             return Uni.createFrom().item(organizations.data("rows", List.of()));
@@ -106,7 +107,7 @@ public class OrganizationPages {
     /** The list page's "open an organisation" box: any alias, listed or not. */
     @GET
     @Path("open")
-    @RolesAllowed(ApiRoutes.PLATFORM_ADMIN)
+    @RolesAllowed(Roles.PLATFORM_ADMIN)
     public Response open(@QueryParam("alias") String alias) {
         String trimmed = alias == null ? "" : alias.strip();
         if (!Organizations.isAlias(trimmed)) {
@@ -117,7 +118,7 @@ public class OrganizationPages {
 
     @GET
     @Path("{org}")
-    @RolesAllowed(ApiRoutes.PLATFORM_ADMIN)
+    @RolesAllowed(Roles.PLATFORM_ADMIN)
     public Uni<TemplateInstance> quota(@PathParam("org") String alias) {
         return console.quota(alias).map(found -> form(alias, found, QuotaForm.of(found), null));
     }
@@ -126,7 +127,7 @@ public class OrganizationPages {
     @POST
     @Path("{org}/quota")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed(ApiRoutes.PLATFORM_ADMIN)
+    @RolesAllowed(Roles.PLATFORM_ADMIN)
     public Uni<Response> setQuota(@PathParam("org") String alias, @BeanParam QuotaForm form) {
         Map<String, String> errors = form.validate();
         if (!errors.isEmpty()) {

@@ -30,9 +30,12 @@ import io.traittrace.gateway.service.ApiRoutes;
 import io.traittrace.gateway.service.ApiRoutes.ApiRoute;
 import io.traittrace.gateway.service.ClientAddresses;
 import io.traittrace.gateway.service.CrossSiteRequests;
-import io.traittrace.gateway.service.Organizations;
 import io.traittrace.gateway.service.RateLimiter;
+import io.traittrace.gateway.service.TokenAccess;
 import io.traittrace.gateway.service.VerifiedTokens;
+import io.traittrace.tenancy.CallerAccess;
+import io.traittrace.tenancy.Organizations;
+import io.traittrace.tenancy.TenantResolution;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
@@ -176,9 +179,9 @@ public class ApiProxy {
                 return;
             }
             if (bearer == null) {
-                rememberSessionOrganization(context, caller);
+                rememberSessionOrganization(context, TokenAccess.of(caller));
             }
-            VerifiedTokens.Caller verified = new VerifiedTokens.Caller(subject(caller), caller.getRoles());
+            VerifiedTokens.Caller verified = new VerifiedTokens.Caller(subject(caller), TokenAccess.of(caller));
             if (token.equals(bearer) && caller.getPrincipal() instanceof JsonWebToken jwt) {
                 verifiedTokens.remember(bearer, verified, jwt.getExpirationTime());
             }
@@ -191,20 +194,34 @@ public class ApiProxy {
      * the browser's event streams cannot set headers. Only one of the session's own organisations: a cookie left by
      * someone else who used the browser names none.
      */
-    private static void rememberSessionOrganization(RoutingContext context, SecurityIdentity caller) {
-        Cookie chosen = context.request().getCookie(Organizations.COOKIE);
-        if (chosen != null && caller.getPrincipal() instanceof JsonWebToken jwt
-                && Organizations.memberships(jwt).contains(chosen.getValue())) {
+    private static void rememberSessionOrganization(RoutingContext context, CallerAccess caller) {
+        Cookie chosen = context.request().getCookie(TenantSelector.ORGANIZATION_COOKIE);
+        if (chosen != null && caller.memberships().contains(chosen.getValue())) {
             context.put(SESSION_ORGANIZATION, chosen.getValue());
         }
     }
 
+    /**
+     * The roles that count are those the caller holds where the request will act: the organisation named in the header,
+     * else the one chosen in the console (a session's call, forwarded as the header), else the caller's only one
+     * ({@link TenantResolution}). A caller those roles do not let through is told why when the request could not act for
+     * an organisation at all (several and none named: 400; one it is not a member of: 403), else plainly forbidden.
+     */
     private void decide(RoutingContext context, ApiRoute route, VerifiedTokens.Caller caller, String token) {
-        if (route.allows(caller.roles())) {
+        TenantResolution resolution = caller.access().resolve(organization(context));
+        if (route.allows(resolution.roles())) {
             limitedOr(context, caller.subject(), () -> forward(context, route, token, caller.subject()));
+        } else if (resolution instanceof TenantResolution.Refused refused) {
+            limitedOr(context, caller.subject(), () -> refuse(context, refused.status(), refused.title(), refused.detail()));
         } else {
             limitedOr(context, caller.subject(), () -> refuse(context, 403, "Forbidden", "Your roles do not allow this operation"));
         }
+    }
+
+    /** The organisation a routed request names: its header when sent (not blank), else the console's choice, or null. */
+    private static String organization(RoutingContext context) {
+        String named = context.request().getHeader(Organizations.HEADER);
+        return named != null && !named.isBlank() ? named.strip() : context.get(SESSION_ORGANIZATION);
     }
 
     /** The token of an {@code Authorization: Bearer} header, or null. */
@@ -351,7 +368,8 @@ public class ApiProxy {
         if (token != null) {
             headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + token);
             String chosen = context.get(SESSION_ORGANIZATION);
-            if (chosen != null && !headers.contains(Organizations.HEADER)) {
+            String named = headers.get(Organizations.HEADER);
+            if (chosen != null && (named == null || named.isBlank())) {
                 headers.set(Organizations.HEADER, chosen);
             }
         }

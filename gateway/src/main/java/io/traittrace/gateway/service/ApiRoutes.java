@@ -8,34 +8,29 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.traittrace.tenancy.Roles;
+
 /**
- * Every API route the gateway forwards: which service answers it and which realm roles may call it. The same rules
- * are enforced again by each service; the gateway refuses early so that nothing unauthorised reaches a service. A
- * path the table does not know is not forwarded at all (the probe's result channel, for one, stays inside the
- * cluster).
+ * Every API route the gateway forwards: which service answers it and which roles may call it — organisation roles held in
+ * the organisation the request acts for, or platform roles (tenancy's {@link Roles}). The same rules are enforced again by
+ * each service; the gateway refuses early so that nothing unauthorised reaches a service. A path the table does not know
+ * is not forwarded at all (the probe's result channel, for one, stays inside the cluster).
  */
 @ApplicationScoped
 public class ApiRoutes {
 
-    public static final String VIEWER = "viewer";
-    public static final String AUDITOR = "auditor";
-    public static final String ADMIN = "admin";
-    public static final String REGISTRY_PUBLISHER = "registry-publisher";
-    /** Manages organisations and their quotas; on its own it reads no organisation's data. */
-    public static final String PLATFORM_ADMIN = "platform-admin";
-
     private static final Set<String> PUBLIC = Set.of();
-    private static final Set<String> READERS = Set.of(VIEWER, AUDITOR, ADMIN);
-    private static final Set<String> WRITERS = Set.of(AUDITOR, ADMIN);
-    private static final Set<String> ADMINS = Set.of(ADMIN);
-    private static final Set<String> CERTIFICATE_READERS = Set.of(VIEWER, AUDITOR, ADMIN, REGISTRY_PUBLISHER);
+    private static final Set<String> READERS = Set.of(Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN);
+    private static final Set<String> WRITERS = Set.of(Roles.AUDITOR, Roles.ADMIN);
+    private static final Set<String> ADMINS = Set.of(Roles.ADMIN);
+    private static final Set<String> CERTIFICATE_READERS = Set.of(Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.REGISTRY_PUBLISHER);
     /** An organisation's quota: its admins read it, platform admins read and set any organisation's. */
-    private static final Set<String> QUOTA_READERS = Set.of(PLATFORM_ADMIN, ADMIN);
-    private static final Set<String> PLATFORM_ADMINS = Set.of(PLATFORM_ADMIN);
+    private static final Set<String> QUOTA_READERS = Set.of(Roles.PLATFORM_ADMIN, Roles.ADMIN);
+    private static final Set<String> PLATFORM_ADMINS = Set.of(Roles.PLATFORM_ADMIN);
     /** Lineage also lets a platform admin act for the public catalogue (the lineage service holds it to that). */
-    private static final Set<String> CATALOGUE_READERS = Set.of(VIEWER, AUDITOR, ADMIN, PLATFORM_ADMIN);
-    private static final Set<String> CATALOGUE_WRITERS = Set.of(AUDITOR, ADMIN, PLATFORM_ADMIN);
-    private static final Set<String> CATALOGUE_ADMINS = Set.of(ADMIN, PLATFORM_ADMIN);
+    private static final Set<String> CATALOGUE_READERS = Set.of(Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN);
+    private static final Set<String> CATALOGUE_WRITERS = Set.of(Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN);
+    private static final Set<String> CATALOGUE_ADMINS = Set.of(Roles.ADMIN, Roles.PLATFORM_ADMIN);
 
     /** First match wins: specific paths come before the wildcards that would also match them. */
     private static final List<ApiRoute> ROUTES = List.of(

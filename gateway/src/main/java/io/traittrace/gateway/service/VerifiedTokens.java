@@ -6,7 +6,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.LongSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +16,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 
 import io.traittrace.gateway.config.GatewayConfig;
+import io.traittrace.tenancy.CallerAccess;
 
 /**
  * Bearer tokens already verified (signature, issuer, audience, expiry) and what they say: a token is the same
@@ -27,8 +27,11 @@ import io.traittrace.gateway.config.GatewayConfig;
 @ApplicationScoped
 public class VerifiedTokens {
 
-    /** Who a verified token speaks for. */
-    public record Caller(String subject, Set<String> roles) {
+    /**
+     * Who a verified token speaks for, and where it may act with which roles, as its claims say. The organisation a
+     * request acts for is each request's own (its header): it is resolved per request from {@code access}, never kept.
+     */
+    public record Caller(String subject, CallerAccess access) {
     }
 
     private record Entry(Caller caller, long expiresAt) {

@@ -76,7 +76,7 @@ class ApiProxyTest {
 
         given().auth().oauth2(token).header("TraitTrace-Organization", "globex")
                 .get("/api/audits").then().statusCode(200);
-        given().auth().oauth2(token).get("/api/audits").then().statusCode(200);
+        given().auth().oauth2(Callers.token("auditor")).get("/api/audits").then().statusCode(200);
 
         // The service decides what the organisation may see; the gateway neither adds nor drops the caller's choice.
         List<com.github.tomakehurst.wiremock.verification.LoggedRequest> sent = StandInServices.runner()
@@ -84,6 +84,81 @@ class ApiProxyTest {
         assertThat(sent).hasSize(2);
         assertThat(sent.get(0).getHeaders().getHeader("TraitTrace-Organization").values()).containsExactly("globex");
         assertThat(sent.get(1).containsHeader("TraitTrace-Organization")).isFalse();
+    }
+
+    /**
+     * Roles are held per organisation: what counts is what the caller holds in the organisation the request acts for (the
+     * header, else its only one). A consultant reads in acme and audits in globex.
+     */
+    @Test
+    void theRolesThatCountAreTheOnesHeldInTheOrganisationTheRequestActsFor() {
+        String consultant = Callers.token("consultant", java.util.Set.of(),
+                java.util.Map.of("acme", java.util.Set.of("viewer"), "globex", java.util.Set.of("auditor")));
+        StandInServices.runner().stubFor(post(urlEqualTo("/api/audits"))
+                .willReturn(aResponse().withStatus(202).withHeader("Content-Type", "application/json").withBody("{\"id\":\"a-1\"}")));
+        StandInServices.runner().stubFor(get(urlEqualTo("/api/audits"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("{}")));
+
+        given().auth().oauth2(consultant).header("TraitTrace-Organization", "globex").contentType(ContentType.JSON).body("{}")
+                .post("/api/audits").then().statusCode(202);
+        given().auth().oauth2(consultant).header("TraitTrace-Organization", "acme").contentType(ContentType.JSON).body("{}")
+                .post("/api/audits").then().statusCode(403).contentType("application/problem+json")
+                .body("title", org.hamcrest.Matchers.equalTo("Forbidden"));
+        given().auth().oauth2(consultant).header("TraitTrace-Organization", "acme").get("/api/audits").then().statusCode(200);
+        // Several organisations and none named: no roles to judge by, and the caller is told what is missing.
+        given().auth().oauth2(consultant).contentType(ContentType.JSON).body("{}").post("/api/audits").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("title", org.hamcrest.Matchers.equalTo("Organisation required"))
+                .body("detail", containsString("TraitTrace-Organization"));
+        given().auth().oauth2(consultant).get("/api/audits").then().statusCode(400)
+                .body("title", org.hamcrest.Matchers.equalTo("Organisation required"));
+        // An organisation the caller is not a member of grants nothing.
+        given().auth().oauth2(consultant).header("TraitTrace-Organization", "initech").get("/api/audits").then()
+                .statusCode(403).contentType("application/problem+json")
+                .body("title", org.hamcrest.Matchers.equalTo("Not a member"));
+
+        StandInServices.runner().verify(1, postRequestedFor(urlEqualTo("/api/audits"))
+                .withHeader("TraitTrace-Organization", equalTo("globex")));
+        StandInServices.runner().verify(1, getRequestedFor(urlEqualTo("/api/audits")));
+    }
+
+    /** A realm role named like an organisation role grants nothing: only the organisation's groups do. */
+    @Test
+    void aRealmRoleNamedAdminGrantsNothing() {
+        String legacy = Callers.token("legacy", java.util.Set.of("admin"), java.util.Map.of("acme", java.util.Set.of()));
+        String outsider = Callers.token("outsider", java.util.Set.of("admin"), java.util.Map.of());
+        StandInServices.runner().stubFor(get(urlEqualTo("/api/audits"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("{}")));
+
+        given().auth().oauth2(legacy).get("/api/audits").then().statusCode(403)
+                .body("title", org.hamcrest.Matchers.equalTo("Forbidden"));
+        given().auth().oauth2(legacy).header("TraitTrace-Organization", "acme").contentType(ContentType.JSON).body("{}")
+                .post("/api/certificates/c-1/revoke").then().statusCode(403);
+        given().auth().oauth2(outsider).get("/api/audits").then().statusCode(403).contentType("application/problem+json")
+                .body("title", org.hamcrest.Matchers.equalTo("No organisation"));
+        StandInServices.runner().verify(0, anyRequestedFor(anyUrl()));
+        StandInServices.report().verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    /** A remembered token keeps what its claims say, not one organisation's roles: each request resolves its own. */
+    @Test
+    void aRememberedTokenIsJudgedAgainForEachOrganisationItNames() {
+        String consultant = Callers.token("remembered-consultant", java.util.Set.of(),
+                java.util.Map.of("acme", java.util.Set.of("viewer"), "globex", java.util.Set.of("auditor")));
+        StandInServices.runner().stubFor(post(urlEqualTo("/api/audits"))
+                .willReturn(aResponse().withStatus(202).withHeader("Content-Type", "application/json").withBody("{}")));
+
+        for (int round = 0; round < 2; round++) {
+            given().auth().oauth2(consultant).header("TraitTrace-Organization", "acme").contentType(ContentType.JSON)
+                    .body("{}").post("/api/audits").then().statusCode(403);
+            given().auth().oauth2(consultant).header("TraitTrace-Organization", "globex").contentType(ContentType.JSON)
+                    .body("{}").post("/api/audits").then().statusCode(202);
+            given().auth().oauth2(consultant).contentType(ContentType.JSON).body("{}").post("/api/audits").then()
+                    .statusCode(400);
+        }
+        StandInServices.runner().verify(2, postRequestedFor(urlEqualTo("/api/audits")));
+        StandInServices.runner().verify(0, postRequestedFor(urlEqualTo("/api/audits"))
+                .withHeader("TraitTrace-Organization", equalTo("acme")));
     }
 
     @Test
@@ -210,8 +285,8 @@ class ApiProxyTest {
         StandInServices.lineage().stubFor(get(urlEqualTo("/api/lineage/models/m1"))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("{}")));
         long now = System.currentTimeMillis() / 1000;
-        String shortLived = Jwt.preferredUserName("brief").subject("brief").groups(java.util.Set.of("viewer"))
-                .issuer("https://server.example.com").audience("https://server.example.com")
+        String shortLived = Jwt.preferredUserName("brief").subject("brief").claim("organization", List.of("acme"))
+                .claim("organization_groups", List.of("/organizations/acme/viewer")).issuer("https://server.example.com").audience("https://server.example.com")
                 .issuedAt(now).expiresAt(now + 2).jws().keyId("1").sign("privateKey.jwk");
 
         given().auth().oauth2(shortLived).get("/api/lineage/models/m1").then().statusCode(200);

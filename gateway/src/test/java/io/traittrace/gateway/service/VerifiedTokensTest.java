@@ -3,18 +3,20 @@ package io.traittrace.gateway.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
 import io.traittrace.gateway.service.VerifiedTokens.Caller;
+import io.traittrace.tenancy.CallerAccess;
 
 class VerifiedTokensTest {
 
     private final AtomicLong now = new AtomicLong(5_000_000_000L);
     private final VerifiedTokens tokens = new VerifiedTokens(100, Duration.ofSeconds(60), now::get);
-    private final Caller viewer = new Caller("sub:1", Set.of("viewer"));
+    private final Caller viewer = new Caller("sub:1", new CallerAccess(Set.of("acme"), Set.of(), Map.of("acme", Set.of("viewer"))));
     private final long inOneHour = System.currentTimeMillis() / 1000 + 3600;
 
     @Test
