@@ -86,6 +86,39 @@ class IdentityPolicyTest {
         assertPasswordPolicyAndExactRedirects(overlay + " KeycloakRealmImport", realm);
     }
 
+    @Test
+    void theRealmFileGivesOrganisationRolesByGroupOnly() throws IOException {
+        assertOrganisationRolesByGroup("keycloak/traittrace-realm.json", realmFile());
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.traittrace.k8s.Rendered#overlays")
+    void theRealmImportGivesOrganisationRolesByGroupOnly(String overlay) {
+        assertOrganisationRolesByGroup(overlay + " KeycloakRealmImport",
+                Rendered.of(overlay).tree("KeycloakRealmImport", "traittrace").path("spec").path("realm"));
+    }
+
+    /**
+     * Viewer, auditor and admin hold in one organisation, through the groups /organizations/ALIAS/ROLE: the realm defines
+     * no realm roles of those names (they would read as granted everywhere), and the console's tokens carry the groups
+     * with full paths in the claim the services read.
+     */
+    private static void assertOrganisationRolesByGroup(String what, JsonNode realm) {
+        assertThat(realm.path("roles").path("realm")).extracting(role -> role.path("name").asText()).as(what + " realm roles")
+                .doesNotContain("viewer", "auditor", "admin").contains("platform-admin", "internal-service");
+        List<JsonNode> groupMappers = new ArrayList<>();
+        consoleClient(realm).path("protocolMappers").forEach(mapper -> {
+            if ("oidc-group-membership-mapper".equals(mapper.path("protocolMapper").asText())) {
+                groupMappers.add(mapper.path("config"));
+            }
+        });
+        assertThat(groupMappers).as(what + ": the console's group mapper").singleElement().satisfies(config -> {
+            assertThat(config.path("claim.name").asText()).isEqualTo("organization_groups");
+            assertThat(config.path("full.path").asText()).isEqualTo("true");
+            assertThat(config.path("access.token.claim").asText()).isEqualTo("true");
+        });
+    }
+
     /** The demo users are imported with passwords: those must pass the realm's policy too, or the local run cannot start. */
     @Test
     void theDemoUsersPasswordsPassThePolicy() throws IOException {
