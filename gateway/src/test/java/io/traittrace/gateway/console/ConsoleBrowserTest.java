@@ -363,7 +363,11 @@ class ConsoleBrowserTest {
             assertThat(claims.getString("iss")).isEqualTo(keycloak.issuer());
             assertThat(claims.getString("preferred_username")).isEqualTo(user);
             assertThat(claims.getString("azp")).isEqualTo(KeycloakServer.CONSOLE_CLIENT);
-            assertThat(claims.getJsonObject("realm_access").getJsonArray("roles").getList()).contains(user);
+            // The demo user of that name holds that role in acme, by the organisation's role group, not as a realm role.
+            assertThat(claims.getJsonArray("organization_groups").getList()).contains("/organizations/acme/" + user);
+            JsonObject realm = claims.getJsonObject("realm_access");
+            assertThat(realm == null ? List.of() : realm.getJsonArray("roles").getList())
+                    .doesNotContainAnyElementsOf(io.traittrace.tenancy.Roles.ORGANIZATION_ROLES);
         }
     }
 

@@ -29,6 +29,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.traittrace.gateway.StandInServices;
+import io.traittrace.tenancy.Roles;
 import io.traittrace.testsupport.KeycloakResource;
 import io.traittrace.testsupport.KeycloakServer;
 import io.vertx.core.json.JsonArray;
@@ -59,6 +60,12 @@ class KeycloakTokensTest {
         assertClaims(userToken("viewer"), "viewer");
         assertClaims(userToken("auditor"), "auditor");
         assertClaims(userToken("admin"), "admin");
+        // Users hold viewer, auditor and admin in an organisation, by its role groups, never as realm roles.
+        for (String role : List.of("viewer", "auditor", "admin")) {
+            JsonObject user = claims(userToken(role));
+            assertThat(organizationRoles(user)).as(role).containsExactly("acme/" + role);
+            assertThat(realmRoles(user)).as(role).doesNotContainAnyElementsOf(Roles.ORGANIZATION_ROLES);
+        }
         assertClaims(serviceToken("registry-publisher"), "registry-publisher");
         assertClaims(serviceToken("audit-runner"), "internal-service");
     }
@@ -69,7 +76,7 @@ class KeycloakTokensTest {
         assertThat(organizations(userToken("viewer"))).containsExactly("acme");
         assertThat(organizations(userToken("admin"))).containsExactly("acme");
         assertThat(organizations(userToken("globex-auditor"))).containsExactly("globex");
-        assertThat(realmRoles(claims(userToken("globex-admin")))).contains("admin");
+        assertThat(organizationRoles(claims(userToken("globex-admin")))).containsExactly("globex/admin");
 
         // A member of several gets them by asking: all of them, or one; unasked, none (Keycloak would have it pick one at
         // a browser login), so a service answers it "name one" rather than guessing.
@@ -250,7 +257,7 @@ class KeycloakTokensTest {
         JsonObject claims = claims(token);
         assertThat(claims.getString("iss")).isEqualTo(keycloak.issuer());
         assertThat(audiences(claims)).contains("traittrace-api");
-        assertThat(realmRoles(claims)).contains(role)
+        assertThat(heldRoles(claims)).contains(role)
                 .doesNotContainAnyElementsOf(APP_ROLES.stream().filter(other -> !other.equals(role)).toList());
         assertThat(claims.getLong("exp") - claims.getLong("iat")).isEqualTo(300L);
     }
@@ -276,8 +283,24 @@ class KeycloakTokensTest {
         return claims.getJsonArray("organization").getList();
     }
 
+    /** The token's realm (platform) roles; none when it holds none (Keycloak then writes no realm_access). */
     private static List<Object> realmRoles(JsonObject claims) {
-        return claims.getJsonObject("realm_access").getJsonArray("roles").getList();
+        JsonObject access = claims.getJsonObject("realm_access");
+        return access == null ? List.of() : access.getJsonArray("roles").getList();
+    }
+
+    /** The organisation roles the token's role groups grant, as ALIAS/ROLE (groups /organizations/ALIAS/ROLE). */
+    private static List<String> organizationRoles(JsonObject claims) {
+        JsonArray groups = claims.getJsonArray("organization_groups");
+        return groups == null ? List.of() : groups.stream().map(String::valueOf).filter(path -> path.startsWith("/organizations/"))
+                .map(path -> path.substring("/organizations/".length())).toList();
+    }
+
+    /** Every role the token holds somewhere: its realm roles and its roles in any organisation. */
+    private static List<Object> heldRoles(JsonObject claims) {
+        List<Object> held = new java.util.ArrayList<>(realmRoles(claims));
+        organizationRoles(claims).forEach(role -> held.add(role.substring(role.indexOf('/') + 1)));
+        return held;
     }
 
     private static String base64Url(String json) {
