@@ -185,6 +185,25 @@ class OrganizationApiTest {
     }
 
     @Test
+    void aCallerMayDoInEachOrganisationWhatItsRoleThereAllows() {
+        String student = id("student");
+        lineage(wiremock, student, null, null);
+        // An admin of acme who is only a viewer of globex (Keycloak groups /organizations/ALIAS/ROLE).
+        String token = Callers.token(id("consultant"), Set.of(), Map.of(ACME, Set.of("admin"), GLOBEX, Set.of("viewer")));
+        ObjectNode request = canary(id("key"), student, 3);
+        long before = rows();
+        acting(token, GLOBEX).body(request.toString()).post("/api/audits").then().statusCode(403).body("title", equalTo("Forbidden"));
+        assertThat(rows()).as("a refused audit creates nothing").isEqualTo(before);
+        String inAcme = submit(acting(token, ACME), request);
+        String globexAuditor = Callers.token(id("globex-auditor"), Set.of("auditor"), List.of(GLOBEX));
+        String inGlobex = submit(acting(globexAuditor, GLOBEX), canary(id("key"), student, 3));
+        acting(token, GLOBEX).get("/api/audits/" + inGlobex).then().statusCode(200);
+        acting(token, GLOBEX).post("/api/audits/" + inGlobex + "/cancel").then().statusCode(403);
+        acting(token, ACME).post("/api/audits/" + inAcme + "/cancel").then().statusCode(200);
+        acting(globexAuditor, GLOBEX).post("/api/audits/" + inGlobex + "/cancel").then().statusCode(200);
+    }
+
+    @Test
     void anOrganisationsAuditsInFlightAreCappedForEveryoneInItAdminsTooAndARefusalCreatesNothing() {
         String org = organisation();
         String student = id("student");

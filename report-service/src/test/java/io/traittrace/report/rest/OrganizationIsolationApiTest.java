@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.traittrace.report.domain.Canonical;
@@ -145,6 +146,13 @@ class OrganizationIsolationApiTest {
         assertThat(across.asString().replace(cert, "00000000-0000-0000-0000-000000000000")).isEqualTo(unknown.asString());
         as("viewer", GLOBEX).queryParam("model", model).get("/api/certificates").then().body("items[0].revoked", equalTo(false));
 
+        // An admin of acme who is only a viewer of globex reads globex's certificate and may not revoke it.
+        String consultant = Callers.token(id("consultant"), Set.of(), Map.of(ACME, Set.of("admin"), GLOBEX, Set.of("viewer")));
+        given().auth().oauth2(consultant).header("TraitTrace-Organization", GLOBEX).get("/api/certificates/" + cert).then()
+                .statusCode(200);
+        given().auth().oauth2(consultant).header("TraitTrace-Organization", GLOBEX).contentType(ContentType.JSON)
+                .body(Map.of("reason", "not my role here")).post("/api/certificates/" + cert + "/revoke").then().statusCode(403)
+                .body("title", equalTo("Forbidden"));
         as("admin", GLOBEX).body(Map.of("reason", "globex's own decision")).post("/api/certificates/" + cert + "/revoke").then()
                 .statusCode(200).body("revokedBy", equalTo("globex-admin"));
         as("viewer", GLOBEX).queryParam("model", model).get("/api/certificates").then().body("items[0].revoked", equalTo(true));
