@@ -64,24 +64,31 @@ final class Api {
     }
 
     /**
-     * A demo user's access token: acme's viewer, auditor and admin (user names are the roles), globex's globex-viewer,
-     * globex-auditor and globex-admin, and platform-admin (keycloak/demo).
+     * A demo user's access token listing all its organisations (scope {@code organization:*}): acme's viewer, auditor
+     * and admin (user names are the roles), globex's globex-viewer, globex-auditor and globex-admin, the consultant
+     * (a viewer in acme, an auditor in globex) and platform-admin (keycloak/demo).
      */
     String token(String user) {
         return tokens.compute(user, (name, held) -> held != null && System.nanoTime() - held.fetchedNanos < TOKEN_REUSE.toNanos()
                 ? held
-                : new Token(keycloak.passwordToken(name, keycloak.demoPassword(name)), System.nanoTime())).value;
+                : new Token(keycloak.scopedPasswordToken(name, keycloak.demoPassword(name), "organization:*"),
+                        System.nanoTime())).value;
     }
 
     Reply get(String path, String user) {
         return send(request(path, user).GET());
     }
 
+    /** A read acting for {@code organization} (TraitTrace-Organization). */
+    Reply get(String path, String user, String organization) {
+        return send(request(path, user).header("TraitTrace-Organization", organization).GET());
+    }
+
     Reply post(String path, String user, String json) {
         return send(request(path, user).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
-    /** A post acting for {@code organization} (TraitTrace-Organization): a platform admin publishing the public catalogue. */
+    /** A post acting for {@code organization} (TraitTrace-Organization): the public catalogue's, or one of a member of several. */
     Reply post(String path, String user, String organization, String json) {
         return send(request(path, user).header("TraitTrace-Organization", organization).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));

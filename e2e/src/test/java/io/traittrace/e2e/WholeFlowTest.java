@@ -275,6 +275,21 @@ class WholeFlowTest {
             assertThat(stack.events().on("exposure-detected", e -> true).stream().map(e -> e.data().path("organization").asText()))
                     .as("globex's lineage exposed nothing").doesNotContain("globex");
         }
+        try (var phase = Phases.start("whole flow: roles per organisation")) {
+            // The consultant is a member of both, a viewer of acme and an auditor of globex (Keycloak groups).
+            String model = "{\"id\":\"consultant-probe\",\"name\":\"Consultant probe\",\"digest\":\"sha256:"
+                    + "c".repeat(64) + "\"}";
+            assertThat(api.get("/api/lineage/models/" + STUDENT, "consultant", "acme").json().path("organization").asText())
+                    .isEqualTo("acme");
+            Reply refused = api.post("/api/lineage/models", "consultant", "acme", model);
+            assertThat(refused.status()).as("a viewer in acme: " + refused).isEqualTo(403);
+            Reply written = api.post("/api/lineage/models", "consultant", "globex", model);
+            assertThat(written.status()).as("an auditor in globex: " + written).isEqualTo(201);
+            assertThat(written.json().path("organization").asText()).isEqualTo("globex");
+            Reply unnamed = api.get("/api/lineage/models/" + STUDENT, "consultant");
+            assertThat(unnamed.status()).as(unnamed.toString()).isEqualTo(400);
+            assertThat(unnamed.json().path("title").asText()).isEqualTo("Organisation required");
+        }
     }
 
     /**

@@ -15,8 +15,8 @@ import java.util.UUID;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import io.smallrye.jwt.build.Jwt;
-import io.traittrace.tenancy.Organizations;
-import io.traittrace.tenancy.Roles;
+import io.traittrace.api.tenancy.Organizations;
+import io.traittrace.api.tenancy.Roles;
 
 /**
  * API tests call a service as a user with one role in one organisation; every service's tests use the same tokens and

@@ -30,8 +30,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.traittrace.tenancy.Organizations;
-import io.traittrace.tenancy.Roles;
+import io.traittrace.api.tenancy.Organizations;
+import io.traittrace.api.tenancy.Roles;
 
 /**
  * A real Keycloak (the distribution from Maven Central, unpacked by the build) with the realm

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.oidc.client.filter.OidcClientFilter;
 import io.smallrye.mutiny.Uni;
-import io.traittrace.tenancy.Organizations;
+import io.traittrace.api.tenancy.Organizations;
 
 /**
  * The lineage service's read API, called with the runner's own client-credentials token (realm role internal-service) for the

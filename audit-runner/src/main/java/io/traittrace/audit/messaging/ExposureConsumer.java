@@ -17,14 +17,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.tenancy.Organizations;
 import io.traittrace.audit.client.LineageLookup;
-import io.traittrace.audit.config.RunnerConfig;
 import io.traittrace.audit.config.RunnerConfig.PolicyMode;
+import io.traittrace.audit.config.RunnerConfig;
 import io.traittrace.audit.domain.AuditRequest;
 import io.traittrace.audit.domain.Requester;
 import io.traittrace.audit.service.AuditService;
 import io.traittrace.service.rest.ApiProblem;
-import io.traittrace.tenancy.Organizations;
 
 /**
  * Queues audits for exposed students, per policy: off, every exposure, or only exposures to listed teacher

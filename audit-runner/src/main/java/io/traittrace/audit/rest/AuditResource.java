@@ -20,13 +20,13 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.tenancy.Roles;
 import io.traittrace.audit.domain.AuditRequest;
 import io.traittrace.audit.domain.Requester;
 import io.traittrace.audit.service.AuditService;
 import io.traittrace.audit.service.AuditViews.AuditPage;
 import io.traittrace.audit.service.AuditViews.AuditView;
 import io.traittrace.audit.service.AuditViews.ProgressEvent;
-import io.traittrace.tenancy.Roles;
 import io.traittrace.service.tenancy.CallerTenant;
 
 /**

@@ -13,13 +13,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.tenancy.Organizations;
+import io.traittrace.api.tenancy.Roles;
 import io.traittrace.audit.service.AuditProblem;
-import io.traittrace.audit.service.OrganizationQuotas;
 import io.traittrace.audit.service.OrganizationQuotas.QuotaOverrides;
 import io.traittrace.audit.service.OrganizationQuotas.QuotaView;
-import io.traittrace.tenancy.Roles;
+import io.traittrace.audit.service.OrganizationQuotas;
 import io.traittrace.service.tenancy.CallerTenant;
-import io.traittrace.tenancy.Organizations;
 
 /**
  * An organisation's quotas (audits in flight, GPU-hours per period) and its usage. A platform admin reads and sets any

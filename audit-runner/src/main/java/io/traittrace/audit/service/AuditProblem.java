@@ -3,13 +3,14 @@ package io.traittrace.audit.service;
 import java.util.List;
 import java.util.OptionalLong;
 
+import io.traittrace.api.problem.ProblemKind;
 import io.traittrace.service.rest.ApiProblem;
 
 /** The runner's refusals, as RFC 9457 problem details. */
 public class AuditProblem extends ApiProblem {
 
-    private AuditProblem(int status, String title, String detail, List<String> errors) {
-        super(status, title, detail, errors);
+    private AuditProblem(ProblemKind kind, String detail, List<String> errors) {
+        super(kind, detail, errors);
     }
 
     private AuditProblem(int status, String title, String detail, List<String> errors, OptionalLong retryAfterSeconds) {
@@ -22,31 +23,31 @@ public class AuditProblem extends ApiProblem {
     }
 
     public static AuditProblem notFound(String what, String id) {
-        return new AuditProblem(404, "Not found", what + " '" + id + "' does not exist", List.of());
+        return new AuditProblem(ProblemKind.NOT_FOUND, what + " '" + id + "' does not exist", List.of());
     }
 
     public static AuditProblem conflict(String detail) {
-        return new AuditProblem(409, "Conflict", detail, List.of());
+        return new AuditProblem(ProblemKind.CONFLICT, detail, List.of());
     }
 
     public static AuditProblem badRequest(String detail, List<String> errors) {
-        return new AuditProblem(400, "Bad request", detail, errors);
+        return new AuditProblem(ProblemKind.INVALID_REQUEST, detail, errors);
     }
 
     /** Well-formed but not acceptable: unknown lineage ids, a result that fails its schema. */
     public static AuditProblem invalid(String detail, List<String> errors) {
-        return new AuditProblem(422, "Unprocessable request", detail, errors);
+        return new AuditProblem(ProblemKind.UNPROCESSABLE, detail, errors);
     }
 
     public static AuditProblem unauthorized(String detail) {
-        return new AuditProblem(401, "Unauthorized", detail, List.of());
+        return new AuditProblem(ProblemKind.UNAUTHORIZED, detail, List.of());
     }
 
     public static AuditProblem forbidden(String detail) {
-        return new AuditProblem(403, "Forbidden", detail, List.of());
+        return new AuditProblem(ProblemKind.FORBIDDEN, detail, List.of());
     }
 
     public static AuditProblem unavailable(String detail) {
-        return new AuditProblem(503, "Service unavailable", detail, List.of());
+        return new AuditProblem(ProblemKind.SERVICE_UNAVAILABLE, detail, List.of());
     }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.traittrace.tenancy.Organizations;
+import io.traittrace.api.tenancy.Organizations;
 import io.traittrace.testsupport.EmbeddedPostgresServer;
 import io.traittrace.testsupport.Migrations;
 

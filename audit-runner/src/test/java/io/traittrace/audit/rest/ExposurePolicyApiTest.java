@@ -36,11 +36,11 @@ import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.oidc.server.OidcWireMock;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.path.json.JsonPath;
+import io.traittrace.api.tenancy.Organizations;
+import io.traittrace.testsupport.Callers;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
 import io.traittrace.testsupport.TopicReader;
-import io.traittrace.testsupport.Callers;
-import io.traittrace.tenancy.Organizations;
 
 /** {@code exposure-detected} events queue audits per policy: here, only exposures to a listed teacher family. */
 @QuarkusTest

@@ -22,7 +22,7 @@ import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
-import io.traittrace.tenancy.Roles;
+import io.traittrace.api.tenancy.Roles;
 
 /**
  * Audits: the list, one audit with its plan, runs, results and live progress, the request form and cancelling.

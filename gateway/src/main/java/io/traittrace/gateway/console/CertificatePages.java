@@ -20,7 +20,7 @@ import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
-import io.traittrace.tenancy.Roles;
+import io.traittrace.api.tenancy.Roles;
 
 /** Certificates: the list, one certificate with its statement, verification and model card, and revoking (admins). */
 @Path("/console/certificates")

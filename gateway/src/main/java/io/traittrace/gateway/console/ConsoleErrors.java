@@ -14,6 +14,7 @@ import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.ForbiddenException;
+import io.traittrace.api.problem.ProblemKind;
 import io.traittrace.gateway.client.UpstreamUnavailableException;
 
 /**
@@ -39,7 +40,7 @@ public class ConsoleErrors {
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return page(403, "Forbidden", "Your roles do not allow this.", List.of());
+        return page(ProblemKind.FORBIDDEN, "Your roles do not allow this.", List.of());
     }
 
     /**
@@ -53,14 +54,14 @@ public class ConsoleErrors {
         if (!path.equals("/console") && !path.startsWith("/console/")) {
             return Response.status(404).type(MediaType.TEXT_PLAIN_TYPE).entity("Not found").build();
         }
-        return page(404, "Not found", "The console has no page here.", List.of());
+        return page(ProblemKind.NOT_FOUND, "The console has no page here.", List.of());
     }
 
     @ServerExceptionMapper
     public Response unavailable(UpstreamUnavailableException e) {
         LOG.debugf("Console page failed: %s", e.getMessage());
         Response.ResponseBuilder response = Response.status(503).type(MediaType.TEXT_HTML_TYPE)
-                .entity(render(503, "Service unavailable", serviceDown(e), List.of()));
+                .entity(render(ProblemKind.SERVICE_UNAVAILABLE, serviceDown(e), List.of()));
         if (e.retryAfter() != null) {
             response.header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
         }
@@ -74,6 +75,14 @@ public class ConsoleErrors {
             default -> "could not be reached";
         };
         return "The " + e.service() + " " + why + ". Nothing was changed; try again in a little while.";
+    }
+
+    private Response page(ProblemKind kind, String detail, List<String> errors) {
+        return page(kind.status(), kind.title(), detail, errors);
+    }
+
+    private TemplateInstance render(ProblemKind kind, String detail, List<String> errors) {
+        return render(kind.status(), kind.title(), detail, errors);
     }
 
     private Response page(int status, String title, String detail, List<String> errors) {

@@ -7,9 +7,9 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Named;
 
 import io.quarkus.security.identity.SecurityIdentity;
+import io.traittrace.api.tenancy.Organizations;
 import io.traittrace.gateway.config.TenantSelector;
 import io.traittrace.gateway.service.TokenAccess;
-import io.traittrace.tenancy.Organizations;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;

@@ -14,8 +14,8 @@ import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.tenancy.Roles;
 import io.traittrace.gateway.client.UpstreamUnavailableException;
-import io.traittrace.tenancy.Roles;
 
 /**
  * {@code /console}: where to start, and the latest audits (a platform admin starts at the organisations);

@@ -3,6 +3,7 @@ package io.traittrace.gateway.console;
 import java.util.List;
 
 import io.quarkus.qute.TemplateData;
+import io.traittrace.api.problem.ProblemKind;
 
 /**
  * A service refused what the console asked for on the user's behalf (or the console refused it first): the status
@@ -22,8 +23,12 @@ public class ConsoleProblem extends RuntimeException {
         this.errors = errors == null ? List.of() : List.copyOf(errors);
     }
 
+    public ConsoleProblem(ProblemKind kind, String detail, List<String> errors) {
+        this(kind.status(), kind.title(), detail, errors);
+    }
+
     public static ConsoleProblem notFound(String detail) {
-        return new ConsoleProblem(404, "Not found", detail, List.of());
+        return new ConsoleProblem(ProblemKind.NOT_FOUND, detail, List.of());
     }
 
     public int status() {

@@ -12,9 +12,9 @@ import io.quarkus.security.identity.SecurityIdentityAugmentor;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.tenancy.CallerAccess;
+import io.traittrace.api.tenancy.Roles;
 import io.traittrace.gateway.service.TokenAccess;
-import io.traittrace.tenancy.CallerAccess;
-import io.traittrace.tenancy.Roles;
 import io.vertx.ext.web.RoutingContext;
 
 /**

@@ -19,13 +19,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.problem.ProblemKind;
+import io.traittrace.api.tenancy.Organizations;
 import io.traittrace.gateway.client.Upstream;
 import io.traittrace.gateway.client.UpstreamRequest;
 import io.traittrace.gateway.client.UpstreamResponse;
 import io.traittrace.gateway.client.UpstreamUnavailableException;
 import io.traittrace.gateway.client.Upstreams;
 import io.traittrace.gateway.service.ApiRoutes.Service;
-import io.traittrace.tenancy.Organizations;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -246,7 +247,7 @@ public class ConsoleService {
                     List.of());
         }
         if (status == 403) {
-            throw new ConsoleProblem(403, "Forbidden", "Your roles do not allow this.", List.of());
+            throw new ConsoleProblem(ProblemKind.FORBIDDEN, "Your roles do not allow this.", List.of());
         }
         if (status == 404) {
             throw ConsoleProblem.notFound(what + " does not exist.");
@@ -256,7 +257,7 @@ public class ConsoleService {
             throw new ConsoleProblem(status, title, detail == null ? "The " + name + " refused the request (" + status + ")." : detail,
                     errors);
         }
-        throw new ConsoleProblem(502, "Service error", "The " + name + " failed to answer (status " + status + ").", List.of());
+        throw new ConsoleProblem(ProblemKind.BAD_GATEWAY, "The " + name + " failed to answer (status " + status + ").", List.of());
     }
 
     private Map<String, Object> problem(UpstreamResponse response) {
@@ -273,7 +274,7 @@ public class ConsoleService {
             Map<String, Object> parsed = mapper.readValue(body, OBJECT);
             return parsed == null ? Map.of() : parsed;
         } catch (JsonProcessingException e) {
-            throw new ConsoleProblem(502, "Service error", "A service answered with something other than JSON.", List.of());
+            throw new ConsoleProblem(ProblemKind.BAD_GATEWAY, "A service answered with something other than JSON.", List.of());
         }
     }
 
@@ -294,7 +295,7 @@ public class ConsoleService {
     }
 
     private ConsoleProblem unreadable(Service service) {
-        return new ConsoleProblem(502, "Service error", "The " + upstreams.of(service).name() + " answered with something other than JSON.",
+        return new ConsoleProblem(ProblemKind.BAD_GATEWAY, "The " + upstreams.of(service).name() + " answered with something other than JSON.",
                 List.of());
     }
 

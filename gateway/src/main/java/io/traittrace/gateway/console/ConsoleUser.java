@@ -9,8 +9,8 @@ import jakarta.inject.Named;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import io.quarkus.security.identity.SecurityIdentity;
+import io.traittrace.api.tenancy.Roles;
 import io.traittrace.gateway.service.ApiRoutes;
-import io.traittrace.tenancy.Roles;
 
 /**
  * The signed-in user as the console's templates see them ({@code {inject:user.name}}): who, which roles, and which

@@ -11,7 +11,7 @@ import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
-import io.traittrace.tenancy.Roles;
+import io.traittrace.api.tenancy.Roles;
 
 /** A dataset, with the model that generated it. */
 @Path("/console/datasets")

@@ -12,7 +12,7 @@ import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
-import io.traittrace.tenancy.Roles;
+import io.traittrace.api.tenancy.Roles;
 
 /** The lineage explorer: model search, and a model with its family, ancestors, descendants and exposure. */
 @Path("/console/models")

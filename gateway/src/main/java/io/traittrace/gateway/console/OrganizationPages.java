@@ -23,11 +23,12 @@ import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.problem.ProblemKind;
+import io.traittrace.api.tenancy.Organizations;
+import io.traittrace.api.tenancy.Roles;
 import io.traittrace.gateway.config.GatewayConfig;
 import io.traittrace.gateway.config.TenantSelector;
 import io.traittrace.gateway.service.CrossSiteRequests;
-import io.traittrace.tenancy.Organizations;
-import io.traittrace.tenancy.Roles;
 import io.vertx.core.http.HttpMethod;
 
 /**
@@ -70,7 +71,7 @@ public class OrganizationPages {
     public Response switchTo(@QueryParam("organization") String chosen, @QueryParam("section") String section,
             @HeaderParam("Sec-Fetch-Site") String secFetchSite, @HeaderParam("Origin") String origin) {
         if (crossSite.refusal(HttpMethod.GET, secFetchSite, origin).isPresent()) {
-            throw new ConsoleProblem(403, "Forbidden", "The organisation can only be switched from the console's own pages.", List.of());
+            throw new ConsoleProblem(ProblemKind.FORBIDDEN, "The organisation can only be switched from the console's own pages.", List.of());
         }
         if (chosen == null || !organization.isMember(chosen)) {
             throw ConsoleProblem.notFound("You are not a member of organisation '" + chosen + "'.");

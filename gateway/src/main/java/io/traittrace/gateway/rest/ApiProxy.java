@@ -20,22 +20,23 @@ import io.quarkus.security.AuthenticationException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.problem.ProblemKind;
+import io.traittrace.api.tenancy.CallerAccess;
+import io.traittrace.api.tenancy.Organizations;
+import io.traittrace.api.tenancy.TenantResolution;
 import io.traittrace.gateway.client.UpstreamRequest;
 import io.traittrace.gateway.client.UpstreamResponse;
 import io.traittrace.gateway.client.UpstreamUnavailableException;
 import io.traittrace.gateway.client.Upstreams;
 import io.traittrace.gateway.config.GatewayConfig;
 import io.traittrace.gateway.config.TenantSelector;
-import io.traittrace.gateway.service.ApiRoutes;
 import io.traittrace.gateway.service.ApiRoutes.ApiRoute;
+import io.traittrace.gateway.service.ApiRoutes;
 import io.traittrace.gateway.service.ClientAddresses;
 import io.traittrace.gateway.service.CrossSiteRequests;
 import io.traittrace.gateway.service.RateLimiter;
 import io.traittrace.gateway.service.TokenAccess;
 import io.traittrace.gateway.service.VerifiedTokens;
-import io.traittrace.tenancy.CallerAccess;
-import io.traittrace.tenancy.Organizations;
-import io.traittrace.tenancy.TenantResolution;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
@@ -112,10 +113,11 @@ public class ApiProxy {
             // A token that fails validation surfaces here as well as in authorize(): whichever comes first answers.
             unauthenticated(context);
         } else if (context.statusCode() >= 400 && context.statusCode() < 500) {
-            Problems.send(context, context.statusCode(), "Bad request", "The request could not be read");
+            Problems.send(context, ProblemKind.forStatus(context.statusCode()).orElse(ProblemKind.INVALID_REQUEST),
+                    "The request could not be read");
         } else {
             LOG.error("Gateway failure", context.failure());
-            Problems.send(context, 500, "Server error", "The request could not be completed");
+            Problems.send(context, ProblemKind.SERVER_ERROR, "The request could not be completed");
         }
     }
 
@@ -137,9 +139,9 @@ public class ApiProxy {
             authorize(context, found.route());
         } else if (lookup instanceof ApiRoutes.MethodNotAllowed refused) {
             context.response().putHeader(HttpHeaders.ALLOW, String.join(", ", refused.allowed()));
-            refuse(context, 405, "Method not allowed", method + " is not allowed on " + path);
+            refuse(context, ProblemKind.METHOD_NOT_ALLOWED, method + " is not allowed on " + path);
         } else {
-            refuse(context, 404, "Not found", "The gateway routes no API at " + path);
+            refuse(context, ProblemKind.NOT_FOUND, "The gateway routes no API at " + path);
         }
     }
 
@@ -214,7 +216,7 @@ public class ApiProxy {
         } else if (resolution instanceof TenantResolution.Refused refused) {
             limitedOr(context, caller.subject(), () -> refuse(context, refused.status(), refused.title(), refused.detail()));
         } else {
-            limitedOr(context, caller.subject(), () -> refuse(context, 403, "Forbidden", "Your roles do not allow this operation"));
+            limitedOr(context, caller.subject(), () -> refuse(context, ProblemKind.FORBIDDEN, "Your roles do not allow this operation"));
         }
     }
 
@@ -238,7 +240,7 @@ public class ApiProxy {
         }
         limitedOr(context, clients.of(context.request()), () -> {
             context.response().putHeader("WWW-Authenticate", "Bearer");
-            refuse(context, 401, "Unauthorized", "A valid bearer token is required");
+            refuse(context, ProblemKind.UNAUTHORIZED, "A valid bearer token is required");
         });
     }
 
@@ -258,13 +260,17 @@ public class ApiProxy {
     private static void tooManyRequests(RoutingContext context, Duration wait) {
         long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
         context.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-        refuse(context, 429, "Too many requests", "This client's request rate is over its limit; retry in " + seconds + " s");
+        refuse(context, ProblemKind.TOO_MANY_REQUESTS, "This client's request rate is over its limit; retry in " + seconds + " s");
     }
 
     /**
      * A refusal, and for a request whose body is still unread a closed connection once the answer is written: the body is
      * never read, and nothing of it can be taken for the next request on the connection.
      */
+    private static void refuse(RoutingContext context, ProblemKind kind, String detail) {
+        refuse(context, kind.status(), kind.title(), detail);
+    }
+
     private static void refuse(RoutingContext context, int status, String title, String detail) {
         HttpServerRequest request = context.request();
         if (!BODILESS.contains(request.method()) && !request.isEnded()) {
@@ -297,7 +303,7 @@ public class ApiProxy {
         if (uploads.incrementAndGet() > config.maxConcurrentUploads()) {
             uploads.decrementAndGet();
             context.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
-            refuse(context, 503, "Service unavailable", "The gateway is reading as many request bodies as it takes at once; retry in 1 s");
+            refuse(context, ProblemKind.SERVICE_UNAVAILABLE, "The gateway is reading as many request bodies as it takes at once; retry in 1 s");
             return;
         }
         AtomicBoolean reading = new AtomicBoolean(true);
@@ -339,7 +345,7 @@ public class ApiProxy {
     }
 
     private static void tooLarge(RoutingContext context, long limit) {
-        refuse(context, 413, "Payload too large", "The request body is over this route's limit of " + limit + " bytes");
+        refuse(context, ProblemKind.PAYLOAD_TOO_LARGE, "The request body is over this route's limit of " + limit + " bytes");
     }
 
     private void forward(RoutingContext context, ApiRoute route, String token, String caller, Buffer body) {
@@ -396,7 +402,7 @@ public class ApiProxy {
         if (callersStreams > config.streams().maxPerCaller()) {
             closeStream(caller);
             context.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
-            refuse(context, 429, "Too many requests", "This caller already has " + config.streams().maxPerCaller()
+            refuse(context, ProblemKind.TOO_MANY_REQUESTS, "This caller already has " + config.streams().maxPerCaller()
                     + " event streams open; close one first");
             return;
         }
@@ -404,7 +410,7 @@ public class ApiProxy {
             streamsOpen.decrementAndGet();
             closeStream(caller);
             context.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
-            refuse(context, 503, "Service unavailable", "The gateway holds as many event streams as it takes; retry in 5 s");
+            refuse(context, ProblemKind.SERVICE_UNAVAILABLE, "The gateway holds as many event streams as it takes; retry in 5 s");
             return;
         }
         AtomicBoolean open = new AtomicBoolean(true);
@@ -460,7 +466,7 @@ public class ApiProxy {
             return;
         }
         LOG.error("Forwarding failed", failure);
-        Problems.send(context, 502, "Bad gateway", "The request could not be forwarded");
+        Problems.send(context, ProblemKind.BAD_GATEWAY, "The request could not be forwarded");
     }
 
     private static String subject(SecurityIdentity caller) {

@@ -1,21 +1,22 @@
 package io.traittrace.gateway.rest;
 
-import java.util.Locale;
-
+import io.traittrace.api.problem.Problem;
+import io.traittrace.api.problem.ProblemKind;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The gateway's own refusals, as RFC 9457 problem details of the same shape and type URIs the services use, so a
- * client reads one error format whichever part of TraitTrace refused it.
+ * The gateway's own refusals, as the API contract's problem details, so a client reads one error format, with one title
+ * and type URI per kind of error, whichever part of TraitTrace refused it.
  */
 public final class Problems {
 
-    public static final String MEDIA_TYPE = "application/problem+json";
-    private static final String TYPE_BASE = "https://traittrace.io/problems/";
-
     private Problems() {
+    }
+
+    public static void send(RoutingContext context, ProblemKind kind, String detail) {
+        send(context, kind.status(), kind.title(), detail);
     }
 
     public static void send(RoutingContext context, int status, String title, String detail) {
@@ -28,13 +29,13 @@ public final class Problems {
             response.reset();
             return;
         }
-        String slug = title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
-        JsonObject problem = new JsonObject()
-                .put("type", TYPE_BASE + slug)
-                .put("title", title)
-                .put("status", status)
-                .put("detail", detail)
-                .put("instance", context.request().path());
-        response.setStatusCode(status).putHeader("Content-Type", MEDIA_TYPE).end(problem.encode());
+        Problem problem = Problem.of(status, title, detail, context.request().path(), null);
+        JsonObject body = new JsonObject()
+                .put("type", problem.type())
+                .put("title", problem.title())
+                .put("status", problem.status())
+                .put("detail", problem.detail())
+                .put("instance", problem.instance());
+        response.setStatusCode(status).putHeader("Content-Type", Problem.MEDIA_TYPE).end(body.encode());
     }
 }

@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.traittrace.tenancy.Roles;
+import io.traittrace.api.tenancy.Roles;
 
 /**
  * Every API route the gateway forwards: which service answers it and which roles may call it — organisation roles held in

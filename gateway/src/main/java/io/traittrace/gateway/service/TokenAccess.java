@@ -3,8 +3,8 @@ package io.traittrace.gateway.service;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import io.quarkus.security.identity.SecurityIdentity;
-import io.traittrace.tenancy.CallerAccess;
-import io.traittrace.tenancy.Organizations;
+import io.traittrace.api.tenancy.CallerAccess;
+import io.traittrace.api.tenancy.Organizations;
 
 /**
  * What a verified token says about where its caller may act ({@link CallerAccess}: memberships, platform roles, roles per

@@ -15,8 +15,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 
+import io.traittrace.api.tenancy.CallerAccess;
 import io.traittrace.gateway.config.GatewayConfig;
-import io.traittrace.tenancy.CallerAccess;
 
 /**
  * Bearer tokens already verified (signature, issuer, audience, expiry) and what they say: a token is the same

@@ -367,7 +367,7 @@ class ConsoleBrowserTest {
             assertThat(claims.getJsonArray("organization_groups").getList()).contains("/organizations/acme/" + user);
             JsonObject realm = claims.getJsonObject("realm_access");
             assertThat(realm == null ? List.of() : realm.getJsonArray("roles").getList())
-                    .doesNotContainAnyElementsOf(io.traittrace.tenancy.Roles.ORGANIZATION_ROLES);
+                    .doesNotContainAnyElementsOf(io.traittrace.api.tenancy.Roles.ORGANIZATION_ROLES);
         }
     }
 

@@ -28,8 +28,9 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.traittrace.api.problem.Problem;
+import io.traittrace.api.tenancy.Roles;
 import io.traittrace.gateway.StandInServices;
-import io.traittrace.tenancy.Roles;
 import io.traittrace.testsupport.KeycloakResource;
 import io.traittrace.testsupport.KeycloakServer;
 import io.vertx.core.json.JsonArray;
@@ -110,7 +111,7 @@ class KeycloakTokensTest {
                 .then().statusCode(200);
         given().auth().oauth2(token).header("TraitTrace-Organization", "Globex Inc")
                 .when().get("/api/audits")
-                .then().statusCode(400).contentType(Problems.MEDIA_TYPE);
+                .then().statusCode(400).contentType(Problem.MEDIA_TYPE);
 
         StandInServices.runner().verify(1, getRequestedFor(urlEqualTo("/api/audits"))
                 .withHeader("Authorization", equalTo("Bearer " + token))
@@ -135,7 +136,7 @@ class KeycloakTokensTest {
     void viewerMayNotStartAnAudit() {
         given().auth().oauth2(userToken("viewer")).contentType(ContentType.JSON).body("{\"modelId\":\"student-1\"}")
                 .when().post("/api/audits")
-                .then().statusCode(403).contentType(Problems.MEDIA_TYPE).body("status", is(403));
+                .then().statusCode(403).contentType(Problem.MEDIA_TYPE).body("status", is(403));
 
         assertNothingReached(StandInServices.runner());
     }
@@ -195,7 +196,7 @@ class KeycloakTokensTest {
 
         given().auth().oauth2(token)
                 .when().get("/api/lineage/models")
-                .then().statusCode(403).contentType(Problems.MEDIA_TYPE);
+                .then().statusCode(403).contentType(Problem.MEDIA_TYPE);
         assertNothingReached(StandInServices.lineage());
     }
 
@@ -225,7 +226,7 @@ class KeycloakTokensTest {
 
         given().auth().oauth2(stranger)
                 .when().get("/api/lineage/models")
-                .then().statusCode(401).header("WWW-Authenticate", "Bearer").contentType(Problems.MEDIA_TYPE);
+                .then().statusCode(401).header("WWW-Authenticate", "Bearer").contentType(Problem.MEDIA_TYPE);
 
         assertNothingReached(StandInServices.lineage());
     }
@@ -240,7 +241,7 @@ class KeycloakTokensTest {
 
         given().auth().oauth2(forged)
                 .when().delete("/api/lineage/assertions/shared-init/assertion-1")
-                .then().statusCode(401).contentType(Problems.MEDIA_TYPE);
+                .then().statusCode(401).contentType(Problem.MEDIA_TYPE);
 
         assertNothingReached(StandInServices.lineage());
     }

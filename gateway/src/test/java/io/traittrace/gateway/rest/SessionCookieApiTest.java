@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.traittrace.api.problem.Problem;
 import io.traittrace.gateway.StandInServices;
 import io.traittrace.testsupport.KeycloakResource;
 import io.traittrace.testsupport.KeycloakServer;
@@ -82,7 +83,7 @@ class SessionCookieApiTest {
         // Another site, with the same valid session cookie the browser attaches by itself.
         given().cookies(session).header("Origin", "https://evil.example").header("Sec-Fetch-Site", "cross-site")
                 .contentType(ContentType.JSON).body("{}").post("/api/audits").then().statusCode(403)
-                .contentType(Problems.MEDIA_TYPE)
+                .contentType(Problem.MEDIA_TYPE)
                 .body("type", org.hamcrest.Matchers.equalTo("https://traittrace.io/problems/cross-site-request"));
         given().cookies(session).contentType(ContentType.JSON).body("{}").post("/api/audits").then().statusCode(403);
         given().cookies(session).header("Sec-Fetch-Site", "cross-site").get("/api/audits").then().statusCode(403);
@@ -108,7 +109,7 @@ class SessionCookieApiTest {
         given().cookies(consultant).cookie("traittrace-organization", "globex").header("Sec-Fetch-Site", "same-origin")
                 .get("/api/audits").then().statusCode(200);
         given().cookies(consultant).cookie("traittrace-organization", "initech").header("Sec-Fetch-Site", "same-origin")
-                .get("/api/audits").then().statusCode(400).contentType(Problems.MEDIA_TYPE)
+                .get("/api/audits").then().statusCode(400).contentType(Problem.MEDIA_TYPE)
                 .body("title", org.hamcrest.Matchers.equalTo("Organisation required"));
         given().cookies(consultant).cookie("traittrace-organization", "globex").header("Sec-Fetch-Site", "same-origin")
                 .header("TraitTrace-Organization", "acme").get("/api/audits").then().statusCode(200);

@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import io.traittrace.api.tenancy.CallerAccess;
 import io.traittrace.gateway.service.VerifiedTokens.Caller;
-import io.traittrace.tenancy.CallerAccess;
 
 class VerifiedTokensTest {
 

@@ -10,8 +10,8 @@ import java.util.TreeSet;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.tenancy.Organizations;
 import io.traittrace.service.repository.Sql;
-import io.traittrace.tenancy.Organizations;
 
 /**
  * Keeps an organisation's ids and the public catalogue's disjoint, so that an id names one record in every

@@ -16,6 +16,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.tenancy.Roles;
+import io.traittrace.api.tenancy.Tenant;
 import io.traittrace.lineage.service.Commands.Import;
 import io.traittrace.lineage.service.Commands.NewDataset;
 import io.traittrace.lineage.service.LineageQueryService;
@@ -23,8 +25,6 @@ import io.traittrace.lineage.service.LineageWriteService;
 import io.traittrace.lineage.service.Views.DatasetView;
 import io.traittrace.lineage.service.Views.PageOf;
 import io.traittrace.lineage.service.Views.Written;
-import io.traittrace.tenancy.Roles;
-import io.traittrace.tenancy.Tenant;
 
 @Path("/api/lineage/datasets")
 @Produces(MediaType.APPLICATION_JSON)

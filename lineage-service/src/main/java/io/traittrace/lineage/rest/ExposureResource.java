@@ -9,12 +9,12 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.tenancy.Roles;
 import io.traittrace.lineage.domain.ExposureLevel;
 import io.traittrace.lineage.service.LineageProblem;
 import io.traittrace.lineage.service.LineageQueryService;
 import io.traittrace.lineage.service.Views.ExposedModelView;
 import io.traittrace.lineage.service.Views.PageOf;
-import io.traittrace.tenancy.Roles;
 
 @Path("/api/lineage/exposures")
 @Produces(MediaType.APPLICATION_JSON)

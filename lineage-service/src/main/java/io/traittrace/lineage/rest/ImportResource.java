@@ -10,10 +10,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.tenancy.Roles;
 import io.traittrace.lineage.service.Commands.Import;
 import io.traittrace.lineage.service.LineageWriteService;
 import io.traittrace.lineage.service.Views.ImportResult;
-import io.traittrace.tenancy.Roles;
 
 /** Bulk registration (backfills, pipeline exports): all records or none, in one transaction. */
 @Path("/api/lineage/import")

@@ -11,11 +11,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.tenancy.Roles;
 import io.traittrace.lineage.service.Commands.NewModelCard;
 import io.traittrace.lineage.service.ModelCardIngestion;
 import io.traittrace.lineage.service.OpenLineageEvent;
 import io.traittrace.lineage.service.OpenLineageIngestion;
-import io.traittrace.tenancy.Roles;
 
 /** Lineage in external formats, mapped onto the same all-or-nothing import as {@code /api/lineage/import}. */
 @Path("/api/lineage")

@@ -16,6 +16,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.tenancy.Roles;
+import io.traittrace.api.tenancy.Tenant;
 import io.traittrace.lineage.service.Commands.Import;
 import io.traittrace.lineage.service.Commands.NewModel;
 import io.traittrace.lineage.service.LineageQueryService;
@@ -27,8 +29,6 @@ import io.traittrace.lineage.service.Views.PageOf;
 import io.traittrace.lineage.service.Views.TrainingRunView;
 import io.traittrace.lineage.service.Views.WalkView;
 import io.traittrace.lineage.service.Views.Written;
-import io.traittrace.tenancy.Roles;
-import io.traittrace.tenancy.Tenant;
 
 @Path("/api/lineage/models")
 @Produces(MediaType.APPLICATION_JSON)

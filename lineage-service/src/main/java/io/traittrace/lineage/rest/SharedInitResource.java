@@ -17,11 +17,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.tenancy.Roles;
 import io.traittrace.lineage.service.Commands.NewSharedInitAssertion;
 import io.traittrace.lineage.service.LineageProblem;
 import io.traittrace.lineage.service.SharedInitService;
 import io.traittrace.lineage.service.Views.AssertionView;
-import io.traittrace.tenancy.Roles;
 
 @Path("/api/lineage/assertions/shared-init")
 @Produces(MediaType.APPLICATION_JSON)

@@ -6,10 +6,11 @@ import java.util.Set;
 import jakarta.enterprise.context.RequestScoped;
 
 import io.quarkus.security.identity.SecurityIdentity;
+import io.traittrace.api.problem.ProblemKind;
+import io.traittrace.api.tenancy.Roles;
+import io.traittrace.api.tenancy.Tenant;
 import io.traittrace.service.rest.ApiProblem;
-import io.traittrace.tenancy.Roles;
 import io.traittrace.service.tenancy.CallerTenant;
-import io.traittrace.tenancy.Tenant;
 
 /**
  * The tenant a lineage request acts for, checked against what the caller may do there. Routes also let platform admins
@@ -58,7 +59,7 @@ public class TenantAccess {
                 ? (roles == READERS ? Set.of(Roles.PLATFORM_ADMIN, Roles.INTERNAL_SERVICE) : Set.of(Roles.PLATFORM_ADMIN))
                 : roles;
         if (allowed.stream().noneMatch(identity::hasRole)) {
-            throw new ApiProblem(403, "Forbidden", "the caller's roles do not allow this in organisation "
+            throw new ApiProblem(ProblemKind.FORBIDDEN, "the caller's roles do not allow this in organisation "
                     + tenant.organization(), List.of());
         }
         return tenant;

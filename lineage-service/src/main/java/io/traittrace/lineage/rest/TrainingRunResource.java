@@ -15,14 +15,14 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.tenancy.Roles;
+import io.traittrace.api.tenancy.Tenant;
 import io.traittrace.lineage.service.Commands.Import;
 import io.traittrace.lineage.service.Commands.NewTrainingRun;
 import io.traittrace.lineage.service.LineageQueryService;
 import io.traittrace.lineage.service.LineageWriteService;
 import io.traittrace.lineage.service.Views.TrainingRunView;
 import io.traittrace.lineage.service.Views.Written;
-import io.traittrace.tenancy.Roles;
-import io.traittrace.tenancy.Tenant;
 
 @Path("/api/lineage/training-runs")
 @Produces(MediaType.APPLICATION_JSON)

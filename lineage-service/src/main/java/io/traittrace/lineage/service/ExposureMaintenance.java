@@ -17,6 +17,8 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.tenancy.Organizations;
+import io.traittrace.api.tenancy.Tenant;
 import io.traittrace.lineage.config.LineageConfig;
 import io.traittrace.lineage.domain.Exposure;
 import io.traittrace.lineage.domain.ExposureAnalyzer;
@@ -24,12 +26,10 @@ import io.traittrace.lineage.domain.ExposureBudgetExceeded;
 import io.traittrace.lineage.domain.ExposureLevel;
 import io.traittrace.lineage.domain.LineageGraph;
 import io.traittrace.lineage.messaging.ExposureEvents;
-import io.traittrace.lineage.repository.ExposureRepository;
 import io.traittrace.lineage.repository.ExposureRepository.StoredExposure;
+import io.traittrace.lineage.repository.ExposureRepository;
 import io.traittrace.lineage.repository.GraphRepository;
 import io.traittrace.lineage.repository.SharedInitAssertionRepository;
-import io.traittrace.tenancy.Organizations;
-import io.traittrace.tenancy.Tenant;
 
 /**
  * Keeps the materialised exposures current. After any write that can change exposure, the models downstream of what

@@ -2,6 +2,7 @@ package io.traittrace.lineage.service;
 
 import java.util.List;
 
+import io.traittrace.api.problem.ProblemKind;
 import io.traittrace.service.rest.ApiProblem;
 
 /**
@@ -14,12 +15,16 @@ public class LineageProblem extends ApiProblem {
         super(status, title, detail, errors);
     }
 
+    private LineageProblem(ProblemKind kind, String detail, List<String> errors) {
+        super(kind, detail, errors);
+    }
+
     public static LineageProblem notFound(String what, String id) {
-        return new LineageProblem(404, "Not found", what + " '" + id + "' does not exist", List.of());
+        return new LineageProblem(ProblemKind.NOT_FOUND, what + " '" + id + "' does not exist", List.of());
     }
 
     public static LineageProblem conflict(String detail) {
-        return new LineageProblem(409, "Conflict", detail, List.of());
+        return new LineageProblem(ProblemKind.CONFLICT, detail, List.of());
     }
 
     /** Well-formed but unacceptable: unknown references, cycles, rules of the lineage model. */
@@ -41,6 +46,6 @@ public class LineageProblem extends ApiProblem {
 
     /** Not readable as the request it claims to be: malformed JSON or YAML, wrong shapes. */
     public static LineageProblem badRequest(String detail) {
-        return new LineageProblem(400, "Bad request", detail, List.of());
+        return new LineageProblem(ProblemKind.INVALID_REQUEST, detail, List.of());
     }
 }

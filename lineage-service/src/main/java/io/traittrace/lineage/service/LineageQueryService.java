@@ -12,16 +12,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.tenancy.Tenant;
 import io.traittrace.lineage.config.LineageConfig;
 import io.traittrace.lineage.domain.ExposureLevel;
 import io.traittrace.lineage.domain.Step;
 import io.traittrace.lineage.repository.DatasetEntity;
 import io.traittrace.lineage.repository.DatasetRepository;
-import io.traittrace.lineage.repository.ExposureRepository;
 import io.traittrace.lineage.repository.ExposureRepository.StoredExposure;
 import io.traittrace.lineage.repository.ExposureRepository.Summary;
-import io.traittrace.lineage.repository.GraphRepository;
+import io.traittrace.lineage.repository.ExposureRepository;
 import io.traittrace.lineage.repository.GraphRepository.Reached;
+import io.traittrace.lineage.repository.GraphRepository;
 import io.traittrace.lineage.repository.ModelEntity;
 import io.traittrace.lineage.repository.ModelRepository;
 import io.traittrace.lineage.repository.SharedInitAssertionRepository;
@@ -39,7 +40,6 @@ import io.traittrace.lineage.service.Views.TrainingRunView;
 import io.traittrace.lineage.service.Views.WalkEdge;
 import io.traittrace.lineage.service.Views.WalkNode;
 import io.traittrace.lineage.service.Views.WalkView;
-import io.traittrace.tenancy.Tenant;
 
 /**
  * Answers lineage questions from the stored records, the materialised roots and the materialised exposures, in the

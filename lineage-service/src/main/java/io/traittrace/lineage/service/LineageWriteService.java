@@ -25,17 +25,19 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.tenancy.Organizations;
+import io.traittrace.api.tenancy.Tenant;
 import io.traittrace.lineage.config.LineageConfig;
 import io.traittrace.lineage.domain.DatasetOrigin;
 import io.traittrace.lineage.domain.Relation;
 import io.traittrace.lineage.repository.DatasetEntity;
 import io.traittrace.lineage.repository.DatasetRepository;
-import io.traittrace.lineage.repository.GraphRepository;
 import io.traittrace.lineage.repository.GraphRepository.BaseRow;
 import io.traittrace.lineage.repository.GraphRepository.DatasetRef;
-import io.traittrace.lineage.repository.OwnedIds;
+import io.traittrace.lineage.repository.GraphRepository;
 import io.traittrace.lineage.repository.ModelEntity;
 import io.traittrace.lineage.repository.ModelRepository;
+import io.traittrace.lineage.repository.OwnedIds;
 import io.traittrace.lineage.repository.PlannerStatistics;
 import io.traittrace.lineage.repository.TrainingRunEntity;
 import io.traittrace.lineage.repository.TrainingRunRepository;
@@ -45,8 +47,6 @@ import io.traittrace.lineage.service.Commands.NewDataset;
 import io.traittrace.lineage.service.Commands.NewModel;
 import io.traittrace.lineage.service.Commands.NewTrainingRun;
 import io.traittrace.lineage.service.Views.ImportResult;
-import io.traittrace.tenancy.Organizations;
-import io.traittrace.tenancy.Tenant;
 
 /**
  * Records lineage. Every write, single or bulk, goes through {@link #importRecords}: one transaction that

@@ -26,6 +26,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.tenancy.Tenant;
 import io.traittrace.lineage.domain.Ids;
 import io.traittrace.lineage.domain.Relation;
 import io.traittrace.lineage.domain.TrainingMethod;
@@ -38,7 +39,6 @@ import io.traittrace.lineage.service.Commands.NewModelCard;
 import io.traittrace.lineage.service.Commands.NewTrainingRun;
 import io.traittrace.lineage.service.Views.ModelCardResult;
 import io.traittrace.lineage.service.Views.Written;
-import io.traittrace.tenancy.Tenant;
 
 /**
  * Records a model from its Hugging Face model card: {@code base_model} and {@code base_model_relation} become

@@ -16,6 +16,7 @@ import jakarta.validation.Validator;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.tenancy.Tenant;
 import io.traittrace.lineage.domain.Ids;
 import io.traittrace.lineage.domain.Relation;
 import io.traittrace.lineage.domain.TrainingMethod;
@@ -29,7 +30,6 @@ import io.traittrace.lineage.service.Commands.NewTrainingRun;
 import io.traittrace.lineage.service.OpenLineageEvent.Dataset;
 import io.traittrace.lineage.service.OpenLineageEvent.TraitTraceFacet;
 import io.traittrace.lineage.service.Views.OpenLineageResult;
-import io.traittrace.tenancy.Tenant;
 
 /**
  * Maps a COMPLETE OpenLineage run onto one {@link Import}: an output model with the input models as bases,

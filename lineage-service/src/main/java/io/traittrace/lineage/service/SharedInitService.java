@@ -13,6 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.tenancy.Organizations;
+import io.traittrace.api.tenancy.Tenant;
 import io.traittrace.lineage.domain.InitClasses;
 import io.traittrace.lineage.repository.GraphRepository;
 import io.traittrace.lineage.repository.ModelRepository;
@@ -22,8 +24,6 @@ import io.traittrace.lineage.service.Commands.NewSharedInitAssertion;
 import io.traittrace.lineage.service.Views.AssertionView;
 import io.traittrace.lineage.service.Views.Written;
 import io.traittrace.service.rest.ApiProblem;
-import io.traittrace.tenancy.Organizations;
-import io.traittrace.tenancy.Tenant;
 
 /**
  * Explicit "these roots share an init" edges, for models whose lineage cannot show it (two API models known

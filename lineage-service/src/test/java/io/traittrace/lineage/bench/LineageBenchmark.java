@@ -23,6 +23,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.tenancy.Tenant;
 import io.traittrace.lineage.config.LineageConfig;
 import io.traittrace.lineage.service.Commands.Import;
 import io.traittrace.lineage.service.LineageQueryService;
@@ -31,7 +32,6 @@ import io.traittrace.lineage.service.Views.FamilyView;
 import io.traittrace.lineage.service.Views.WalkView;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
-import io.traittrace.tenancy.Tenant;
 
 /**
  * Loads a synthetic Hugging-Face-shaped lineage graph ({@link HubGraphGenerator}) through the service's own

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.traittrace.tenancy.Organizations;
+import io.traittrace.api.tenancy.Organizations;
 
 /**
  * The {@code data} of an {@code audit-completed} v1 CloudEvent (the audit runner's {@code schemas/audit-completed.v1.json}): what

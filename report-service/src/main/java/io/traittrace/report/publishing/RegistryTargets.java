@@ -17,8 +17,8 @@ import jakarta.enterprise.util.TypeLiteral;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.tenancy.Organizations;
 import io.traittrace.report.config.ReportConfig;
-import io.traittrace.tenancy.Organizations;
 
 /**
  * Each organisation's registry targets ({@code report.registries."ORG".*}): its MLflow server and its webhook, each

@@ -27,6 +27,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.tenancy.Roles;
+import io.traittrace.api.tenancy.Tenant;
 import io.traittrace.report.config.ReportConfig;
 import io.traittrace.report.domain.AuditCompleted;
 import io.traittrace.report.domain.Canonical;
@@ -38,9 +40,7 @@ import io.traittrace.report.repository.CertificateEntity;
 import io.traittrace.report.service.CertificateService;
 import io.traittrace.report.service.ModelCards;
 import io.traittrace.report.service.ReportProblem;
-import io.traittrace.tenancy.Roles;
 import io.traittrace.service.tenancy.CallerTenant;
-import io.traittrace.tenancy.Tenant;
 
 /**
  * Certificates of the caller's organisation (its {@link CallerTenant}): another organisation's id answers 404, as an

@@ -9,8 +9,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import io.traittrace.api.tenancy.Roles;
 import io.traittrace.report.publishing.RegistryTargets;
-import io.traittrace.tenancy.Roles;
 import io.traittrace.service.tenancy.CallerTenant;
 
 /**

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.tenancy.Tenant;
 import io.traittrace.report.config.ReportConfig;
 import io.traittrace.report.domain.AuditCompleted;
 import io.traittrace.report.domain.Canonical;
@@ -30,7 +31,6 @@ import io.traittrace.report.domain.Verifier;
 import io.traittrace.report.messaging.CertificateEvents;
 import io.traittrace.report.repository.CertificateEntity;
 import io.traittrace.report.repository.CertificateRepository;
-import io.traittrace.tenancy.Tenant;
 
 /** Issues, stores, revokes and verifies certificates; every write commits with its outbox event. */
 @ApplicationScoped

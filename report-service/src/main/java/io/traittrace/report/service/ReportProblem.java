@@ -2,6 +2,7 @@ package io.traittrace.report.service;
 
 import java.util.List;
 
+import io.traittrace.api.problem.ProblemKind;
 import io.traittrace.service.rest.ApiProblem;
 
 /** A failure the caller can act on; the REST layer answers it as problem details with this status. */
@@ -11,11 +12,15 @@ public class ReportProblem extends ApiProblem {
         super(status, title, detail, errors);
     }
 
+    public ReportProblem(ProblemKind kind, String detail, List<String> errors) {
+        super(kind, detail, errors);
+    }
+
     public static ReportProblem notFound(String what) {
-        return new ReportProblem(404, "Not found", what + " does not exist", List.of());
+        return new ReportProblem(ProblemKind.NOT_FOUND, what + " does not exist", List.of());
     }
 
     public static ReportProblem badRequest(String detail, List<String> errors) {
-        return new ReportProblem(400, "Invalid request", detail, errors);
+        return new ReportProblem(ProblemKind.INVALID_REQUEST, detail, errors);
     }
 }

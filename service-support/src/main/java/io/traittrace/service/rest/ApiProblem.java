@@ -3,6 +3,8 @@ package io.traittrace.service.rest;
 import java.util.List;
 import java.util.OptionalLong;
 
+import io.traittrace.api.problem.ProblemKind;
+
 /**
  * A request a service refuses, with the HTTP status and the words the caller sees (rendered as RFC 9457
  * problem details by {@link ProblemMappers}), and, where the service knows when the same request would be accepted,
@@ -17,6 +19,11 @@ public class ApiProblem extends RuntimeException {
 
     public ApiProblem(int status, String title, String detail, List<String> errors) {
         this(status, title, detail, errors, OptionalLong.empty());
+    }
+
+    /** One of the errors every API shares, with its one status and title. */
+    public ApiProblem(ProblemKind kind, String detail, List<String> errors) {
+        this(kind.status(), kind.title(), detail, errors);
     }
 
     public ApiProblem(int status, String title, String detail, List<String> errors, OptionalLong retryAfterSeconds) {

@@ -1,7 +1,5 @@
 package io.traittrace.service.rest;
 
-import java.util.List;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -11,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.configuration.MemorySize;
+import io.traittrace.api.problem.Problem;
+import io.traittrace.api.problem.ProblemKind;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 
@@ -30,8 +30,8 @@ public class BodyLimitFilter {
     }
 
     void install(@Observes Router router) throws JsonProcessingException {
-        String body = mapper.writeValueAsString(new Problem("https://traittrace.io/problems/payload-too-large",
-                "Payload too large", 413, "Request bodies are limited to " + limit + " bytes", null, List.of()));
+        String body = mapper.writeValueAsString(Problem.of(ProblemKind.PAYLOAD_TOO_LARGE,
+                "Request bodies are limited to " + limit + " bytes", null));
         router.route().order(Integer.MIN_VALUE).handler(ctx -> {
             String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length != null && isOver(length, limit)) {

@@ -1,7 +1,6 @@
 package io.traittrace.service.rest;
 
 import java.util.List;
-import java.util.Locale;
 
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -21,6 +20,8 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.traittrace.api.problem.Problem;
+import io.traittrace.api.problem.ProblemKind;
 import io.traittrace.service.tenancy.CallerTenant;
 import io.vertx.ext.web.RoutingContext;
 
@@ -28,7 +29,6 @@ import io.vertx.ext.web.RoutingContext;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
-    private static final String TYPE_BASE = "https://traittrace.io/problems/";
 
     private final ProblemConfig config;
 
@@ -48,7 +48,7 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response validation(ConstraintViolationException e, UriInfo uri) {
         List<String> errors = e.getConstraintViolations().stream().map(ProblemMappers::describe).sorted().toList();
-        return respond(400, "Invalid request", "The request body or parameters break " + errors.size() + " rule(s)", uri, errors);
+        return respond(ProblemKind.INVALID_REQUEST, "The request body or parameters break " + errors.size() + " rule(s)", uri, errors);
     }
 
     @ServerExceptionMapper
@@ -57,7 +57,7 @@ public class ProblemMappers {
                 ? " at '" + mismatch.getPathReference().replaceAll("^[^\\[\"]*", "") + "'"
                 : "";
         String what = e instanceof InvalidFormatException ? "a value has the wrong type" : "the body is not valid JSON for this endpoint";
-        return respond(400, "Malformed request body", "Could not read the request: " + what + where + " ("
+        return respond(ProblemKind.MALFORMED_BODY, "Could not read the request: " + what + where + " ("
                 + e.getOriginalMessage().lines().findFirst().orElse("") + ")", uri, List.of());
     }
 
@@ -68,11 +68,11 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response constraint(org.hibernate.exception.ConstraintViolationException e, UriInfo uri) {
         if ("23505".equals(e.getSQLState())) {
-            return respond(409, "Conflict", "Another request wrote the same record at the same time; nothing of this"
+            return respond(ProblemKind.CONFLICT, "Another request wrote the same record at the same time; nothing of this"
                     + " request was written. Retry it: an identical record is then accepted as a re-post.", uri, List.of());
         }
         LOG.warnf("Constraint %s refused a write: %s", e.getConstraintName(), e.getMessage());
-        return respond(422, "Invalid request", "The request breaks the rule '" + e.getConstraintName()
+        return respond(ProblemKind.UNPROCESSABLE, "The request breaks the rule '" + e.getConstraintName()
                 + "'; nothing was written", uri, List.of());
     }
 
@@ -99,7 +99,7 @@ public class ProblemMappers {
         if (refusal != null) {
             return refused(refusal, uri);
         }
-        return respond(403, "Forbidden", "Your roles do not allow this operation", uri, List.of());
+        return respond(ProblemKind.FORBIDDEN, "Your roles do not allow this operation", uri, List.of());
     }
 
     @ServerExceptionMapper
@@ -110,9 +110,12 @@ public class ProblemMappers {
         int status = e.getResponse().getStatus();
         if (status >= 500) {
             LOG.error("Request failed", e);
-            return respond(status, "Server error", "The request could not be completed", uri, List.of());
+            return respond(status, ProblemKind.SERVER_ERROR.title(), "The request could not be completed", uri, List.of());
         }
-        return respond(status, e.getResponse().getStatusInfo().getReasonPhrase(), e.getMessage(), uri, List.of());
+        // The shared title of the status (JAX-RS' reason phrases differ from it: "Not Found"), else the reason phrase.
+        String title = ProblemKind.forStatus(status).map(ProblemKind::title)
+                .orElse(e.getResponse().getStatusInfo().getReasonPhrase());
+        return respond(status, title, e.getMessage(), uri, List.of());
     }
 
     /**
@@ -124,22 +127,25 @@ public class ProblemMappers {
         var outage = DatabaseOutage.describe(e);
         if (outage.isPresent()) {
             LOG.warnf("Database unavailable, answered %s with 503: %s", uri == null ? "a request" : uri.getPath(), outage.get());
-            return Response.fromResponse(respond(503, "Service unavailable", "The service's database is unavailable;"
+            return Response.fromResponse(respond(ProblemKind.SERVICE_UNAVAILABLE, "The service's database is unavailable;"
                     + " nothing was written. Retry the request later.", uri, List.of()))
                     .header(HttpHeaders.RETRY_AFTER, Math.max(1, config.databaseRetryAfter().toSeconds())).build();
         }
         LOG.error("Unexpected failure", e);
-        return respond(500, "Server error", "The request could not be completed; nothing was written", uri, List.of());
+        return respond(ProblemKind.SERVER_ERROR, "The request could not be completed; nothing was written", uri, List.of());
     }
 
     private static Response unauthenticated(UriInfo uri) {
-        return Response.fromResponse(respond(401, "Unauthorized", "A valid bearer token is required", uri, List.of()))
+        return Response.fromResponse(respond(ProblemKind.UNAUTHORIZED, "A valid bearer token is required", uri, List.of()))
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
     }
 
+    private static Response respond(ProblemKind kind, String detail, UriInfo uri, List<String> errors) {
+        return respond(kind.status(), kind.title(), detail, uri, errors);
+    }
+
     static Response respond(int status, String title, String detail, UriInfo uri, List<String> errors) {
-        String slug = title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
-        Problem problem = new Problem(TYPE_BASE + slug, title, status, detail, uri == null ? null : uri.getPath(), errors);
+        Problem problem = Problem.of(status, title, detail, uri == null ? null : uri.getPath(), errors);
         return Response.status(status).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 

@@ -5,10 +5,10 @@ import java.util.List;
 import jakarta.enterprise.context.RequestScoped;
 
 import io.quarkus.security.identity.SecurityIdentity;
+import io.traittrace.api.tenancy.Organizations;
+import io.traittrace.api.tenancy.Tenant;
+import io.traittrace.api.tenancy.TenantResolution;
 import io.traittrace.service.rest.ApiProblem;
-import io.traittrace.tenancy.Organizations;
-import io.traittrace.tenancy.Tenant;
-import io.traittrace.tenancy.TenantResolution;
 
 /** The current request's {@link Tenant}, as {@link OrganizationRolesAugmentor} resolved it from token and header. */
 @RequestScoped

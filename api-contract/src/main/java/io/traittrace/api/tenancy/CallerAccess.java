@@ -1,4 +1,4 @@
-package io.traittrace.tenancy;
+package io.traittrace.api.tenancy;
 
 import java.util.Collection;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.traittrace.tenancy;
+package io.traittrace.api.tenancy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
