@@ -5,6 +5,8 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import org.awaitility.Awaitility;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -60,16 +62,7 @@ final class Audits {
 
     /** Polls {@code probe} until it has an answer. */
     static <T> T until(String what, Duration timeout, Supplier<Optional<T>> probe) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Optional<T> answer = probe.get();
-            if (answer.isPresent()) {
-                return answer.get();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Waited " + timeout + " for " + what);
-            }
-            Pause.millis(250);
-        }
+        return Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(250)).until(probe::get, Optional::isPresent)
+                .orElseThrow();
     }
 }

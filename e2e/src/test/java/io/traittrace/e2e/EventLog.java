@@ -17,6 +17,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -103,17 +105,14 @@ final class EventLog implements AutoCloseable {
 
     /** Waits until at least {@code count} matching records arrived; returns them all. */
     List<Event> await(String topic, Predicate<Event> match, int count, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<Event> seen = on(topic, match);
-        while (seen.size() < count && System.nanoTime() < deadline) {
-            Pause.millis(100);
-            seen = on(topic, match);
-        }
-        if (seen.size() < count) {
+        try {
+            return Awaitility.await(count + " record(s) on " + topic).atMost(timeout).pollInterval(Duration.ofMillis(100))
+                    .until(() -> on(topic, match), seen -> seen.size() >= count);
+        } catch (ConditionTimeoutException e) {
+            List<Event> seen = on(topic, match);
             throw new AssertionError("Expected " + count + " record(s) on " + topic + " within " + timeout + ", saw " + seen.size()
-                    + ": " + seen);
+                    + ": " + seen, e);
         }
-        return seen;
     }
 
     List<Event> awaitKeyed(String topic, String key, int count, Duration timeout) {

@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
 /**
  * One packaged service ({@code <module>/target/quarkus-app/quarkus-run.jar}) as a child process, started as
  * bin/run-local starts it: {@code java -jar} with its settings in the environment, on a fixed port so that it can be
@@ -65,27 +68,25 @@ final class ServiceProcess {
 
     /** Waits until {@code /q/health/ready} answers 200. */
     void awaitReady() {
-        URI ready = url().resolve("/q/health/ready");
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Process current = current();
-            if (current == null || !current.isAlive()) {
-                throw new IllegalStateException(name + " exited while starting; see " + log);
-            }
-            try {
-                if (HTTP.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for " + name, e);
-            }
-            Pause.millis(250);
+        try {
+            Awaitility.await(name + " ready").atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(250)).until(this::ready);
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException(name + " was not ready within " + READY_TIMEOUT + "; see " + log, e);
         }
-        throw new IllegalStateException(name + " was not ready within " + READY_TIMEOUT + "; see " + log);
+    }
+
+    /** Whether {@code /q/health/ready} answers 200 now; a process that exited will never be. */
+    private boolean ready() throws InterruptedException {
+        Process current = current();
+        if (current == null || !current.isAlive()) {
+            throw new IllegalStateException(name + " exited while starting; see " + log);
+        }
+        try {
+            return HTTP.send(HttpRequest.newBuilder(url().resolve("/q/health/ready")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException notYet) {
+            return false; // not listening yet
+        }
     }
 
     /**

@@ -222,8 +222,8 @@ class LocalAuditApiTest {
             List<ConsumerRecord<String, String>> events = failed.awaitMatching(r -> auditId.equals(r.key()), 1, Duration.ofSeconds(30));
             assertThat(RunnerApi.JSON.readTree(events.get(0).value()).at("/data/state").asText()).isEqualTo("CANCELLED");
             // The probe process is gone: the run never reports back, the audit stays cancelled.
-            Thread.sleep(1500);
-            as("viewer").get("/api/audits/" + auditId).then().body("state", equalTo("CANCELLED"));
+            await("audit " + auditId + " staying cancelled").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+                    .until(() -> as("viewer").get("/api/audits/" + auditId).then().extract().path("state"), equalTo("CANCELLED"));
             assertThat(ProcessHandle.current().descendants().filter(p -> p.info().commandLine().orElse("").contains(auditId))).isEmpty();
         }
         String after = Metrics.scrape();
@@ -235,14 +235,9 @@ class LocalAuditApiTest {
         return Metrics.valueIn(after, name, labels) - Metrics.valueIn(before, name, labels);
     }
 
-    private static void awaitRunning(String auditId) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            JsonPath audit = as("viewer").get("/api/audits/" + auditId).then().extract().jsonPath();
-            if (audit.getList("runs.state", String.class).contains("RUNNING")) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no run of " + auditId + " started");
+    private static void awaitRunning(String auditId) {
+        await("a run of " + auditId + " running").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> as("viewer").get("/api/audits/" + auditId).then().extract().jsonPath()
+                        .getList("runs.state", String.class).contains("RUNNING"));
     }
 }

@@ -1,13 +1,13 @@
 package io.traittrace.audit.rest;
 
 import static io.traittrace.testsupport.Callers.as;
+import static org.awaitility.Awaitility.await;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 import java.time.Duration;
-import java.time.Instant;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -92,17 +92,9 @@ final class RunnerApi {
         return Math.ceil(effect * 100) / 100;
     }
 
-    static JsonPath awaitState(String auditId, String state, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        JsonPath last = null;
-        while (Instant.now().isBefore(deadline)) {
-            last = as("viewer").get("/api/audits/" + auditId).then().statusCode(200).extract().jsonPath();
-            if (state.equals(last.getString("state"))) {
-                return last;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("Audit " + auditId + " did not reach " + state + " within " + timeout + "; last: "
-                + (last == null ? null : last.prettify()));
+    static JsonPath awaitState(String auditId, String state, Duration timeout) {
+        return await("audit " + auditId + " in state " + state).atMost(timeout).pollInterval(Duration.ofMillis(250))
+                .until(() -> as("viewer").get("/api/audits/" + auditId).then().statusCode(200).extract().jsonPath(),
+                        audit -> state.equals(audit.getString("state")));
     }
 }

@@ -26,6 +26,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -310,13 +312,13 @@ class PublishingApiTest {
         assertThat(wiremock.findAll(postRequestedFor(urlEqualTo(GLOBEX_HOOK)).withRequestBody(containing(certId)))).isEmpty();
     }
 
-    private static List<LoggedRequest> await(Supplier<List<LoggedRequest>> find, int count) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        List<LoggedRequest> found = find.get();
-        while (found.size() < count && Instant.now().isBefore(deadline)) {
-            Thread.sleep(200);
-            found = find.get();
+    /** The requests {@code find} finds once there are {@code count} of them (or what it finds after 60 s: the caller asserts). */
+    private static List<LoggedRequest> await(Supplier<List<LoggedRequest>> find, int count) {
+        try {
+            return Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(find::get, found -> found.size() >= count);
+        } catch (ConditionTimeoutException e) {
+            return find.get();
         }
-        return found;
     }
 }

@@ -1,6 +1,7 @@
 package io.traittrace.report.rest;
 
 import static io.traittrace.testsupport.Callers.as;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -92,20 +93,16 @@ final class ReportApi {
     }
 
     /** Waits until the model has {@code count} certificates in acme; returns the newest one's id. */
-    static String awaitCertificate(String model, int count) throws InterruptedException {
+    static String awaitCertificate(String model, int count) {
         return awaitCertificate(model, count, Callers.ORGANIZATION);
     }
 
     /** Waits until the model has {@code count} certificates that a viewer of {@code organization} sees; the newest one's id. */
-    static String awaitCertificate(String model, int count, String organization) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (Instant.now().isBefore(deadline)) {
-            var body = as("viewer", organization).queryParam("model", model).get("/api/certificates").then().statusCode(200).extract().jsonPath();
-            if (body.getInt("total") >= count) {
-                return body.getString("items[0].id");
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("No certificate for " + model + " within 30 s");
+    static String awaitCertificate(String model, int count, String organization) {
+        return await(count + " certificate(s) of " + model + " in " + organization).atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> as("viewer", organization).queryParam("model", model).get("/api/certificates").then()
+                        .statusCode(200).extract().jsonPath(), body -> body.getInt("total") >= count)
+                .getString("items[0].id");
     }
 }
