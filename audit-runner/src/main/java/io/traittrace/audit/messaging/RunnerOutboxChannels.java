@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.traittrace.audit.events.AuditEvents;
 import io.traittrace.service.outbox.OutboxChannels;
 
 /** The runner's four topics leave the outbox through their channels. */

@@ -34,7 +34,7 @@ import io.traittrace.audit.domain.PlannedRun;
 import io.traittrace.audit.domain.Planner;
 import io.traittrace.audit.domain.Requester;
 import io.traittrace.audit.domain.RunState;
-import io.traittrace.audit.messaging.AuditEvents;
+import io.traittrace.audit.events.AuditEvents;
 import io.traittrace.audit.repository.AuditEntity;
 import io.traittrace.audit.repository.AuditRepository;
 import io.traittrace.audit.repository.RunEntity;

@@ -13,7 +13,7 @@ import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.gateway.config.GatewayConfig;
 import io.traittrace.gateway.service.ApiRoutes.Service;
-import io.traittrace.gateway.service.UpstreamMetrics;
+import io.traittrace.gateway.client.UpstreamMetrics;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.mutiny.core.Vertx;

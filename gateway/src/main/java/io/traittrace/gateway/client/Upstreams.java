@@ -8,7 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.traittrace.gateway.config.GatewayConfig;
 import io.traittrace.gateway.service.ApiRoutes.Service;
-import io.traittrace.gateway.service.UpstreamMetrics;
+import io.traittrace.gateway.client.UpstreamMetrics;
 import io.vertx.mutiny.core.Vertx;
 
 /** The three services behind the gateway, each with its own connection pool and circuit breaker. */

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.traittrace.report.events.CertificateEvents;
 import io.traittrace.service.outbox.OutboxChannels;
 
 /** The outbox's two topics, {@code certificate-issued} and {@code certificate-revoked}, each leave through its channel. */

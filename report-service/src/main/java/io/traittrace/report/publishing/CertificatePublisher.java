@@ -19,7 +19,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.api.tenancy.Organizations;
 import io.traittrace.report.domain.Statements;
-import io.traittrace.report.messaging.CertificateEvents;
+import io.traittrace.report.events.CertificateEvents;
 import io.traittrace.report.repository.CertificateEntity;
 import io.traittrace.report.service.CertificateMetrics;
 import io.traittrace.report.service.CertificateService;

@@ -28,7 +28,7 @@ import io.traittrace.report.domain.CertificateIssuer;
 import io.traittrace.report.domain.VerificationPolicy;
 import io.traittrace.report.domain.VerificationResult;
 import io.traittrace.report.domain.Verifier;
-import io.traittrace.report.messaging.CertificateEvents;
+import io.traittrace.report.events.CertificateEvents;
 import io.traittrace.report.repository.CertificateEntity;
 import io.traittrace.report.repository.CertificateRepository;
 

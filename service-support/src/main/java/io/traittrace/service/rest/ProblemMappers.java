@@ -22,11 +22,16 @@ import io.quarkus.security.UnauthorizedException;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.traittrace.api.problem.Problem;
 import io.traittrace.api.problem.ProblemKind;
-import io.traittrace.service.tenancy.CallerTenant;
 import io.vertx.ext.web.RoutingContext;
 
 /** Turns every failure of every service into problem details; unexpected ones are logged and answered without internals. */
 public class ProblemMappers {
+
+    /**
+     * The identity attribute holding why the caller may not act at all (an {@link ApiProblem}): a failed role check of
+     * such a caller answers that problem instead of a bare 403.
+     */
+    public static final String REFUSAL_ATTRIBUTE = "traittrace.refusal";
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
@@ -95,8 +100,8 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e, UriInfo uri, RoutingContext context) {
         // Roles are held per organisation: a caller who names none it may act for is told that, not that it lacks a role.
-        ApiProblem refusal = context.user() instanceof QuarkusHttpUser user ? CallerTenant.refusal(user.getSecurityIdentity()) : null;
-        if (refusal != null) {
+        if (context.user() instanceof QuarkusHttpUser user
+                && user.getSecurityIdentity().getAttribute(REFUSAL_ATTRIBUTE) instanceof ApiProblem refusal) {
             return refused(refusal, uri);
         }
         return respond(ProblemKind.FORBIDDEN, "Your roles do not allow this operation", uri, List.of());

@@ -33,16 +33,11 @@ public class CallerTenant {
                 + ")", List.of());
     }
 
-    /** Why the request's caller may act for no organisation, if it may not; a role check's 403 then says this instead. */
-    public static ApiProblem refusal(SecurityIdentity identity) {
-        return resolution(identity) instanceof TenantResolution.Refused refused ? problem(refused) : null;
-    }
-
     private static TenantResolution resolution(SecurityIdentity identity) {
         return identity.getAttribute(OrganizationRolesAugmentor.RESOLUTION);
     }
 
-    private static ApiProblem problem(TenantResolution.Refused refused) {
+    static ApiProblem problem(TenantResolution.Refused refused) {
         return new ApiProblem(refused.status(), refused.title(), refused.detail(), List.of());
     }
 }

@@ -1,4 +1,4 @@
-package io.traittrace.audit.messaging;
+package io.traittrace.audit.events;
 
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;

@@ -1,4 +1,4 @@
-package io.traittrace.audit.config;
+package io.traittrace.audit.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -8,6 +8,7 @@ import jakarta.enterprise.inject.Produces;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.traittrace.audit.config.RunnerConfig;
 import io.traittrace.audit.domain.Planner;
 import io.traittrace.audit.domain.RunTokens;
 import io.traittrace.audit.executor.KubernetesRunExecutor;

@@ -1,4 +1,4 @@
-package io.traittrace.report.messaging;
+package io.traittrace.report.events;
 
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;

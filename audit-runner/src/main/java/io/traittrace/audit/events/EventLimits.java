@@ -1,4 +1,4 @@
-package io.traittrace.audit.messaging;
+package io.traittrace.audit.events;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

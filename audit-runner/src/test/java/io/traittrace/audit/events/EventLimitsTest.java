@@ -1,4 +1,4 @@
-package io.traittrace.audit.messaging;
+package io.traittrace.audit.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.traittrace.gateway.service;
+package io.traittrace.gateway.client;
 
 import java.util.Locale;
 import java.util.function.ToIntFunction;
