@@ -11,7 +11,7 @@ import jakarta.validation.constraints.Pattern;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.traittrace.report.domain.Scope;
+import io.traittrace.verifier.Scope;
 
 @ConfigMapping(prefix = "report")
 public interface ReportConfig {

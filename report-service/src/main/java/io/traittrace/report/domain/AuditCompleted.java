@@ -2,13 +2,13 @@ package io.traittrace.report.domain;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.traittrace.api.tenancy.Organizations;
+import io.traittrace.verifier.Statements;
 
 /**
  * The {@code data} of an {@code audit-completed} v1 CloudEvent (the audit runner's {@code schemas/audit-completed.v1.json}): what
@@ -35,7 +35,6 @@ public record AuditCompleted(
         String probeVersion,
         String completedAt) {
 
-    public static final Set<String> OUTCOMES = Set.of("TRANSFER_DETECTED", "NO_TRANSFER_DETECTED", "INCONCLUSIVE");
     public static final Pattern DIGEST = Pattern.compile("^sha256:[0-9a-f]{64}$");
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -70,8 +69,8 @@ public record AuditCompleted(
         if (result == null || !result.isObject()) {
             problems.add("result: required object");
         } else {
-            if (!OUTCOMES.contains(result.path("verdict").path("outcome").asText(""))) {
-                problems.add("result.verdict.outcome: one of " + OUTCOMES.stream().sorted().toList());
+            if (!Statements.VERDICT_OUTCOMES.contains(result.path("verdict").path("outcome").asText(""))) {
+                problems.add("result.verdict.outcome: one of " + Statements.VERDICT_OUTCOMES.stream().sorted().toList());
             }
             if (result.path("verdict").path("rule").asText("").isBlank()) {
                 problems.add("result.verdict.rule: required");
@@ -83,13 +82,13 @@ public record AuditCompleted(
         if (blank(runnerVersion)) {
             problems.add("runnerVersion: required");
         }
-        problems.addAll(Scope.problems(this));
+        problems.addAll(AuditScope.problems(this));
         return problems;
     }
 
     /** What the audit tested; only for an event without {@link #problems()}. */
-    public Scope scope() {
-        return Scope.of(this);
+    public AuditScope scope() {
+        return AuditScope.of(this);
     }
 
     public String outcome() {

@@ -7,6 +7,10 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.traittrace.verifier.Canonical;
+import io.traittrace.verifier.Dsse;
+import io.traittrace.verifier.SigstoreBundle;
+
 /** Builds, canonicalises and signs a certificate: pure computation, no I/O. */
 public final class CertificateIssuer {
 
@@ -21,7 +25,7 @@ public final class CertificateIssuer {
     }
 
     public record Issued(UUID certificateId, ObjectNode statement, byte[] statementBytes, ObjectNode bundle,
-            String keyid, Instant issuedAt, Instant expiresAt, Scope scope) {
+            String keyid, Instant issuedAt, Instant expiresAt, AuditScope scope) {
     }
 
     public Issued issue(AuditCompleted audit, SigningKey key, Instant now) {
@@ -31,8 +35,8 @@ public final class CertificateIssuer {
         }
         Instant issuedAt = now.truncatedTo(ChronoUnit.SECONDS);
         Instant expiresAt = issuedAt.plus(validity);
-        UUID id = Statements.certificateId(audit.auditId());
-        ObjectNode statement = Statements.build(audit, id, issuer, serviceVersion, issuedAt, expiresAt);
+        UUID id = StatementBuilder.certificateId(audit.auditId());
+        ObjectNode statement = StatementBuilder.build(audit, id, issuer, serviceVersion, issuedAt, expiresAt);
         byte[] payload = Canonical.bytes(statement);
         byte[] signature = key.sign(Dsse.pae(Dsse.IN_TOTO_PAYLOAD_TYPE, payload));
         ObjectNode bundle = SigstoreBundle.of(Dsse.IN_TOTO_PAYLOAD_TYPE, payload, key.keyid(), signature);

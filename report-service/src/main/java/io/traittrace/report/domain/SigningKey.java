@@ -3,6 +3,11 @@ package io.traittrace.report.domain;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 
+import io.traittrace.verifier.KeyAlgorithm;
+import io.traittrace.verifier.KeyStatus;
+import io.traittrace.verifier.Keys;
+import io.traittrace.verifier.VerificationKey;
+
 /** The key that signs new certificates. */
 public record SigningKey(String keyid, KeyAlgorithm algorithm, PrivateKey privateKey, PublicKey publicKey) {
 

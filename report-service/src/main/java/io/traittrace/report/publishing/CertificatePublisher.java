@@ -18,12 +18,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.api.tenancy.Organizations;
-import io.traittrace.report.domain.Statements;
 import io.traittrace.report.events.CertificateEvents;
 import io.traittrace.report.repository.CertificateEntity;
 import io.traittrace.report.service.CertificateMetrics;
 import io.traittrace.report.service.CertificateService;
 import io.traittrace.report.service.ModelCards;
+import io.traittrace.verifier.Statements;
 
 /**
  * Pushes each issued certificate, and each revocation, to its own organisation's registries, driven by our own

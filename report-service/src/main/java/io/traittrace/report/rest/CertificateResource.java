@@ -31,16 +31,16 @@ import io.traittrace.api.tenancy.Roles;
 import io.traittrace.api.tenancy.Tenant;
 import io.traittrace.report.config.ReportConfig;
 import io.traittrace.report.domain.AuditCompleted;
-import io.traittrace.report.domain.Canonical;
-import io.traittrace.report.domain.SigstoreBundle;
-import io.traittrace.report.domain.Statements;
-import io.traittrace.report.domain.VerificationPolicy;
-import io.traittrace.report.domain.VerificationResult;
 import io.traittrace.report.repository.CertificateEntity;
 import io.traittrace.report.service.CertificateService;
 import io.traittrace.report.service.ModelCards;
 import io.traittrace.report.service.ReportProblem;
 import io.traittrace.service.tenancy.CallerTenant;
+import io.traittrace.verifier.Canonical;
+import io.traittrace.verifier.SigstoreBundle;
+import io.traittrace.verifier.Statements;
+import io.traittrace.verifier.VerificationPolicy;
+import io.traittrace.verifier.VerificationResult;
 
 /**
  * Certificates of the caller's organisation (its {@link CallerTenant}): another organisation's id answers 404, as an
@@ -111,11 +111,11 @@ public class CertificateResource {
         if (page < 0 || s < 1 || s > config.limits().maxPageSize()) {
             throw ReportProblem.badRequest("page must be ≥ 0 and size between 1 and " + config.limits().maxPageSize(), List.of());
         }
-        if (verdict != null && !verdict.isBlank() && !AuditCompleted.OUTCOMES.contains(verdict)) {
-            throw ReportProblem.badRequest("verdict must be one of " + AuditCompleted.OUTCOMES.stream().sorted().toList(), List.of());
+        if (verdict != null && !verdict.isBlank() && !Statements.VERDICT_OUTCOMES.contains(verdict)) {
+            throw ReportProblem.badRequest("verdict must be one of " + Statements.VERDICT_OUTCOMES.stream().sorted().toList(), List.of());
         }
-        if (scope != null && !scope.isBlank() && !io.traittrace.report.domain.Scope.CLASSES.contains(scope)) {
-            throw ReportProblem.badRequest("scope must be one of " + io.traittrace.report.domain.Scope.CLASSES.stream().sorted().toList(), List.of());
+        if (scope != null && !scope.isBlank() && !io.traittrace.verifier.Scope.CLASSES.contains(scope)) {
+            throw ReportProblem.badRequest("scope must be one of " + io.traittrace.verifier.Scope.CLASSES.stream().sorted().toList(), List.of());
         }
         String subjectDigest = subject == null || subject.isBlank() ? null : subject.trim().toLowerCase(java.util.Locale.ROOT);
         if (subjectDigest != null) {
@@ -248,7 +248,7 @@ public class CertificateResource {
         Map<String, String> subject = new LinkedHashMap<>();
         subject.put("name", c.subjectName);
         subject.put("digest", c.subjectDigest);
-        String predicateType = io.traittrace.report.domain.Scope.PIPELINE_CHECK.equals(c.scopeClass)
+        String predicateType = io.traittrace.verifier.Scope.PIPELINE_CHECK.equals(c.scopeClass)
                 ? Statements.PIPELINE_CHECK_PREDICATE_TYPE : Statements.PREDICATE_TYPE;
         return new Summary(c.id.toString(), c.organization, c.auditId, model, subject, new Scope(c.scopeClass, c.subjectEvaluated), predicateType,
                 c.verdict, c.keyid, c.issuedAt.toInstant().toString(), c.expiresAt.toInstant().toString(), c.revokedAt != null, cards.url(c));

@@ -13,12 +13,12 @@ import jakarta.ws.rs.core.MediaType;
 
 import io.smallrye.mutiny.Uni;
 import io.traittrace.report.config.ReportConfig;
-import io.traittrace.report.domain.KeyStatus;
-import io.traittrace.report.domain.Keys;
-import io.traittrace.report.domain.VerificationKey;
 import io.traittrace.report.repository.CertificateEntity;
 import io.traittrace.report.service.CertificateService;
 import io.traittrace.report.service.KeyRing;
+import io.traittrace.verifier.KeyStatus;
+import io.traittrace.verifier.Keys;
+import io.traittrace.verifier.VerificationKey;
 
 /** The public routes registries and CI pipelines use to verify offline: keys and the revocation list. */
 @Path("/api")

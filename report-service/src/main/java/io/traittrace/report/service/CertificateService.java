@@ -23,14 +23,14 @@ import io.smallrye.mutiny.Uni;
 import io.traittrace.api.tenancy.Tenant;
 import io.traittrace.report.config.ReportConfig;
 import io.traittrace.report.domain.AuditCompleted;
-import io.traittrace.report.domain.Canonical;
 import io.traittrace.report.domain.CertificateIssuer;
-import io.traittrace.report.domain.VerificationPolicy;
-import io.traittrace.report.domain.VerificationResult;
-import io.traittrace.report.domain.Verifier;
 import io.traittrace.report.events.CertificateEvents;
 import io.traittrace.report.repository.CertificateEntity;
 import io.traittrace.report.repository.CertificateRepository;
+import io.traittrace.verifier.Canonical;
+import io.traittrace.verifier.VerificationPolicy;
+import io.traittrace.verifier.VerificationResult;
+import io.traittrace.verifier.Verifier;
 
 /** Issues, stores, revokes and verifies certificates; every write commits with its outbox event. */
 @ApplicationScoped

@@ -22,10 +22,10 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.traittrace.report.config.ReportConfig;
-import io.traittrace.report.domain.KeyStatus;
-import io.traittrace.report.domain.Keys;
 import io.traittrace.report.domain.SigningKey;
-import io.traittrace.report.domain.VerificationKey;
+import io.traittrace.verifier.KeyStatus;
+import io.traittrace.verifier.Keys;
+import io.traittrace.verifier.VerificationKey;
 
 /**
  * The keys, read from a directory (a Kubernetes Secret mount in production; never the repository): one active

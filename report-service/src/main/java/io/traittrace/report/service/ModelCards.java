@@ -17,9 +17,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import io.traittrace.report.config.ReportConfig;
-import io.traittrace.report.domain.Canonical;
-import io.traittrace.report.domain.Statements;
 import io.traittrace.report.repository.CertificateEntity;
+import io.traittrace.verifier.Canonical;
+import io.traittrace.verifier.Statements;
 
 /** What a certificate looks like in a Hugging Face README and as MLflow model-version tags. */
 @ApplicationScoped

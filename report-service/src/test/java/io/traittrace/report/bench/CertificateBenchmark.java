@@ -22,13 +22,13 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.traittrace.report.domain.AuditCompleted;
-import io.traittrace.report.domain.Canonical;
 import io.traittrace.report.domain.CertificateIssuer;
-import io.traittrace.report.domain.Dsse;
-import io.traittrace.report.domain.KeyAlgorithm;
-import io.traittrace.report.domain.Keys;
 import io.traittrace.report.domain.SigningKey;
-import io.traittrace.report.domain.Verifier;
+import io.traittrace.verifier.Canonical;
+import io.traittrace.verifier.Dsse;
+import io.traittrace.verifier.KeyAlgorithm;
+import io.traittrace.verifier.Keys;
+import io.traittrace.verifier.Verifier;
 
 /**
  * Certificate issue (build + canonicalise + sign, no database) and verify throughput, against raw JCA ECDSA

@@ -9,6 +9,12 @@ import java.util.HexFormat;
 
 import org.junit.jupiter.api.Test;
 
+import io.traittrace.verifier.Canonical;
+import io.traittrace.verifier.Dsse;
+import io.traittrace.verifier.KeyAlgorithm;
+import io.traittrace.verifier.KeyStatus;
+import io.traittrace.verifier.Keys;
+
 class CanonicalAndDsseTest {
 
     @Test

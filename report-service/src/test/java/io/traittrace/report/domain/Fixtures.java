@@ -7,6 +7,10 @@ import java.time.Instant;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.traittrace.verifier.Canonical;
+import io.traittrace.verifier.KeyAlgorithm;
+import io.traittrace.verifier.Keys;
+
 /** A sample audit-completed payload and helpers shared by the domain tests. */
 public final class Fixtures {
 

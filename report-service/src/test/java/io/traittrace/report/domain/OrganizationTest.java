@@ -13,6 +13,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.traittrace.verifier.Canonical;
+import io.traittrace.verifier.Dsse;
+import io.traittrace.verifier.KeyAlgorithm;
+import io.traittrace.verifier.SigstoreBundle;
+import io.traittrace.verifier.Verifier;
+
 /**
  * The organisation an audit ran for: required on the event (never defaulted), recorded in the signed predicate, and no
  * part of verification (a certificate proves what was audited, whoever presents it; one from before organisations

@@ -23,6 +23,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.traittrace.verifier.Canonical;
+import io.traittrace.verifier.KeyAlgorithm;
+import io.traittrace.verifier.Keys;
+import io.traittrace.verifier.Statements;
+
 /**
  * Proof that others can verify our certificates: stock sigstore-js ({@code @sigstore/verify} 3.1.1 with key
  * trust material, installed by npm from src/test/js's lockfile into target/sigstore-js) and the openssl CLI

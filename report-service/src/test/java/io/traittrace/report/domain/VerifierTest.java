@@ -17,6 +17,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.traittrace.verifier.Canonical;
+import io.traittrace.verifier.KeyAlgorithm;
+import io.traittrace.verifier.KeyStatus;
+import io.traittrace.verifier.VerificationKey;
+import io.traittrace.verifier.Verifier;
+
 class VerifierTest {
 
     private final SigningKey key = Fixtures.key(KeyAlgorithm.ECDSA_P256_SHA256);

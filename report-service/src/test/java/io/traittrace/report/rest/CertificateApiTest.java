@@ -40,14 +40,14 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
 import io.traittrace.report.domain.AuditCompleted;
 import io.traittrace.report.domain.CertificateIssuer;
-import io.traittrace.report.domain.Canonical;
-import io.traittrace.report.domain.Keys;
-import io.traittrace.report.domain.Verifier;
+import io.traittrace.testsupport.Callers;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.Metrics;
 import io.traittrace.testsupport.PostgresResource;
 import io.traittrace.testsupport.TopicReader;
-import io.traittrace.testsupport.Callers;
+import io.traittrace.verifier.Canonical;
+import io.traittrace.verifier.Keys;
+import io.traittrace.verifier.Verifier;
 
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
@@ -84,8 +84,8 @@ class CertificateApiTest {
 
         // verifiable offline with only the published public key
         String pem = given().get("/api/keys").then().statusCode(200).extract().path("keys.find { it.status == 'active' }.pem");
-        var offline = Verifier.of(List.of(io.traittrace.report.domain.VerificationKey.of(Keys.parsePublicPem(pem),
-                io.traittrace.report.domain.KeyStatus.ACTIVE)), Map.of()).verify(json, data.at("/student/digest").asText(), Instant.now());
+        var offline = Verifier.of(List.of(io.traittrace.verifier.VerificationKey.of(Keys.parsePublicPem(pem),
+                io.traittrace.verifier.KeyStatus.ACTIVE)), Map.of()).verify(json, data.at("/student/digest").asText(), Instant.now());
         assertThat(offline.reasons()).isEmpty();
 
         // The duplicates are consumed too, and certify nothing more.
@@ -127,7 +127,7 @@ class CertificateApiTest {
         assertThat(s.get("predicateType").asText()).isEqualTo("https://traittrace.io/attestations/pipeline-check/v1");
         assertThat(s.at("/subject/0/name").asText()).isEqualTo("traittrace-probe/canary@1");
         String specDigest = "sha256:" + s.at("/subject/0/digest/sha256").asText();
-        assertThat(specDigest).isEqualTo("sha256:" + io.traittrace.report.domain.Scope.specDigest(io.traittrace.report.domain.Scope.spec(
+        assertThat(specDigest).isEqualTo("sha256:" + io.traittrace.verifier.Scope.specDigest(io.traittrace.verifier.Scope.spec(
                 s.get("predicate")))).isNotEqualTo(studentDigest);
         assertThat(s.at("/predicate/requestedFor/id").asText()).isEqualTo(student);
         assertThat(s.at("/predicate/requestedFor/evaluated").asBoolean()).isFalse();

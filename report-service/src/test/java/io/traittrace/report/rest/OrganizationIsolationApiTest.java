@@ -31,11 +31,11 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import io.traittrace.report.domain.Canonical;
 import io.traittrace.testsupport.Callers;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
 import io.traittrace.testsupport.TopicReader;
+import io.traittrace.verifier.Canonical;
 
 /**
  * The organisation boundary at the API and event level: acme and globex × every certificate route × every reader role.

@@ -9,9 +9,9 @@ import java.util.Set;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
-import io.traittrace.report.domain.KeyAlgorithm;
-import io.traittrace.report.domain.Keys;
 import io.traittrace.report.domain.SigningKey;
+import io.traittrace.verifier.KeyAlgorithm;
+import io.traittrace.verifier.Keys;
 
 /**
  * Test-only config source: generates the service's keys into target/test-keys on first use (never into the
@@ -61,7 +61,7 @@ public class TestKeys implements ConfigSource {
         ensure();
         try {
             var pub = Keys.parsePublicPem(Files.readString(DIR.resolve(name + ".pub.pem")));
-            return SigningKey.of(Keys.parsePrivatePem(Files.readString(DIR.resolve(name + ".key.pem")), io.traittrace.report.domain.KeyAlgorithm.of(pub)), pub);
+            return SigningKey.of(Keys.parsePrivatePem(Files.readString(DIR.resolve(name + ".key.pem")), io.traittrace.verifier.KeyAlgorithm.of(pub)), pub);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

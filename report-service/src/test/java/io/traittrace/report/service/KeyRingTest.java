@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.traittrace.report.config.ReportConfig;
-import io.traittrace.report.domain.KeyAlgorithm;
-import io.traittrace.report.domain.KeyStatus;
-import io.traittrace.report.domain.Keys;
-import io.traittrace.report.domain.VerificationKey;
+import io.traittrace.verifier.KeyAlgorithm;
+import io.traittrace.verifier.KeyStatus;
+import io.traittrace.verifier.Keys;
+import io.traittrace.verifier.VerificationKey;
 
 /** Rotation without restart: the directory is re-read, the active keyid switches, old keys keep verifying. */
 class KeyRingTest {

@@ -20,9 +20,9 @@ import io.traittrace.report.config.ReportConfig;
 import io.traittrace.report.domain.AuditCompleted;
 import io.traittrace.report.domain.CertificateIssuer;
 import io.traittrace.report.domain.Fixtures;
-import io.traittrace.report.domain.KeyAlgorithm;
 import io.traittrace.report.publishing.CertificatePublisher;
 import io.traittrace.report.repository.CertificateEntity;
+import io.traittrace.verifier.KeyAlgorithm;
 
 class ModelCardsTest {
 

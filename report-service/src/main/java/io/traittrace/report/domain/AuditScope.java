@@ -1,17 +1,16 @@
 package io.traittrace.report.domain;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.traittrace.verifier.Canonical;
+import io.traittrace.verifier.Scope;
 
 /**
  * What an audit actually tested, derived from its {@code audit-completed} event: the protocol's class, every input the
@@ -25,22 +24,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * certified under its own predicate type whose subject is the probe spec.</li>
  * <li>{@code self-attested} ({@code image}): a container the requester supplied.</li>
  * </ul>
- * A protocol not named here has no known scope and is not certified.
+ * A protocol not named here has no known scope and is not certified. The classes and the probe-spec digest a verifier
+ * checks are the verifier's {@link Scope}.
  */
-public record Scope(String scopeClass, List<Loaded> loaded, boolean subjectEvaluated) {
-
-    public static final String SUBJECT_EVALUATED = "subject-evaluated";
-    public static final String PIPELINE_CHECK = "pipeline-check";
-    public static final String SELF_ATTESTED = "self-attested";
-    public static final Set<String> CLASSES = Set.of(SUBJECT_EVALUATED, PIPELINE_CHECK, SELF_ATTESTED);
+public record AuditScope(String scopeClass, List<Loaded> loaded, boolean subjectEvaluated) {
 
     /** The class of each protocol the audit runner plans; anything else is refused rather than guessed. */
     public static final Map<String, String> PROTOCOL_CLASSES = Map.of(
-            "family", SUBJECT_EVALUATED,
-            "trait-eval", SUBJECT_EVALUATED,
-            "canary", PIPELINE_CHECK,
-            "numbers", PIPELINE_CHECK,
-            "image", SELF_ATTESTED);
+            "family", Scope.SUBJECT_EVALUATED,
+            "trait-eval", Scope.SUBJECT_EVALUATED,
+            "canary", Scope.PIPELINE_CHECK,
+            "numbers", Scope.PIPELINE_CHECK,
+            "image", Scope.SELF_ATTESTED);
 
     /** One input the probe loaded: its role (student, base, teacher, control, dataset, …), path and computed digest. */
     public record Loaded(String role, String path, String digest) {
@@ -51,13 +46,13 @@ public record Scope(String scopeClass, List<Loaded> loaded, boolean subjectEvalu
     }
 
     /** The scope of an audit whose protocol is known (see {@link #problems(AuditCompleted)}). */
-    public static Scope of(AuditCompleted audit) {
+    public static AuditScope of(AuditCompleted audit) {
         String scopeClass = classOf(audit.protocol().path("name").asText()).orElseThrow(
                 () -> new IllegalArgumentException("unknown protocol " + audit.protocol().path("name")));
         List<Loaded> loaded = loaded(audit.result());
         String subjectDigest = audit.student() == null ? null : audit.student().digest();
         boolean evaluated = subjectDigest != null && loaded.stream().anyMatch(l -> l.digest().equals(subjectDigest));
-        return new Scope(scopeClass, loaded, evaluated);
+        return new AuditScope(scopeClass, loaded, evaluated);
     }
 
     /** The rules an event breaks about its scope: an unknown protocol, or a subject-evaluated audit that did not load the subject. */
@@ -73,8 +68,8 @@ public record Scope(String scopeClass, List<Loaded> loaded, boolean subjectEvalu
                     + " certified (known: " + PROTOCOL_CLASSES.keySet().stream().sorted().toList() + ")");
             return problems;
         }
-        Scope scope = of(audit);
-        if (SUBJECT_EVALUATED.equals(scope.scopeClass()) && !scope.subjectEvaluated()) {
+        AuditScope scope = of(audit);
+        if (Scope.SUBJECT_EVALUATED.equals(scope.scopeClass()) && !scope.subjectEvaluated()) {
             problems.add("scope: protocol " + name + " is subject-evaluated but the student's digest " + audit.student().digest()
                     + " is not among the digests the probe computed (result.data: "
                     + scope.loaded().stream().map(l -> l.role() + "=" + l.digest()).toList() + "); its weights were not evaluated");
@@ -103,47 +98,5 @@ public record Scope(String scopeClass, List<Loaded> loaded, boolean subjectEvalu
         loaded.forEach(l -> list.addObject().put("role", l.role()).put("path", l.path()).put("digest", l.digest()));
         scope.put("subjectEvaluated", subjectEvaluated);
         return scope;
-    }
-
-    /**
-     * The probe spec a pipeline check tested, as the predicate records it: {@code {name, version, parameters, data}} from
-     * {@code predicate.protocol.name}, {@code predicate.protocol.version}, {@code predicate.parameters} and
-     * {@code predicate.data}, absent fields left out (nulls are never written).
-     */
-    public static ObjectNode spec(JsonNode protocolName, JsonNode protocolVersion, JsonNode parameters, JsonNode data) {
-        ObjectNode spec = Canonical.JSON.createObjectNode();
-        putIfPresent(spec, "name", protocolName);
-        putIfPresent(spec, "version", protocolVersion);
-        putIfPresent(spec, "parameters", parameters);
-        putIfPresent(spec, "data", data);
-        return spec;
-    }
-
-    /** The spec of a pipeline-check predicate, recomputed from the predicate itself. */
-    public static ObjectNode spec(JsonNode predicate) {
-        return spec(predicate.path("protocol").get("name"), predicate.path("protocol").get("version"), predicate.get("parameters"),
-                predicate.get("data"));
-    }
-
-    /** Lowercase hex SHA-256 of the spec's RFC 8785 canonical JSON: a pipeline-check statement's subject digest. */
-    public static String specDigest(JsonNode spec) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Canonical.bytes(spec)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The subject name of a pipeline check: {@code traittrace-probe/<protocol>@<protocol version>}. */
-    public static String specName(JsonNode protocol) {
-        String version = protocol.path("version").isMissingNode() || protocol.path("version").isNull() ? "unversioned"
-                : protocol.path("version").asText();
-        return "traittrace-probe/" + protocol.path("name").asText() + "@" + version;
-    }
-
-    private static void putIfPresent(ObjectNode spec, String field, JsonNode value) {
-        if (value != null && !value.isNull() && !value.isMissingNode()) {
-            spec.set(field, value);
-        }
     }
 }

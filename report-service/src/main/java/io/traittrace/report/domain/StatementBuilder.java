@@ -1,29 +1,30 @@
 package io.traittrace.report.domain;
 
+import static io.traittrace.verifier.Statements.PIPELINE_CHECK_PREDICATE_SCHEMA;
+import static io.traittrace.verifier.Statements.PIPELINE_CHECK_PREDICATE_TYPE;
+import static io.traittrace.verifier.Statements.PREDICATE_SCHEMA;
+import static io.traittrace.verifier.Statements.PREDICATE_TYPE;
+import static io.traittrace.verifier.Statements.STATEMENT_TYPE;
+
 import java.time.Instant;
-import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.traittrace.verifier.Canonical;
+import io.traittrace.verifier.Scope;
+import io.traittrace.verifier.Statements;
+
 /**
- * Builds the in-toto Statement v1 of a certificate. An audit whose protocol evaluates the student (or a container the
- * requester supplied) is a {@link #PREDICATE_TYPE subliminal-audit} statement whose subject is the student. A
- * pipeline check (canary, toy numbers) never is: it is a {@link #PIPELINE_CHECK_PREDICATE_TYPE pipeline-check}
- * statement whose subject is the probe spec it tested, and the student it was requested for is recorded as not
- * evaluated.
+ * Builds the in-toto Statement v1 of a certificate ({@link Statements} has its vocabulary). An audit whose protocol
+ * evaluates the student (or a container the requester supplied) is a subliminal-audit statement whose subject is the
+ * student. A pipeline check (canary, toy numbers) never is: it is a pipeline-check statement whose subject is the probe
+ * spec it tested, and the student it was requested for is recorded as not evaluated.
  */
-public final class Statements {
+public final class StatementBuilder {
 
-    public static final String STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
-    public static final String PREDICATE_TYPE = "https://traittrace.io/attestations/subliminal-audit/v1";
-    public static final String PREDICATE_SCHEMA = "https://traittrace.io/schemas/subliminal-audit-predicate/v1.json";
-    public static final String PIPELINE_CHECK_PREDICATE_TYPE = "https://traittrace.io/attestations/pipeline-check/v1";
-    public static final String PIPELINE_CHECK_PREDICATE_SCHEMA = "https://traittrace.io/schemas/pipeline-check-predicate/v1.json";
-    public static final Set<String> PREDICATE_TYPES = Set.of(PREDICATE_TYPE, PIPELINE_CHECK_PREDICATE_TYPE);
-
-    private Statements() {
+    private StatementBuilder() {
     }
 
     /** The certificate id of an audit: one certificate per audit, whoever asks and however often. */
@@ -32,13 +33,13 @@ public final class Statements {
     }
 
     /** The predicate type an audit is certified under. */
-    public static String predicateType(Scope scope) {
+    public static String predicateType(AuditScope scope) {
         return Scope.PIPELINE_CHECK.equals(scope.scopeClass()) ? PIPELINE_CHECK_PREDICATE_TYPE : PREDICATE_TYPE;
     }
 
     public static ObjectNode build(AuditCompleted audit, UUID certificateId, String issuer, String serviceVersion,
             Instant issuedAt, Instant expiresAt) {
-        Scope scope = Scope.of(audit);
+        AuditScope scope = AuditScope.of(audit);
         boolean pipelineCheck = Scope.PIPELINE_CHECK.equals(scope.scopeClass());
         ObjectNode statement = Canonical.JSON.createObjectNode();
         statement.put("_type", STATEMENT_TYPE);
@@ -96,7 +97,7 @@ public final class Statements {
         dropNulls(statement);
         if (pipelineCheck) {
             // What it did test: the probe spec, hashed from the predicate as signed (nulls dropped), so a verifier recomputes it.
-            subject.put("name", Scope.specName(audit.protocol()));
+            subject.put("name", specName(audit.protocol()));
             subject.putObject("digest").put("sha256", Scope.specDigest(Scope.spec(p)));
         } else {
             subject.put("name", audit.student().name());
@@ -109,9 +110,16 @@ public final class Statements {
     private static void dropNulls(JsonNode node) {
         if (node instanceof ObjectNode object) {
             object.properties().removeIf(e -> e.getValue() == null || e.getValue().isNull());
-            object.forEach(Statements::dropNulls);
+            object.forEach(StatementBuilder::dropNulls);
         } else if (node != null && node.isArray()) {
-            node.forEach(Statements::dropNulls);
+            node.forEach(StatementBuilder::dropNulls);
         }
+    }
+
+    /** The subject name of a pipeline check: {@code traittrace-probe/<protocol>@<protocol version>}. */
+    private static String specName(JsonNode protocol) {
+        String version = protocol.path("version").isMissingNode() || protocol.path("version").isNull() ? "unversioned"
+                : protocol.path("version").asText();
+        return "traittrace-probe/" + protocol.path("name").asText() + "@" + version;
     }
 }

@@ -1,4 +1,4 @@
-package io.traittrace.report.domain;
+package io.traittrace.verifier;
 
 /** Where a key is in its life: signs now, verifies old certificates only, or must no longer be trusted. */
 public enum KeyStatus {

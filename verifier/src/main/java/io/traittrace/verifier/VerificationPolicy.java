@@ -1,4 +1,4 @@
-package io.traittrace.report.domain;
+package io.traittrace.verifier;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -38,8 +38,8 @@ public record VerificationPolicy(Set<String> scopes, Set<String> verdicts) {
         }
         Set<String> v = split(verdicts, true);
         for (String verdict : v) {
-            if (!AuditCompleted.OUTCOMES.contains(verdict)) {
-                throw new IllegalArgumentException("unknown verdict '" + verdict + "': one of " + AuditCompleted.OUTCOMES.stream().sorted().toList());
+            if (!Statements.VERDICT_OUTCOMES.contains(verdict)) {
+                throw new IllegalArgumentException("unknown verdict '" + verdict + "': one of " + Statements.VERDICT_OUTCOMES.stream().sorted().toList());
             }
         }
         return new VerificationPolicy(s, v);

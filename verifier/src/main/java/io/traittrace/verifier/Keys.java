@@ -1,4 +1,4 @@
-package io.traittrace.report.domain;
+package io.traittrace.verifier;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

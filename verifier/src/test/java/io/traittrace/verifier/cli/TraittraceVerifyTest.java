@@ -1,6 +1,4 @@
-package io.traittrace.report.domain;
-
-import io.traittrace.digest.ModelDirectoryDigest;
+package io.traittrace.verifier.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Instant;
 import java.util.Base64;
 
@@ -18,7 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.traittrace.report.cli.TraittraceVerify;
+import io.traittrace.digest.ModelDirectoryDigest;
+import io.traittrace.verifier.Canonical;
+import io.traittrace.verifier.Certificates;
+import io.traittrace.verifier.Dsse;
+import io.traittrace.verifier.KeyAlgorithm;
+import io.traittrace.verifier.Keys;
+import io.traittrace.verifier.SigstoreBundle;
 
 class TraittraceVerifyTest {
 
@@ -27,8 +32,9 @@ class TraittraceVerifyTest {
     private Path model;
     private Path bundle;
     private Path key;
-    private SigningKey signer;
-    private CertificateIssuer.Issued issued;
+    private KeyPair signer;
+    private ObjectNode statement;
+    private ObjectNode issued;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     @BeforeEach
@@ -39,14 +45,11 @@ class TraittraceVerifyTest {
         Files.write(model.resolve("weights/model.safetensors"), new byte[] { 1, 2, 3, 4 });
         Files.createDirectories(model.resolve(".git"));
         Files.writeString(model.resolve(".git/HEAD"), "ref: refs/heads/main");
-        String digest = ModelDirectoryDigest.of(model).digest();
-        ObjectNode json = Fixtures.sampleJson();
-        json.with("student").put("digest", digest);
-        ((ObjectNode) json.at("/result/data/0")).put("digest", digest); // the trait-eval probe loaded these very weights
-        signer = Fixtures.key(KeyAlgorithm.ECDSA_P256_SHA256);
-        issued = Fixtures.issuer().issue(Fixtures.audit(json), signer, Instant.now());
-        bundle = Files.writeString(dir.resolve("cert.json"), issued.bundle().toString());
-        key = Files.writeString(dir.resolve("pub.pem"), Keys.publicPem(signer.publicKey()));
+        statement = Certificates.subjectEvaluated(ModelDirectoryDigest.of(model).digest(), Instant.now());
+        signer = Keys.generate(KeyAlgorithm.ECDSA_P256_SHA256);
+        issued = Certificates.sign(statement, signer);
+        bundle = Files.writeString(dir.resolve("cert.json"), issued.toString());
+        key = Files.writeString(dir.resolve("pub.pem"), Keys.publicPem(signer.getPublic()));
     }
 
     private int run(String... args) {
@@ -61,7 +64,7 @@ class TraittraceVerifyTest {
     @Test
     void exitsZeroWhenEverythingChecksIncludingTheRecomputedModelDigest() {
         assertThat(run("--bundle", bundle.toString(), "--key", key.toString(), "--model-dir", model.toString())).as(output()).isZero();
-        assertThat(output()).contains("OK: certificate " + issued.certificateId()).contains("model digest matches");
+        assertThat(output()).contains("OK: certificate " + Certificates.certificateId(statement)).contains("model digest matches");
         // .git and model.sig are not part of the digest
         assertThat(run("--bundle", bundle.toString(), "--key", key.toString(), "--model-dir", model.toString())).isZero();
     }
@@ -77,10 +80,10 @@ class TraittraceVerifyTest {
 
     @Test
     void anotherKeyOrATamperedBundleFails() throws Exception {
-        Path other = Files.writeString(dir.resolve("other.pem"), Keys.publicPem(Fixtures.key(KeyAlgorithm.ECDSA_P256_SHA256).publicKey()));
+        Path other = Files.writeString(dir.resolve("other.pem"), Keys.publicPem(Keys.generate(KeyAlgorithm.ECDSA_P256_SHA256).getPublic()));
         assertThat(run("--bundle", bundle.toString(), "--key", other.toString(), "--no-digest")).isEqualTo(1);
         assertThat(output()).contains("unknown-key");
-        ObjectNode tampered = issued.bundle().deepCopy();
+        ObjectNode tampered = issued.deepCopy();
         byte[] sig = Base64.getDecoder().decode(tampered.at("/dsseEnvelope/signatures/0/sig").asText());
         sig[10] ^= 1;
         ((ObjectNode) tampered.at("/dsseEnvelope/signatures/0")).put("sig", Base64.getEncoder().encodeToString(sig));
@@ -91,11 +94,11 @@ class TraittraceVerifyTest {
 
     @Test
     void theRevocationListIsHonoured() throws Exception {
-        Path list = Files.writeString(dir.resolve("revocations.json"), "{\"revocations\":[{\"certificateId\":\"" + issued.certificateId()
+        Path list = Files.writeString(dir.resolve("revocations.json"), "{\"revocations\":[{\"certificateId\":\"" + Certificates.certificateId(statement)
                 + "\",\"reason\":\"wrong teacher\"}],\"revokedKeys\":[]}");
         assertThat(run("--bundle", bundle.toString(), "--key", key.toString(), "--revocations", list.toString(), "--no-digest")).isEqualTo(1);
         assertThat(output()).contains("certificate-revoked").contains("wrong teacher");
-        Path keys = Files.writeString(dir.resolve("keys.json"), "{\"revocations\":[],\"revokedKeys\":[\"" + signer.keyid() + "\"]}");
+        Path keys = Files.writeString(dir.resolve("keys.json"), "{\"revocations\":[],\"revokedKeys\":[\"" + Keys.keyid(signer.getPublic()) + "\"]}");
         assertThat(run("--bundle", bundle.toString(), "--key", key.toString(), "--revocations", keys.toString(), "--no-digest")).isEqualTo(1);
         assertThat(output()).contains("key-revoked");
     }
@@ -127,8 +130,8 @@ class TraittraceVerifyTest {
 
     @Test
     void aPipelineCheckVerifiesAsSuchButNeverAsTheModelsCertificate() throws Exception {
-        var check = Fixtures.issuer().issue(Fixtures.canary(), signer, Instant.now());
-        Path file = Files.writeString(dir.resolve("check.json"), check.bundle().toString());
+        ObjectNode check = Certificates.pipelineCheck(Instant.now());
+        Path file = Files.writeString(dir.resolve("check.json"), Certificates.sign(check, signer).toString());
         assertThat(run("--bundle", file.toString(), "--key", key.toString(), "--no-digest")).as(output()).isZero();
         assertThat(output()).contains("for traittrace-probe/canary@1").contains("scope pipeline-check")
                 .contains("requested for org/student-owl, whose weights were NOT evaluated").contains("probe-spec digest matches");
@@ -141,11 +144,11 @@ class TraittraceVerifyTest {
                 "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")).isEqualTo(1);
         assertThat(output()).contains("subject-digest-mismatch");
         // A spec that does not hash to the subject fails, even correctly signed.
-        ObjectNode statement = check.statement().deepCopy();
-        ((ObjectNode) statement.at("/predicate/parameters")).put("epochs", 99);
-        byte[] payload = Canonical.bytes(statement);
-        ObjectNode forged = SigstoreBundle.of(Dsse.IN_TOTO_PAYLOAD_TYPE, payload, signer.keyid(),
-                signer.sign(Dsse.pae(Dsse.IN_TOTO_PAYLOAD_TYPE, payload)));
+        ObjectNode changed = check.deepCopy();
+        ((ObjectNode) changed.at("/predicate/parameters")).put("epochs", 99);
+        byte[] payload = Canonical.bytes(changed);
+        ObjectNode forged = SigstoreBundle.of(Dsse.IN_TOTO_PAYLOAD_TYPE, payload, Keys.keyid(signer.getPublic()),
+                Keys.sign(KeyAlgorithm.ECDSA_P256_SHA256, signer.getPrivate(), Dsse.pae(Dsse.IN_TOTO_PAYLOAD_TYPE, payload)));
         Files.writeString(file, forged.toString());
         assertThat(run("--bundle", file.toString(), "--key", key.toString(), "--no-digest")).isEqualTo(1);
         assertThat(output()).contains("FAILED").contains("subject-spec-mismatch");
@@ -174,5 +177,37 @@ class TraittraceVerifyTest {
         Files.writeString(dir.resolve("junk.json"), "garbage");
         assertThat(run("--bundle", dir.resolve("junk.json").toString(), "--key", key.toString(), "--no-digest")).isEqualTo(1);
         assertThat(output()).contains("malformed-bundle");
+    }
+
+    @Test
+    void helpListsTheOptionsAndTheExitCodes() {
+        assertThat(run("--help")).isZero();
+        assertThat(output()).contains("traittrace-verify --bundle FILE --key PUB.pem")
+                .contains("(--model-dir DIR | --digest sha256:HEX | --no-digest)")
+                .contains("--revocations").contains("--require-scope").contains("--require-verdict").contains("--json")
+                .contains("--version").contains("Exit codes:")
+                .containsPattern("0\\s+valid, and accepted by the --require-\\* policy")
+                .containsPattern("1\\s+not valid")
+                .containsPattern("2\\s+usage or input error")
+                .containsPattern("3\\s+valid, but refused by the --require-\\* policy");
+        assertThat(run("-h")).isZero();
+    }
+
+    @Test
+    void versionIsTheProjectVersion() {
+        assertThat(run("--version")).isZero();
+        // Filtered from the Maven project version: never the unexpanded placeholder, never unknown.
+        assertThat(output().strip()).matches("traittrace-verify \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
+    }
+
+    @Test
+    void badUsageExitsTwoWithTheReasonAndTheUsage() {
+        assertThat(run()).isEqualTo(TraittraceVerify.USAGE_ERROR);
+        assertThat(output()).contains("Missing required options").contains("--bundle").contains("--key").contains("Exit codes:");
+        assertThat(run("--bundle", bundle.toString(), "--key", key.toString(), "--no-digest", "--frobnicate")).isEqualTo(2);
+        assertThat(output()).contains("--frobnicate");
+        assertThat(run("--bundle", bundle.toString(), "--key", key.toString(), "--no-digest", "extra")).isEqualTo(2);
+        assertThat(run("--bundle", bundle.toString(), "--key", key.toString(), "--no-digest", "--require-verdict")).isEqualTo(2);
+        assertThat(output()).contains("--require-verdict");
     }
 }

@@ -1,4 +1,4 @@
-package io.traittrace.report.domain;
+package io.traittrace.verifier;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

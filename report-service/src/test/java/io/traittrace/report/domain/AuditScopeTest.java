@@ -18,8 +18,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.traittrace.verifier.Canonical;
+import io.traittrace.verifier.Dsse;
+import io.traittrace.verifier.KeyAlgorithm;
+import io.traittrace.verifier.SigstoreBundle;
+import io.traittrace.verifier.Statements;
+import io.traittrace.verifier.VerificationPolicy;
+import io.traittrace.verifier.Verifier;
+
 /** The scope of an audit, the two predicate types it leads to, and what the verifier and its policy make of them. */
-class ScopeTest {
+class AuditScopeTest {
 
     private static final String STUDENT = "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
@@ -32,18 +40,18 @@ class ScopeTest {
     @CsvSource({ "family,subject-evaluated", "trait-eval,subject-evaluated", "canary,pipeline-check", "numbers,pipeline-check",
             "image,self-attested" })
     void everyProtocolTheRunnerPlansHasAClass(String protocol, String scopeClass) {
-        assertThat(Scope.classOf(protocol)).hasValue(scopeClass);
+        assertThat(AuditScope.classOf(protocol)).hasValue(scopeClass);
     }
 
     @Test
     void aTraitEvalAuditThatLoadedTheStudentIsSubjectEvaluated() {
         AuditCompleted audit = Fixtures.sample();
         assertThat(audit.problems()).isEmpty();
-        Scope scope = audit.scope();
+        AuditScope scope = audit.scope();
         assertThat(scope.scopeClass()).isEqualTo("subject-evaluated");
         assertThat(scope.subjectEvaluated()).isTrue();
-        assertThat(scope.loaded()).extracting(Scope.Loaded::role).containsExactly("student", "base", "teacher", "train");
-        assertThat(scope.loaded().get(0)).isEqualTo(new Scope.Loaded("student", "/models/org/student-owl", STUDENT));
+        assertThat(scope.loaded()).extracting(AuditScope.Loaded::role).containsExactly("student", "base", "teacher", "train");
+        assertThat(scope.loaded().get(0)).isEqualTo(new AuditScope.Loaded("student", "/models/org/student-owl", STUDENT));
     }
 
     @Test
@@ -74,10 +82,10 @@ class ScopeTest {
     void aCanaryIsAPipelineCheckThatDidNotEvaluateTheStudent() {
         AuditCompleted canary = Fixtures.canary();
         assertThat(canary.problems()).isEmpty();
-        Scope scope = canary.scope();
+        AuditScope scope = canary.scope();
         assertThat(scope.scopeClass()).isEqualTo("pipeline-check");
         assertThat(scope.subjectEvaluated()).isFalse();
-        assertThat(scope.loaded()).extracting(Scope.Loaded::role).containsExactly("dataset", "train-images");
+        assertThat(scope.loaded()).extracting(AuditScope.Loaded::role).containsExactly("dataset", "train-images");
     }
 
     @Test
@@ -85,7 +93,7 @@ class ScopeTest {
         ObjectNode json = Fixtures.sampleJson();
         json.with("protocol").put("name", "image");
         assertThat(Fixtures.audit(json).problems()).isEmpty();
-        assertThat(Fixtures.audit(json).scope()).extracting(Scope::scopeClass, Scope::subjectEvaluated).containsExactly("self-attested", true);
+        assertThat(Fixtures.audit(json).scope()).extracting(AuditScope::scopeClass, AuditScope::subjectEvaluated).containsExactly("self-attested", true);
         ((ArrayNode) json.at("/result/data")).remove(0);
         assertThat(Fixtures.audit(json).problems()).isEmpty();
         assertThat(Fixtures.audit(json).scope().subjectEvaluated()).isFalse();
