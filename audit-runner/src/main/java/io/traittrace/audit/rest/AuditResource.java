@@ -20,11 +20,11 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.paging.Page;
 import io.traittrace.api.tenancy.Roles;
 import io.traittrace.audit.domain.AuditRequest;
 import io.traittrace.audit.domain.Requester;
 import io.traittrace.audit.service.AuditService;
-import io.traittrace.audit.service.AuditViews.AuditPage;
 import io.traittrace.audit.service.AuditViews.AuditView;
 import io.traittrace.audit.service.AuditViews.ProgressEvent;
 import io.traittrace.service.tenancy.CallerTenant;
@@ -61,7 +61,7 @@ public class AuditResource {
 
     @GET
     @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN })
-    public Uni<AuditPage> list(@QueryParam("state") String state, @QueryParam("student") String student, @QueryParam("page") Integer page,
+    public Uni<Page<AuditView>> list(@QueryParam("state") String state, @QueryParam("student") String student, @QueryParam("page") Integer page,
             @QueryParam("size") Integer size) {
         return audits.list(tenant.get().readable(), state, student, page, size);
     }

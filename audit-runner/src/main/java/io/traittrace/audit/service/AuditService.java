@@ -23,6 +23,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.paging.Page;
+import io.traittrace.api.paging.PageLimits;
+import io.traittrace.api.paging.PageRequest;
 import io.traittrace.audit.client.LineageLookup;
 import io.traittrace.audit.config.RunnerConfig;
 import io.traittrace.audit.domain.AuditPlan;
@@ -39,7 +42,6 @@ import io.traittrace.audit.repository.AuditEntity;
 import io.traittrace.audit.repository.AuditRepository;
 import io.traittrace.audit.repository.RunEntity;
 import io.traittrace.audit.repository.RunRepository;
-import io.traittrace.audit.service.AuditViews.AuditPage;
 import io.traittrace.audit.service.AuditViews.AuditView;
 import io.traittrace.audit.service.AuditViews.ProgressEvent;
 import io.traittrace.service.tracing.TraceParents;
@@ -67,6 +69,7 @@ public class AuditService {
     private final RunnerMetrics metrics;
     private final CallerQuotas quotas;
     private final OrganizationQuotas organizationQuotas;
+    private final PageLimits pageLimits;
 
     public AuditService(AuditRepository audits, RunRepository runs, Planner planner, LineageLookup lineage, AuditEvents events,
             RunLauncher launcher, ProgressHub hub, ObjectMapper mapper, RunnerConfig config, RunnerMetrics metrics, CallerQuotas quotas,
@@ -83,6 +86,7 @@ public class AuditService {
         this.metrics = metrics;
         this.quotas = quotas;
         this.organizationQuotas = organizationQuotas;
+        this.pageLimits = new PageLimits(config.limits().defaultPageSize(), config.limits().maxPageSize());
     }
 
     public record Submitted(AuditView audit, boolean created) {
@@ -402,7 +406,8 @@ public class AuditService {
     }
 
     /** Audits of {@code organizations} only, newest first. */
-    public Uni<AuditPage> list(Collection<String> organizations, String stateName, String student, Integer pageNumber, Integer pageSize) {
+    public Uni<Page<AuditView>> list(Collection<String> organizations, String stateName, String student, Integer pageNumber,
+            Integer pageSize) {
         AuditState state;
         try {
             state = stateName == null || stateName.isBlank() ? null : AuditState.valueOf(stateName);
@@ -410,15 +415,10 @@ public class AuditService {
             return Uni.createFrom().failure(AuditProblem.badRequest("unknown state '" + stateName + "'",
                     List.of("state: one of " + List.of(AuditState.values()))));
         }
-        int page = pageNumber == null ? 0 : pageNumber;
-        int size = pageSize == null ? config.limits().defaultPageSize() : pageSize;
-        if (page < 0 || size < 1 || size > config.limits().maxPageSize()) {
-            return Uni.createFrom().failure(AuditProblem.badRequest("page must be ≥ 0 and size in 1.." + config.limits().maxPageSize(),
-                    List.of()));
-        }
-        return Panache.withSession(() -> audits.page(organizations, state, student, page, size)
-                .chain(list -> audits.count(organizations, state, student).map(total -> new AuditPage(list.stream().map(a -> AuditView.of(a, null)).toList(), page,
-                        size, total))));
+        PageRequest page = PageRequest.of(pageNumber, pageSize, pageLimits);
+        return Panache.withSession(() -> audits.page(organizations, state, student, page.page(), page.size())
+                .chain(list -> audits.count(organizations, state, student)
+                        .map(total -> Page.of(list, page, total).map(a -> AuditView.of(a, null)))));
     }
 
     /** The audit's state now, then its live changes until it ends. */

@@ -53,9 +53,6 @@ public final class AuditViews {
         }
     }
 
-    public record AuditPage(List<AuditView> items, int page, int size, long total) {
-    }
-
     /** One server-sent progress event. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ProgressEvent(String auditId, String kind, String runId, RunState runState, AuditState auditState, String outcome,

@@ -206,7 +206,9 @@ class BadInputApiTest {
         as("viewer").get("/api/audits/not-a-uuid").then().statusCode(404);
         as("auditor").post("/api/audits/" + java.util.UUID.randomUUID() + "/cancel").then().statusCode(404);
         as("viewer").get("/api/audits?state=SLEEPING").then().statusCode(400);
-        as("viewer").get("/api/audits?size=100000").then().statusCode(400);
-        as("viewer").get("/api/audits?page=-1").then().statusCode(400);
+        as("viewer").get("/api/audits?size=100000").then().statusCode(400)
+                .body("detail", equalTo("page must be ≥ 0 and size between 1 and 200"));
+        as("viewer").get("/api/audits?page=-1").then().statusCode(400)
+                .body("detail", equalTo("page must be ≥ 0 and size between 1 and 200"));
     }
 }

@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.paging.Page;
 import io.traittrace.api.tenancy.Roles;
 import io.traittrace.api.tenancy.Tenant;
 import io.traittrace.lineage.service.Commands.Import;
@@ -23,7 +24,6 @@ import io.traittrace.lineage.service.Commands.NewDataset;
 import io.traittrace.lineage.service.LineageQueryService;
 import io.traittrace.lineage.service.LineageWriteService;
 import io.traittrace.lineage.service.Views.DatasetView;
-import io.traittrace.lineage.service.Views.PageOf;
 import io.traittrace.lineage.service.Views.Written;
 
 @Path("/api/lineage/datasets")
@@ -52,7 +52,7 @@ public class DatasetResource {
 
     @GET
     @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN })
-    public Uni<PageOf<DatasetView>> list(@QueryParam("generatedBy") String generatedBy, @QueryParam("page") Integer page,
+    public Uni<Page<DatasetView>> list(@QueryParam("generatedBy") String generatedBy, @QueryParam("page") Integer page,
             @QueryParam("size") Integer size) {
         return queries.datasets(access.read(), generatedBy, queries.paging(page, size));
     }

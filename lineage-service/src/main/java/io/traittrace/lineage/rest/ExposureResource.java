@@ -9,12 +9,12 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.paging.Page;
 import io.traittrace.api.tenancy.Roles;
 import io.traittrace.lineage.domain.ExposureLevel;
 import io.traittrace.lineage.service.LineageProblem;
 import io.traittrace.lineage.service.LineageQueryService;
 import io.traittrace.lineage.service.Views.ExposedModelView;
-import io.traittrace.lineage.service.Views.PageOf;
 
 @Path("/api/lineage/exposures")
 @Produces(MediaType.APPLICATION_JSON)
@@ -31,7 +31,7 @@ public class ExposureResource {
     /** Every model of the caller's view exposed at the given level, most recently detected first. */
     @GET
     @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN })
-    public Uni<PageOf<ExposedModelView>> list(@QueryParam("level") @DefaultValue("SAME_INIT") String level,
+    public Uni<Page<ExposedModelView>> list(@QueryParam("level") @DefaultValue("SAME_INIT") String level,
             @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
         ExposureLevel parsed;
         try {

@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.paging.Page;
 import io.traittrace.api.tenancy.Roles;
 import io.traittrace.api.tenancy.Tenant;
 import io.traittrace.lineage.service.Commands.Import;
@@ -25,7 +26,6 @@ import io.traittrace.lineage.service.LineageWriteService;
 import io.traittrace.lineage.service.Views.ExposureView;
 import io.traittrace.lineage.service.Views.FamilyView;
 import io.traittrace.lineage.service.Views.ModelView;
-import io.traittrace.lineage.service.Views.PageOf;
 import io.traittrace.lineage.service.Views.TrainingRunView;
 import io.traittrace.lineage.service.Views.WalkView;
 import io.traittrace.lineage.service.Views.Written;
@@ -56,7 +56,7 @@ public class ModelResource {
 
     @GET
     @RolesAllowed({ Roles.VIEWER, Roles.AUDITOR, Roles.ADMIN, Roles.PLATFORM_ADMIN })
-    public Uni<PageOf<ModelView>> search(@QueryParam("q") String q, @QueryParam("page") Integer page,
+    public Uni<Page<ModelView>> search(@QueryParam("q") String q, @QueryParam("page") Integer page,
             @QueryParam("size") Integer size) {
         return queries.searchModels(access.read(), q, queries.paging(page, size));
     }

@@ -12,6 +12,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.paging.Page;
+import io.traittrace.api.paging.PageLimits;
+import io.traittrace.api.paging.PageRequest;
 import io.traittrace.api.tenancy.Tenant;
 import io.traittrace.lineage.config.LineageConfig;
 import io.traittrace.lineage.domain.ExposureLevel;
@@ -35,7 +38,6 @@ import io.traittrace.lineage.service.Views.ExposureView;
 import io.traittrace.lineage.service.Views.FamilyView;
 import io.traittrace.lineage.service.Views.MemberView;
 import io.traittrace.lineage.service.Views.ModelView;
-import io.traittrace.lineage.service.Views.PageOf;
 import io.traittrace.lineage.service.Views.TrainingRunView;
 import io.traittrace.lineage.service.Views.WalkEdge;
 import io.traittrace.lineage.service.Views.WalkNode;
@@ -56,6 +58,7 @@ public class LineageQueryService {
     private final ExposureRepository exposures;
     private final SharedInitAssertionRepository assertions;
     private final LineageConfig config;
+    private final PageLimits pageLimits;
 
     public LineageQueryService(ModelRepository models, DatasetRepository datasets, TrainingRunRepository runs,
             GraphRepository graph, ExposureRepository exposures, SharedInitAssertionRepository assertions,
@@ -67,25 +70,12 @@ public class LineageQueryService {
         this.exposures = exposures;
         this.assertions = assertions;
         this.config = config;
+        this.pageLimits = new PageLimits(config.limits().defaultPageSize(), config.limits().maxPageSize());
     }
 
-    /** Page and size as the caller gave them, checked and defaulted. */
-    public record Paging(int page, int size) {
-        int offset() {
-            return page * size;
-        }
-    }
-
-    public Paging paging(Integer page, Integer size) {
-        int p = page == null ? 0 : page;
-        int s = size == null ? config.limits().defaultPageSize() : size;
-        if (p < 0) {
-            throw LineageProblem.badRequest("page must be 0 or more");
-        }
-        if (s < 1 || s > config.limits().maxPageSize()) {
-            throw LineageProblem.badRequest("size must be between 1 and " + config.limits().maxPageSize());
-        }
-        return new Paging(p, s);
+    /** The page a caller asked for, within this service's page sizes (the paging rule is api-contract's). */
+    public PageRequest paging(Integer page, Integer size) {
+        return PageRequest.of(page, size, pageLimits);
     }
 
     public int depth(Integer depth) {
@@ -102,11 +92,11 @@ public class LineageQueryService {
                 .map(views -> views.get(0)));
     }
 
-    public Uni<PageOf<ModelView>> searchModels(Tenant tenant, String q, Paging paging) {
+    public Uni<Page<ModelView>> searchModels(Tenant tenant, String q, PageRequest paging) {
         return Panache.withSession(() -> models.search(tenant.readable(), q, paging.page(), paging.size())
                 .chain(found -> modelViews(tenant, found))
                 .chain(items -> models.countSearch(tenant.readable(), q)
-                        .map(total -> new PageOf<>(items, paging.page(), paging.size(), total))));
+                        .map(total -> Page.of(items, paging, total))));
     }
 
     private Uni<List<ModelView>> modelViews(Tenant tenant, List<ModelEntity> entities) {
@@ -125,10 +115,10 @@ public class LineageQueryService {
                 .map(LineageQueryService::datasetView));
     }
 
-    public Uni<PageOf<DatasetView>> datasets(Tenant tenant, String generatedBy, Paging paging) {
+    public Uni<Page<DatasetView>> datasets(Tenant tenant, String generatedBy, PageRequest paging) {
         return Panache.withSession(() -> datasets.page(tenant.readable(), generatedBy, paging.page(), paging.size())
-                .chain(items -> datasets.countPage(tenant.readable(), generatedBy).map(total -> new PageOf<>(
-                        items.stream().map(LineageQueryService::datasetView).toList(), paging.page(), paging.size(), total))));
+                .chain(items -> datasets.countPage(tenant.readable(), generatedBy)
+                        .map(total -> Page.of(items, paging, total).map(LineageQueryService::datasetView))));
     }
 
     static DatasetView datasetView(DatasetEntity d) {
@@ -154,7 +144,7 @@ public class LineageQueryService {
     }
 
     /** The model's family as the tenant sees it: its members and public ones, grouped by the view's assertions. */
-    public Uni<FamilyView> family(Tenant tenant, String id, Paging paging) {
+    public Uni<FamilyView> family(Tenant tenant, String id, PageRequest paging) {
         Set<String> view = tenant.readable();
         return Panache.withSession(() -> requireModel(tenant, id)
                 .chain(() -> graph.rootsOf(view, List.of(id)))
@@ -167,46 +157,45 @@ public class LineageQueryService {
                                     .map(m -> new MemberView(m, names.get(m))).toList()))
                             .chain(items -> graph.countFamilyMembers(view, withAsserted, id)
                                     .map(total -> new FamilyView(id, List.copyOf(roots), asserted,
-                                            new PageOf<>(items, paging.page(), paging.size(), total))));
+                                            Page.of(items, paging, total))));
                 })));
     }
 
     public Uni<WalkView> ancestors(Tenant tenant, String id, int depth) {
         return Panache.withSession(() -> requireModel(tenant, id)
                 .chain(model -> graph.ancestors(model.organization, id, depth))
-                .chain(reached -> walk(tenant, id, "ancestors", depth, reached, new Paging(0, Math.max(1, reached.size())),
+                .chain(reached -> walk(tenant, id, "ancestors", depth, reached, new PageRequest(0, Math.max(1, reached.size())),
                         reached.size())));
     }
 
     /** Descendants in the tenant's view: a public model's descendants in other organisations are not shown or counted. */
-    public Uni<WalkView> descendants(Tenant tenant, String id, int depth, Paging paging) {
+    public Uni<WalkView> descendants(Tenant tenant, String id, int depth, PageRequest paging) {
         return Panache.withSession(() -> requireModel(tenant, id)
                 .chain(model -> graph.descendants(tenant.readable(), model.organization, id, depth, paging.offset(), paging.size())
                         .chain(reached -> graph.countDescendants(tenant.readable(), model.organization, id, depth)
                                 .chain(total -> walk(tenant, id, "descendants", depth, reached, paging, total)))));
     }
 
-    private Uni<WalkView> walk(Tenant tenant, String id, String direction, int depth, List<Reached> reached, Paging paging,
+    private Uni<WalkView> walk(Tenant tenant, String id, String direction, int depth, List<Reached> reached, PageRequest paging,
             long total) {
         List<String> ids = reached.stream().map(Reached::model).toList();
         List<String> withStart = new ArrayList<>(ids);
         withStart.add(id);
         return names(tenant.readable(), ids).chain(names -> graph.edgesAmong(tenant.readable(), Set.copyOf(withStart))
                 .map(edges -> new WalkView(id, direction, depth,
-                new PageOf<>(reached.stream().map(r -> new WalkNode(r.model(), names.get(r.model()), r.distance())).toList(),
-                        paging.page(), paging.size(), total),
+                Page.of(reached, paging, total).map(r -> new WalkNode(r.model(), names.get(r.model()), r.distance())),
                 edges.stream().map(e -> new WalkEdge(e.model(), e.base(), e.relation())).toList())));
     }
 
     /** One page of a model's exposures (strongest, then shortest, first), with the model's overall level. */
-    public Uni<ExposureView> exposure(Tenant tenant, String id, Paging paging) {
+    public Uni<ExposureView> exposure(Tenant tenant, String id, PageRequest paging) {
         return Panache.withSession(() -> requireModel(tenant, id)
                 .chain(model -> exposures.summary(model.organization, id)
                         .chain(summary -> exposures.forModel(model.organization, id, paging.offset(), paging.size())
                                 .map(stored -> exposureView(id, summary, stored, paging)))));
     }
 
-    static ExposureView exposureView(String id, Summary summary, List<StoredExposure> page, Paging paging) {
+    static ExposureView exposureView(String id, Summary summary, List<StoredExposure> page, PageRequest paging) {
         List<List<Step>> paths = page.stream().filter(e -> e.level() == summary.level()).map(StoredExposure::steps).toList();
         List<ExposureDetail> details = page.stream().map(e -> new ExposureDetail(e.level(), e.trainedModel(), e.dataset(),
                 e.teacher(), originOf(e.steps()), e.hopCount(), e.otherPaths(), e.steps(), e.detectedAt())).toList();
@@ -223,14 +212,13 @@ public class LineageQueryService {
         return null;
     }
 
-    public Uni<PageOf<ExposedModelView>> exposedModels(Tenant tenant, ExposureLevel level, Paging paging) {
+    public Uni<Page<ExposedModelView>> exposedModels(Tenant tenant, ExposureLevel level, PageRequest paging) {
         if (level == ExposureLevel.NONE) {
             throw LineageProblem.badRequest("level must be SAME_INIT, UNKNOWN or CROSS_FAMILY");
         }
         return Panache.withSession(() -> exposures.exposedModels(tenant.readable(), level, paging.offset(), paging.size())
-                .chain(items -> exposures.countExposedModels(tenant.readable(), level).map(total -> new PageOf<>(
-                        items.stream().map(e -> new ExposedModelView(e.model(), level, e.paths(), e.lastDetectedAt())).toList(),
-                        paging.page(), paging.size(), total))));
+                .chain(items -> exposures.countExposedModels(tenant.readable(), level).map(total -> Page.of(items, paging, total)
+                        .map(e -> new ExposedModelView(e.model(), level, e.paths(), e.lastDetectedAt())))));
     }
 
     /** The model with this id in the tenant's view; 404 when there is none there. */

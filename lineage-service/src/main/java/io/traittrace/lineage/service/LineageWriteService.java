@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -19,17 +18,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.hibernate.FlushMode;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.api.tenancy.Organizations;
 import io.traittrace.api.tenancy.Tenant;
 import io.traittrace.lineage.config.LineageConfig;
-import io.traittrace.lineage.domain.DatasetOrigin;
+import io.traittrace.lineage.domain.LineageGraph.BaseEdge;
 import io.traittrace.lineage.domain.Relation;
+import io.traittrace.lineage.mapping.EntityMapper;
+import io.traittrace.lineage.mapping.RecordComparison;
 import io.traittrace.lineage.repository.DatasetEntity;
 import io.traittrace.lineage.repository.DatasetRepository;
 import io.traittrace.lineage.repository.GraphRepository.BaseRow;
@@ -69,11 +66,11 @@ public class LineageWriteService {
     private final LineageMetrics metrics;
     private final PlannerStatistics statistics;
     private final LineageConfig config;
-    private final ObjectMapper canonical;
+    private final RecordComparison comparison;
 
     public LineageWriteService(ModelRepository models, OwnedIds ownedIds, DatasetRepository datasets,
             TrainingRunRepository runs, GraphRepository graph, ExposureMaintenance exposure, LineageMetrics metrics,
-            PlannerStatistics statistics, LineageConfig config, ObjectMapper mapper) {
+            PlannerStatistics statistics, LineageConfig config, RecordComparison comparison) {
         this.models = models;
         this.ownedIds = ownedIds;
         this.datasets = datasets;
@@ -83,7 +80,7 @@ public class LineageWriteService {
         this.metrics = metrics;
         this.statistics = statistics;
         this.config = config;
-        this.canonical = mapper.copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+        this.comparison = comparison;
     }
 
     public Uni<ImportResult> importRecords(Tenant tenant, Import batch) {
@@ -172,7 +169,7 @@ public class LineageWriteService {
         if (requested.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        Map<String, NewModel> byId = uniqueById(requested, NewModel::id, this::sameModel, "model");
+        Map<String, NewModel> byId = uniqueById(requested, NewModel::id, comparison::sameModel, "model");
         for (NewModel model : byId.values()) {
             Set<String> seen = new HashSet<>();
             for (BaseRef base : model.basesOrEmpty()) {
@@ -192,16 +189,15 @@ public class LineageWriteService {
     }
 
     private Map<String, NewModel> keepNewModels(Map<String, NewModel> byId, List<ModelEntity> existing,
-            Map<String, List<io.traittrace.lineage.domain.LineageGraph.BaseEdge>> existingBases, Outcome outcome) {
+            Map<String, List<BaseEdge>> existingBases, Outcome outcome) {
         Map<String, NewModel> fresh = new LinkedHashMap<>(byId);
         for (ModelEntity stored : existing) {
             NewModel asked = fresh.remove(stored.id);
-            List<BaseRef> storedBases = existingBases.getOrDefault(stored.id, List.of()).stream()
-                    .map(e -> new BaseRef(e.base(), e.relation().wire())).toList();
-            NewModel asStored = new NewModel(stored.id, stored.name, stored.uri, stored.revision, stored.digest, storedBases);
-            if (!sameModel(asked, asStored)) {
+            NewModel asStored = EntityMapper.asPosted(stored, existingBases.getOrDefault(stored.id, List.of()));
+            List<String> differences = comparison.modelDifferences(asked, asStored);
+            if (!differences.isEmpty()) {
                 throw LineageProblem.conflict("Model '" + stored.id + "' already exists with different content ("
-                        + String.join(", ", modelDifferences(asked, asStored)) + "); lineage records are immutable");
+                        + String.join(", ", differences) + "); lineage records are immutable");
             }
             outcome.unchanged++;
         }
@@ -240,7 +236,7 @@ public class LineageWriteService {
                 }
                 roots.put(model.id(), modelRoots);
                 newRoots.put(model.id(), modelRoots);
-                entities.add(entity(outcome.organization, model, now));
+                entities.add(EntityMapper.model(outcome.organization, model, now));
                 outcome.newModels.add(model.id());
             }
             outcome.newEdges += baseRows.size();
@@ -300,56 +296,13 @@ public class LineageWriteService {
         ordered.add(fresh.get(id));
     }
 
-    private static ModelEntity entity(String organization, NewModel model, OffsetDateTime now) {
-        ModelEntity entity = new ModelEntity();
-        entity.organization = organization;
-        entity.id = model.id();
-        entity.name = model.name().strip();
-        entity.uri = model.uri();
-        entity.revision = model.revision();
-        entity.digest = normalDigest(model.digest());
-        entity.createdAt = now;
-        return entity;
-    }
-
-    private boolean sameModel(NewModel a, NewModel b) {
-        return modelDifferences(a, b).isEmpty();
-    }
-
-    private static List<String> modelDifferences(NewModel a, NewModel b) {
-        List<String> differences = new ArrayList<>();
-        if (!a.name().strip().equals(b.name().strip())) {
-            differences.add("name");
-        }
-        if (!Objects.equals(a.uri(), b.uri())) {
-            differences.add("uri");
-        }
-        if (!Objects.equals(a.revision(), b.revision())) {
-            differences.add("revision");
-        }
-        if (!Objects.equals(normalDigest(a.digest()), normalDigest(b.digest()))) {
-            differences.add("digest");
-        }
-        if (!new HashSet<>(a.basesOrEmpty()).equals(new HashSet<>(b.basesOrEmpty()))) {
-            differences.add("bases");
-        }
-        return differences;
-    }
-
-    static String normalDigest(String digest) {
-        if (digest == null) {
-            return null;
-        }
-        return digest.startsWith("sha256:") ? digest : "sha256:" + digest;
-    }
-
     // ---- datasets ---------------------------------------------------------------------------------------
 
     private Uni<Void> writeDatasets(List<NewDataset> requested, Outcome outcome) {
         if (requested.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        Map<String, NewDataset> byId = uniqueById(requested, NewDataset::id, this::sameDataset, "dataset");
+        Map<String, NewDataset> byId = uniqueById(requested, NewDataset::id, comparison::sameDataset, "dataset");
         for (NewDataset dataset : byId.values()) {
             if (dataset.generatedBy() != null && dataset.origin() != null) {
                 throw LineageProblem.invalid("Dataset '" + dataset.id()
@@ -370,7 +323,7 @@ public class LineageWriteService {
                     Map<String, NewDataset> fresh = new LinkedHashMap<>(byId);
                     for (DatasetEntity stored : existing) {
                         NewDataset asked = fresh.remove(stored.id);
-                        if (!sameDataset(asked, asStored(stored))) {
+                        if (!comparison.sameDataset(asked, EntityMapper.asPosted(stored))) {
                             throw LineageProblem.conflict("Dataset '" + stored.id
                                     + "' already exists with different content; lineage records are immutable");
                         }
@@ -382,49 +335,11 @@ public class LineageWriteService {
                 .chain(fresh -> {
                     OffsetDateTime now = OffsetDateTime.now();
                     List<DatasetEntity> entities = fresh.values().stream()
-                            .map(d -> entity(outcome.organization, d, generatorOwners.get(d.generatedBy()), now)).toList();
+                            .map(d -> EntityMapper.dataset(outcome.organization, d, generatorOwners.get(d.generatedBy()), now)).toList();
                     outcome.newDatasets.addAll(fresh.keySet());
                     outcome.newEdges += (int) entities.stream().filter(d -> d.generatedBy != null).count();
                     return datasets.insertAll(entities);
                 });
-    }
-
-    private static NewDataset asStored(DatasetEntity stored) {
-        return new NewDataset(stored.id, stored.name, stored.digest, stored.rows, stored.generatedBy,
-                stored.generatedBy == null ? stored.origin : null, stored.generation);
-    }
-
-    private static DatasetEntity entity(String organization, NewDataset dataset, String generatorOrganization,
-            OffsetDateTime now) {
-        DatasetEntity entity = new DatasetEntity();
-        entity.organization = organization;
-        entity.id = dataset.id();
-        entity.name = dataset.name().strip();
-        entity.digest = normalDigest(dataset.digest());
-        entity.rows = dataset.rows();
-        entity.generatedBy = dataset.generatedBy();
-        entity.generatorOrganization = dataset.generatedBy() == null ? null : generatorOrganization;
-        entity.origin = originOf(dataset).wire();
-        entity.generation = dataset.generation();
-        entity.createdAt = now;
-        return entity;
-    }
-
-    /** A dataset with a generator came from a model; without one it is human data only when the caller says so. */
-    private static DatasetOrigin originOf(NewDataset dataset) {
-        if (dataset.generatedBy() != null) {
-            return DatasetOrigin.MODEL;
-        }
-        return dataset.origin() == null ? DatasetOrigin.UNKNOWN : DatasetOrigin.parse(dataset.origin()).orElseThrow();
-    }
-
-    private boolean sameDataset(NewDataset a, NewDataset b) {
-        return a.name().strip().equals(b.name().strip())
-                && Objects.equals(normalDigest(a.digest()), normalDigest(b.digest()))
-                && Objects.equals(a.rows(), b.rows())
-                && Objects.equals(a.generatedBy(), b.generatedBy())
-                && originOf(a) == originOf(b)
-                && canonicalJson(a.generation()).equals(canonicalJson(b.generation()));
     }
 
     // ---- training runs ----------------------------------------------------------------------------------
@@ -433,7 +348,7 @@ public class LineageWriteService {
         if (requested.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        Map<String, NewTrainingRun> byId = uniqueById(requested, NewTrainingRun::id, this::sameRun, "training run");
+        Map<String, NewTrainingRun> byId = uniqueById(requested, NewTrainingRun::id, comparison::sameRun, "training run");
         Set<String> outputs = byId.values().stream().map(NewTrainingRun::output).collect(Collectors.toCollection(LinkedHashSet::new));
         Set<String> inputs = byId.values().stream().flatMap(r -> r.datasets().stream()).collect(Collectors.toCollection(LinkedHashSet::new));
         for (NewTrainingRun run : byId.values()) {
@@ -463,9 +378,7 @@ public class LineageWriteService {
                     Map<String, NewTrainingRun> fresh = new LinkedHashMap<>(byId);
                     for (TrainingRunEntity run : existing) {
                         NewTrainingRun asked = fresh.remove(run.id);
-                        NewTrainingRun asStored = new NewTrainingRun(run.id, run.outputModel,
-                                stored.getOrDefault(run.id, List.of()), run.method, run.hyperparameters);
-                        if (!sameRun(asked, asStored)) {
+                        if (!comparison.sameRun(asked, EntityMapper.asPosted(run, stored.getOrDefault(run.id, List.of())))) {
                             throw LineageProblem.conflict("Training run '" + run.id
                                     + "' already exists with different content; lineage records are immutable");
                         }
@@ -481,14 +394,7 @@ public class LineageWriteService {
         OffsetDateTime now = OffsetDateTime.now();
         List<TrainingRunEntity> entities = new ArrayList<>();
         for (NewTrainingRun run : fresh.values()) {
-            TrainingRunEntity entity = new TrainingRunEntity();
-            entity.organization = outcome.organization;
-            entity.id = run.id();
-            entity.outputModel = run.output();
-            entity.method = run.method();
-            entity.hyperparameters = run.hyperparameters();
-            entity.createdAt = now;
-            entities.add(entity);
+            entities.add(EntityMapper.trainingRun(outcome.organization, run, now));
             outcome.newRuns.add(run.id());
             outcome.trainedModels.add(run.output());
             outcome.newEdges += run.datasets().size();
@@ -499,12 +405,6 @@ public class LineageWriteService {
         fresh.values().forEach(run -> inputs.put(run.id(), run.datasets().stream()
                 .map(d -> new DatasetRef(datasetOwners.get(d), d)).toList()));
         return runs.insertAll(entities).chain(() -> graph.insertRunDatasets(outcome.organization, inputs));
-    }
-
-    private boolean sameRun(NewTrainingRun a, NewTrainingRun b) {
-        return a.output().equals(b.output()) && a.method().equals(b.method())
-                && new HashSet<>(a.datasets()).equals(new HashSet<>(b.datasets()))
-                && canonicalJson(a.hyperparameters()).equals(canonicalJson(b.hyperparameters()));
     }
 
     // ---- shared -----------------------------------------------------------------------------------------
@@ -520,16 +420,5 @@ public class LineageWriteService {
             }
         }
         return byId;
-    }
-
-    private String canonicalJson(Map<String, Object> value) {
-        if (value == null || value.isEmpty()) {
-            return "{}";
-        }
-        try {
-            return canonical.writeValueAsString(new TreeMap<>(value));
-        } catch (JsonProcessingException e) {
-            throw LineageProblem.badRequest("Not serialisable as JSON: " + e.getOriginalMessage());
-        }
     }
 }

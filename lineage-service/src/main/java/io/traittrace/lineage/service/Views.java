@@ -6,6 +6,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import io.traittrace.api.paging.Page;
+
 import io.traittrace.lineage.domain.ExposureLevel;
 import io.traittrace.lineage.domain.Step;
 
@@ -13,9 +15,6 @@ import io.traittrace.lineage.domain.Step;
 public final class Views {
 
     private Views() {
-    }
-
-    public record PageOf<T>(List<T> items, int page, int size, long total) {
     }
 
     // Records carry their organisation: the caller's own, or "public" for the public catalogue's.
@@ -42,7 +41,7 @@ public final class Views {
      * A model's family: the roots it descends from, the roots asserted to share an init with them, and
      * (paginated) every other model sharing one of those roots.
      */
-    public record FamilyView(String model, List<String> roots, List<String> assertedRoots, PageOf<MemberView> members) {
+    public record FamilyView(String model, List<String> roots, List<String> assertedRoots, Page<MemberView> members) {
     }
 
     public record WalkNode(String id, String name, int distance) {
@@ -52,7 +51,7 @@ public final class Views {
     }
 
     /** Ancestors or descendants within a depth limit, with the base edges among them for drawing. */
-    public record WalkView(String model, String direction, int depth, PageOf<WalkNode> nodes, List<WalkEdge> edges) {
+    public record WalkView(String model, String direction, int depth, Page<WalkNode> nodes, List<WalkEdge> edges) {
     }
 
     /**

@@ -278,7 +278,8 @@ class ExposureApiTest {
                 .body("exposures.level", contains("UNKNOWN")).body("exposures[0].dataset", equalTo(scraped))
                 .body("paths", hasSize(0));
         as("viewer").get(exposure).then().statusCode(200).body("size", equalTo(50)).body("exposures", hasSize(4));
-        as("viewer").get(exposure + "?size=501").then().statusCode(400).contentType("application/problem+json");
+        as("viewer").get(exposure + "?size=501").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", equalTo("page must be ≥ 0 and size between 1 and 500"));
         as("viewer").get(exposure + "?page=-1").then().statusCode(400).contentType("application/problem+json");
     }
 

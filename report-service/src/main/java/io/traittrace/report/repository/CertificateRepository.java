@@ -8,10 +8,11 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.paging.Page;
+import io.traittrace.api.paging.PageRequest;
 import io.traittrace.service.repository.Sql;
 
 @ApplicationScoped
@@ -27,9 +28,6 @@ public class CertificateRepository implements PanacheRepositoryBase<CertificateE
                 .map(n -> n == 1);
     }
 
-    public record PageOf(List<CertificateEntity> items, long total) {
-    }
-
     /** The certificate if it belongs to one of {@code organizations}; null otherwise, exactly as if it did not exist. */
     public Uni<CertificateEntity> findIn(UUID id, Collection<String> organizations) {
         return find("id = :id and organization in :organizations",
@@ -41,8 +39,8 @@ public class CertificateRepository implements PanacheRepositoryBase<CertificateE
      * model matches the id or name of the model the audit was requested for; verdict the outcome; scope the scope class;
      * subject the statement's subject digest (a pipeline check is never found under a model's digest); newest first.
      */
-    public Uni<PageOf> search(Collection<String> organizations, String model, String verdict, String scope, String subject, int page,
-            int size) {
+    public Uni<Page<CertificateEntity>> search(Collection<String> organizations, String model, String verdict, String scope,
+            String subject, PageRequest paging) {
         List<String> where = new ArrayList<>();
         where.add("organization in :organizations");
         Parameters params = Parameters.with("organizations", organizations);
@@ -63,8 +61,8 @@ public class CertificateRepository implements PanacheRepositoryBase<CertificateE
             params.and("subject", subject);
         }
         var found = find(String.join(" and ", where), Sort.descending("issuedAt").and("id"), params.map());
-        return found.page(Page.of(page, size)).list()
-                .chain(items -> found.count().map(total -> new PageOf(items, total)));
+        return found.page(paging.page(), paging.size()).list()
+                .chain(items -> found.count().map(total -> Page.of(items, paging, total)));
     }
 
     public Uni<List<CertificateEntity>> revoked() {

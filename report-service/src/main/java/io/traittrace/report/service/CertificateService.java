@@ -20,11 +20,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.traittrace.api.paging.Page;
+import io.traittrace.api.paging.PageLimits;
+import io.traittrace.api.paging.PageRequest;
 import io.traittrace.api.tenancy.Tenant;
 import io.traittrace.report.config.ReportConfig;
 import io.traittrace.report.domain.AuditCompleted;
 import io.traittrace.report.domain.CertificateIssuer;
 import io.traittrace.report.events.CertificateEvents;
+import io.traittrace.report.mapping.CertificateFilter;
 import io.traittrace.report.repository.CertificateEntity;
 import io.traittrace.report.repository.CertificateRepository;
 import io.traittrace.verifier.Canonical;
@@ -43,6 +47,7 @@ public class CertificateService {
     private final KeyRing keys;
     private final CertificateMetrics metrics;
     private final CertificateIssuer issuer;
+    private final PageLimits pageLimits;
 
     public CertificateService(CertificateRepository repository, CertificateEvents events, KeyRing keys, CertificateMetrics metrics,
             ReportConfig config, @ConfigProperty(name = "quarkus.application.version") String version) {
@@ -52,6 +57,7 @@ public class CertificateService {
         this.metrics = metrics;
         this.issuer = new CertificateIssuer(config.certificates().issuer(), "report-service " + version,
                 config.certificates().validity());
+        this.pageLimits = new PageLimits(config.limits().defaultPageSize(), config.limits().maxPageSize());
     }
 
     /** Issues the audit's certificate unless it has one; true when this call issued it. */
@@ -122,9 +128,15 @@ public class CertificateService {
                 .onItem().ifNull().failWith(() -> ReportProblem.notFound("Certificate " + id));
     }
 
-    public Uni<CertificateRepository.PageOf> search(Tenant tenant, String model, String verdict, String scope, String subject, int page,
-            int size) {
-        return Panache.withSession(() -> repository.search(tenant.readable(), model, verdict, scope, subject, page, size));
+    /** The page a caller asked for, within this service's page sizes (the paging rule is api-contract's). */
+    public PageRequest paging(Integer page, Integer size) {
+        return PageRequest.of(page, size, pageLimits);
+    }
+
+    /** The tenant's certificates (and the public catalogue's) that {@code filter} names, newest first. */
+    public Uni<Page<CertificateEntity>> search(Tenant tenant, CertificateFilter filter, PageRequest paging) {
+        return Panache.withSession(() -> repository.search(tenant.readable(), filter.model(), filter.verdict(), filter.scope(),
+                filter.subjectDigest(), paging));
     }
 
     private record Revocation(CertificateEntity certificate, boolean byThisCall) {

@@ -202,7 +202,10 @@ class CertificateApiTest {
         as("viewer").queryParam("model", "org/" + student).queryParam("size", 1).queryParam("page", 1).get("/api/certificates").then()
                 .statusCode(200).body("total", equalTo(2)).body("items", hasSize(1)).body("page", equalTo(1));
         as("viewer").queryParam("verdict", "PASS").get("/api/certificates").then().statusCode(400).contentType("application/problem+json");
-        as("viewer").queryParam("size", 100000).get("/api/certificates").then().statusCode(400);
+        as("viewer").queryParam("size", 100000).get("/api/certificates").then().statusCode(400)
+                .body("detail", equalTo("page must be ≥ 0 and size between 1 and 200"));
+        as("viewer").queryParam("page", -1).get("/api/certificates").then().statusCode(400)
+                .body("detail", equalTo("page must be ≥ 0 and size between 1 and 200"));
     }
 
     @Test

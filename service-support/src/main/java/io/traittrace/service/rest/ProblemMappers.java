@@ -20,6 +20,7 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.traittrace.api.paging.InvalidPageRequest;
 import io.traittrace.api.problem.Problem;
 import io.traittrace.api.problem.ProblemKind;
 import io.vertx.ext.web.RoutingContext;
@@ -54,6 +55,12 @@ public class ProblemMappers {
     public Response validation(ConstraintViolationException e, UriInfo uri) {
         List<String> errors = e.getConstraintViolations().stream().map(ProblemMappers::describe).sorted().toList();
         return respond(ProblemKind.INVALID_REQUEST, "The request body or parameters break " + errors.size() + " rule(s)", uri, errors);
+    }
+
+    /** A page or size outside the list's limits: the one paging rule of every list. */
+    @ServerExceptionMapper
+    public Response invalidPage(InvalidPageRequest e, UriInfo uri) {
+        return respond(ProblemKind.INVALID_REQUEST, e.getMessage(), uri, List.of());
     }
 
     @ServerExceptionMapper
