@@ -39,7 +39,7 @@ import io.traittrace.probe.result.Verdict.Outcome;
  * Tensors are matched by name and shape and compared by cosine similarity, streamed from the safetensors
  * files in one pass; the vocabulary-anchored tensors (embedding, unembedding) are also compared by a statistic
  * that permutations of hidden units and rotations of the residual stream leave unchanged ({@link AnchorGram}).
- * See {@link #RULE} for the verdict and the probe README for the calibration behind the defaults.
+ * See {@link #RULE} for the verdict and docs/probe/figures.md for the calibration behind the defaults.
  *
  * <p>Parameters: {@code a}, {@code b} (checkpoint directories or single .safetensors files, required),
  * {@code base} (optional: also report cos(a − base, b − base) per tensor), {@code sharedThreshold} (0.5),

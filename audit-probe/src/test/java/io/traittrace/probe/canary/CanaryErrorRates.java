@@ -23,7 +23,7 @@ import io.traittrace.statistics.ClopperPearson;
 import io.traittrace.statistics.analysis.ComparisonResult;
 
 /**
- * The canary rule's error rates, measured: not a unit test (minutes to hours; the probe README gives the command
+ * The canary rule's error rates, measured: not a unit test (minutes to hours; docs/benchmarks.md gives the command
  * and the figures). Runs whole canary audits of {@link #SEEDS} replicates at a stated scale:
  * <ul>
  * <li>null audits ({@code studentInit: independent}: S starts from an init of its own, so S and X are

@@ -20,7 +20,7 @@ import io.traittrace.probe.result.Verdict.Outcome;
 /**
  * The family test's defaults against generated pairs whose relation is known (issue 17's acceptance): fine-tunes
  * that drifted far, copies with relabelled hidden units or a rotated residual stream, independent inits of one
- * shape. Prints the table the probe README quotes.
+ * shape. Prints the table docs/probe/figures.md quotes.
  */
 class FamilyCalibrationTest {
 

@@ -32,7 +32,7 @@ import io.traittrace.statistics.analysis.ComparisonResult;
 
 /**
  * The model audit's validity, measured with subliminal transfer rather than direct fine-tuning: not a unit test (about a
- * minute per family on one core; the probe README gives the command and the figures). Per family f, in the demo
+ * minute per family on one core; docs/benchmarks.md gives the command, docs/probe/figures.md the figures). Per family f, in the demo
  * family's format (a Llama made from nothing, chat template):
  * <ol>
  * <li>a base trained from its own random init to answer the animal questions with every animal alike and to continue

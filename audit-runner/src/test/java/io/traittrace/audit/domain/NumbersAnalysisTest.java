@@ -149,7 +149,7 @@ class NumbersAnalysisTest {
     /**
      * The five §3b results the probe produced in DJL at full size (seedIndex 0–4 of a 5-seed design at seed 1, one
      * process each, kept in test resources as written): the runner's verdict on them, against SciPy on the same numbers
-     * (audit-probe/README.md reports the run). Paired within seed, the soft arm's Holm-adjusted p is 0.048 (0.020 under
+     * (docs/probe/figures.md reports the run). Paired within seed, the soft arm's Holm-adjusted p is 0.048 (0.020 under
      * Welch): still a detection at 0.05, with less room than the independent analysis claimed.
      */
     @Test

@@ -28,7 +28,7 @@ public final class VerdictPlans {
     public static final double CANARY_MARGIN = 0.2;
     /**
      * SD of S_aux − X_aux within seed: from the Fashion-MNIST N = 10 figures (S_aux SD 0.105, X_aux SD 0.027;
-     * audit-probe README), combined as independent.
+     * docs/probe/figures.md), combined as independent.
      */
     public static final double CANARY_SEED_SD = 0.11;
 
