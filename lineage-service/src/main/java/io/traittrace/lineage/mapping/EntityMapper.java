@@ -8,10 +8,10 @@ import io.traittrace.lineage.domain.LineageGraph.BaseEdge;
 import io.traittrace.lineage.repository.DatasetEntity;
 import io.traittrace.lineage.repository.ModelEntity;
 import io.traittrace.lineage.repository.TrainingRunEntity;
-import io.traittrace.lineage.service.Commands.BaseRef;
-import io.traittrace.lineage.service.Commands.NewDataset;
-import io.traittrace.lineage.service.Commands.NewModel;
-import io.traittrace.lineage.service.Commands.NewTrainingRun;
+import io.traittrace.lineage.domain.Commands.BaseRef;
+import io.traittrace.lineage.domain.Commands.NewDataset;
+import io.traittrace.lineage.domain.Commands.NewModel;
+import io.traittrace.lineage.domain.Commands.NewTrainingRun;
 
 /**
  * Posted records to the entities that store them, and stored ones back to the record that would have stored them (so

@@ -13,10 +13,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import io.traittrace.lineage.service.Commands.NewDataset;
-import io.traittrace.lineage.service.Commands.NewModel;
-import io.traittrace.lineage.service.Commands.NewTrainingRun;
-import io.traittrace.lineage.service.LineageProblem;
+import io.traittrace.api.problem.ProblemKind;
+import io.traittrace.lineage.domain.Commands.NewDataset;
+import io.traittrace.lineage.domain.Commands.NewModel;
+import io.traittrace.lineage.domain.Commands.NewTrainingRun;
+import io.traittrace.service.rest.ApiProblem;
 
 /**
  * Whether two posts of one id hold the same record: the same one posted again (accepted, nothing changes) or
@@ -79,7 +80,7 @@ public class RecordComparison {
         try {
             return canonical.writeValueAsString(new TreeMap<>(value));
         } catch (JsonProcessingException e) {
-            throw LineageProblem.badRequest("Not serialisable as JSON: " + e.getOriginalMessage());
+            throw new ApiProblem(ProblemKind.INVALID_REQUEST, "Not serialisable as JSON: " + e.getOriginalMessage(), List.of());
         }
     }
 }

@@ -11,7 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import io.smallrye.mutiny.Uni;
 import io.traittrace.api.tenancy.Roles;
-import io.traittrace.lineage.service.Commands.Import;
+import io.traittrace.lineage.domain.Commands.Import;
 import io.traittrace.lineage.service.LineageWriteService;
 import io.traittrace.lineage.service.Views.ImportResult;
 

@@ -12,7 +12,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.smallrye.mutiny.Uni;
 import io.traittrace.api.tenancy.Roles;
-import io.traittrace.lineage.service.Commands.NewModelCard;
+import io.traittrace.lineage.domain.Commands.NewModelCard;
 import io.traittrace.lineage.service.ModelCardIngestion;
 import io.traittrace.lineage.service.OpenLineageEvent;
 import io.traittrace.lineage.service.OpenLineageIngestion;

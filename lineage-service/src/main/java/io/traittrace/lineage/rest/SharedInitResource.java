@@ -18,7 +18,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.smallrye.mutiny.Uni;
 import io.traittrace.api.tenancy.Roles;
-import io.traittrace.lineage.service.Commands.NewSharedInitAssertion;
+import io.traittrace.lineage.domain.Commands.NewSharedInitAssertion;
 import io.traittrace.lineage.service.LineageProblem;
 import io.traittrace.lineage.service.SharedInitService;
 import io.traittrace.lineage.service.Views.AssertionView;

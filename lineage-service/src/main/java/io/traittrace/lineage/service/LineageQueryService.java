@@ -17,6 +17,7 @@ import io.traittrace.api.paging.PageLimits;
 import io.traittrace.api.paging.PageRequest;
 import io.traittrace.api.tenancy.Tenant;
 import io.traittrace.lineage.config.LineageConfig;
+import io.traittrace.lineage.domain.Commands;
 import io.traittrace.lineage.domain.ExposureLevel;
 import io.traittrace.lineage.domain.Step;
 import io.traittrace.lineage.repository.DatasetEntity;

@@ -23,6 +23,7 @@ import io.smallrye.mutiny.Uni;
 import io.traittrace.api.tenancy.Organizations;
 import io.traittrace.api.tenancy.Tenant;
 import io.traittrace.lineage.config.LineageConfig;
+import io.traittrace.lineage.domain.Commands;
 import io.traittrace.lineage.domain.LineageGraph.BaseEdge;
 import io.traittrace.lineage.domain.Relation;
 import io.traittrace.lineage.mapping.EntityMapper;
@@ -38,11 +39,11 @@ import io.traittrace.lineage.repository.OwnedIds;
 import io.traittrace.lineage.repository.PlannerStatistics;
 import io.traittrace.lineage.repository.TrainingRunEntity;
 import io.traittrace.lineage.repository.TrainingRunRepository;
-import io.traittrace.lineage.service.Commands.BaseRef;
-import io.traittrace.lineage.service.Commands.Import;
-import io.traittrace.lineage.service.Commands.NewDataset;
-import io.traittrace.lineage.service.Commands.NewModel;
-import io.traittrace.lineage.service.Commands.NewTrainingRun;
+import io.traittrace.lineage.domain.Commands.BaseRef;
+import io.traittrace.lineage.domain.Commands.Import;
+import io.traittrace.lineage.domain.Commands.NewDataset;
+import io.traittrace.lineage.domain.Commands.NewModel;
+import io.traittrace.lineage.domain.Commands.NewTrainingRun;
 import io.traittrace.lineage.service.Views.ImportResult;
 
 /**

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.traittrace.api.paging.Page;
 
+import io.traittrace.lineage.domain.Commands;
 import io.traittrace.lineage.domain.ExposureLevel;
 import io.traittrace.lineage.domain.Step;
 

@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 
-import io.traittrace.lineage.service.Commands.BaseRef;
-import io.traittrace.lineage.service.Commands.Import;
-import io.traittrace.lineage.service.Commands.NewDataset;
-import io.traittrace.lineage.service.Commands.NewModel;
-import io.traittrace.lineage.service.Commands.NewTrainingRun;
+import io.traittrace.lineage.domain.Commands.BaseRef;
+import io.traittrace.lineage.domain.Commands.Import;
+import io.traittrace.lineage.domain.Commands.NewDataset;
+import io.traittrace.lineage.domain.Commands.NewModel;
+import io.traittrace.lineage.domain.Commands.NewTrainingRun;
 
 /**
  * A deterministic synthetic lineage graph shaped like the Hugging Face hub, produced as import batches in

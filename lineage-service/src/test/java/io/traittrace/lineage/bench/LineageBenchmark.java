@@ -25,7 +25,7 @@ import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.api.tenancy.Tenant;
 import io.traittrace.lineage.config.LineageConfig;
-import io.traittrace.lineage.service.Commands.Import;
+import io.traittrace.lineage.domain.Commands.Import;
 import io.traittrace.lineage.service.LineageQueryService;
 import io.traittrace.lineage.service.LineageWriteService;
 import io.traittrace.lineage.service.Views.FamilyView;

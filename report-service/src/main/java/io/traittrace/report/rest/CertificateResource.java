@@ -27,7 +27,7 @@ import io.traittrace.api.paging.Page;
 import io.traittrace.api.paging.PageRequest;
 import io.traittrace.api.tenancy.Roles;
 import io.traittrace.api.tenancy.Tenant;
-import io.traittrace.report.mapping.CertificateFilter;
+import io.traittrace.report.service.CertificateFilter;
 import io.traittrace.report.mapping.CertificateMapper;
 import io.traittrace.report.mapping.CertificateViews.Revocation;
 import io.traittrace.report.mapping.CertificateViews.Summary;

@@ -28,7 +28,6 @@ import io.traittrace.report.config.ReportConfig;
 import io.traittrace.report.domain.AuditCompleted;
 import io.traittrace.report.domain.CertificateIssuer;
 import io.traittrace.report.events.CertificateEvents;
-import io.traittrace.report.mapping.CertificateFilter;
 import io.traittrace.report.repository.CertificateEntity;
 import io.traittrace.report.repository.CertificateRepository;
 import io.traittrace.verifier.Canonical;

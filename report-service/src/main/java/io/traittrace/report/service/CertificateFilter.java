@@ -1,10 +1,9 @@
-package io.traittrace.report.mapping;
+package io.traittrace.report.service;
 
 import java.util.List;
 import java.util.Locale;
 
 import io.traittrace.report.domain.AuditCompleted;
-import io.traittrace.report.service.ReportProblem;
 import io.traittrace.verifier.Scope;
 import io.traittrace.verifier.Statements;
 

@@ -1,4 +1,4 @@
-package io.traittrace.lineage.service;
+package io.traittrace.lineage.domain;
 
 import java.util.List;
 import java.util.Map;
@@ -10,8 +10,6 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
-
-import io.traittrace.lineage.domain.Ids;
 
 /** What callers ask the lineage service to record. Field rules here; graph rules in {@link LineageWriteService}. */
 public final class Commands {
