@@ -14,21 +14,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.audit.config.RunnerConfig;
 import io.traittrace.audit.repository.AuditEntity;
+import io.traittrace.events.EventType;
 import io.traittrace.service.outbox.CloudEvents;
 import io.traittrace.service.outbox.OutboxRepository;
 
 /**
- * Writes the runner's CloudEvents (1.0, structured JSON, data schemas v1 in {@code schemas/}) into the outbox, in
+ * Writes the runner's CloudEvents (1.0, structured JSON, types and data schemas v1 of the event contract) into the outbox, in
  * the caller's transaction; Kafka key = audit id, so one audit's events stay in order. Event ids derive from the
  * fact they announce, so a fact is announced once however often it is re-processed.
  */
 @ApplicationScoped
 public class AuditEvents {
-
-    public static final String REQUESTED = "audit-requested";
-    public static final String PROGRESS = "audit-progress";
-    public static final String COMPLETED = "audit-completed";
-    public static final String FAILED = "audit-failed";
 
     private final OutboxRepository outbox;
     private final ObjectMapper mapper;
@@ -40,22 +36,19 @@ public class AuditEvents {
         this.config = config;
     }
 
-    public static String type(String topic) {
-        return "io.traittrace.audits." + topic + ".v1";
-    }
-
     /**
      * {@code fact} distinguishes events of one topic and audit (e.g. a run and its state); null for once-per-audit facts.
      * The event continues the trace the audit was requested in, whoever reports the change (a probe, the Job
      * informer, a cancel), so one trace follows the audit to its end; an audit requested outside a trace leaves the
      * event in the trace in progress.
      */
-    public Uni<Void> add(String topic, AuditEntity audit, String fact, Map<String, Object> data, OffsetDateTime at) {
+    public Uni<Void> add(EventType type, AuditEntity audit, String fact, Map<String, Object> data, OffsetDateTime at) {
+        String topic = type.topic();
         UUID id = UUID.nameUUIDFromBytes((topic + "|" + audit.id + "|" + (fact == null ? "" : fact)).getBytes(StandardCharsets.UTF_8));
         // Every event says whose audit it is: consumers keep the organisation boundary by it.
         Map<String, Object> scoped = new LinkedHashMap<>(data);
         scoped.put("organization", audit.organization);
-        Map<String, Object> event = CloudEvents.envelope(id, config.events().source(), type(topic), topic, audit.id.toString(), at, scoped);
+        Map<String, Object> event = CloudEvents.envelope(id, config.events().source(), type, audit.id.toString(), at, scoped);
         try {
             String payload = mapper.writeValueAsString(event);
             return audit.traceParent == null ? outbox.add(id, topic, audit.id.toString(), payload, at)

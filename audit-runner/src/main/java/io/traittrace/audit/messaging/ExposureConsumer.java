@@ -24,6 +24,8 @@ import io.traittrace.audit.config.RunnerConfig;
 import io.traittrace.audit.domain.AuditRequest;
 import io.traittrace.audit.domain.Requester;
 import io.traittrace.audit.service.AuditService;
+import io.traittrace.events.EventType;
+import io.traittrace.events.Topics;
 import io.traittrace.service.rest.ApiProblem;
 
 /**
@@ -38,8 +40,6 @@ import io.traittrace.service.rest.ApiProblem;
 @ApplicationScoped
 public class ExposureConsumer {
 
-    public static final String CHANNEL = "exposure-detected";
-    public static final String TYPE = "io.traittrace.lineage.exposure-detected.v1";
     private static final Logger LOG = Logger.getLogger(ExposureConsumer.class);
 
     private final AuditService audits;
@@ -54,7 +54,7 @@ public class ExposureConsumer {
         this.mapper = mapper;
     }
 
-    @Incoming(CHANNEL)
+    @Incoming(Topics.EXPOSURE_DETECTED)
     public Uni<Void> consume(String payload) {
         RunnerConfig.Policy policy = config.policy();
         if (policy.mode() == PolicyMode.OFF) {
@@ -69,17 +69,14 @@ public class ExposureConsumer {
         }
         JsonNode data = event.path("data");
         String eventId = event.path("id").asText("?");
-        if (!TYPE.equals(event.path("type").asText()) || !data.path("model").isTextual() || !data.path("pathKey").isTextual()) {
-            LOG.warnf("Skipping event %s: not a %s CloudEvent with model and pathKey", eventId, TYPE);
+        // Read as the lineage service writes it: its contract's type and data schema. The schema requires the organisation,
+        // so an event that names none is refused, never given one; the audit is queued there and nowhere else.
+        List<String> problems = EventType.EXPOSURE_DETECTED.problems(event);
+        if (!problems.isEmpty()) {
+            LOG.warnf("Skipping event %s: not a %s CloudEvent: %s", eventId, EventType.EXPOSURE_DETECTED.type(), String.join("; ", problems));
             return Uni.createFrom().voidItem();
         }
-        // The audit is queued in the exposure's organisation and nowhere else; an event that names none is malformed, never
-        // given one.
-        String organization = data.path("organization").asText(null);
-        if (!Organizations.isAlias(organization)) {
-            LOG.warnf("Skipping event %s: its data names no organisation to audit in", eventId);
-            return Uni.createFrom().voidItem();
-        }
+        String organization = data.get("organization").asText();
         if (Organizations.PUBLIC.equals(organization)) {
             // The public catalogue runs no audits (it has no queue, quota or owner to answer to): every organisation
             // model descending from this one gets an exposure, and so an audit, of its own.

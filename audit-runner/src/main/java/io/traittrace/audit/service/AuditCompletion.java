@@ -20,15 +20,16 @@ import io.traittrace.audit.domain.AuditRequest;
 import io.traittrace.audit.domain.AuditState;
 import io.traittrace.audit.domain.Planner;
 import io.traittrace.audit.domain.RunState;
-import io.traittrace.statistics.analysis.Aggregator;
-import io.traittrace.statistics.analysis.AuditAnalysis;
-import io.traittrace.statistics.analysis.RunFailure;
-import io.traittrace.statistics.analysis.RunScores;
 import io.traittrace.audit.events.AuditEvents;
 import io.traittrace.audit.events.EventLimits;
 import io.traittrace.audit.repository.AuditEntity;
 import io.traittrace.audit.repository.RunEntity;
 import io.traittrace.audit.repository.RunRepository;
+import io.traittrace.events.EventType;
+import io.traittrace.statistics.analysis.Aggregator;
+import io.traittrace.statistics.analysis.AuditAnalysis;
+import io.traittrace.statistics.analysis.RunFailure;
+import io.traittrace.statistics.analysis.RunScores;
 
 /**
  * Ends an audit once its last run ended: aggregates the runs into a verdict (COMPLETED, {@code audit-completed}
@@ -90,7 +91,7 @@ public class AuditCompletion {
         data.put("reasons", reasons);
         data.put("failedAt", now.toString());
         LOG.infof("Audit %s FAILED: no run succeeded", audit.id);
-        return events.add(AuditEvents.FAILED, audit, null, data, now);
+        return events.add(EventType.AUDIT_FAILED, audit, null, data, now);
     }
 
     @SuppressWarnings("unchecked")
@@ -135,7 +136,7 @@ public class AuditCompletion {
         audit.outcome = (String) ((Map<String, Object>) result.get("verdict")).get("outcome");
         audit.state = AuditState.COMPLETED;
         LOG.infof("Audit %s COMPLETED: %s", audit.id, audit.outcome);
-        return events.add(AuditEvents.COMPLETED, audit, null, completedEvent(audit, first, result, now), now);
+        return events.add(EventType.AUDIT_COMPLETED, audit, null, completedEvent(audit, first, result, now), now);
     }
 
     /** The data of {@code audit-completed} v1, as the report service certifies it. */

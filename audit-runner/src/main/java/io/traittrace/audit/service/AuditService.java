@@ -44,6 +44,7 @@ import io.traittrace.audit.repository.RunEntity;
 import io.traittrace.audit.repository.RunRepository;
 import io.traittrace.audit.service.AuditViews.AuditView;
 import io.traittrace.audit.service.AuditViews.ProgressEvent;
+import io.traittrace.events.EventType;
 import io.traittrace.service.tracing.TraceParents;
 
 /**
@@ -322,7 +323,7 @@ public class AuditService {
                 .chain(() -> organizationQuotas.reserve(organization, planned.size(), budget, now))
                 .chain(() -> audits.persist(audit))
                 .chain(() -> runs.persist(planned))
-                .chain(() -> events.add(AuditEvents.REQUESTED, audit, null, data, now)))
+                .chain(() -> events.add(EventType.AUDIT_REQUESTED, audit, null, data, now)))
                 .invoke(() -> LOG.infof("Audit %s accepted in %s: %s, %d runs, requested by %s (%s)", audit.id, organization, audit.protocol,
                         planned.size(), requestedBy, origin))
                 .invoke(() -> hub.publish(new ProgressEvent(audit.id.toString(), "audit", null, null, AuditState.RUNNING, null, null, now)))
@@ -385,7 +386,7 @@ public class AuditService {
             data.put("state", AuditState.FAILED.name());
             data.put("reasons", why);
             data.put("failedAt", now.toString());
-            return Panache.withTransaction(() -> audits.persist(audit).chain(() -> events.add(AuditEvents.FAILED, audit, null, data, now)))
+            return Panache.withTransaction(() -> audits.persist(audit).chain(() -> events.add(EventType.AUDIT_FAILED, audit, null, data, now)))
                     .invoke(() -> LOG.infof("Audit %s of %s in %s recorded as not evaluable: %s", audit.id, request.student(), organization,
                             reasons))
                     .chain(() -> view(audit.id));
@@ -482,7 +483,7 @@ public class AuditService {
                             r.updatedAt = now;
                         });
                         return open.size();
-                    }).chain(cancelled -> events.add(AuditEvents.FAILED, audit, null, data, now).replaceWith(new Cancelled(audit, cancelled)));
+                    }).chain(cancelled -> events.add(EventType.AUDIT_FAILED, audit, null, data, now).replaceWith(new Cancelled(audit, cancelled)));
                 }))
                 .invoke(cancelled -> {
                     metrics.runsFinished(RunState.CANCELLED, null, cancelled.runs());

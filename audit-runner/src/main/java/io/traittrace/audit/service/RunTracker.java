@@ -27,15 +27,16 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.audit.domain.RunState;
 import io.traittrace.audit.domain.RunTokens;
-import io.traittrace.audit.executor.RunListener;
 import io.traittrace.audit.events.AuditEvents;
 import io.traittrace.audit.events.EventLimits;
+import io.traittrace.audit.executor.RunListener;
 import io.traittrace.audit.repository.AuditEntity;
 import io.traittrace.audit.repository.AuditRepository;
 import io.traittrace.audit.repository.RunEntity;
 import io.traittrace.audit.repository.RunRepository;
 import io.traittrace.audit.service.AuditViews.ProgressEvent;
 import io.traittrace.audit.service.AuditViews.RunView;
+import io.traittrace.events.EventType;
 import io.traittrace.probe.contract.ResultValidator;
 import io.traittrace.service.rest.ApiProblem;
 import io.vertx.core.Context;
@@ -288,7 +289,7 @@ public class RunTracker implements RunListener {
         data.put("reason", EventLimits.reason(reason));
         data.put("at", now.toString());
         ProgressEvent runEvent = new ProgressEvent(audit.id.toString(), "run", run.id.toString(), state, audit.state, null, reason, now);
-        return events.add(AuditEvents.PROGRESS, audit, run.id + "|" + state, data, now)
+        return events.add(EventType.AUDIT_PROGRESS, audit, run.id + "|" + state, data, now)
                 .chain(() -> state.finished() ? completion.completeIfDone(audit, now) : Uni.createFrom().item(false))
                 .map(ended -> new Changed(audit, run, runEvent,
                         ended ? new ProgressEvent(audit.id.toString(), "audit", null, null, audit.state, audit.outcome, null, now) : null));

@@ -37,6 +37,7 @@ import io.quarkus.test.oidc.server.OidcWireMock;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.path.json.JsonPath;
 import io.traittrace.api.tenancy.Organizations;
+import io.traittrace.events.EventType;
 import io.traittrace.testsupport.Callers;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
@@ -183,7 +184,7 @@ class ExposurePolicyApiTest {
                     .withHeader(Organizations.HEADER, notMatching(Callers.OTHER_ORGANIZATION)));
             // Announced as globex's.
             JsonNode event = RunnerApi.JSON.readTree(requested.awaitMatching(r -> auditId.equals(r.key()), 1, Duration.ofSeconds(20)).get(0).value());
-            assertThat(EventSchemas.problems("audit-requested", event)).isEmpty();
+            assertThat(EventType.AUDIT_REQUESTED.problems(event)).isEmpty();
             assertThat(event.at("/data/organization").asText()).isEqualTo(Callers.OTHER_ORGANIZATION);
             // Malformed without an organisation: no audit in any organisation, and none defaulted.
             for (String organization : List.of(Callers.ORGANIZATION, Callers.OTHER_ORGANIZATION)) {

@@ -26,11 +26,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWireMock;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.path.json.JsonPath;
+import io.traittrace.events.EventType;
+import io.traittrace.testsupport.Callers;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.Metrics;
 import io.traittrace.testsupport.PostgresResource;
 import io.traittrace.testsupport.TopicReader;
-import io.traittrace.testsupport.Callers;
 
 /**
  * Audits end to end with the local executor and the real probe ({@code bin/probe}): from {@code POST /api/audits}
@@ -82,7 +83,7 @@ class LocalAuditApiTest {
             JsonNode event = RunnerApi.JSON.readTree(events.get(0).value());
             assertThat(event.path("type").asText()).isEqualTo("io.traittrace.audits.audit-completed.v1");
             assertThat(event.path("specversion").asText()).isEqualTo("1.0");
-            assertThat(EventSchemas.problems("audit-completed", event)).isEmpty();
+            assertThat(EventType.AUDIT_COMPLETED.problems(event)).isEmpty();
             JsonNode data = event.path("data");
             // What the report service needs to certify it (its AuditCompleted.problems()).
             assertThat(data.path("auditId").asText()).isEqualTo(auditId);
@@ -105,13 +106,13 @@ class LocalAuditApiTest {
 
             List<ConsumerRecord<String, String>> requests = requested.awaitMatching(r -> auditId.equals(r.key()), 1, Duration.ofSeconds(10));
             assertThat(requests).hasSize(1);
-            assertThat(EventSchemas.problems("audit-requested", RunnerApi.JSON.readTree(requests.get(0).value()))).isEmpty();
+            assertThat(EventType.AUDIT_REQUESTED.problems(RunnerApi.JSON.readTree(requests.get(0).value()))).isEmpty();
             assertThat(RunnerApi.JSON.readTree(requests.get(0).value()).at("/data/organization").asText()).isEqualTo(Callers.ORGANIZATION);
             // Each run: RUNNING then SUCCEEDED.
             List<ConsumerRecord<String, String>> runs = progress.awaitMatching(r -> auditId.equals(r.key()), 6, Duration.ofSeconds(10));
             assertThat(runs).hasSize(6);
             for (ConsumerRecord<String, String> run : runs) {
-                assertThat(EventSchemas.problems("audit-progress", RunnerApi.JSON.readTree(run.value()))).isEmpty();
+                assertThat(EventType.AUDIT_PROGRESS.problems(RunnerApi.JSON.readTree(run.value()))).isEmpty();
                 assertThat(RunnerApi.JSON.readTree(run.value()).at("/data/organization").asText()).isEqualTo(Callers.ORGANIZATION);
             }
         }
@@ -167,7 +168,7 @@ class LocalAuditApiTest {
             assertThat(done.getString("outcome")).isNull();
             assertThat(done.getList("result.reasons", String.class)).hasSize(3);
             List<ConsumerRecord<String, String>> events = failed.awaitMatching(r -> auditId.equals(r.key()), 1, Duration.ofSeconds(30));
-            assertThat(EventSchemas.problems("audit-failed", RunnerApi.JSON.readTree(events.get(0).value()))).isEmpty();
+            assertThat(EventType.AUDIT_FAILED.problems(RunnerApi.JSON.readTree(events.get(0).value()))).isEmpty();
             JsonNode data = RunnerApi.JSON.readTree(events.get(0).value()).path("data");
             assertThat(data.path("state").asText()).isEqualTo("FAILED");
             assertThat(data.path("organization").asText()).isEqualTo(Callers.ORGANIZATION);

@@ -23,6 +23,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWireMock;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.path.json.JsonPath;
+import io.traittrace.events.EventType;
 import io.traittrace.statistics.Design;
 import io.traittrace.statistics.Power;
 import io.traittrace.testsupport.KafkaResource;
@@ -82,7 +83,7 @@ class LocalNumbersAuditApiTest {
 
             List<ConsumerRecord<String, String>> events = completed.awaitMatching(r -> auditId.equals(r.key()), 1, Duration.ofSeconds(30));
             JsonNode event = RunnerApi.JSON.readTree(events.get(0).value());
-            assertThat(EventSchemas.problems("audit-completed", event)).isEmpty();
+            assertThat(EventType.AUDIT_COMPLETED.problems(event)).isEmpty();
             assertThat(event.at("/data/protocol/name").asText()).isEqualTo("numbers");
             assertThat(event.at("/data/protocol/version").asText()).isEqualTo("0.1");
         }

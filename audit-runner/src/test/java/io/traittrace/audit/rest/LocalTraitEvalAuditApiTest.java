@@ -31,6 +31,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWireMock;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.path.json.JsonPath;
+import io.traittrace.events.EventType;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
 import io.traittrace.testsupport.TopicReader;
@@ -115,7 +116,7 @@ class LocalTraitEvalAuditApiTest {
 
             List<ConsumerRecord<String, String>> events = completed.awaitMatching(r -> auditId.equals(r.key()), 1, Duration.ofSeconds(30));
             JsonNode data = RunnerApi.JSON.readTree(events.get(0).value()).path("data");
-            assertThat(EventSchemas.problems("audit-completed", RunnerApi.JSON.readTree(events.get(0).value()))).isEmpty();
+            assertThat(EventType.AUDIT_COMPLETED.problems(RunnerApi.JSON.readTree(events.get(0).value()))).isEmpty();
             assertThat(data.at("/protocol/name").asText()).isEqualTo("trait-eval");
             assertThat(data.at("/student/digest").asText()).isEqualTo(digests.get("student"));
             Map<String, String> evaluated = new HashMap<>();

@@ -52,6 +52,7 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.traittrace.api.tenancy.Organizations;
 import io.traittrace.audit.executor.JobSpecs;
+import io.traittrace.events.EventType;
 import io.traittrace.testsupport.Callers;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
@@ -145,7 +146,7 @@ class OrganizationApiTest {
                     .withHeader(Organizations.HEADER, WireMock.equalTo(org)));
             // Announced as the organisation's.
             JsonNode requested = event("audit-requested", audits.get(org));
-            assertThat(EventSchemas.problems("audit-requested", requested)).isEmpty();
+            assertThat(EventType.AUDIT_REQUESTED.problems(requested)).isEmpty();
             assertThat(requested.at("/data/organization").asText()).isEqualTo(org);
         }
 
@@ -154,7 +155,7 @@ class OrganizationApiTest {
         caller(ACME, "viewer").accept("text/event-stream").get("/api/audits/" + audits.get(ACME) + "/events").then().statusCode(200)
                 .body(containsString("CANCELLED"));
         JsonNode failed = event("audit-failed", audits.get(ACME));
-        assertThat(EventSchemas.problems("audit-failed", failed)).isEmpty();
+        assertThat(EventType.AUDIT_FAILED.problems(failed)).isEmpty();
         assertThat(failed.at("/data/organization").asText()).isEqualTo(ACME);
         caller(GLOBEX, "admin").post("/api/audits/" + audits.get(GLOBEX) + "/cancel").then().statusCode(200);
     }

@@ -411,17 +411,21 @@ class QuotaApiTest {
 
     // --- exposure events ---
 
-    private static String exposure(String model, String teacher) {
+    private String exposure(String model, String teacher) {
         return exposure(Callers.ORGANIZATION, model, teacher);
     }
 
-    private static String exposure(String organization, String model, String teacher) {
+    /** An exposure-detected event as lineage publishes it (the contract requires its dataset, which lineage knows). */
+    private String exposure(String organization, String model, String teacher) {
+        String dataset = "numbers-" + model;
+        wiremock.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/auth/lineage/api/lineage/datasets/" + dataset)
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"id\": \"" + dataset + "\", \"name\": \"n\"}")));
         return """
                 {"specversion": "1.0", "id": "%s", "source": "/traittrace/lineage-service", "type": "io.traittrace.lineage.exposure-detected.v1",
                  "subject": "%s", "time": "2026-11-27T02:00:00Z", "datacontenttype": "application/json",
-                 "data": {"organization": "%s", "model": "%s", "level": "SAME_INIT", "trainedModel": "%s", "teacher": "%s", "origin": "%s",
+                 "data": {"organization": "%s", "model": "%s", "level": "SAME_INIT", "trainedModel": "%s", "dataset": "%s", "teacher": "%s", "origin": "%s",
                           "hops": 1, "pathKey": "%s", "path": [], "detectedAt": "2026-11-27T02:00:00Z"}}
-                """.formatted(UUID.randomUUID(), model, organization, model, model, teacher, teacher, "9".repeat(64));
+                """.formatted(UUID.randomUUID(), model, organization, model, model, dataset, teacher, teacher, "9".repeat(64));
     }
 
     private static void publish(String payload) {

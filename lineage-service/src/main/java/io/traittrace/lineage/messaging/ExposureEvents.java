@@ -14,15 +14,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
+import io.traittrace.events.EventType;
+import io.traittrace.events.Topics;
 import io.traittrace.lineage.config.LineageConfig;
 import io.traittrace.lineage.domain.ExposurePath;
 import io.traittrace.lineage.repository.ExposureRepository.StoredExposure;
 import io.traittrace.service.outbox.CloudEvents;
-import io.traittrace.service.outbox.OutboxRepository;
 import io.traittrace.service.outbox.OutboxRepository.NewEvent;
+import io.traittrace.service.outbox.OutboxRepository;
 
 /**
- * Writes {@code exposure-detected} events (CloudEvents 1.0, structured JSON, data schema v1) into the outbox,
+ * Writes {@code exposure-detected} events (CloudEvents 1.0, structured JSON, data schema v1 of the event contract) into the outbox,
  * in the caller's transaction: one per model and source (the teacher at the far end of the chain) that reaches
  * SAME_INIT, citing its shortest path. The event id is derived from the organisation, the model and the exposure's key,
  * so the same exposure is announced once however often it is recomputed or whichever path represents it, and the same
@@ -31,9 +33,6 @@ import io.traittrace.service.outbox.OutboxRepository.NewEvent;
  */
 @ApplicationScoped
 public class ExposureEvents {
-
-    public static final String TOPIC = "exposure-detected";
-    public static final String TYPE = "io.traittrace.lineage.exposure-detected.v1";
 
     private final OutboxRepository outbox;
     private final ObjectMapper mapper;
@@ -46,7 +45,7 @@ public class ExposureEvents {
     }
 
     public static UUID eventId(String organization, String model, String pathKey) {
-        return UUID.nameUUIDFromBytes((TOPIC + "|" + organization + "|" + model + "|" + pathKey).getBytes(StandardCharsets.UTF_8));
+        return UUID.nameUUIDFromBytes((Topics.EXPOSURE_DETECTED + "|" + organization + "|" + model + "|" + pathKey).getBytes(StandardCharsets.UTF_8));
     }
 
     /** One event per stored exposure, written with as few statements as possible. */
@@ -78,7 +77,7 @@ public class ExposureEvents {
         data.put("path", exposure.steps());
         data.put("detectedAt", CloudEvents.utc(exposure.detectedAt()));
         OffsetDateTime at = exposure.detectedAt();
-        Map<String, Object> event = CloudEvents.envelope(id, config.events().source(), TYPE, TOPIC, model, at, data);
-        return new NewEvent(id, TOPIC, model, mapper.writeValueAsString(event), at);
+        Map<String, Object> event = CloudEvents.envelope(id, config.events().source(), EventType.EXPOSURE_DETECTED, model, at, data);
+        return new NewEvent(id, Topics.EXPOSURE_DETECTED, model, mapper.writeValueAsString(event), at);
     }
 }

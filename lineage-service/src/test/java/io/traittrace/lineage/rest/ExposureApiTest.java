@@ -27,10 +27,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.traittrace.events.EventType;
+import io.traittrace.testsupport.Callers;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
 import io.traittrace.testsupport.TopicReader;
-import io.traittrace.testsupport.Callers;
 
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
@@ -287,7 +288,7 @@ class ExposureApiTest {
     @Test
     void exposureEventsMatchTheirPublishedSchema() throws Exception {
         JsonNode schema;
-        try (InputStream in = getClass().getResourceAsStream("/schemas/exposure-detected.v1.json")) {
+        try (InputStream in = getClass().getResourceAsStream(EventType.EXPOSURE_DETECTED.schemaResource())) {
             schema = JSON.readTree(in);
         }
         String base = id("base");
@@ -301,7 +302,9 @@ class ExposureApiTest {
         try (TopicReader reader = new TopicReader("exposure-detected")) {
             List<ConsumerRecord<String, String>> events = reader.awaitMatching(r -> student.equals(r.key()), 1, Duration.ofSeconds(20));
             assertThat(events).hasSize(1);
-            JsonNode data = JSON.readTree(events.get(0).value()).get("data");
+            JsonNode event = JSON.readTree(events.get(0).value());
+            assertThat(EventType.EXPOSURE_DETECTED.problems(event)).as("the event against the contract").isEmpty();
+            JsonNode data = event.get("data");
             List<String> fields = new ArrayList<>();
             data.fieldNames().forEachRemaining(fields::add);
             List<String> declared = new ArrayList<>();

@@ -40,6 +40,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.smallrye.jwt.build.Jwt;
+import io.traittrace.events.Topics;
 import io.traittrace.lineage.messaging.ExposureEvents;
 import io.traittrace.testsupport.Callers;
 import io.traittrace.testsupport.KafkaResource;
@@ -298,7 +299,7 @@ class OrganizationIsolationApiTest {
 
     @Test
     void exposureEventsCarryTheOrganisationAndDifferAcrossOrganisations() throws Exception {
-        try (TopicReader reader = new TopicReader(ExposureEvents.TOPIC)) {
+        try (TopicReader reader = new TopicReader(Topics.EXPOSURE_DETECTED)) {
             List<ConsumerRecord<String, String>> events = reader.awaitMatching(r -> STUDENT.equals(r.key()), 2,
                     Duration.ofSeconds(20));
             assertThat(events).hasSize(2);

@@ -36,7 +36,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
-import io.traittrace.lineage.messaging.ExposureEvents;
+import io.traittrace.events.Topics;
 import io.traittrace.testsupport.Callers;
 import io.traittrace.testsupport.KafkaResource;
 import io.traittrace.testsupport.PostgresResource;
@@ -101,7 +101,7 @@ class PublicCatalogueApiTest {
         as("viewer", GLOBEX).get("/api/lineage/models/" + teacher + "/exposure").then().body("level", equalTo("NONE"));
         as("viewer", GLOBEX).get("/api/lineage/models/" + globexStudent + "/exposure").then().body("level", equalTo("NONE"));
 
-        try (TopicReader reader = new TopicReader(ExposureEvents.TOPIC)) {
+        try (TopicReader reader = new TopicReader(Topics.EXPOSURE_DETECTED)) {
             List<ConsumerRecord<String, String>> events = reader.awaitMatching(r -> acmeStudent.equals(r.key()), 1,
                     Duration.ofSeconds(20));
             assertThat(events).hasSize(1);
@@ -132,7 +132,7 @@ class PublicCatalogueApiTest {
                     .body("paths[0].model", contains(child, tuned, null, teacher));
             as("viewer", org).get("/api/lineage/exposures?size=500").then().body("items.model", hasItem(child));
         }
-        try (TopicReader reader = new TopicReader(ExposureEvents.TOPIC)) {
+        try (TopicReader reader = new TopicReader(Topics.EXPOSURE_DETECTED)) {
             List<ConsumerRecord<String, String>> events = reader.awaitMatching(
                     r -> child.equals(r.key()) || tuned.equals(r.key()), 3, Duration.ofSeconds(20));
             assertThat(events).hasSize(3);

@@ -11,7 +11,7 @@ import io.traittrace.api.tenancy.Organizations;
 import io.traittrace.verifier.Statements;
 
 /**
- * The {@code data} of an {@code audit-completed} v1 CloudEvent (the audit runner's {@code schemas/audit-completed.v1.json}): what
+ * The {@code data} of an {@code audit-completed} v1 CloudEvent (the event contract's {@code schemas/audit-completed.v1.json}, which the audit runner writes): what
  * was audited, how, and the aggregated probe-result-shaped result. Open-ended parts stay JSON so the
  * certificate carries them as the runner reported them. {@code organization} is the organisation the audit ran for:
  * its certificate belongs there, and an event without one is refused, never defaulted.

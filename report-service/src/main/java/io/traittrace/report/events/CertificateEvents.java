@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
+import io.traittrace.events.EventType;
 import io.traittrace.report.config.ReportConfig;
 import io.traittrace.report.repository.CertificateEntity;
 import io.traittrace.service.outbox.CloudEvents;
@@ -24,11 +25,6 @@ import io.traittrace.service.outbox.OutboxRepository;
  */
 @ApplicationScoped
 public class CertificateEvents {
-
-    public static final String ISSUED_TOPIC = "certificate-issued";
-    public static final String REVOKED_TOPIC = "certificate-revoked";
-    public static final String ISSUED_TYPE = "io.traittrace.report.certificate-issued.v1";
-    public static final String REVOKED_TYPE = "io.traittrace.report.certificate-revoked.v1";
 
     private final OutboxRepository outbox;
     private final ObjectMapper mapper;
@@ -49,7 +45,7 @@ public class CertificateEvents {
         data.put("keyid", c.keyid);
         data.put("issuedAt", CloudEvents.utc(c.issuedAt));
         data.put("expiresAt", CloudEvents.utc(c.expiresAt));
-        return add(ISSUED_TOPIC, ISSUED_TYPE, c, data, c.issuedAt);
+        return add(EventType.CERTIFICATE_ISSUED, c, data, c.issuedAt);
     }
 
     public Uni<Void> revoked(CertificateEntity c) {
@@ -57,7 +53,7 @@ public class CertificateEvents {
         data.put("reason", c.revocationReason);
         data.put("revokedBy", c.revokedBy);
         data.put("revokedAt", CloudEvents.utc(c.revokedAt));
-        return add(REVOKED_TOPIC, REVOKED_TYPE, c, data, c.revokedAt);
+        return add(EventType.CERTIFICATE_REVOKED, c, data, c.revokedAt);
     }
 
     private Map<String, Object> common(CertificateEntity c) {
@@ -75,11 +71,11 @@ public class CertificateEvents {
         return data;
     }
 
-    private Uni<Void> add(String topic, String type, CertificateEntity c, Map<String, Object> data, OffsetDateTime at) {
-        UUID id = eventId(topic, c.id);
-        Map<String, Object> event = CloudEvents.envelope(id, config.events().source(), type, topic, c.id.toString(), at, data);
+    private Uni<Void> add(EventType type, CertificateEntity c, Map<String, Object> data, OffsetDateTime at) {
+        UUID id = eventId(type.topic(), c.id);
+        Map<String, Object> event = CloudEvents.envelope(id, config.events().source(), type, c.id.toString(), at, data);
         try {
-            return outbox.add(id, topic, c.id.toString(), mapper.writeValueAsString(event), at);
+            return outbox.add(id, type.topic(), c.id.toString(), mapper.writeValueAsString(event), at);
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }

@@ -1,6 +1,7 @@
 package io.traittrace.report.messaging;
 
 import java.time.Duration;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -11,11 +12,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
+import io.traittrace.events.EventType;
+import io.traittrace.events.Topics;
 import io.traittrace.report.domain.AuditCompleted;
 import io.traittrace.report.service.CertificateService;
 
 /**
- * Consumes {@code audit-completed} v1 CloudEvents (structured JSON) and issues one certificate per audit.
+ * Consumes {@code audit-completed} v1 CloudEvents (structured JSON), checked against the audit runner's event contract, and
+ * issues one certificate per audit.
  * Duplicates (redelivery, a replayed topic, the same audit announced twice) are no-ops. An event that cannot
  * be certified is logged and skipped; a database failure is retried, then the record goes to the dead-letter
  * topic ({@code audit-completed-dlq}) instead of blocking the partition.
@@ -23,8 +27,6 @@ import io.traittrace.report.service.CertificateService;
 @ApplicationScoped
 public class AuditCompletedConsumer {
 
-    public static final String CHANNEL = "audit-completed";
-    public static final String TYPE = "io.traittrace.audits.audit-completed.v1";
     private static final Logger LOG = Logger.getLogger(AuditCompletedConsumer.class);
 
     private final CertificateService certificates;
@@ -35,16 +37,17 @@ public class AuditCompletedConsumer {
         this.mapper = mapper;
     }
 
-    @Incoming(CHANNEL)
+    @Incoming(Topics.AUDIT_COMPLETED)
     public Uni<Void> consume(String payload) {
         AuditCompleted audit;
         String eventId;
         try {
             JsonNode event = mapper.readTree(payload);
             eventId = event.path("id").asText("?");
-            if (!"1.0".equals(event.path("specversion").asText()) || !TYPE.equals(event.path("type").asText())
-                    || !event.path("data").isObject()) {
-                LOG.warnf("Skipping event %s: not a %s CloudEvent 1.0 with a data object", eventId, TYPE);
+            // Read as the audit runner writes it: its contract's type and data schema.
+            List<String> contract = EventType.AUDIT_COMPLETED.problems(event);
+            if (!contract.isEmpty()) {
+                LOG.warnf("Skipping event %s: not a %s CloudEvent 1.0: %s", eventId, EventType.AUDIT_COMPLETED.type(), String.join("; ", contract));
                 return Uni.createFrom().voidItem();
             }
             audit = mapper.treeToValue(event.get("data"), AuditCompleted.class);

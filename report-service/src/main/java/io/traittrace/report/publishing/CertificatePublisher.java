@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.traittrace.api.tenancy.Organizations;
-import io.traittrace.report.events.CertificateEvents;
+import io.traittrace.events.EventType;
 import io.traittrace.report.repository.CertificateEntity;
 import io.traittrace.report.service.CertificateMetrics;
 import io.traittrace.report.service.CertificateService;
@@ -77,7 +77,7 @@ public class CertificatePublisher {
             return Uni.createFrom().voidItem();
         }
         String type = event.path("type").asText();
-        if (!CertificateEvents.ISSUED_TYPE.equals(type) && !CertificateEvents.REVOKED_TYPE.equals(type)) {
+        if (!EventType.CERTIFICATE_ISSUED.type().equals(type) && !EventType.CERTIFICATE_REVOKED.type().equals(type)) {
             return Uni.createFrom().voidItem();
         }
         UUID id = UUID.fromString(event.at("/data/certificateId").asText());

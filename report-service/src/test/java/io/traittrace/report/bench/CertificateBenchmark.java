@@ -21,6 +21,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.traittrace.events.EventSamples;
 import io.traittrace.report.domain.AuditCompleted;
 import io.traittrace.report.domain.CertificateIssuer;
 import io.traittrace.report.domain.SigningKey;
@@ -54,9 +55,7 @@ public class CertificateBenchmark {
 
     @Setup
     public void setUp() throws Exception {
-        try (var in = CertificateBenchmark.class.getResourceAsStream("/audit-completed.sample.json")) {
-            audit = Canonical.JSON.readValue(in, AuditCompleted.class);
-        }
+        audit = Canonical.JSON.convertValue(EventSamples.auditCompleted(), AuditCompleted.class);
         var pair = Keys.generate(KeyAlgorithm.ECDSA_P256_SHA256);
         key = SigningKey.of(pair.getPrivate(), pair.getPublic());
         issuer = new CertificateIssuer("https://traittrace.io/report-service", "bench", Duration.ofDays(365));

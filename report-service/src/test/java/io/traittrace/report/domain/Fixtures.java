@@ -1,17 +1,16 @@
 package io.traittrace.report.domain;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.traittrace.events.EventSamples;
 import io.traittrace.verifier.Canonical;
 import io.traittrace.verifier.KeyAlgorithm;
 import io.traittrace.verifier.Keys;
 
-/** A sample audit-completed payload and helpers shared by the domain tests. */
+/** The event contract's sample audit-completed payloads and helpers shared by the domain tests. */
 public final class Fixtures {
 
     public static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
@@ -21,24 +20,16 @@ public final class Fixtures {
 
     /** A trait-eval audit (subject-evaluated): the probe loaded the student, its base and its teacher. */
     public static ObjectNode sampleJson() {
-        return json("/audit-completed.sample.json");
+        return EventSamples.auditCompleted();
     }
 
     /** A canary audit (a pipeline check): the probe trained its own networks on Fashion-MNIST; the student was never loaded. */
     public static ObjectNode canaryJson() {
-        return json("/audit-completed.canary.json");
+        return EventSamples.auditCompletedCanary();
     }
 
     public static AuditCompleted canary() {
         return audit(canaryJson());
-    }
-
-    private static ObjectNode json(String resource) {
-        try (InputStream in = Fixtures.class.getResourceAsStream(resource)) {
-            return (ObjectNode) Canonical.JSON.readTree(in);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     public static AuditCompleted audit(ObjectNode json) {

@@ -3,10 +3,7 @@ package io.traittrace.report.rest;
 import static io.traittrace.testsupport.Callers.as;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Properties;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -17,6 +14,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.traittrace.events.EventSamples;
+import io.traittrace.events.EventType;
+import io.traittrace.events.Topics;
 import io.traittrace.testsupport.Callers;
 import io.traittrace.testsupport.KafkaResource;
 
@@ -33,39 +33,25 @@ final class ReportApi {
         return audit(auditId, studentId).put("organization", organization);
     }
 
-    /** The sample audit-completed data (a trait-eval audit: subject-evaluated, in acme) with a fresh audit id and student id. */
+    /** The contract's sample audit-completed data (a trait-eval audit: subject-evaluated, in acme) with a fresh audit id and student id. */
     static ObjectNode audit(String auditId, String studentId) {
-        return fromResource("/audit-completed.sample.json", auditId, studentId);
+        return withIds(EventSamples.auditCompleted(), auditId, studentId);
     }
 
-    /** The sample canary audit (a pipeline check) with a fresh audit id and student id. */
+    /** The contract's sample canary audit (a pipeline check) with a fresh audit id and student id. */
     static ObjectNode canary(String auditId, String studentId) {
-        return fromResource("/audit-completed.canary.json", auditId, studentId);
+        return withIds(EventSamples.auditCompletedCanary(), auditId, studentId);
     }
 
-    private static ObjectNode fromResource(String resource, String auditId, String studentId) {
-        try (InputStream in = ReportApi.class.getResourceAsStream(resource)) {
-            ObjectNode data = (ObjectNode) JSON.readTree(in);
-            data.put("auditId", auditId);
-            ((ObjectNode) data.get("student")).put("id", studentId).put("name", "org/" + studentId);
-            return data;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+    private static ObjectNode withIds(ObjectNode data, String auditId, String studentId) {
+        data.put("auditId", auditId);
+        ((ObjectNode) data.get("student")).put("id", studentId).put("name", "org/" + studentId);
+        return data;
     }
 
+    /** The audit-completed CloudEvent around {@code data}, as the audit runner's outbox sends it. */
     static String cloudEvent(ObjectNode data, String eventId) {
-        ObjectNode event = JSON.createObjectNode();
-        event.put("specversion", "1.0");
-        event.put("id", eventId);
-        event.put("source", "/traittrace/audit-runner");
-        event.put("type", "io.traittrace.audits.audit-completed.v1");
-        event.put("subject", data.path("auditId").asText());
-        event.put("time", Instant.now().toString());
-        event.put("datacontenttype", "application/json");
-        event.put("dataschema", "https://traittrace.io/schemas/events/audit-completed/v1.json");
-        event.set("data", data);
-        return event.toString();
+        return EventSamples.cloudEvent(EventType.AUDIT_COMPLETED, eventId, "/traittrace/audit-runner", data.path("auditId").asText(), data).toString();
     }
 
     static void publish(String key, String... payloads) {
@@ -81,7 +67,7 @@ final class ReportApi {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
             for (String payload : payloads) {
                 // as the audit runner's outbox will send it: a structured-mode CloudEvent
-                ProducerRecord<String, String> record = new ProducerRecord<>("audit-completed", key, payload);
+                ProducerRecord<String, String> record = new ProducerRecord<>(Topics.AUDIT_COMPLETED, key, payload);
                 record.headers().add("content-type", "application/cloudevents+json; charset=UTF-8".getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 if (traceparent != null) {
                     record.headers().add("traceparent", traceparent.getBytes(java.nio.charset.StandardCharsets.UTF_8));

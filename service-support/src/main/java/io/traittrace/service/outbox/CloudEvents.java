@@ -6,32 +6,28 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import io.traittrace.events.EventType;
+
 /**
  * The one envelope every TraitTrace event travels in: a CloudEvents 1.0 structured-mode JSON object whose
- * {@code type} carries the version and whose {@code dataschema} names the JSON Schema of {@code data}.
+ * {@code type} carries the version and whose {@code dataschema} names the JSON Schema of {@code data}, both as the
+ * event contract ({@link EventType}) has them.
  */
 public final class CloudEvents {
-
-    public static final String SCHEMA_BASE = "https://traittrace.io/schemas/events/";
 
     private CloudEvents() {
     }
 
-    /**
-     * @param topic the Kafka topic, which also names the data schema ({@code <SCHEMA_BASE><topic>/v1.json})
-     * @param type the versioned type, e.g. {@code io.traittrace.lineage.exposure-detected.v1}
-     */
-    public static Map<String, Object> envelope(UUID id, String source, String type, String topic, String subject, OffsetDateTime time,
-            Object data) {
+    public static Map<String, Object> envelope(UUID id, String source, EventType type, String subject, OffsetDateTime time, Object data) {
         Map<String, Object> event = new LinkedHashMap<>();
-        event.put("specversion", "1.0");
+        event.put("specversion", EventType.SPEC_VERSION);
         event.put("id", id.toString());
         event.put("source", source);
-        event.put("type", type);
+        event.put("type", type.type());
         event.put("subject", subject);
         event.put("time", utc(time));
         event.put("datacontenttype", "application/json");
-        event.put("dataschema", SCHEMA_BASE + topic + "/v1.json");
+        event.put("dataschema", type.dataschema());
         event.put("data", data);
         return event;
     }
