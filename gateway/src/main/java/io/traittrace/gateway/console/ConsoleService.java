@@ -71,7 +71,7 @@ public class ConsoleService {
     }
 
     /** A model with its family, ancestors, descendants, exposure and training runs, and its graph for drawing. */
-    public Uni<ModelPage> model(String id) {
+    public Uni<ModelView> model(String id) {
         String base = "/api/lineage/models/" + lineageId(id, "Model");
         String what = "Model '" + id + "'";
         return Uni.combine().all().unis(
@@ -82,7 +82,7 @@ public class ConsoleService {
                 object(Service.LINEAGE, base + "/exposure", what),
                 array(Service.LINEAGE, base + "/training-runs", what))
                 .asTuple()
-                .map(t -> new ModelPage(t.getItem1(), t.getItem2(), t.getItem3(), t.getItem4(), t.getItem5(), t.getItem6(),
+                .map(t -> new ModelView(t.getItem1(), t.getItem2(), t.getItem3(), t.getItem4(), t.getItem5(), t.getItem6(),
                         LineageGraph.of(id, t.getItem1(), t.getItem3(), t.getItem4(), t.getItem5()).toScriptJson(mapper)));
     }
 
@@ -97,9 +97,9 @@ public class ConsoleService {
                 "Audits");
     }
 
-    public Uni<AuditPage> audit(String id) {
+    public Uni<AuditView> audit(String id) {
         return object(Service.RUNNER, "/api/audits/" + uuid(id, "Audit"), "Audit '" + id + "'")
-                .map(audit -> AuditPage.of(audit, this::prettyJson));
+                .map(audit -> AuditView.of(audit, this::prettyJson));
     }
 
     /** Sends an audit request; the runner's refusal (4xx) comes back as a {@link ConsoleProblem} with its details. */
@@ -126,7 +126,7 @@ public class ConsoleService {
      * A certificate: its statement, its bundle checked by the public verify endpoint (as anyone verifying it would),
      * and its model-card snippet.
      */
-    public Uni<CertificatePage> certificate(String id) {
+    public Uni<CertificateView> certificate(String id) {
         String base = "/api/certificates/" + uuid(id, "Certificate");
         String what = "Certificate '" + id + "'";
         return Uni.combine().all().unis(
@@ -134,7 +134,7 @@ public class ConsoleService {
                 text(Service.REPORT, base + "/statement", "application/vnd.in-toto+json, application/json", what),
                 text(Service.REPORT, base + "/model-card", "text/markdown", what))
                 .asTuple()
-                .flatMap(t -> verify(t.getItem1()).map(verification -> CertificatePage.of(id, parseObject(t.getItem2()),
+                .flatMap(t -> verify(t.getItem1()).map(verification -> CertificateView.of(id, parseObject(t.getItem2()),
                         prettyJson(parseObject(t.getItem2())), t.getItem3(), verification)));
     }
 

@@ -9,7 +9,7 @@ import io.quarkus.qute.TemplateData;
  * One model as the lineage service knows it (each part as its JSON has it) and its graph as script-safe JSON.
  */
 @TemplateData
-public record ModelPage(Map<String, Object> model, Map<String, Object> family, Map<String, Object> ancestors,
+public record ModelView(Map<String, Object> model, Map<String, Object> family, Map<String, Object> ancestors,
         Map<String, Object> descendants, Map<String, Object> exposure, List<Object> trainingRuns, String graphJson) {
 
     /** The family's members (one page of them). */

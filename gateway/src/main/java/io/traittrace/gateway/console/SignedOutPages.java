@@ -13,11 +13,11 @@ import io.quarkus.qute.TemplateInstance;
 /** Where the identity provider sends the browser after signing out of the console ({@code post-logout-path}). */
 @Path("/signed-out")
 @PermitAll
-public class SignedOutPage {
+public class SignedOutPages {
 
     private final Template signedOut;
 
-    public SignedOutPage(@Location("console/signed-out.html") Template signedOut) {
+    public SignedOutPages(@Location("console/signed-out.html") Template signedOut) {
         this.signedOut = signedOut;
     }
 

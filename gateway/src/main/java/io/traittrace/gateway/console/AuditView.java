@@ -12,7 +12,7 @@ import io.quarkus.qute.TemplateData;
  * results per arm, per comparison and per control, numbers already written for reading.
  */
 @TemplateData
-public record AuditPage(Map<String, Object> audit, Map<String, Object> request, List<?> runs, Progress progress,
+public record AuditView(Map<String, Object> audit, Map<String, Object> request, List<?> runs, Progress progress,
         Verdict verdict, List<ArmRow> arms, List<ComparisonRow> comparisons, String correction, List<ControlRow> controls, PowerRow power,
         List<String> failureReasons, String parametersJson, String resultJson) {
 
@@ -76,7 +76,7 @@ public record AuditPage(Map<String, Object> audit, Map<String, Object> request, 
         return !arms.isEmpty() || !comparisons.isEmpty() || !controls.isEmpty();
     }
 
-    static AuditPage of(Map<String, Object> audit, Function<Object, String> json) {
+    static AuditView of(Map<String, Object> audit, Function<Object, String> json) {
         Map<String, Object> request = map(audit.get("request"));
         List<?> runs = audit.get("runs") instanceof List<?> list ? list : List.of();
         Map<String, Object> result = map(audit.get("result"));
@@ -123,7 +123,7 @@ public record AuditPage(Map<String, Object> audit, Map<String, Object> request, 
                 number(p.get("running"), count(runs, "RUNNING")), number(p.get("succeeded"), count(runs, "SUCCEEDED")),
                 number(p.get("failed"), count(runs, "FAILED")), number(p.get("cancelled"), count(runs, "CANCELLED")));
         Object parameters = request.get("parameters");
-        return new AuditPage(audit, request, runs, progress, verdict, arms, comparisons, string(result.get("correction")), controls, power,
+        return new AuditView(audit, request, runs, progress, verdict, arms, comparisons, string(result.get("correction")), controls, power,
                 failureReasons, parameters == null || parameters instanceof Map<?, ?> m && m.isEmpty() ? null : json.apply(parameters),
                 result.isEmpty() ? null : json.apply(result));
     }

@@ -10,13 +10,13 @@ import io.quarkus.qute.TemplateData;
  * and the model-card snippet that cites it.
  */
 @TemplateData
-public record CertificatePage(String id, Map<String, Object> statement, String statementJson, String modelCard, boolean valid,
+public record CertificateView(String id, Map<String, Object> statement, String statementJson, String modelCard, boolean valid,
         List<String> reasons) {
 
-    static CertificatePage of(String id, Map<String, Object> statement, String statementJson, String modelCard,
+    static CertificateView of(String id, Map<String, Object> statement, String statementJson, String modelCard,
             Map<String, Object> verification) {
         List<String> reasons = verification.get("reasons") instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of();
-        return new CertificatePage(id, statement, statementJson, modelCard, Boolean.TRUE.equals(verification.get("valid")), reasons);
+        return new CertificateView(id, statement, statementJson, modelCard, Boolean.TRUE.equals(verification.get("valid")), reasons);
     }
 
     public Map<?, ?> predicate() {
